@@ -1,0 +1,103 @@
+package dev.flujo.camel;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import dev.flujo.core.FlujoConfigurationException;
+import dev.flujo.core.context.CopyOnWriteContext;
+import dev.flujo.core.context.FlujoContext;
+import dev.flujo.core.run.FlujoRun;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultExchange;
+
+/**
+ * The step context of an exchange: a live, read-only view of its user properties. Properties whose name starts
+ * with {@code Camel} (Camel's own and the component's {@code CamelFlujo*}) are not part of it.
+ *
+ * <p>Creating the view copies nothing. Steps never write through it; the producer applies a successful step's
+ * context updates to the exchange afterwards.
+ */
+public final class ExchangeContext implements FlujoContext {
+
+    private final Exchange exchange;
+
+    public ExchangeContext(Exchange exchange) {
+        this.exchange = exchange;
+    }
+
+    /** Whether a property name is reserved for Camel and the component, hence never part of the context. */
+    public static boolean isReserved(String key) {
+        return key.startsWith("Camel");
+    }
+
+    /** The exchange behind a context, or {@code null} when the context is not an exchange's. */
+    public static Exchange exchangeOf(FlujoContext context) {
+        return context instanceof ExchangeContext ec ? ec.exchange : null;
+    }
+
+    /**
+     * A scratch exchange for running a Camel processor or predicate on a value: a copy of the context's exchange
+     * (so headers and properties are visible, but changes to them are not kept), or an empty exchange.
+     */
+    static Exchange scratchExchange(FlujoContext context, CamelContext camelContext) {
+        Exchange source = exchangeOf(context);
+        Exchange scratch = source != null ? source.copy() : new DefaultExchange(camelContext);
+        scratch.setException(null);
+        return scratch;
+    }
+
+    /**
+     * The run of an exchange, created on the first step.
+     *
+     * @throws FlujoConfigurationException when the {@code CamelFlujoRun} property holds something else, e.g. a value
+     *                                     an untrusted caller set: it is never converted or trusted
+     */
+    static FlujoRun runOf(Exchange exchange) {
+        Object value = exchange.getProperty(FlujoConstants.RUN);
+        if (value == null) {
+            FlujoRun run = FlujoRun.create();
+            exchange.setProperty(FlujoConstants.RUN, run);
+            return run;
+        }
+        if (value instanceof FlujoRun run) {
+            return run;
+        }
+        throw new FlujoConfigurationException("Exchange property " + FlujoConstants.RUN + " holds a "
+                + value.getClass().getName() + ", not a FlujoRun; refusing to run a step with it");
+    }
+
+    @Override
+    public Object get(String key) {
+        return isReserved(key) ? null : exchange.getProperty(key);
+    }
+
+    @Override
+    public Set<String> keys() {
+        return asMap().keySet();
+    }
+
+    @Override
+    public Map<String, Object> asMap() {
+        Map<String, Object> view = new LinkedHashMap<>();
+        exchange.getProperties().forEach((k, v) -> {
+            if (!isReserved(k) && v != null) {
+                view.put(k, v);
+            }
+        });
+        return Collections.unmodifiableMap(view);
+    }
+
+    @Override
+    public CopyOnWriteContext copy() {
+        return CopyOnWriteContext.of(asMap());
+    }
+
+    @Override
+    public String toString() {
+        return "ExchangeContext[" + exchange.getExchangeId() + "]";
+    }
+}

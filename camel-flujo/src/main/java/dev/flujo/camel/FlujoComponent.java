@@ -1,0 +1,100 @@
+package dev.flujo.camel;
+
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+
+import dev.flujo.core.FlujoConfigurationException;
+import dev.flujo.core.exec.ExecutorCore;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.util.URISupport;
+
+/**
+ * The {@code flujo:} component: {@code flujo:kind:name?options}. Every endpoint option can also be set here as a
+ * default for all endpoints, e.g. {@code camel.component.flujo.maxRetries=2}.
+ *
+ * <p>One {@link ExecutorCore} serves all endpoints. Its time-out scheduler and continuation pool come from Camel's
+ * {@code ExecutorServiceManager}, so they are named, managed and shut down with the context.
+ */
+@Component("flujo")
+public class FlujoComponent extends DefaultComponent {
+
+    @Metadata(description = "Default options for every flujo endpoint of this component.")
+    private FlujoConfiguration configuration = new FlujoConfiguration();
+
+    private ScheduledExecutorService timeoutScheduler;
+    private ExecutorService continuationPool;
+    private volatile ExecutorCore executorCore;
+
+    public FlujoComponent() {
+    }
+
+    public FlujoComponent(CamelContext context) {
+        super(context);
+    }
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        String safeUri = URISupport.sanitizeUri(uri);
+        int colon = remaining.indexOf(':');
+        String kind = colon < 0 ? remaining : remaining.substring(0, colon);
+        FlujoKind flujoKind = FlujoKind.of(kind, safeUri);
+        String name = colon < 0 ? "" : remaining.substring(colon + 1);
+        if (name.isBlank()) {
+            throw new FlujoConfigurationException("Missing step name in " + safeUri + "; expected flujo:"
+                    + flujoKind.uriName() + ":NAME");
+        }
+        FlujoEndpoint endpoint = new FlujoEndpoint(uri, this, flujoKind, name, configuration.copy());
+        setProperties(endpoint, parameters);
+        // option values are checked now, so a bad one fails the route start naming the option
+        endpoint.getConfiguration().toOptimizationConfig(name);
+        return endpoint;
+    }
+
+    /** The shared executor, created on first use (endpoints may start before the component's own start ends). */
+    ExecutorCore executorCore() {
+        ExecutorCore core = executorCore;
+        if (core == null) {
+            synchronized (this) {
+                core = executorCore;
+                if (core == null) {
+                    var executors = getCamelContext().getExecutorServiceManager();
+                    timeoutScheduler = executors.newSingleThreadScheduledExecutor(this, "FlujoTimeouts");
+                    continuationPool = executors.newDefaultThreadPool(this, "FlujoContinuations");
+                    core = new ExecutorCore(timeoutScheduler, continuationPool);
+                    executorCore = core;
+                }
+            }
+        }
+        return core;
+    }
+
+    @Override
+    protected synchronized void doStop() throws Exception {
+        var executors = getCamelContext().getExecutorServiceManager();
+        if (timeoutScheduler != null) {
+            executors.shutdown(timeoutScheduler);
+            timeoutScheduler = null;
+        }
+        if (continuationPool != null) {
+            executors.shutdown(continuationPool);
+            continuationPool = null;
+        }
+        executorCore = null;
+        super.doStop();
+    }
+
+    public FlujoConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    /** Default options for every flujo endpoint of this component. */
+    public void setConfiguration(FlujoConfiguration configuration) {
+        this.configuration = configuration;
+    }
+}

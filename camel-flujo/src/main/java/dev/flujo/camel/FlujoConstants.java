@@ -1,0 +1,47 @@
+package dev.flujo.camel;
+
+import org.apache.camel.spi.Metadata;
+
+/** Headers and exchange properties of the flujo component. */
+public final class FlujoConstants {
+
+    @Metadata(label = "producer", description = "The name of the step that produced the body.", javaType = "String")
+    public static final String STEP_NAME = "CamelFlujoStepName";
+    @Metadata(label = "producer", description = "Whether the step succeeded.", javaType = "Boolean")
+    public static final String SUCCESS = "CamelFlujoSuccess";
+    @Metadata(label = "producer", description = "How many attempts of the step's agent ran (0 on a cache hit; the"
+            + " fallback is not counted).", javaType = "Integer")
+    public static final String ATTEMPTS = "CamelFlujoAttempts";
+    @Metadata(label = "producer", description = "Whether the output came from the step cache.", javaType = "Boolean")
+    public static final String CACHE_HIT = "CamelFlujoCacheHit";
+    @Metadata(description = "Input tokens. Set by the step from its usage; an endpoint agent reports its usage by"
+            + " setting this reply header (the name is configurable with inputTokensHeader).", javaType = "Long")
+    public static final String INPUT_TOKENS = "CamelFlujoInputTokens";
+    @Metadata(description = "Output tokens. Set by the step from its usage; an endpoint agent reports its usage by"
+            + " setting this reply header (the name is configurable with outputTokensHeader).", javaType = "Long")
+    public static final String OUTPUT_TOKENS = "CamelFlujoOutputTokens";
+    @Metadata(description = "Cost in USD. Set by the step from its usage; an endpoint agent reports its cost by"
+            + " setting this reply header (the name is configurable with costHeader).",
+            javaType = "java.math.BigDecimal")
+    public static final String COST_USD = "CamelFlujoCostUsd";
+    @Metadata(label = "producer", description = "Wall time of the step in nanoseconds.", javaType = "Long")
+    public static final String LATENCY_NANOS = "CamelFlujoLatencyNanos";
+    @Metadata(label = "producer", description = "Sent to an endpoint agent on a retry: why the previous attempt"
+            + " failed (validation failures, plugin feedback or the error).", javaType = "String")
+    public static final String FEEDBACK = "CamelFlujoFeedback";
+    @Metadata(label = "producer", description = "Sent to an endpoint agent: the attempt number, starting at 1.",
+            javaType = "Integer")
+    public static final String ATTEMPT = "CamelFlujoAttempt";
+
+    /**
+     * Exchange property holding the {@link dev.flujo.core.run.FlujoRun} of the exchange: run id, usage totals and
+     * limits, and the ordered step results. Created by the first flujo step the exchange passes.
+     */
+    public static final String RUN = "CamelFlujoRun";
+
+    /** Prefix of every header and property the component owns; such keys are never part of the step context. */
+    public static final String PREFIX = "CamelFlujo";
+
+    private FlujoConstants() {
+    }
+}

@@ -1,0 +1,124 @@
+package dev.flujo.camel;
+
+import java.io.InputStream;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import dev.flujo.core.FlujoConfigurationException;
+import dev.flujo.core.FlujoStepFailedException;
+import dev.flujo.core.exec.ExecutorCore;
+import dev.flujo.core.run.FlujoRun;
+import dev.flujo.core.step.StepPlan;
+import dev.flujo.core.step.StepResult;
+
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.StreamCache;
+import org.apache.camel.support.DefaultAsyncProducer;
+import org.apache.camel.support.service.ServiceHelper;
+
+/**
+ * Runs the endpoint's step on each exchange, asynchronously: {@link #process(Exchange, AsyncCallback)} returns as
+ * soon as the agent is called, and the callback is called exactly once when the step ends - on success, failure,
+ * time-out or limit breach.
+ *
+ * <p>After the step the body is its output and the {@code CamelFlujo*} headers describe it; a failure is set on the
+ * exchange as the core's typed exception, so {@code onException(FlujoStepFailedException.class)} and
+ * {@code onException(UsageLimitExceededException.class)} match it.
+ */
+public class FlujoProducer extends DefaultAsyncProducer {
+
+    private final FlujoEndpoint endpoint;
+    private StepPlan plan;
+    private ExecutorCore core;
+
+    public FlujoProducer(FlujoEndpoint endpoint) {
+        super(endpoint);
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        ServiceHelper.startService(endpoint);
+        plan = endpoint.getPlan();
+        core = endpoint.getComponent().executorCore();
+        super.doStart();
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        FlujoRun run;
+        CompletableFuture<StepResult> step;
+        try {
+            run = ExchangeContext.runOf(exchange);
+            step = core.execute(plan, input(exchange), new ExchangeContext(exchange), run);
+        } catch (Throwable t) {
+            exchange.setException(t);
+            callback.done(true);
+            return true;
+        }
+        if (step.isDone()) {
+            // a synchronous agent (or a cache hit): finish on this thread, no async hand-off
+            step.whenComplete((result, error) -> complete(exchange, run, result, error));
+            callback.done(true);
+            return true;
+        }
+        step.whenComplete((result, error) -> {
+            complete(exchange, run, result, error);
+            callback.done(false);
+        });
+        return false;
+    }
+
+    /** Streams are read once into a String, so that retries and cache keys see the same input. */
+    private static Object input(Exchange exchange) {
+        Object body = exchange.getMessage().getBody();
+        if (body instanceof InputStream || body instanceof StreamCache) {
+            return exchange.getMessage().getBody(String.class);
+        }
+        return body;
+    }
+
+    private void complete(Exchange exchange, FlujoRun run, StepResult result, Throwable error) {
+        try {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                StepResult failed = cause instanceof FlujoStepFailedException f ? f.getResult() : run.lastResult(plan.name());
+                if (failed != null) {
+                    setHeaders(exchange.getMessage(), failed);
+                }
+                exchange.setException(cause);
+                return;
+            }
+            applyContextUpdates(exchange, result.contextUpdates());
+            Message message = exchange.getMessage();
+            message.setBody(result.output());
+            setHeaders(message, result);
+        } catch (Throwable t) {
+            exchange.setException(t);
+        }
+    }
+
+    private static void applyContextUpdates(Exchange exchange, Map<String, Object> updates) {
+        for (Map.Entry<String, Object> e : updates.entrySet()) {
+            if (ExchangeContext.isReserved(e.getKey())) {
+                throw new FlujoConfigurationException("Step output tried to write the reserved property '" + e.getKey()
+                        + "' (names starting with 'Camel' belong to Camel)");
+            }
+        }
+        updates.forEach(exchange::setProperty);
+    }
+
+    private static void setHeaders(Message message, StepResult result) {
+        message.setHeader(FlujoConstants.STEP_NAME, result.name());
+        message.setHeader(FlujoConstants.SUCCESS, result.success());
+        message.setHeader(FlujoConstants.ATTEMPTS, result.attempts());
+        message.setHeader(FlujoConstants.CACHE_HIT, result.cacheHit());
+        message.setHeader(FlujoConstants.INPUT_TOKENS, result.usage().inputTokens());
+        message.setHeader(FlujoConstants.OUTPUT_TOKENS, result.usage().outputTokens());
+        message.setHeader(FlujoConstants.COST_USD, result.usage().costOrZero());
+        message.setHeader(FlujoConstants.LATENCY_NANOS, result.latencyNanos());
+    }
+}

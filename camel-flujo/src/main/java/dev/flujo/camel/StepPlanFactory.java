@@ -1,0 +1,119 @@
+package dev.flujo.camel;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.flujo.core.FlujoConfigurationException;
+import dev.flujo.core.config.OptimizationConfig;
+import dev.flujo.core.step.FlujoPlugin;
+import dev.flujo.core.step.FlujoProcessor;
+import dev.flujo.core.step.FlujoValidator;
+import dev.flujo.core.step.StepPlan;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Predicate;
+import org.apache.camel.Processor;
+
+/**
+ * Turns an endpoint's options into a {@link StepPlan}, once, when the endpoint starts: every bean is looked up,
+ * every endpoint agent resolved and started, the Simple predicate compiled. Anything that cannot be resolved fails
+ * the start, naming the step, the option and the reference.
+ */
+final class StepPlanFactory {
+
+    private final CamelContext camelContext;
+    private final String step;
+    private final FlujoConfiguration options;
+
+    StepPlanFactory(CamelContext camelContext, String step, FlujoConfiguration options) {
+        this.camelContext = camelContext;
+        this.step = step;
+        this.options = options;
+    }
+
+    StepPlan create(OptimizationConfig config, CamelAgentResolver agents) {
+        if (options.getAgent() == null || options.getAgent().isBlank()) {
+            throw new FlujoConfigurationException("Step '" + step + "' has no agent: set the agent option to an endpoint"
+                    + " URI (e.g. agent=direct:llm) or a bean (agent=#myAgent)");
+        }
+        StepPlan.Builder plan = StepPlan.builder(step, config)
+                .fingerprint(fingerprint())
+                .agent(agents.resolve("agent", options.getAgent()))
+                .promptProcessors(processors("promptProcessors", options.getPromptProcessors()))
+                .outputProcessors(processors("outputProcessors", options.getOutputProcessors()))
+                .validators(validators())
+                .plugins(plugins())
+                .updatesContext(options.isUpdatesContext())
+                .sinkTo(options.getSinkTo())
+                .agentResolver(agents);
+        if (options.getFallback() != null && !options.getFallback().isBlank()) {
+            plan.fallback(agents.resolve("fallback", options.getFallback()));
+        }
+        return plan.build();
+    }
+
+    /** The step name and every option that changes what the step outputs; part of every cache key. */
+    private String fingerprint() {
+        return String.join("|", step, "agent=" + options.getAgent(),
+                "prompt=" + options.getPromptProcessors(), "output=" + options.getOutputProcessors(),
+                "validators=" + options.getValidators(), "validate=" + options.getValidate(),
+                "plugins=" + options.getPlugins(), "fallback=" + options.getFallback());
+    }
+
+    private List<FlujoProcessor> processors(String option, String refs) {
+        List<FlujoProcessor> result = new ArrayList<>();
+        for (String ref : FlujoConfiguration.splitList(refs)) {
+            Object bean = BeanReferences.lookup(camelContext, step, option, ref);
+            if (bean instanceof FlujoProcessor p) {
+                result.add(p);
+            } else if (bean instanceof Processor p) {
+                result.add(new CamelProcessorAdapter(camelContext, p));
+            } else {
+                throw BeanReferences.problem(step, option, ref, "bean is a " + BeanReferences.typeName(bean)
+                        + ", neither a Camel Processor nor a " + FlujoProcessor.class.getName());
+            }
+        }
+        return result;
+    }
+
+    private List<FlujoValidator> validators() {
+        List<FlujoValidator> result = new ArrayList<>();
+        for (String ref : FlujoConfiguration.splitList(options.getValidators())) {
+            Object bean = BeanReferences.lookup(camelContext, step, "validators", ref);
+            if (bean instanceof FlujoValidator v) {
+                result.add(v);
+            } else if (bean instanceof Predicate p) {
+                result.add(new PredicateValidator(camelContext, p, ref));
+            } else {
+                throw BeanReferences.problem(step, "validators", ref, "bean is a " + BeanReferences.typeName(bean)
+                        + ", neither a " + FlujoValidator.class.getName() + " nor a Camel Predicate");
+            }
+        }
+        String expression = options.getValidate();
+        if (expression != null && !expression.isBlank()) {
+            Predicate predicate;
+            try {
+                predicate = camelContext.resolveLanguage("simple").createPredicate(expression);
+                predicate.init(camelContext);
+            } catch (RuntimeException e) {
+                throw new FlujoConfigurationException("Step '" + step + "', option validate: invalid Simple predicate '"
+                        + expression + "': " + e.getMessage(), e);
+            }
+            result.add(new PredicateValidator(camelContext, predicate, "validate " + expression));
+        }
+        return result;
+    }
+
+    private List<FlujoPlugin> plugins() {
+        List<FlujoPlugin> result = new ArrayList<>();
+        for (String ref : FlujoConfiguration.splitList(options.getPlugins())) {
+            Object bean = BeanReferences.lookup(camelContext, step, "plugins", ref);
+            if (!(bean instanceof FlujoPlugin p)) {
+                throw BeanReferences.problem(step, "plugins", ref,
+                        "bean is a " + BeanReferences.typeName(bean) + ", not a " + FlujoPlugin.class.getName());
+            }
+            result.add(p);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,258 @@
+package dev.flujo.core.config;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import dev.flujo.core.FlujoConfigurationException;
+
+/**
+ * How a step executes: retries, time-out, cache, usage limits and pricing. Immutable; build one with
+ * {@link #builder()}, check it with {@link #validate()}, and move it around as JSON with {@link #toJson()} /
+ * {@link #fromJson(String)}.
+ *
+ * <p>Every field has a URI option and a component option of the same name in the Camel adapter
+ * ({@code flujo:step:x?maxRetries=2}, {@code camel.component.flujo.maxRetries=2}). Step wiring (agent, processors,
+ * validators, plugins, fallback, context writes) is not here: it names beans and endpoints, which only the host can
+ * resolve.
+ *
+ * @param maxRetries         retries after the first attempt (0 = one attempt only)
+ * @param timeout            bound of one agent call; {@code null} = no time-out
+ * @param cache              cache successful outputs
+ * @param cacheTtl           how long a cached output lives after it was written; {@code null} = until evicted by size
+ * @param cacheMaxSize       the most entries the step cache holds
+ * @param cacheKeyContext    context keys whose values are part of the cache key (e.g. a tenant id)
+ * @param costLimitUsd       the run's cost budget in USD; {@code null} = none
+ * @param tokenLimit         the run's token budget; {@code null} = none
+ * @param expectedCostUsd    cost reserved against the budget before each agent call
+ * @param expectedTokens     tokens reserved against the budget before each agent call
+ * @param costPerInputToken  price of an input token, used when an agent reports tokens but no cost
+ * @param costPerOutputToken price of an output token, likewise
+ */
+@JsonDeserialize(builder = OptimizationConfig.Builder.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record OptimizationConfig(
+        int maxRetries,
+        Duration timeout,
+        boolean cache,
+        Duration cacheTtl,
+        long cacheMaxSize,
+        List<String> cacheKeyContext,
+        BigDecimal costLimitUsd,
+        Long tokenLimit,
+        BigDecimal expectedCostUsd,
+        long expectedTokens,
+        BigDecimal costPerInputToken,
+        BigDecimal costPerOutputToken) {
+
+    public static final int DEFAULT_MAX_RETRIES = 1;
+    public static final long DEFAULT_CACHE_MAX_SIZE = 10_000;
+    /** Guards against a typo turning one step into thousands of paid calls. */
+    public static final int MAX_RETRIES_CEILING = 100;
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+
+    public OptimizationConfig {
+        cacheKeyContext = cacheKeyContext == null ? List.of() : List.copyOf(cacheKeyContext);
+        expectedCostUsd = expectedCostUsd == null ? BigDecimal.ZERO : expectedCostUsd;
+        costPerInputToken = costPerInputToken == null ? BigDecimal.ZERO : costPerInputToken;
+        costPerOutputToken = costPerOutputToken == null ? BigDecimal.ZERO : costPerOutputToken;
+    }
+
+    public static OptimizationConfig defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder()
+                .maxRetries(maxRetries).timeout(timeout)
+                .cache(cache).cacheTtl(cacheTtl).cacheMaxSize(cacheMaxSize).cacheKeyContext(cacheKeyContext)
+                .costLimitUsd(costLimitUsd).tokenLimit(tokenLimit)
+                .expectedCostUsd(expectedCostUsd).expectedTokens(expectedTokens)
+                .costPerInputToken(costPerInputToken).costPerOutputToken(costPerOutputToken);
+    }
+
+    public int maxAttempts() {
+        return maxRetries + 1;
+    }
+
+    /**
+     * Every problem with this configuration, each naming its option; empty when valid.
+     */
+    public List<String> validate() {
+        List<String> problems = new ArrayList<>();
+        if (maxRetries < 0 || maxRetries > MAX_RETRIES_CEILING) {
+            problems.add("maxRetries must be between 0 and " + MAX_RETRIES_CEILING + ", was " + maxRetries);
+        }
+        positive(problems, "timeout", timeout);
+        positive(problems, "cacheTtl", cacheTtl);
+        if (cacheMaxSize <= 0) {
+            problems.add("cacheMaxSize must be positive, was " + cacheMaxSize);
+        }
+        for (String key : cacheKeyContext) {
+            if (key == null || key.isBlank()) {
+                problems.add("cacheKeyContext must list non-empty context keys, was " + cacheKeyContext);
+                break;
+            }
+        }
+        notNegative(problems, "costLimitUsd", costLimitUsd);
+        if (tokenLimit != null && tokenLimit < 0) {
+            problems.add("tokenLimit must not be negative, was " + tokenLimit);
+        }
+        notNegative(problems, "expectedCostUsd", expectedCostUsd);
+        if (expectedTokens < 0) {
+            problems.add("expectedTokens must not be negative, was " + expectedTokens);
+        }
+        notNegative(problems, "costPerInputToken", costPerInputToken);
+        notNegative(problems, "costPerOutputToken", costPerOutputToken);
+        return problems;
+    }
+
+    /** @throws FlujoConfigurationException listing every problem, naming the step */
+    public OptimizationConfig validateOrThrow(String stepName) {
+        List<String> problems = validate();
+        if (!problems.isEmpty()) {
+            throw new FlujoConfigurationException("Invalid configuration of step '" + stepName + "'", problems);
+        }
+        return this;
+    }
+
+    private static void positive(List<String> problems, String option, Duration value) {
+        if (value != null && (value.isNegative() || value.isZero())) {
+            problems.add(option + " must be a positive duration, was " + value);
+        }
+    }
+
+    private static void notNegative(List<String> problems, String option, BigDecimal value) {
+        if (value != null && value.signum() < 0) {
+            problems.add(option + " must not be negative, was " + value.toPlainString());
+        }
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("OptimizationConfig could not be written as JSON", e);
+        }
+    }
+
+    /**
+     * Reads a configuration written by {@link #toJson()} (absent fields keep their defaults) and validates it.
+     *
+     * @throws FlujoConfigurationException when the JSON is malformed, names an unknown option or is invalid
+     */
+    public static OptimizationConfig fromJson(String json) {
+        OptimizationConfig config;
+        try {
+            config = JSON.readValue(json, OptimizationConfig.class);
+        } catch (JsonProcessingException e) {
+            throw new FlujoConfigurationException("Invalid OptimizationConfig JSON: " + e.getOriginalMessage(), e);
+        }
+        return config.validateOrThrow("(from JSON)");
+    }
+
+    @JsonPOJOBuilder(withPrefix = "")
+    public static final class Builder {
+        private int maxRetries = DEFAULT_MAX_RETRIES;
+        private Duration timeout;
+        private boolean cache;
+        private Duration cacheTtl;
+        private long cacheMaxSize = DEFAULT_CACHE_MAX_SIZE;
+        private List<String> cacheKeyContext = List.of();
+        private BigDecimal costLimitUsd;
+        private Long tokenLimit;
+        private BigDecimal expectedCostUsd = BigDecimal.ZERO;
+        private long expectedTokens;
+        private BigDecimal costPerInputToken = BigDecimal.ZERO;
+        private BigDecimal costPerOutputToken = BigDecimal.ZERO;
+
+        private Builder() {
+        }
+
+        public Builder maxRetries(int maxRetries) {
+            this.maxRetries = maxRetries;
+            return this;
+        }
+
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        public Builder cache(boolean cache) {
+            this.cache = cache;
+            return this;
+        }
+
+        public Builder cacheTtl(Duration cacheTtl) {
+            this.cacheTtl = cacheTtl;
+            return this;
+        }
+
+        public Builder cacheMaxSize(long cacheMaxSize) {
+            this.cacheMaxSize = cacheMaxSize;
+            return this;
+        }
+
+        public Builder cacheKeyContext(List<String> cacheKeyContext) {
+            this.cacheKeyContext = cacheKeyContext;
+            return this;
+        }
+
+        public Builder costLimitUsd(BigDecimal costLimitUsd) {
+            this.costLimitUsd = costLimitUsd;
+            return this;
+        }
+
+        public Builder tokenLimit(Long tokenLimit) {
+            this.tokenLimit = tokenLimit;
+            return this;
+        }
+
+        public Builder expectedCostUsd(BigDecimal expectedCostUsd) {
+            this.expectedCostUsd = expectedCostUsd;
+            return this;
+        }
+
+        public Builder expectedTokens(long expectedTokens) {
+            this.expectedTokens = expectedTokens;
+            return this;
+        }
+
+        public Builder costPerInputToken(BigDecimal costPerInputToken) {
+            this.costPerInputToken = costPerInputToken;
+            return this;
+        }
+
+        public Builder costPerOutputToken(BigDecimal costPerOutputToken) {
+            this.costPerOutputToken = costPerOutputToken;
+            return this;
+        }
+
+        public OptimizationConfig build() {
+            return new OptimizationConfig(maxRetries, timeout, cache, cacheTtl, cacheMaxSize, cacheKeyContext,
+                    costLimitUsd, tokenLimit, expectedCostUsd, expectedTokens, costPerInputToken, costPerOutputToken);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.flujo.core.exec;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+import dev.flujo.core.agent.AgentRequest;
+import dev.flujo.core.agent.AgentResponse;
+import dev.flujo.core.agent.AgentTimeoutException;
+import dev.flujo.core.agent.NamedAgent;
+import dev.flujo.core.context.FlujoContext;
+import dev.flujo.core.run.FlujoRun;
+import dev.flujo.core.step.StepPlan;
+import dev.flujo.core.step.StepResult;
+
+/**
+ * Runs steps. Stateless apart from the services it is given, so one instance serves every endpoint of a component.
+ *
+ * <p>Asynchronous throughout: {@link #execute} returns at once with a future, and no thread waits while an agent
+ * works. Time-outs are armed on one shared scheduler; when one fires, the rest of the step continues on the
+ * {@code continuationExecutor} so a slow retry never occupies the scheduler thread.
+ */
+public final class ExecutorCore {
+
+    private final ScheduledExecutorService timer;
+    private final Executor continuationExecutor;
+    private final LongSupplier nanoClock;
+
+    public ExecutorCore(ScheduledExecutorService timer, Executor continuationExecutor) {
+        this(timer, continuationExecutor, System::nanoTime);
+    }
+
+    public ExecutorCore(ScheduledExecutorService timer, Executor continuationExecutor, LongSupplier nanoClock) {
+        this.timer = Objects.requireNonNull(timer, "timer");
+        this.continuationExecutor = Objects.requireNonNull(continuationExecutor, "continuationExecutor");
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+    }
+
+    /**
+     * Runs one step on one input.
+     *
+     * @return a future completing with the successful {@link StepResult}, or exceptionally with
+     *         {@link dev.flujo.core.FlujoStepFailedException} (all attempts and the fallback failed),
+     *         {@link dev.flujo.core.usage.UsageLimitExceededException} (the run's budget is spent) or
+     *         {@link dev.flujo.core.FlujoConfigurationException} (a fallback or redirect cycle, an unresolvable
+     *         redirect). Either way the step's result has been recorded in the run's history.
+     */
+    public CompletableFuture<StepResult> execute(StepPlan plan, Object input, FlujoContext context, FlujoRun run) {
+        return new StepExecution(this, plan, input, context, run).start();
+    }
+
+    long now() {
+        return nanoClock.getAsLong();
+    }
+
+    /**
+     * Calls an agent, bounded by the time-out. The returned future is ours, not the agent's: once it timed out, a
+     * late answer cannot complete it, so the late reply is dropped rather than applied.
+     */
+    CompletableFuture<AgentResponse> invoke(String stepName, NamedAgent agent, AgentRequest request, Duration timeout) {
+        CompletionStage<AgentResponse> stage;
+        try {
+            stage = agent.agent().call(request);
+        } catch (Throwable t) {
+            return CompletableFuture.failedFuture(t);
+        }
+        if (stage == null) {
+            return CompletableFuture.failedFuture(
+                    new IllegalStateException("Agent '" + agent.name() + "' returned no CompletionStage"));
+        }
+        CompletableFuture<AgentResponse> reply = new CompletableFuture<>();
+        stage.whenComplete((response, error) -> {
+            if (error != null) {
+                reply.completeExceptionally(unwrap(error));
+            } else if (response == null) {
+                reply.completeExceptionally(
+                        new IllegalStateException("Agent '" + agent.name() + "' completed with no AgentResponse"));
+            } else {
+                reply.complete(response);
+            }
+        });
+        if (timeout == null || reply.isDone()) {
+            return reply;
+        }
+        ScheduledFuture<?> alarm = timer.schedule(
+                () -> continuationExecutor.execute(() -> {
+                    if (reply.completeExceptionally(new AgentTimeoutException(stepName, agent.name(), timeout))) {
+                        cancelQuietly(stage);
+                    }
+                }),
+                timeout.toNanos(), TimeUnit.NANOSECONDS);
+        reply.whenComplete((r, e) -> alarm.cancel(false));
+        return reply;
+    }
+
+    /** Tells a bean agent its answer is no longer wanted; stages that cannot be cancelled are left alone. */
+    private static void cancelQuietly(CompletionStage<?> stage) {
+        try {
+            stage.toCompletableFuture().cancel(false);
+        } catch (UnsupportedOperationException ignored) {
+            // a minimal CompletionStage: nothing to cancel, and its late answer is dropped anyway
+        }
+    }
+
+    static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

@@ -1,0 +1,320 @@
+package dev.flujo.core.exec;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+import dev.flujo.core.FlujoConfigurationException;
+import dev.flujo.core.FlujoStepFailedException;
+import dev.flujo.core.OutputRejectedException;
+import dev.flujo.core.agent.AgentRequest;
+import dev.flujo.core.agent.AgentTimeoutException;
+import dev.flujo.core.agent.NamedAgent;
+import dev.flujo.core.cache.CacheKey;
+import dev.flujo.core.context.FlujoContext;
+import dev.flujo.core.run.FlujoRun;
+import dev.flujo.core.step.OutputPhase;
+import dev.flujo.core.step.PhaseResult;
+import dev.flujo.core.step.PluginInput;
+import dev.flujo.core.step.StepPlan;
+import dev.flujo.core.step.StepResult;
+import dev.flujo.core.usage.LimitBreach;
+import dev.flujo.core.usage.Usage;
+import dev.flujo.core.usage.UsageLimitExceededException;
+
+/**
+ * One execution of one step: the phases in order, as callbacks so that no thread waits on an agent.
+ *
+ * <pre>
+ * start:    fallback-cycle guard → apply limits → cache lookup (a hit ends here, costing nothing)
+ * attempt:  prompt processors → reserve usage → agent (time-out) → reconcile usage
+ *           → output phases (processors, validators, plugins; a redirect calls another agent)
+ * after:    success → context writes, cache, result
+ *           failure → retry with feedback | fallback (one more attempt with the fallback agent) | fail
+ *           fatal (usage limit, cycle) → stop now, keep the partial results
+ * </pre>
+ *
+ * Only one agent call of an execution is ever in flight, and each callback runs after the previous one completed
+ * (a happens-before edge through the future), so the mutable fields need no locking.
+ */
+final class StepExecution {
+
+    /** How an attempt ended. */
+    private sealed interface Outcome {
+    }
+
+    private record Ok(Object output) implements Outcome {
+    }
+
+    private record Failed(String feedback, List<String> validationFailures, Throwable cause) implements Outcome {
+    }
+
+    /** Stops the step at once: a usage-limit breach (with the output that went over it) or a configuration error. */
+    private record Fatal(LimitBreach breach, Object output, Throwable error) implements Outcome {
+    }
+
+    private final ExecutorCore core;
+    private final StepPlan plan;
+    private final Object input;
+    private final FlujoContext context;
+    private final FlujoRun run;
+    private final long startNanos;
+    private final CompletableFuture<StepResult> result = new CompletableFuture<>();
+
+    private int attempts;
+    private Usage usage = Usage.ZERO;
+    private final List<String> feedback = new ArrayList<>(2);
+    private final Map<String, Object> metadata = new LinkedHashMap<>(4);
+    private List<String> redirects;
+    private Throwable lastCause;
+    private CacheKey cacheKey;
+
+    StepExecution(ExecutorCore core, StepPlan plan, Object input, FlujoContext context, FlujoRun run) {
+        this.core = core;
+        this.plan = plan;
+        this.input = input;
+        this.context = context;
+        this.run = run;
+        this.startNanos = core.now();
+    }
+
+    CompletableFuture<StepResult> start() {
+        List<String> chain = run.fallbackChainIfRevisiting(plan.name());
+        if (chain != null) {
+            finishFatal(new Fatal(null, null, new FlujoConfigurationException(
+                    "Fallback chain revisits step '" + plan.name() + "': " + String.join(" -> ", chain))));
+            return result;
+        }
+        run.ledger().applyLimits(plan.limits());
+        if (plan.cache() != null) {
+            cacheKey = plan.cache().keyFor(input, context);
+            Object cached = plan.cache().get(cacheKey);
+            metadata.put(StepResult.META_CACHE_HIT, cached != null);
+            if (cached != null) {
+                succeed(cached);
+                return result;
+            }
+        }
+        attempt(1);
+        return result;
+    }
+
+    private void attempt(int n) {
+        attempts = n;
+        runAttempt(plan.agent(), n, outcome -> afterAttempt(outcome, n));
+    }
+
+    private void afterAttempt(Outcome outcome, int n) {
+        if (outcome instanceof Ok ok) {
+            succeed(ok.output);
+        } else if (outcome instanceof Fatal fatal) {
+            finishFatal(fatal);
+        } else {
+            noteFailure((Failed) outcome);
+            if (n < plan.maxAttempts()) {
+                attempt(n + 1);
+            } else if (plan.fallback() != null) {
+                runFallback();
+            } else {
+                fail(lastCause);
+            }
+        }
+    }
+
+    /** The fallback is one more attempt, with another agent and the same phases; it runs once. */
+    private void runFallback() {
+        NamedAgent fallback = plan.fallback();
+        metadata.put(StepResult.META_FALLBACK, true);
+        metadata.put(StepResult.META_FALLBACK_AGENT, fallback.name());
+        metadata.put(StepResult.META_ORIGINAL_ERROR, lastCause != null ? describe(lastCause) : lastFeedback());
+        run.enterFallback(plan.name());
+        runAttempt(fallback, attempts + 1, outcome -> {
+            run.exitFallback(plan.name());
+            if (outcome instanceof Failed failed) {
+                noteFailure(new Failed("fallback " + fallback.name() + ": " + failed.feedback,
+                        failed.validationFailures, failed.cause));
+                fail(lastCause);
+            } else {
+                afterAttempt(outcome, Integer.MAX_VALUE);
+            }
+        });
+    }
+
+    private void runAttempt(NamedAgent agent, int n, Consumer<Outcome> then) {
+        Object prompt;
+        try {
+            prompt = plan.prompt().apply(input, context);
+        } catch (Exception e) {
+            then.accept(new Failed("prompt processor failed: " + describe(e), List.of(), e));
+            return;
+        }
+        AgentRequest request = new AgentRequest(plan.name(), prompt, context, n, lastFeedback(), feedback);
+        callAgent(agent, request, List.of(agent.name()), then);
+    }
+
+    private void callAgent(NamedAgent agent, AgentRequest request, List<String> visited, Consumer<Outcome> then) {
+        long expectedTokens = plan.expectedTokens();
+        var expectedCost = plan.expectedCostUsd();
+        LimitBreach refused = run.ledger().reserve(expectedTokens, expectedCost);
+        if (refused != null) {
+            then.accept(new Fatal(refused, null, null));
+            return;
+        }
+        core.invoke(plan.name(), agent, request, plan.timeout()).whenComplete((response, error) -> {
+            Usage actual = error == null ? plan.pricing().price(response.usage()) : Usage.ZERO;
+            usage = usage.plus(actual);
+            LimitBreach breach = run.ledger().reconcile(expectedTokens, expectedCost, actual);
+            if (error != null) {
+                then.accept(agentFailure(agent, ExecutorCore.unwrap(error)));
+            } else if (breach != null) {
+                then.accept(new Fatal(breach, response.output(), null));
+            } else {
+                checkOutput(agent, request, response.output(), visited, then);
+            }
+        });
+    }
+
+    private void checkOutput(NamedAgent agent, AgentRequest request, Object output, List<String> visited,
+                             Consumer<Outcome> then) {
+        PluginInput current = new PluginInput(plan.name(), request.input(), output, context, request.attempt(),
+                agent.name());
+        for (OutputPhase phase : plan.outputPhases()) {
+            PhaseResult decided;
+            try {
+                decided = phase.apply(current);
+            } catch (RuntimeException e) {
+                then.accept(new Failed("output phase failed: " + describe(e), List.of(), e));
+                return;
+            }
+            if (decided instanceof PhaseResult.Continue next) {
+                current = new PluginInput(plan.name(), request.input(), next.output(), context, request.attempt(),
+                        agent.name());
+            } else if (decided instanceof PhaseResult.Fail failed) {
+                then.accept(new Failed(failed.feedback(), failed.validationFailures(), failed.cause()));
+                return;
+            } else {
+                redirect(((PhaseResult.Redirect) decided).agent(), request, visited, then);
+                return;
+            }
+        }
+        then.accept(new Ok(current.output()));
+    }
+
+    private void redirect(String reference, AgentRequest request, List<String> visited, Consumer<Outcome> then) {
+        NamedAgent target;
+        try {
+            target = plan.agentResolver().resolve(reference);
+        } catch (RuntimeException e) {
+            then.accept(new Fatal(null, null, e));
+            return;
+        }
+        List<String> path = new ArrayList<>(visited);
+        path.add(target.name());
+        if (visited.contains(target.name())) {
+            then.accept(new Fatal(null, null, new FlujoConfigurationException(
+                    "Plugin redirect cycle in step '" + plan.name() + "': " + String.join(" -> ", path))));
+            return;
+        }
+        if (redirects == null) {
+            redirects = new ArrayList<>(2);
+        }
+        redirects.add(target.name());
+        callAgent(target, request, path, then);
+    }
+
+    /**
+     * An agent error fails the attempt, except errors that retrying cannot fix, which are surfaced unchanged: a
+     * configuration error or a usage-limit breach raised by a nested step (e.g. inside a fallback route).
+     */
+    private Outcome agentFailure(NamedAgent agent, Throwable error) {
+        Throwable fatal = findFatal(error);
+        if (fatal != null) {
+            return new Fatal(null, null, fatal);
+        }
+        if (error instanceof AgentTimeoutException) {
+            metadata.put(StepResult.META_TIMED_OUT, true);
+        }
+        return new Failed("agent " + agent.name() + " failed: " + describe(error), List.of(), error);
+    }
+
+    private static Throwable findFatal(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof FlujoConfigurationException || t instanceof UsageLimitExceededException) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private void noteFailure(Failed failed) {
+        feedback.add(failed.feedback);
+        if (!failed.validationFailures.isEmpty()) {
+            metadata.put(StepResult.META_VALIDATION_FAILURES, failed.validationFailures);
+        }
+        lastCause = failed.cause != null ? failed.cause
+                : new OutputRejectedException(failed.feedback, failed.validationFailures);
+    }
+
+    private String lastFeedback() {
+        return feedback.isEmpty() ? null : feedback.get(feedback.size() - 1);
+    }
+
+    private void succeed(Object output) {
+        Map<String, Object> writes = contextWrites(output);
+        if (cacheKey != null && !Boolean.TRUE.equals(metadata.get(StepResult.META_CACHE_HIT))) {
+            plan.cache().put(cacheKey, output);
+        }
+        StepResult stepResult = record(output, true, writes);
+        result.complete(stepResult);
+    }
+
+    private Map<String, Object> contextWrites(Object output) {
+        if (!plan.updatesContext() && plan.sinkTo() == null) {
+            return Map.of();
+        }
+        Map<String, Object> writes = new LinkedHashMap<>();
+        if (plan.updatesContext()) {
+            // ContextUpdatePhase has checked the shape, except for cached outputs, which passed it when stored
+            ((Map<?, ?>) output).forEach((k, v) -> writes.put((String) k, v));
+        }
+        if (plan.sinkTo() != null && output != null) {
+            writes.put(plan.sinkTo(), output);
+        }
+        return writes;
+    }
+
+    private void fail(Throwable cause) {
+        StepResult stepResult = record(null, false, Map.of());
+        result.completeExceptionally(new FlujoStepFailedException(stepResult, run.history(), cause));
+    }
+
+    private void finishFatal(Fatal fatal) {
+        if (fatal.breach != null) {
+            metadata.put(StepResult.META_LIMIT_EXCEEDED, fatal.breach.describe());
+            record(fatal.output, false, Map.of());
+            result.completeExceptionally(new UsageLimitExceededException(plan.name(), fatal.breach,
+                    run.limits(), run.usage(), run.history()));
+        } else {
+            record(null, false, Map.of());
+            result.completeExceptionally(fatal.error);
+        }
+    }
+
+    private StepResult record(Object output, boolean success, Map<String, Object> writes) {
+        if (redirects != null) {
+            metadata.put(StepResult.META_REDIRECTS, List.copyOf(redirects));
+        }
+        StepResult stepResult = new StepResult(plan.name(), output, success, attempts, core.now() - startNanos, usage,
+                feedback, metadata, writes, List.of());
+        run.record(stepResult);
+        return stepResult;
+    }
+
+    private static String describe(Throwable t) {
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
+}

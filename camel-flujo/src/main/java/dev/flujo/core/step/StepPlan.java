@@ -1,0 +1,275 @@
+package dev.flujo.core.step;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+
+import dev.flujo.core.FlujoConfigurationException;
+import dev.flujo.core.agent.AgentResolver;
+import dev.flujo.core.agent.NamedAgent;
+import dev.flujo.core.cache.StepCache;
+import dev.flujo.core.config.OptimizationConfig;
+import dev.flujo.core.context.FlujoContext;
+import dev.flujo.core.usage.UsageLimits;
+import dev.flujo.core.usage.UsagePricing;
+
+/**
+ * Everything about a step that can be decided once, when its endpoint starts: the resolved agents, the phases the
+ * step actually uses (a step without validators has no validation phase, rather than an empty one checked on every
+ * call), the cache, the limits and the pricing. Immutable and shared by all exchanges through the step.
+ */
+public final class StepPlan {
+
+    /** Turns the input into the agent's input: the prompt processors composed once. */
+    @FunctionalInterface
+    public interface PromptPhase {
+        PromptPhase IDENTITY = (input, context) -> input;
+
+        Object apply(Object input, FlujoContext context) throws Exception;
+    }
+
+    private final String name;
+    private final String fingerprint;
+    private final NamedAgent agent;
+    private final NamedAgent fallback;
+    private final PromptPhase prompt;
+    private final List<OutputPhase> outputPhases;
+    private final int maxAttempts;
+    private final Duration timeout;
+    private final StepCache cache;
+    private final UsageLimits limits;
+    private final long expectedTokens;
+    private final BigDecimal expectedCostUsd;
+    private final UsagePricing pricing;
+    private final boolean updatesContext;
+    private final String sinkTo;
+    private final AgentResolver agentResolver;
+    private final OptimizationConfig config;
+
+    private StepPlan(Builder b) {
+        this.name = b.name;
+        this.config = b.config;
+        this.fingerprint = b.fingerprint != null ? b.fingerprint : b.name + "|" + b.agent.name();
+        this.agent = b.agent;
+        this.fallback = b.fallback;
+        this.prompt = composePrompt(b.promptProcessors);
+        List<OutputPhase> phases = new ArrayList<>(3);
+        if (!b.outputProcessors.isEmpty()) {
+            phases.add(new OutputProcessingPhase(b.outputProcessors));
+        }
+        if (!b.validators.isEmpty()) {
+            phases.add(new ValidationPhase(b.validators));
+        }
+        if (!b.plugins.isEmpty()) {
+            phases.add(new PluginPhase(b.plugins));
+        }
+        if (b.updatesContext) {
+            phases.add(new ContextUpdatePhase());
+        }
+        this.outputPhases = List.copyOf(phases);
+        this.maxAttempts = b.config.maxAttempts();
+        this.timeout = b.config.timeout();
+        this.cache = b.config.cache()
+                ? new StepCache(fingerprint, b.config.cacheKeyContext(), b.config.cacheMaxSize(), b.config.cacheTtl(),
+                        b.ticker)
+                : null;
+        this.limits = new UsageLimits(b.config.costLimitUsd(), b.config.tokenLimit());
+        this.expectedTokens = b.config.expectedTokens();
+        this.expectedCostUsd = b.config.expectedCostUsd();
+        this.pricing = new UsagePricing(b.config.costPerInputToken(), b.config.costPerOutputToken());
+        this.updatesContext = b.updatesContext;
+        this.sinkTo = b.sinkTo;
+        this.agentResolver = b.agentResolver;
+    }
+
+    private static PromptPhase composePrompt(List<FlujoProcessor> processors) {
+        if (processors.isEmpty()) {
+            return PromptPhase.IDENTITY;
+        }
+        if (processors.size() == 1) {
+            FlujoProcessor only = processors.get(0);
+            return only::process;
+        }
+        List<FlujoProcessor> chain = List.copyOf(processors);
+        return (input, context) -> {
+            Object value = input;
+            for (FlujoProcessor p : chain) {
+                value = p.process(value, context);
+            }
+            return value;
+        };
+    }
+
+    public static Builder builder(String name, OptimizationConfig config) {
+        return new Builder(name, config);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Identifies what the step computes: the name and every option that changes the output. */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    public NamedAgent agent() {
+        return agent;
+    }
+
+    /** The fallback agent, or {@code null}. */
+    public NamedAgent fallback() {
+        return fallback;
+    }
+
+    public PromptPhase prompt() {
+        return prompt;
+    }
+
+    /**
+     * Only the phases this step uses, in order: output processors, validators, plugins, and the check that an
+     * {@code updatesContext} output is a map.
+     */
+    public List<OutputPhase> outputPhases() {
+        return outputPhases;
+    }
+
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    /** The bound of one agent call, or {@code null}. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** The step cache, or {@code null} when caching is off. */
+    public StepCache cache() {
+        return cache;
+    }
+
+    public UsageLimits limits() {
+        return limits;
+    }
+
+    public long expectedTokens() {
+        return expectedTokens;
+    }
+
+    public BigDecimal expectedCostUsd() {
+        return expectedCostUsd;
+    }
+
+    public UsagePricing pricing() {
+        return pricing;
+    }
+
+    public boolean updatesContext() {
+        return updatesContext;
+    }
+
+    /** The context key the output is stored under, or {@code null}. */
+    public String sinkTo() {
+        return sinkTo;
+    }
+
+    public AgentResolver agentResolver() {
+        return agentResolver;
+    }
+
+    public OptimizationConfig config() {
+        return config;
+    }
+
+    public static final class Builder {
+        private final String name;
+        private final OptimizationConfig config;
+        private String fingerprint;
+        private NamedAgent agent;
+        private NamedAgent fallback;
+        private List<FlujoProcessor> promptProcessors = List.of();
+        private List<FlujoProcessor> outputProcessors = List.of();
+        private List<FlujoValidator> validators = List.of();
+        private List<FlujoPlugin> plugins = List.of();
+        private boolean updatesContext;
+        private String sinkTo;
+        private AgentResolver agentResolver = AgentResolver.NONE;
+        private Ticker ticker = Ticker.systemTicker();
+
+        private Builder(String name, OptimizationConfig config) {
+            this.name = Objects.requireNonNull(name, "name");
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        public Builder fingerprint(String fingerprint) {
+            this.fingerprint = fingerprint;
+            return this;
+        }
+
+        public Builder agent(NamedAgent agent) {
+            this.agent = agent;
+            return this;
+        }
+
+        public Builder fallback(NamedAgent fallback) {
+            this.fallback = fallback;
+            return this;
+        }
+
+        public Builder promptProcessors(List<? extends FlujoProcessor> processors) {
+            this.promptProcessors = List.copyOf(processors);
+            return this;
+        }
+
+        public Builder outputProcessors(List<? extends FlujoProcessor> processors) {
+            this.outputProcessors = List.copyOf(processors);
+            return this;
+        }
+
+        public Builder validators(List<? extends FlujoValidator> validators) {
+            this.validators = List.copyOf(validators);
+            return this;
+        }
+
+        public Builder plugins(List<? extends FlujoPlugin> plugins) {
+            this.plugins = List.copyOf(plugins);
+            return this;
+        }
+
+        public Builder updatesContext(boolean updatesContext) {
+            this.updatesContext = updatesContext;
+            return this;
+        }
+
+        public Builder sinkTo(String sinkTo) {
+            this.sinkTo = sinkTo == null || sinkTo.isBlank() ? null : sinkTo;
+            return this;
+        }
+
+        public Builder agentResolver(AgentResolver agentResolver) {
+            this.agentResolver = Objects.requireNonNull(agentResolver, "agentResolver");
+            return this;
+        }
+
+        /** The clock of the cache's time-to-live; tests pass a fake one. */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /**
+         * @throws FlujoConfigurationException when the configuration is invalid or the step has no agent
+         */
+        public StepPlan build() {
+            config.validateOrThrow(name);
+            if (agent == null) {
+                throw new FlujoConfigurationException("Step '" + name + "' has no agent: set the agent option");
+            }
+            return new StepPlan(this);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.flujo.core.step;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.flujo.core.usage.Usage;
+
+/**
+ * What one step produced; the run keeps these in order as its history.
+ *
+ * @param name           the step name
+ * @param output         the final output (null when the step failed before any output)
+ * @param success        whether the step succeeded
+ * @param attempts       how many attempts of the step's own agent ran (a fallback call is not counted; see
+ *                       {@link #META_FALLBACK})
+ * @param latencyNanos   wall time of the step, from start to result
+ * @param usage          what this step's agent calls consumed (zero on a cache hit)
+ * @param feedback       the feedback of each failed attempt, oldest first
+ * @param metadata       facts about the run of this step: see the {@code META_*} keys
+ * @param contextUpdates the context writes the step made ({@code updatesContext}, {@code sinkTo}); applied to the
+ *                       run's context only when the step succeeded
+ * @param children       results of nested steps (for composite kinds), in order
+ */
+public record StepResult(String name, Object output, boolean success, int attempts, long latencyNanos, Usage usage,
+                         List<String> feedback, Map<String, Object> metadata, Map<String, Object> contextUpdates,
+                         List<StepResult> children) {
+
+    /** Boolean: the output came from the step cache. */
+    public static final String META_CACHE_HIT = "cacheHit";
+    /** Boolean: every attempt failed and the fallback agent ran. */
+    public static final String META_FALLBACK = "fallback";
+    /** String: the fallback agent reference. */
+    public static final String META_FALLBACK_AGENT = "fallbackAgent";
+    /** String: the error that sent the step to its fallback. */
+    public static final String META_ORIGINAL_ERROR = "originalError";
+    /** List of String: validation failures of the last failed attempt. */
+    public static final String META_VALIDATION_FAILURES = "validationFailures";
+    /** List of String: the agents a plugin redirected to, in order. */
+    public static final String META_REDIRECTS = "redirects";
+    /** Boolean: an attempt timed out. */
+    public static final String META_TIMED_OUT = "timedOut";
+    /** String: a description of the usage limit this step hit. */
+    public static final String META_LIMIT_EXCEEDED = "limitExceeded";
+
+    public StepResult {
+        feedback = feedback == null ? List.of() : List.copyOf(feedback);
+        metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        contextUpdates = contextUpdates == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(contextUpdates));
+        children = children == null ? List.of() : List.copyOf(children);
+        usage = usage == null ? Usage.ZERO : usage;
+    }
+
+    public boolean cacheHit() {
+        return Boolean.TRUE.equals(metadata.get(META_CACHE_HIT));
+    }
+
+    public boolean fallbackUsed() {
+        return Boolean.TRUE.equals(metadata.get(META_FALLBACK));
+    }
+}
