@@ -17,11 +17,17 @@ final class PredicateValidator implements FlujoValidator {
     private final CamelContext camelContext;
     private final Predicate predicate;
     private final String name;
+    private final String description;
 
-    PredicateValidator(CamelContext camelContext, Predicate predicate, String name) {
+    /**
+     * @param name        how feedback names this validator (the option, or the bean reference)
+     * @param description what the output must satisfy, e.g. the Simple expression
+     */
+    PredicateValidator(CamelContext camelContext, Predicate predicate, String name, String description) {
         this.camelContext = camelContext;
         this.predicate = predicate;
         this.name = name;
+        this.description = description;
     }
 
     @Override
@@ -29,7 +35,7 @@ final class PredicateValidator implements FlujoValidator {
         Exchange scratch = ExchangeContext.scratchExchange(context, camelContext);
         scratch.getMessage().setBody(output);
         return predicate.matches(scratch) ? ValidationResult.ok()
-                : ValidationResult.fail("output does not satisfy " + name);
+                : ValidationResult.fail("output does not satisfy " + description);
     }
 
     @Override

@@ -83,7 +83,7 @@ final class StepPlanFactory {
             if (bean instanceof FlujoValidator v) {
                 result.add(v);
             } else if (bean instanceof Predicate p) {
-                result.add(new PredicateValidator(camelContext, p, ref));
+                result.add(new PredicateValidator(camelContext, p, ref, "predicate " + ref));
             } else {
                 throw BeanReferences.problem(step, "validators", ref, "bean is a " + BeanReferences.typeName(bean)
                         + ", neither a " + FlujoValidator.class.getName() + " nor a Camel Predicate");
@@ -99,7 +99,7 @@ final class StepPlanFactory {
                 throw new FlujoConfigurationException("Step '" + step + "', option validate: invalid Simple predicate '"
                         + expression + "': " + e.getMessage(), e);
             }
-            result.add(new PredicateValidator(camelContext, predicate, "validate " + expression));
+            result.add(new PredicateValidator(camelContext, predicate, "validate", expression));
         }
         return result;
     }
