@@ -45,7 +45,7 @@ public final class CacheKey {
 
     @Override
     public String toString() {
-        // never print the input: it may be large or sensitive
-        return "CacheKey[" + fingerprint + ", hash=" + Integer.toHexString(hash) + "]";
+        // neither the input (large, personal) nor the fingerprint (it may hold an agent URI with a key) is printed
+        return "CacheKey[hash=" + Integer.toHexString(hash) + "]";
     }
 }
