@@ -1,0 +1,102 @@
+package dev.flujo.benchmarks;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.Endpoint;
+import org.apache.camel.builder.RouteBuilder;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Scenarios 1-3: what a flujo step costs on top of the same work done by a plain {@code .process()}.
+ *
+ * <ul>
+ * <li>1, step overhead: bare function vs plain processor route vs minimal flujo step route</li>
+ * <li>2, full-featured step: validator, output processor and usage limits on, vs the plain processor route</li>
+ * <li>3, pipeline: five flujo steps vs five plain processors</li>
+ * </ul>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class StepOverheadBenchmark {
+
+    private static final String INPUT = "Summarize the customer's ticket about a duplicate charge";
+
+    private CamelFixture camel;
+    private Endpoint plain;
+    private Endpoint flujo;
+    private Endpoint flujoFull;
+    private Endpoint plainPipeline;
+    private Endpoint flujoPipeline;
+
+    @Setup
+    public void start() throws Exception {
+        camel = new CamelFixture(Map.of(
+                "noop", Work.noopAgent(),
+                "notEmpty", Work.notEmpty(),
+                "trim", Work.trim()), new RouteBuilder() {
+                    @Override
+                    public void configure() {
+                        from("direct:plain").process(Work.plainProcessor());
+                        from("direct:flujo").to("flujo:step:minimal?agent=#noop");
+                        from("direct:flujoFull").to("flujo:step:full?agent=#noop&validators=#notEmpty"
+                                + "&outputProcessors=#trim&costLimitUsd=1000&tokenLimit=1000000"
+                                + "&expectedTokens=20&expectedCostUsd=0.0001");
+                        from("direct:plainPipeline").process(Work.plainProcessor()).process(Work.plainProcessor())
+                                .process(Work.plainProcessor()).process(Work.plainProcessor())
+                                .process(Work.plainProcessor());
+                        from("direct:flujoPipeline").to("flujo:step:p1?agent=#noop").to("flujo:step:p2?agent=#noop")
+                                .to("flujo:step:p3?agent=#noop").to("flujo:step:p4?agent=#noop")
+                                .to("flujo:step:p5?agent=#noop");
+                    }
+                });
+        plain = camel.endpoint("direct:plain");
+        flujo = camel.endpoint("direct:flujo");
+        flujoFull = camel.endpoint("direct:flujoFull");
+        plainPipeline = camel.endpoint("direct:plainPipeline");
+        flujoPipeline = camel.endpoint("direct:flujoPipeline");
+    }
+
+    @TearDown
+    public void stop() {
+        camel.close();
+    }
+
+    @Benchmark
+    public Object bareFunction() {
+        return Work.transform(INPUT);
+    }
+
+    @Benchmark
+    public Object plainProcessorRoute() {
+        return camel.request(plain, INPUT);
+    }
+
+    @Benchmark
+    public Object flujoStepRoute() {
+        return camel.request(flujo, INPUT);
+    }
+
+    @Benchmark
+    public Object flujoFullFeaturedStepRoute() {
+        return camel.request(flujoFull, INPUT);
+    }
+
+    @Benchmark
+    public Object plainFiveProcessorRoute() {
+        return camel.request(plainPipeline, INPUT);
+    }
+
+    @Benchmark
+    public Object flujoFiveStepRoute() {
+        return camel.request(flujoPipeline, INPUT);
+    }
+}
