@@ -1,0 +1,127 @@
+package dev.flujo.benchmarks.report;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The scenarios of the report: which benchmark class, which rows in which order, the reference row, the targets.
+ */
+record Scenario(String title, String description, String className, List<String> order, String reference,
+                List<String> extraOnly, List<Target> targets, String notes) {
+
+    private static final String CONCURRENCY = "ConcurrencyBenchmark.asyncAgent-inFlight10000";
+
+    static final List<Scenario> ALL = List.of(
+            new Scenario("1. Step overhead",
+                    "`direct:` route → `flujo:step:x?agent=#noop` vs the same route with a plain `.process()` doing"
+                            + " the same work vs the bare function. Flujo's overhead is the difference between"
+                            + " `flujoStepRoute` and `plainProcessorRoute`.",
+                    "StepOverheadBenchmark",
+                    List.of("bareFunction", "plainProcessorRoute", "flujoStepRoute"), "plainProcessorRoute",
+                    List.of(),
+                    List.of(Target.ratioAtMost("minimal `flujo:step` ≤ 1.5× the plain `.process()` route",
+                            "StepOverheadBenchmark", "flujoStepRoute", "plainProcessorRoute", "", 1.5),
+                            overheadNs()),
+                    ""),
+            new Scenario("2. Full-featured step",
+                    "The step with a validator, an output processor and usage limits with reservations, vs the"
+                            + " plain `.process()` route.",
+                    "StepOverheadBenchmark",
+                    List.of("plainProcessorRoute", "flujoFullFeaturedStepRoute"), "plainProcessorRoute",
+                    List.of(),
+                    List.of(Target.ratioAtMost("full-featured step ≤ 2.5× the plain `.process()` route",
+                            "StepOverheadBenchmark", "flujoFullFeaturedStepRoute", "plainProcessorRoute", "", 2.5)),
+                    "Not yet in this scenario: the circuit breaker and metrics, which the component does not have"
+                            + " yet (issue 5, the optimization layer). They are added to this benchmark when they"
+                            + " exist, and this target is re-measured then."),
+            new Scenario("3. Pipeline of 5 steps",
+                    "Five `flujo:step`s in one route vs five plain processors.",
+                    "StepOverheadBenchmark",
+                    List.of("plainFiveProcessorRoute", "flujoFiveStepRoute"), "plainFiveProcessorRoute",
+                    List.of(), List.of(), ""),
+            new Scenario("4. Cache hit path",
+                    "`cache=true` with a repeated input vs the same step uncached, and vs a plain route reading"
+                            + " the value from camel-caffeine's `caffeine-cache` endpoint (GET). Inputs are fresh"
+                            + " string copies per operation, so hashes are computed as for a real request.",
+                    "CacheBenchmark",
+                    List.of("flujoUncachedStep", "flujoCacheHit", "camelCaffeineCacheGetRoute"),
+                    "flujoUncachedStep", List.of(),
+                    List.of(Target.ratioAtMost("cache hit end to end ≤ the uncached no-op step", "CacheBenchmark",
+                                    "flujoCacheHit", "flujoUncachedStep", "", 1.0),
+                            Target.ratioAtMost("cache hit end to end ≤ the camel-caffeine route", "CacheBenchmark",
+                                    "flujoCacheHit", "camelCaffeineCacheGetRoute", "", 1.0)),
+                    ""),
+            new Scenario("4b. Cache key cost",
+                    "Building a key (fingerprint + input + one `cacheKeyContext` value) and hashing it, for a"
+                            + " 64-byte and a 10 KB input; `stringCopyOnly` is the cost of the fresh input copy"
+                            + " included in both.",
+                    "CacheKeyBenchmark", List.of("stringCopyOnly", "cacheKey"), "stringCopyOnly",
+                    List.of(), List.of(), ""),
+            new Scenario("5. Context copy",
+                    "Giving 8 branches their own context and writing one key in each: flujo's copy-on-write copy vs"
+                            + " a deep copy of the map. (A parallel step also takes one O(n) snapshot of the"
+                            + " exchange properties, once per step, not per branch.)",
+                    "ContextCopyBenchmark", List.of("deepCopyBranches", "copyOnWriteBranches"), "deepCopyBranches",
+                    List.of(),
+                    List.of(Target.speedupAtLeast("1,000-key context: copy-on-write ≥ 20× cheaper than a deep copy",
+                            "ContextCopyBenchmark", "copyOnWriteBranches", "deepCopyBranches",
+                            "branches=8, keys=1000", 20)),
+                    "The comparison with `flujo:parallel` against Camel `multicast().parallelProcessing()` comes"
+                            + " with the parallel step kind (issue 4), which does not exist yet."),
+            new Scenario("6. Concurrency",
+                    "10,000 runs in flight against an agent that answers after 20 ms. `asyncAgent`: the reply is"
+                            + " completed by a 2-thread scheduler, no thread per call. `blockingAgent`, the"
+                            + " thread-per-call baseline: the agent sleeps on the caller's thread. Score = time to"
+                            + " complete one batch of 10,000.",
+                    "ConcurrencyBenchmark", List.of("blockingAgent", "asyncAgent"), "blockingAgent",
+                    List.of("ConcurrencyBenchmark."),
+                    List.of(Target.extraBound("10,000 in flight with ≤ 50 threads in the JVM (JMH's own included)",
+                                    CONCURRENCY, "peakThreads", 50, false, " threads"),
+                            throughputShare()),
+                    "Throughput is runs per second over the batch; the ideal is in-flight / agent latency"
+                            + " (500,000/s here: no concurrency limit is configured). The batch time includes"
+                            + " starting all 10,000 runs from one thread, which is CPU work the ideal does not count."),
+            new Scenario("7. Peer: LangChain4j agentic",
+                    "A sequence of 3 agents in `dev.langchain4j:langchain4j-agentic` over an in-JVM fake `ChatModel`"
+                            + " vs a flujo pipeline of the same 3 steps over an agent doing the same work.",
+                    "PeerBenchmark", List.of("langchain4jAgenticSequence", "flujoPipeline"),
+                    "langchain4jAgenticSequence", List.of(),
+                    List.of(Target.speedupAtLeast("flujo pipeline ≥ 2× faster than LangChain4j agentic",
+                            "PeerBenchmark", "flujoPipeline", "langchain4jAgenticSequence", "", 2)),
+                    ""),
+            new Scenario("8. Memory",
+                    "Heap retained per step-cache entry (10k and 100k entries; an entry's 20-character input and"
+                            + " output strings included), and heap after GC while running 1,000,000 cached steps"
+                            + " (sampled every 250,000 steps once the 10,000-entry cache is full).",
+                    "MemoryBenchmark", List.of("retainedHeapPerCacheEntry"), "retainedHeapPerCacheEntry",
+                    List.of("MemoryBenchmark.", "SoakBenchmark."),
+                    List.of(Target.extraBound("heap flat after 1M steps: growth between samples ≤ 2 MB",
+                            "SoakBenchmark.heapAfterOneMillionSteps", "largestGrowthBetweenSamplesMb", 2, false,
+                            " MB")),
+                    "The single-shot score of these rows is the time one shot took, not a memory figure; the"
+                            + " memory figures are the metrics listed above the table."));
+
+    private static Target overheadNs() {
+        return new Target("flujo's overhead per step, in ns (no target; reported)", r -> {
+            Double flujo = r.score("StepOverheadBenchmark", "flujoStepRoute", "");
+            Double plain = r.score("StepOverheadBenchmark", "plainProcessorRoute", "");
+            if (flujo == null || plain == null) {
+                return Target.Verdict.NOT_MEASURED;
+            }
+            return Target.Verdict.reported(String.format(Locale.ROOT, "%.0f ns", flujo - plain));
+        });
+    }
+
+    private static Target throughputShare() {
+        return new Target("throughput ≥ 80% of the ideal (in-flight / agent latency)", r -> {
+            Double actual = r.extra(CONCURRENCY, "throughputPerSecond");
+            Double ideal = r.extra(CONCURRENCY, "idealThroughputPerSecond");
+            if (actual == null || ideal == null) {
+                return Target.Verdict.NOT_MEASURED;
+            }
+            double share = actual / ideal;
+            return new Target.Verdict(String.format(Locale.ROOT, "%.0f%% (%s of %s runs/s)", share * 100,
+                    BenchmarkReport.format(actual), BenchmarkReport.format(ideal)), share >= 0.8);
+        });
+    }
+}
