@@ -53,6 +53,11 @@ final class EndpointAgent implements FlujoAgent {
         if (request.feedback() != null) {
             message.setHeader(FlujoConstants.FEEDBACK, request.feedback());
         }
+        if (request.fallbackChain().isEmpty()) {
+            call.removeProperty(FlujoConstants.FALLBACK_CHAIN);
+        } else {
+            call.setProperty(FlujoConstants.FALLBACK_CHAIN, request.fallbackChain());
+        }
         CompletableFuture<AgentResponse> reply = new CompletableFuture<>();
         try {
             producer.process(call, doneSync -> complete(call, reply));

@@ -2,6 +2,7 @@ package dev.flujo.camel;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -68,6 +69,23 @@ public final class ExchangeContext implements FlujoContext {
         }
         throw new FlujoConfigurationException("Exchange property " + FlujoConstants.RUN + " holds a "
                 + value.getClass().getName() + ", not a FlujoRun; refusing to run a step with it");
+    }
+
+    /**
+     * The fallback chain an exchange sent to an endpoint agent carries (see {@link FlujoConstants#FALLBACK_CHAIN}).
+     *
+     * @throws FlujoConfigurationException when the property holds anything but a list of step names
+     */
+    static List<String> fallbackChainOf(Exchange exchange) {
+        Object value = exchange.getProperty(FlujoConstants.FALLBACK_CHAIN);
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+            return list.stream().map(String.class::cast).toList();
+        }
+        throw new FlujoConfigurationException("Exchange property " + FlujoConstants.FALLBACK_CHAIN + " holds a "
+                + value.getClass().getName() + ", not a list of step names");
     }
 
     @Override

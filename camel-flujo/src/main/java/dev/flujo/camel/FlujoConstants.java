@@ -39,6 +39,13 @@ public final class FlujoConstants {
      */
     public static final String RUN = "CamelFlujoRun";
 
+    /**
+     * Exchange property on the exchange sent to an endpoint agent: the steps whose fallback the call runs for
+     * (a {@code List<String>}, outermost first). A flujo step reached through that agent continues the chain, so a
+     * fallback chain that comes back to a step fails instead of looping.
+     */
+    public static final String FALLBACK_CHAIN = "CamelFlujoFallbackChain";
+
     /** Prefix of every header and property the component owns; such keys are never part of the step context. */
     public static final String PREFIX = "CamelFlujo";
 

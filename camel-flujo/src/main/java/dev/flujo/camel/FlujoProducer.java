@@ -53,7 +53,8 @@ public class FlujoProducer extends DefaultAsyncProducer {
         CompletableFuture<StepResult> step;
         try {
             run = ExchangeContext.runOf(exchange);
-            step = core.execute(plan, input(exchange), new ExchangeContext(exchange), run);
+            step = core.execute(plan, input(exchange), new ExchangeContext(exchange), run,
+                    ExchangeContext.fallbackChainOf(exchange));
         } catch (Throwable t) {
             exchange.setException(t);
             callback.done(true);

@@ -3,11 +3,13 @@ package dev.flujo.core.config;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
@@ -66,10 +68,14 @@ public record OptimizationConfig(
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .build();
 
     public OptimizationConfig {
-        cacheKeyContext = cacheKeyContext == null ? List.of() : List.copyOf(cacheKeyContext);
+        // not List.copyOf: a null entry must survive until validate() can report it, naming the option
+        cacheKeyContext = cacheKeyContext == null ? List.of()
+                : Collections.unmodifiableList(new ArrayList<>(cacheKeyContext));
         expectedCostUsd = expectedCostUsd == null ? BigDecimal.ZERO : expectedCostUsd;
         costPerInputToken = costPerInputToken == null ? BigDecimal.ZERO : costPerInputToken;
         costPerOutputToken = costPerOutputToken == null ? BigDecimal.ZERO : costPerOutputToken;
@@ -163,11 +169,21 @@ public record OptimizationConfig(
      * @throws FlujoConfigurationException when the JSON is malformed, names an unknown option or is invalid
      */
     public static OptimizationConfig fromJson(String json) {
+        if (json == null) {
+            throw new FlujoConfigurationException("Invalid OptimizationConfig JSON: null");
+        }
         OptimizationConfig config;
         try {
             config = JSON.readValue(json, OptimizationConfig.class);
+        } catch (JsonMappingException e) {
+            String option = e.getPath().isEmpty() ? "" : " (option " + e.getPath().get(0).getFieldName() + ")";
+            throw new FlujoConfigurationException("Invalid OptimizationConfig JSON" + option + ": "
+                    + e.getOriginalMessage(), e);
         } catch (JsonProcessingException e) {
             throw new FlujoConfigurationException("Invalid OptimizationConfig JSON: " + e.getOriginalMessage(), e);
+        }
+        if (config == null) {
+            throw new FlujoConfigurationException("Invalid OptimizationConfig JSON: expected an object, got null");
         }
         return config.validateOrThrow("(from JSON)");
     }

@@ -1,6 +1,7 @@
 package dev.flujo.core.exec;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -10,6 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import dev.flujo.core.agent.AgentRequest;
@@ -54,7 +56,17 @@ public final class ExecutorCore {
      *         redirect). Either way the step's result has been recorded in the run's history.
      */
     public CompletableFuture<StepResult> execute(StepPlan plan, Object input, FlujoContext context, FlujoRun run) {
-        return new StepExecution(this, plan, input, context, run).start();
+        return execute(plan, input, context, run, List.of());
+    }
+
+    /**
+     * Runs one step inside a fallback chain: {@code fallbackChain} lists the steps whose fallback this call is part
+     * of ({@link AgentRequest#fallbackChain()}). A step that is already in the chain fails at once with a
+     * {@link dev.flujo.core.FlujoConfigurationException} naming the chain, instead of looping.
+     */
+    public CompletableFuture<StepResult> execute(StepPlan plan, Object input, FlujoContext context, FlujoRun run,
+                                                 List<String> fallbackChain) {
+        return new StepExecution(this, plan, input, context, run, fallbackChain).start();
     }
 
     long now() {
@@ -63,9 +75,11 @@ public final class ExecutorCore {
 
     /**
      * Calls an agent, bounded by the time-out. The returned future is ours, not the agent's: once it timed out, a
-     * late answer cannot complete it, so the late reply is dropped rather than applied.
+     * late answer cannot complete it, so the late reply is dropped rather than applied; only {@code lateReply} sees
+     * it (to book what it consumed).
      */
-    CompletableFuture<AgentResponse> invoke(String stepName, NamedAgent agent, AgentRequest request, Duration timeout) {
+    CompletableFuture<AgentResponse> invoke(String stepName, NamedAgent agent, AgentRequest request, Duration timeout,
+                                            Consumer<AgentResponse> lateReply) {
         CompletionStage<AgentResponse> stage;
         try {
             stage = agent.agent().call(request);
@@ -93,6 +107,11 @@ public final class ExecutorCore {
         ScheduledFuture<?> alarm = timer.schedule(
                 () -> continuationExecutor.execute(() -> {
                     if (reply.completeExceptionally(new AgentTimeoutException(stepName, agent.name(), timeout))) {
+                        stage.whenComplete((late, error) -> {
+                            if (late != null) {
+                                lateReply.accept(late);
+                            }
+                        });
                         cancelQuietly(stage);
                     }
                 }),

@@ -29,7 +29,7 @@ import dev.flujo.core.usage.UsageLimitExceededException;
  * One execution of one step: the phases in order, as callbacks so that no thread waits on an agent.
  *
  * <pre>
- * start:    fallback-cycle guard → apply limits → cache lookup (a hit ends here, costing nothing)
+ * start:    fallback-cycle guard (the call path's chain) → apply limits → cache lookup (a hit costs nothing)
  * attempt:  prompt processors → reserve usage → agent (time-out) → reconcile usage
  *           → output phases (processors, validators, plugins; a redirect calls another agent)
  * after:    success → context writes, cache, result
@@ -61,6 +61,7 @@ final class StepExecution {
     private final Object input;
     private final FlujoContext context;
     private final FlujoRun run;
+    private final List<String> fallbackChain;
     private final long startNanos;
     private final CompletableFuture<StepResult> result = new CompletableFuture<>();
 
@@ -72,21 +73,33 @@ final class StepExecution {
     private Throwable lastCause;
     private CacheKey cacheKey;
 
-    StepExecution(ExecutorCore core, StepPlan plan, Object input, FlujoContext context, FlujoRun run) {
+    StepExecution(ExecutorCore core, StepPlan plan, Object input, FlujoContext context, FlujoRun run,
+                  List<String> fallbackChain) {
         this.core = core;
         this.plan = plan;
         this.input = input;
         this.context = context;
         this.run = run;
+        this.fallbackChain = fallbackChain == null ? List.of() : fallbackChain;
         this.startNanos = core.now();
     }
 
     CompletableFuture<StepResult> start() {
-        List<String> chain = run.fallbackChainIfRevisiting(plan.name());
-        if (chain != null) {
+        try {
+            begin();
+        } catch (Throwable t) {
+            crash(t);
+        }
+        return result;
+    }
+
+    private void begin() {
+        if (fallbackChain.contains(plan.name())) {
+            List<String> chain = new ArrayList<>(fallbackChain);
+            chain.add(plan.name());
             finishFatal(new Fatal(null, null, new FlujoConfigurationException(
                     "Fallback chain revisits step '" + plan.name() + "': " + String.join(" -> ", chain))));
-            return result;
+            return;
         }
         run.ledger().applyLimits(plan.limits());
         if (plan.cache() != null) {
@@ -95,16 +108,15 @@ final class StepExecution {
             metadata.put(StepResult.META_CACHE_HIT, cached != null);
             if (cached != null) {
                 succeed(cached);
-                return result;
+                return;
             }
         }
         attempt(1);
-        return result;
     }
 
     private void attempt(int n) {
         attempts = n;
-        runAttempt(plan.agent(), n, outcome -> afterAttempt(outcome, n));
+        runAttempt(plan.agent(), n, fallbackChain, outcome -> afterAttempt(outcome, n));
     }
 
     private void afterAttempt(Outcome outcome, int n) {
@@ -130,9 +142,9 @@ final class StepExecution {
         metadata.put(StepResult.META_FALLBACK, true);
         metadata.put(StepResult.META_FALLBACK_AGENT, fallback.name());
         metadata.put(StepResult.META_ORIGINAL_ERROR, lastCause != null ? describe(lastCause) : lastFeedback());
-        run.enterFallback(plan.name());
-        runAttempt(fallback, attempts + 1, outcome -> {
-            run.exitFallback(plan.name());
+        List<String> chain = new ArrayList<>(fallbackChain);
+        chain.add(plan.name());
+        runAttempt(fallback, attempts + 1, chain, outcome -> {
             if (outcome instanceof Failed failed) {
                 noteFailure(new Failed("fallback " + fallback.name() + ": " + failed.feedback,
                         failed.validationFailures, failed.cause));
@@ -143,7 +155,7 @@ final class StepExecution {
         });
     }
 
-    private void runAttempt(NamedAgent agent, int n, Consumer<Outcome> then) {
+    private void runAttempt(NamedAgent agent, int n, List<String> chain, Consumer<Outcome> then) {
         Object prompt;
         try {
             prompt = plan.prompt().apply(input, context);
@@ -151,7 +163,7 @@ final class StepExecution {
             then.accept(new Failed("prompt processor failed: " + describe(e), List.of(), e));
             return;
         }
-        AgentRequest request = new AgentRequest(plan.name(), prompt, context, n, lastFeedback(), feedback);
+        AgentRequest request = new AgentRequest(plan.name(), prompt, context, n, lastFeedback(), feedback, chain);
         callAgent(agent, request, List.of(agent.name()), then);
     }
 
@@ -163,18 +175,40 @@ final class StepExecution {
             then.accept(new Fatal(refused, null, null));
             return;
         }
-        core.invoke(plan.name(), agent, request, plan.timeout()).whenComplete((response, error) -> {
-            Usage actual = error == null ? plan.pricing().price(response.usage()) : Usage.ZERO;
-            usage = usage.plus(actual);
-            LimitBreach breach = run.ledger().reconcile(expectedTokens, expectedCost, actual);
-            if (error != null) {
-                then.accept(agentFailure(agent, ExecutorCore.unwrap(error)));
-            } else if (breach != null) {
-                then.accept(new Fatal(breach, response.output(), null));
-            } else {
-                checkOutput(agent, request, response.output(), visited, then);
+        core.invoke(plan.name(), agent, request, plan.timeout(), this::bookLateUsage).whenComplete((response, error) -> {
+            try {
+                Usage actual = error == null ? plan.pricing().price(response.usage()) : Usage.ZERO;
+                usage = usage.plus(actual);
+                LimitBreach breach = run.ledger().reconcile(expectedTokens, expectedCost, actual);
+                if (error != null) {
+                    then.accept(agentFailure(agent, ExecutorCore.unwrap(error)));
+                } else if (breach != null) {
+                    then.accept(new Fatal(breach, response.output(), null));
+                } else {
+                    checkOutput(agent, request, response.output(), visited, then);
+                }
+            } catch (Throwable t) {
+                crash(t);
             }
         });
+    }
+
+    /**
+     * A reply that came after its time-out: its output is dropped, but what it consumed was spent, so it is booked
+     * to the run's totals (where the next reservation sees it). Not to this step's usage: its result may be final.
+     */
+    private void bookLateUsage(dev.flujo.core.agent.AgentResponse late) {
+        run.ledger().reconcile(0, java.math.BigDecimal.ZERO, plan.pricing().price(late.usage()));
+    }
+
+    /**
+     * Something threw where nothing should (an {@link Error} from a validator, a bug): the step still ends, so the
+     * caller's callback is never lost.
+     */
+    private void crash(Throwable t) {
+        if (!result.isDone()) {
+            fail(t);
+        }
     }
 
     private void checkOutput(NamedAgent agent, AgentRequest request, Object output, List<String> visited,

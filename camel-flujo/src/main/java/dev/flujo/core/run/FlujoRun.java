@@ -11,8 +11,10 @@ import dev.flujo.core.usage.UsageLimits;
 
 /**
  * One run: everything one input (one Camel exchange) and the steps it passes through share - a run id, the usage
- * ledger with its limits, the ordered history of step results and the chain of steps currently running their
- * fallback (to detect a fallback chain that comes back to a step).
+ * ledger with its limits and the ordered history of step results.
+ *
+ * <p>Deliberately not here: the chain of fallbacks a call is running in. Parallel branches share the run, so that
+ * chain belongs to a call path and travels with the agent request instead.
  *
  * <p>Thread-safe: parallel branches of one run record into it concurrently.
  */
@@ -21,7 +23,6 @@ public final class FlujoRun {
     private final String runId;
     private final UsageLedger ledger = new UsageLedger();
     private final List<StepResult> history = new ArrayList<>();
-    private final List<String> fallbackChain = new ArrayList<>();
 
     public FlujoRun(String runId) {
         this.runId = runId;
@@ -70,34 +71,6 @@ public final class FlujoRun {
             }
         }
         return null;
-    }
-
-    /** Marks that {@code stepName} is running its fallback, until {@link #exitFallback}. */
-    public void enterFallback(String stepName) {
-        synchronized (fallbackChain) {
-            fallbackChain.add(stepName);
-        }
-    }
-
-    public void exitFallback(String stepName) {
-        synchronized (fallbackChain) {
-            fallbackChain.remove(fallbackChain.lastIndexOf(stepName));
-        }
-    }
-
-    /**
-     * @return the fallback chain ending with {@code stepName} again when the step is already running its fallback
-     *         (so running it would loop), else {@code null}
-     */
-    public List<String> fallbackChainIfRevisiting(String stepName) {
-        synchronized (fallbackChain) {
-            if (!fallbackChain.contains(stepName)) {
-                return null;
-            }
-            List<String> chain = new ArrayList<>(fallbackChain);
-            chain.add(stepName);
-            return chain;
-        }
     }
 
     @Override

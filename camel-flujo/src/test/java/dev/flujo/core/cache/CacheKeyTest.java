@@ -85,10 +85,12 @@ class CacheKeyTest {
     }
 
     @Test
-    void toStringNeverShowsTheInput() {
-        String s = new CacheKey("fp", "my secret prompt", null).toString();
+    void toStringNeverShowsTheInputNorTheFingerprint() {
+        // the fingerprint holds the agent reference, which may be a URI with an API key
+        String s = new CacheKey("step|agent=https://llm?apiKey=hunter2", "my secret prompt", null).toString();
         assertFalse(s.contains("secret"), s);
-        assertTrue(s.contains("fp"), s);
+        assertFalse(s.contains("hunter2"), s);
+        assertTrue(s.startsWith("CacheKey[hash="), s);
     }
 
     @Test

@@ -51,8 +51,9 @@ class ExecutorCoreFallbackTest extends ExecutorCoreTestSupport {
         assertEquals(3, backup.request(1).attempt());
         assertEquals(2, backup.request(1).feedbackHistory().size());
         assertEquals(backup.request(1).feedbackHistory().get(1), backup.request(1).feedback());
-        // the chain is unwound afterwards
-        assertNull(run.fallbackChainIfRevisiting("draft"));
+        // the fallback call knows whose fallback it is; ordinary attempts are in no chain
+        assertEquals(List.of("draft"), backup.request(1).fallbackChain());
+        assertEquals(List.of(), primary.request(1).fallbackChain());
     }
 
     @Test
@@ -86,7 +87,6 @@ class ExecutorCoreFallbackTest extends ExecutorCoreTestSupport {
         assertTrue(e.getResult().fallbackUsed());
         assertTrue(e.getMessage().contains("and its fallback"), e.getMessage());
         assertEquals(List.of(e.getResult()), run.history());
-        assertNull(run.fallbackChainIfRevisiting("draft"));
     }
 
     @Test
@@ -129,10 +129,9 @@ class ExecutorCoreFallbackTest extends ExecutorCoreTestSupport {
     void stepAlreadyInItsFallbackChainFailsWithTheChainNamed() {
         ScriptedAgent agent = ScriptedAgent.named("primary").alwaysReturn("never");
         StepPlan plan = plan("a", retries(0), agent).build();
-        run.enterFallback("x");
-        run.enterFallback("a");
 
-        FlujoConfigurationException e = awaitFailure(execute(plan, "q"), FlujoConfigurationException.class);
+        FlujoConfigurationException e = awaitFailure(
+                core.execute(plan, "q", FlujoContext.empty(), run, List.of("x", "a")), FlujoConfigurationException.class);
 
         assertTrue(e.getMessage().contains("x -> a -> a"), e.getMessage());
         assertTrue(e.getMessage().contains("'a'"), e.getMessage());
@@ -140,8 +139,7 @@ class ExecutorCoreFallbackTest extends ExecutorCoreTestSupport {
         StepResult recorded = run.lastResult("a");
         assertFalse(recorded.success());
 
-        // once the step has left its fallback, it runs normally again
-        run.exitFallback("a");
+        // outside that chain the same step runs normally
         assertEquals("never", await(execute(plan, "q")).output());
     }
 
@@ -149,7 +147,8 @@ class ExecutorCoreFallbackTest extends ExecutorCoreTestSupport {
     void fallbackThatRunsTheSameStepAgainIsACycle() {
         AtomicReference<StepPlan> self = new AtomicReference<>();
         ScriptedAgent primary = ScriptedAgent.named("primary").alwaysThrow("down");
-        FlujoAgent rerun = request -> core.execute(self.get(), request.input(), request.context(), run)
+        FlujoAgent rerun = request -> core.execute(self.get(), request.input(), request.context(), run,
+                        request.fallbackChain())
                 .thenApply(r -> AgentResponse.of(r.output()));
         StepPlan plan = plan("a", retries(0), primary).fallback(new NamedAgent("flujo:step:a", rerun)).build();
         self.set(plan);
@@ -158,7 +157,6 @@ class ExecutorCoreFallbackTest extends ExecutorCoreTestSupport {
 
         assertTrue(e.getMessage().contains("a -> a"), e.getMessage());
         assertEquals(1, primary.calls(), "the nested run must not call the agent");
-        assertNull(run.fallbackChainIfRevisiting("a"), "the chain is unwound after the failure");
     }
 
     @Test
@@ -167,9 +165,11 @@ class ExecutorCoreFallbackTest extends ExecutorCoreTestSupport {
         AtomicReference<StepPlan> planB = new AtomicReference<>();
         ScriptedAgent primaryA = ScriptedAgent.named("primaryA").alwaysThrow("A down");
         ScriptedAgent primaryB = ScriptedAgent.named("primaryB").alwaysThrow("B down");
-        FlujoAgent runB = request -> core.execute(planB.get(), request.input(), request.context(), run)
+        FlujoAgent runB = request -> core.execute(planB.get(), request.input(), request.context(), run,
+                        request.fallbackChain())
                 .thenApply(r -> AgentResponse.of(r.output()));
-        FlujoAgent runA = request -> core.execute(planA.get(), request.input(), request.context(), run)
+        FlujoAgent runA = request -> core.execute(planA.get(), request.input(), request.context(), run,
+                        request.fallbackChain())
                 .thenApply(r -> AgentResponse.of(r.output()));
         planA.set(plan("a", retries(0), primaryA).fallback(new NamedAgent("flujo:step:b", runB)).build());
         planB.set(plan("b", retries(0), primaryB).fallback(new NamedAgent("flujo:step:a", runA)).build());
@@ -179,8 +179,6 @@ class ExecutorCoreFallbackTest extends ExecutorCoreTestSupport {
         assertTrue(e.getMessage().contains("a -> b -> a"), e.getMessage());
         assertEquals(1, primaryA.calls());
         assertEquals(1, primaryB.calls());
-        assertNull(run.fallbackChainIfRevisiting("a"));
-        assertNull(run.fallbackChainIfRevisiting("b"));
         assertTrue(run.history().stream().noneMatch(StepResult::success));
     }
 

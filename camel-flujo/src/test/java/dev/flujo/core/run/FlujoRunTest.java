@@ -63,25 +63,6 @@ class FlujoRunTest {
     }
 
     @Test
-    void fallbackChainDetectsARevisit() {
-        FlujoRun run = FlujoRun.create();
-        assertNull(run.fallbackChainIfRevisiting("a"));
-
-        run.enterFallback("a");
-        run.enterFallback("b");
-
-        assertEquals(List.of("a", "b", "a"), run.fallbackChainIfRevisiting("a"));
-        assertEquals(List.of("a", "b", "b"), run.fallbackChainIfRevisiting("b"));
-        assertNull(run.fallbackChainIfRevisiting("c"));
-
-        run.exitFallback("b");
-        assertNull(run.fallbackChainIfRevisiting("b"));
-        assertEquals(List.of("a", "a"), run.fallbackChainIfRevisiting("a"));
-        run.exitFallback("a");
-        assertNull(run.fallbackChainIfRevisiting("a"));
-    }
-
-    @Test
     void usageAndLimitsComeFromTheLedger() {
         FlujoRun run = FlujoRun.create();
         run.ledger().reconcile(0, java.math.BigDecimal.ZERO, Usage.of(1, 2, java.math.BigDecimal.TEN));
