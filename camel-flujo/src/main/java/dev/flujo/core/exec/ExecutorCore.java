@@ -97,8 +97,9 @@ public final class ExecutorCore {
             } else if (response == null) {
                 reply.completeExceptionally(
                         new IllegalStateException("Agent '" + agent.name() + "' completed with no AgentResponse"));
-            } else {
-                reply.complete(response);
+            } else if (!reply.complete(response)) {
+                // the time-out won: the output is dropped, the usage is still reported
+                lateReply.accept(response);
             }
         });
         if (timeout == null || reply.isDone()) {
@@ -107,11 +108,6 @@ public final class ExecutorCore {
         ScheduledFuture<?> alarm = timer.schedule(
                 () -> continuationExecutor.execute(() -> {
                     if (reply.completeExceptionally(new AgentTimeoutException(stepName, agent.name(), timeout))) {
-                        stage.whenComplete((late, error) -> {
-                            if (late != null) {
-                                lateReply.accept(late);
-                            }
-                        });
                         cancelQuietly(stage);
                     }
                 }),

@@ -58,6 +58,10 @@ class ExecutorCoreTimeoutTest extends ExecutorCoreTestSupport {
 
         assertEquals("second answer", future.getNow(null).output());
         assertEquals(1, run.history().size());
+        // ...except that what it consumed was spent: booked to the run (not to the step's final result)
+        assertEquals(2002, run.usage().totalTokens());
+        assertEquals(0, new BigDecimal("5.01").compareTo(run.usage().costOrZero()));
+        assertEquals(2, future.getNow(null).usage().totalTokens());
         assertSame(result, run.history().get(0));
         assertEquals(2, agent.calls());
     }

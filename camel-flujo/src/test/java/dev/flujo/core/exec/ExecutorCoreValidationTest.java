@@ -1,5 +1,7 @@
 package dev.flujo.core.exec;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -157,5 +159,21 @@ class ExecutorCoreValidationTest extends ExecutorCoreTestSupport {
 
         assertEquals("RAW", result.output());
         assertEquals(List.of("RAW", "es"), seen);
+    }
+
+    @Test
+    void validatorThrowingAnErrorStillEndsTheStep() {
+        ScriptedAgent agent = ScriptedAgent.named("a").alwaysReturn("out");
+        StepPlan plan = plan("v", retries(1), agent)
+                .validators(List.of((output, ctx) -> {
+                    throw new AssertionError("validator bug");
+                }))
+                .build();
+
+        FlujoStepFailedException e = awaitFailure(execute(plan, "q"), FlujoStepFailedException.class);
+
+        assertInstanceOf(AssertionError.class, e.getCause());
+        assertFalse(e.getResult().success());
+        assertEquals(List.of(e.getResult()), run.history());
     }
 }
