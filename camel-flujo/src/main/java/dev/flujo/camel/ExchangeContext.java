@@ -60,7 +60,8 @@ public final class ExchangeContext implements FlujoContext {
     static FlujoRun runOf(Exchange exchange) {
         Object value = exchange.getProperty(FlujoConstants.RUN);
         if (value == null) {
-            FlujoRun run = FlujoRun.create();
+            // the exchange id is unique, already generated and correlates the run with Camel's own logs and traces
+            FlujoRun run = new FlujoRun(exchange.getExchangeId());
             exchange.setProperty(FlujoConstants.RUN, run);
             return run;
         }

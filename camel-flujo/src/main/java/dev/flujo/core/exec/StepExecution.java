@@ -164,9 +164,10 @@ final class StepExecution {
             return;
         }
         AgentRequest request = new AgentRequest(plan.name(), prompt, context, n, lastFeedback(), feedback, chain);
-        callAgent(agent, request, List.of(agent.name()), then);
+        callAgent(agent, request, null, then);
     }
 
+    /** @param visited the agents this attempt already called through redirects; null for the attempt's first call */
     private void callAgent(NamedAgent agent, AgentRequest request, List<String> visited, Consumer<Outcome> then) {
         long expectedTokens = plan.expectedTokens();
         var expectedCost = plan.expectedCostUsd();
@@ -213,6 +214,10 @@ final class StepExecution {
 
     private void checkOutput(NamedAgent agent, AgentRequest request, Object output, List<String> visited,
                              Consumer<Outcome> then) {
+        if (plan.outputPhases().isEmpty()) {
+            then.accept(new Ok(output));
+            return;
+        }
         PluginInput current = new PluginInput(plan.name(), request.input(), output, context, request.attempt(),
                 agent.name());
         for (OutputPhase phase : plan.outputPhases()) {
@@ -230,14 +235,15 @@ final class StepExecution {
                 then.accept(new Failed(failed.feedback(), failed.validationFailures(), failed.cause()));
                 return;
             } else {
-                redirect(((PhaseResult.Redirect) decided).agent(), request, visited, then);
+                redirect(((PhaseResult.Redirect) decided).agent(), agent, request, visited, then);
                 return;
             }
         }
         then.accept(new Ok(current.output()));
     }
 
-    private void redirect(String reference, AgentRequest request, List<String> visited, Consumer<Outcome> then) {
+    private void redirect(String reference, NamedAgent from, AgentRequest request, List<String> visited,
+                          Consumer<Outcome> then) {
         NamedAgent target;
         try {
             target = plan.agentResolver().resolve(reference);
@@ -245,9 +251,10 @@ final class StepExecution {
             then.accept(new Fatal(null, null, e));
             return;
         }
-        List<String> path = new ArrayList<>(visited);
+        List<String> path = new ArrayList<>(visited == null ? List.of(from.name()) : visited);
+        boolean cycle = path.contains(target.name());
         path.add(target.name());
-        if (visited.contains(target.name())) {
+        if (cycle) {
             then.accept(new Fatal(null, null, new FlujoConfigurationException(
                     "Plugin redirect cycle in step '" + plan.name() + "': " + String.join(" -> ", path))));
             return;

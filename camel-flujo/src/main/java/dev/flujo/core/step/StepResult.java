@@ -46,10 +46,15 @@ public record StepResult(String name, Object output, boolean success, int attemp
 
     public StepResult {
         feedback = feedback == null ? List.of() : List.copyOf(feedback);
-        metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
-        contextUpdates = contextUpdates == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(contextUpdates));
+        metadata = frozen(metadata);
+        contextUpdates = frozen(contextUpdates);
         children = children == null ? List.of() : List.copyOf(children);
         usage = usage == null ? Usage.ZERO : usage;
+    }
+
+    /** An unmodifiable copy that keeps the order; no allocation for the common empty case. */
+    private static Map<String, Object> frozen(Map<String, Object> map) {
+        return map == null || map.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(map));
     }
 
     public boolean cacheHit() {

@@ -48,8 +48,10 @@ public final class UsageLedger {
                 return new LimitBreach("cost", limits.costLimitUsd(), wanted, true);
             }
         }
-        reservedTokens += expectedTokens;
-        reservedCost = reservedCost.add(expectedCost);
+        if (expectedTokens != 0 || expectedCost.signum() != 0) {
+            reservedTokens += expectedTokens;
+            reservedCost = reservedCost.add(expectedCost);
+        }
         return null;
     }
 
@@ -59,8 +61,10 @@ public final class UsageLedger {
      * @return a breach when the committed usage is now over a limit, else {@code null}
      */
     public synchronized LimitBreach reconcile(long expectedTokens, BigDecimal expectedCost, Usage actual) {
-        reservedTokens -= expectedTokens;
-        reservedCost = reservedCost.subtract(expectedCost);
+        if (expectedTokens != 0 || expectedCost.signum() != 0) {
+            reservedTokens -= expectedTokens;
+            reservedCost = reservedCost.subtract(expectedCost);
+        }
         committed = committed.plus(actual);
         return overLimit();
     }
