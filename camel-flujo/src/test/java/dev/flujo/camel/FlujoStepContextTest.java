@@ -1,0 +1,331 @@
+package dev.flujo.camel;
+
+import static dev.flujo.camel.FlujoAssertions.exceptionOf;
+import static dev.flujo.camel.FlujoAssertions.runOf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.flujo.core.FlujoConfigurationException;
+import dev.flujo.core.FlujoStepFailedException;
+import dev.flujo.core.agent.AgentRequest;
+import dev.flujo.core.context.FlujoContext;
+import dev.flujo.core.run.FlujoRun;
+import dev.flujo.core.step.FlujoPlugin;
+import dev.flujo.core.step.FlujoValidator;
+import dev.flujo.core.step.PluginOutcome;
+import dev.flujo.core.step.StepResult;
+import dev.flujo.core.step.ValidationResult;
+import dev.flujo.core.usage.Usage;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The context is the exchange's user properties, seen read-only; only a successful step writes to it (updatesContext,
+ * sinkTo). The step's headers and the CamelFlujoRun property.
+ */
+class FlujoStepContextTest extends CamelTestSupport {
+
+    private final TestAgents.CountingAgent recorder = TestAgents.answering(r -> "seen");
+    private final List<String> readOnlyViolations = new CopyOnWriteArrayList<>();
+    private final TestAgents.CountingAgent writer = TestAgents.answering(r -> {
+        FlujoContext context = r.context();
+        context.copy().put("copied", "x");
+        try {
+            context.asMap().put("written", "x");
+            readOnlyViolations.add("agent");
+        } catch (UnsupportedOperationException expected) {
+            // read-only
+        }
+        return "written?";
+    });
+    private final TestAgents.CountingAgent alwaysFails = TestAgents.failing("down");
+    private final TestAgents.CountingAgent draftAgent = TestAgents.answering("the draft", Usage.tokens(10, 0));
+    private final TestAgents.CountingAgent readsDraft = TestAgents.answering(r -> "final(" + r.context().get("draft") + ")",
+            Usage.tokens(5, 0));
+    private final TestAgents.CountingAgent mapAgent = TestAgents.answering(Map.of("summary", "short", "score", 3));
+    private final TestAgents.ScriptedAgent textThenMap = TestAgents.scripted("not a map", Map.of("summary", "fixed"));
+    private final TestAgents.ScriptedAgent staleThenGood = TestAgents.scripted(Map.of("stale", "yes", "x", 1),
+            Map.of("x", 2));
+    private final TestAgents.CountingAgent reservedKey = TestAgents.answering(Map.of("ok", 1, "CamelEvil", 2));
+    private final TestAgents.CountingAgent tokens10 = TestAgents.answering("first", Usage.of(10, 10, BigDecimal.ONE));
+    private final List<Map<String, Object>> agentRouteHeaders = new CopyOnWriteArrayList<>();
+    private final List<Map<String, Object>> agentRouteProperties = new CopyOnWriteArrayList<>();
+
+    @Override
+    protected void bindToRegistry(Registry registry) {
+        registry.bind("recorder", recorder);
+        registry.bind("writer", writer);
+        registry.bind("alwaysFails", alwaysFails);
+        registry.bind("draftAgent", draftAgent);
+        registry.bind("readsDraft", readsDraft);
+        registry.bind("mapAgent", mapAgent);
+        registry.bind("textThenMap", textThenMap);
+        registry.bind("staleThenGood", staleThenGood);
+        registry.bind("reservedKey", reservedKey);
+        registry.bind("tokens10", tokens10);
+        registry.bind("writingValidator", (FlujoValidator) (output, context) -> {
+            try {
+                context.asMap().put("written", "x");
+                readOnlyViolations.add("validator");
+            } catch (UnsupportedOperationException expected) {
+                // read-only
+            }
+            return ValidationResult.ok();
+        });
+        registry.bind("writingPlugin", (FlujoPlugin) input -> {
+            try {
+                input.context().asMap().put("written", "x");
+                readOnlyViolations.add("plugin");
+            } catch (UnsupportedOperationException expected) {
+                // read-only
+            }
+            return PluginOutcome.success();
+        });
+        registry.bind("onlyX2", (FlujoValidator) (output, context) ->
+                Integer.valueOf(2).equals(((Map<?, ?>) output).get("x")) ? ValidationResult.ok()
+                        : ValidationResult.fail("x must be 2"));
+    }
+
+    @Override
+    protected RoutesBuilder createRouteBuilder() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:recorder").to("flujo:step:recorder?agent=#recorder");
+                from("direct:readOnly")
+                        .to("flujo:step:readOnly?agent=#writer&validators=#writingValidator&plugins=#writingPlugin");
+                from("direct:endpointAgent").to("flujo:step:endpointAgent?agent=direct:meddler");
+                from("direct:meddler").process(e -> {
+                    agentRouteHeaders.add(Map.copyOf(e.getMessage().getHeaders()));
+                    agentRouteProperties.add(Map.copyOf(e.getProperties()));
+                    e.setProperty("leaked", "from agent route");
+                    e.setProperty("tenant", "changed by agent route");
+                    e.getMessage().setHeader("leakedHeader", "yes");
+                    e.getMessage().setBody("agent output");
+                });
+                from("direct:failingSink").to("flujo:step:failingSink?agent=#alwaysFails&sinkTo=draft");
+                from("direct:pipeline")
+                        .to("flujo:step:draft?agent=#draftAgent&sinkTo=draft")
+                        .to("flujo:step:final?agent=#readsDraft");
+                from("direct:map").to("flujo:step:map?agent=#mapAgent&updatesContext=true");
+                from("direct:textThenMap").to("flujo:step:textThenMap?agent=#textThenMap&updatesContext=true");
+                from("direct:stale")
+                        .to("flujo:step:stale?agent=#staleThenGood&updatesContext=true&validators=#onlyX2");
+                from("direct:reservedKey").to("flujo:step:reservedKey?agent=#reservedKey&updatesContext=true&maxRetries=0");
+                from("direct:twoSteps")
+                        .to("flujo:step:first?agent=#tokens10")
+                        .to("flujo:step:second?agent=direct:meddler");
+            }
+        };
+    }
+
+    @Test
+    void agentSeesUserPropertiesButNoCamelOnes() {
+        template.request("direct:recorder", e -> {
+            e.getMessage().setBody("q");
+            e.setProperty("tenant", "A");
+            e.setProperty("CamelCustom", "hidden");
+        });
+
+        FlujoContext context = recorder.request(0).context();
+        assertEquals("A", context.get("tenant"));
+        assertNull(context.get("CamelCustom"));
+        assertNull(context.get(FlujoConstants.RUN));
+        assertTrue(context.keys().contains("tenant"));
+        assertTrue(context.keys().stream().noneMatch(k -> k.startsWith("Camel")), context.keys().toString());
+    }
+
+    @Test
+    void agentValidatorAndPluginSeeAReadOnlyView() {
+        Exchange result = template.request("direct:readOnly", e -> {
+            e.getMessage().setBody("q");
+            e.setProperty("tenant", "A");
+        });
+
+        assertNull(result.getException());
+        assertEquals(List.of(), readOnlyViolations);
+        assertNull(result.getProperty("written"));
+        assertNull(result.getProperty("copied"), "writes to a copy stay in the copy");
+    }
+
+    @Test
+    void endpointAgentRouteWorksOnACopy() {
+        Exchange result = template.request("direct:endpointAgent", e -> {
+            e.getMessage().setBody("q");
+            e.getMessage().setHeader("h", "visible");
+            e.setProperty("tenant", "A");
+        });
+
+        assertNull(result.getException());
+        assertEquals("agent output", result.getMessage().getBody());
+        // the agent route saw the exchange's headers and properties...
+        assertEquals("visible", agentRouteHeaders.get(0).get("h"));
+        assertEquals("A", agentRouteProperties.get(0).get("tenant"));
+        // ...but its changes stay on its copy
+        assertNull(result.getProperty("leaked"));
+        assertEquals("A", result.getProperty("tenant"));
+        assertNull(result.getMessage().getHeader("leakedHeader"));
+        assertEquals("visible", result.getMessage().getHeader("h"));
+    }
+
+    @Test
+    void failedStepWithSinkToLeavesNoTrace() {
+        Exchange result = template.request("direct:failingSink", e -> {
+            e.getMessage().setBody("q");
+            e.setProperty("draft", "old draft");
+        });
+
+        assertInstanceOf(FlujoStepFailedException.class, result.getException());
+        assertEquals("old draft", result.getProperty("draft"));
+
+        Exchange fresh = template.request("direct:failingSink", e -> e.getMessage().setBody("q"));
+        assertFalse(fresh.getProperties().containsKey("draft"));
+    }
+
+    @Test
+    void sinkToStoresTheOutputForLaterSteps() {
+        Exchange result = template.request("direct:pipeline", e -> e.getMessage().setBody("q"));
+
+        assertNull(result.getException());
+        assertEquals("the draft", result.getProperty("draft"));
+        assertEquals("final(the draft)", result.getMessage().getBody());
+        assertEquals("the draft", readsDraft.request(0).context().get("draft"));
+    }
+
+    @Test
+    void updatesContextMergesAMapOutput() {
+        Exchange result = template.request("direct:map", e -> {
+            e.getMessage().setBody("q");
+            e.setProperty("score", 1);
+            e.setProperty("untouched", "yes");
+        });
+
+        assertNull(result.getException());
+        assertEquals("short", result.getProperty("summary"));
+        assertEquals(3, result.getProperty("score"));
+        assertEquals("yes", result.getProperty("untouched"));
+        assertEquals(Map.of("summary", "short", "score", 3), result.getMessage().getBody());
+    }
+
+    @Test
+    void updatesContextRejectsANonMapOutputAndRetries() {
+        Exchange result = template.request("direct:textThenMap", e -> e.getMessage().setBody("q"));
+
+        assertNull(result.getException());
+        assertEquals(2, textThenMap.calls());
+        assertTrue(textThenMap.request(1).feedback().contains("updatesContext needs a Map output"),
+                textThenMap.request(1).feedback());
+        assertEquals("fixed", result.getProperty("summary"));
+    }
+
+    @Test
+    void outputOfARejectedAttemptIsNotMerged() {
+        Exchange result = template.request("direct:stale", e -> e.getMessage().setBody("q"));
+
+        assertNull(result.getException());
+        assertEquals(2, result.getProperty("x"));
+        assertFalse(result.getProperties().containsKey("stale"));
+    }
+
+    @Test
+    void updatesContextCannotWriteCamelProperties() {
+        Exchange result = template.request("direct:reservedKey", e -> e.getMessage().setBody("q"));
+
+        FlujoConfigurationException error = exceptionOf(result, FlujoConfigurationException.class);
+        assertTrue(error.getMessage().contains("CamelEvil"), error.getMessage());
+        assertNull(result.getProperty("CamelEvil"));
+        assertNull(result.getProperty("ok"), "nothing of the rejected update is applied");
+    }
+
+    @Test
+    void stepSetsItsHeadersAndTheRun() {
+        Exchange result = template.request("direct:pipeline", e -> e.getMessage().setBody("q"));
+
+        Message m = result.getMessage();
+        assertEquals("final", m.getHeader(FlujoConstants.STEP_NAME));
+        assertEquals(true, m.getHeader(FlujoConstants.SUCCESS));
+        assertEquals(1, m.getHeader(FlujoConstants.ATTEMPTS));
+        assertEquals(false, m.getHeader(FlujoConstants.CACHE_HIT));
+        assertEquals(5L, m.getHeader(FlujoConstants.INPUT_TOKENS));
+        assertEquals(0L, m.getHeader(FlujoConstants.OUTPUT_TOKENS));
+        assertInstanceOf(BigDecimal.class, m.getHeader(FlujoConstants.COST_USD));
+        Long latency = assertInstanceOf(Long.class, m.getHeader(FlujoConstants.LATENCY_NANOS));
+        assertTrue(latency >= 0);
+
+        FlujoRun run = runOf(result);
+        assertNotNull(run.runId());
+        assertFalse(run.runId().isBlank());
+        assertEquals(List.of("draft", "final"), run.history().stream().map(StepResult::name).toList());
+        assertEquals(List.of("the draft", "final(the draft)"), run.history().stream().map(StepResult::output).toList());
+        assertTrue(run.history().stream().allMatch(StepResult::success));
+        assertEquals(15, run.usage().totalTokens());
+    }
+
+    @Test
+    void usageHeadersOfAnEarlierStepAreNotReadBackAsTheNextAgentsUsage() {
+        Exchange result = template.request("direct:twoSteps", e -> e.getMessage().setBody("q"));
+
+        assertNull(result.getException());
+        // the agent route of the second step got no CamelFlujo* headers of the first step
+        assertTrue(agentRouteHeaders.get(0).keySet().stream()
+                .noneMatch(k -> k.startsWith("CamelFlujo") && !k.equals(FlujoConstants.STEP_NAME)
+                        && !k.equals(FlujoConstants.ATTEMPT)), agentRouteHeaders.get(0).keySet().toString());
+        assertEquals("second", agentRouteHeaders.get(0).get(FlujoConstants.STEP_NAME));
+        assertEquals(0L, result.getMessage().getHeader(FlujoConstants.INPUT_TOKENS));
+        assertEquals(20, runOf(result).usage().totalTokens());
+    }
+
+    @Test
+    void callerSuppliedRunOfTheWrongTypeIsRefused() {
+        Exchange result = template.request("direct:recorder", e -> {
+            e.getMessage().setBody("q");
+            e.setProperty(FlujoConstants.RUN, "forged run");
+        });
+
+        FlujoConfigurationException error = exceptionOf(result, FlujoConfigurationException.class);
+        assertTrue(error.getMessage().contains(FlujoConstants.RUN), error.getMessage());
+        assertEquals(0, recorder.calls());
+        assertEquals("forged run", result.getProperty(FlujoConstants.RUN));
+    }
+
+    @Test
+    void callerSuppliedRunIsContinued() {
+        FlujoRun run = new FlujoRun("run-42");
+        Exchange result = template.request("direct:pipeline", e -> {
+            e.getMessage().setBody("q");
+            e.setProperty(FlujoConstants.RUN, run);
+        });
+
+        assertNull(result.getException());
+        assertEquals("run-42", runOf(result).runId());
+        assertEquals(2, run.history().size());
+    }
+
+    @Test
+    void readOnlyViewRejectsWrites() {
+        template.request("direct:recorder", e -> {
+            e.getMessage().setBody("q");
+            e.setProperty("tenant", "A");
+        });
+
+        AgentRequest request = recorder.request(0);
+        assertThrows(UnsupportedOperationException.class, () -> request.context().asMap().put("x", "y"));
+        assertThrows(UnsupportedOperationException.class, () -> request.context().keys().add("x"));
+    }
+}

@@ -1,0 +1,352 @@
+package dev.flujo.camel;
+
+import static dev.flujo.camel.FlujoAssertions.assertRouteStartFails;
+import static dev.flujo.camel.FlujoAssertions.messages;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.flujo.core.agent.FlujoAgent;
+import dev.flujo.core.step.FlujoPlugin;
+import dev.flujo.core.step.FlujoProcessor;
+import dev.flujo.core.step.FlujoValidator;
+import dev.flujo.core.step.PluginOutcome;
+import dev.flujo.core.step.ValidationResult;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Option handling: every bad value fails the route start with a message naming the option, every option is also a
+ * component default, and a route using every option starts.
+ */
+class FlujoStepOptionsTest extends CamelTestSupport {
+
+    private final TestAgents.CountingAgent agent = TestAgents.answering("ok");
+
+    @Override
+    protected void bindToRegistry(Registry registry) {
+        registry.bind("agent", agent);
+        registry.bind("notAnAgent", "just a string");
+        registry.bind("wrongType", 42);
+        registry.bind("validator", (FlujoValidator) (output, context) -> ValidationResult.ok());
+        registry.bind("plugin", (FlujoPlugin) input -> PluginOutcome.success());
+        registry.bind("processor", (FlujoProcessor) (value, context) -> value);
+    }
+
+    private void fails(String uri, String... fragments) {
+        assertRouteStartFails(context, uri, fragments);
+    }
+
+    // --- kind, name, agent --------------------------------------------------------------------------------------
+
+    @Test
+    void unsupportedKindNamesTheSupportedKinds() {
+        fails("flujo:chain:x?agent=#agent", "chain", "supported kinds: step");
+    }
+
+    @Test
+    void missingStepName() {
+        fails("flujo:step?agent=#agent", "Missing step name");
+    }
+
+    @Test
+    void missingAgentNamesTheStep() {
+        fails("flujo:step:noAgent", "noAgent", "agent");
+    }
+
+    @Test
+    void unknownAgentBeanNamesStepAndReference() {
+        fails("flujo:step:s1?agent=#missingAgent", "'s1'", "agent", "#missingAgent");
+    }
+
+    @Test
+    void agentBeanOfWrongType() {
+        fails("flujo:step:s2?agent=#notAnAgent", "'s2'", "#notAnAgent", FlujoAgent.class.getName());
+    }
+
+    @Test
+    void unresolvableAgentEndpointNamesStepAndReference() {
+        fails("flujo:step:s3?agent=nosuchscheme:thing", "'s3'", "agent", "nosuchscheme:thing");
+    }
+
+    @Test
+    void agentEndpointUriSecretsAreNotShown() {
+        Exception e = assertRouteStartFails(context, "flujo:step:s4?agent=RAW(nosuchscheme:thing?password=hunter2)",
+                "'s4'", "nosuchscheme:thing");
+        String all = messages(e);
+        assertTrue(!all.contains("hunter2"), "the password must be masked:\n" + all);
+    }
+
+    @Test
+    void consumerIsNotSupported() {
+        Exception e = assertThrows(Exception.class, () -> context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("flujo:step:x?agent=#agent").to("mock:out");
+            }
+        }));
+        assertTrue(messages(e).contains("no consumer"), messages(e));
+    }
+
+    // --- execution options --------------------------------------------------------------------------------------
+
+    @Test
+    void negativeMaxRetries() {
+        fails("flujo:step:s?agent=#agent&maxRetries=-1", "maxRetries");
+    }
+
+    @Test
+    void nonNumericMaxRetries() {
+        fails("flujo:step:s?agent=#agent&maxRetries=abc", "maxRetries", "abc");
+    }
+
+    @Test
+    void nonNumericTokenLimit() {
+        // a budget of "abc" must not silently become a budget of 0 tokens
+        fails("flujo:step:s?agent=#agent&tokenLimit=abc", "tokenLimit", "abc");
+    }
+
+    @Test
+    void tooManyRetries() {
+        fails("flujo:step:s?agent=#agent&maxRetries=101", "maxRetries");
+    }
+
+    @Test
+    void negativeTimeout() {
+        fails("flujo:step:s?agent=#agent&timeout=-5s", "timeout");
+    }
+
+    @Test
+    void negativeTimeoutInMillis() {
+        fails("flujo:step:s?agent=#agent&timeout=-5000", "timeout");
+    }
+
+    @Test
+    void unparsableTimeout() {
+        fails("flujo:step:s?agent=#agent&timeout=soon", "timeout");
+    }
+
+    @Test
+    void zeroCacheMaxSize() {
+        fails("flujo:step:s?agent=#agent&cache=true&cacheMaxSize=0", "cacheMaxSize");
+    }
+
+    @Test
+    void negativeCacheTtl() {
+        fails("flujo:step:s?agent=#agent&cache=true&cacheTtl=-1s", "cacheTtl");
+    }
+
+    @Test
+    void negativeLimitsAndPrices() {
+        fails("flujo:step:s?agent=#agent&costLimitUsd=-1", "costLimitUsd");
+        fails("flujo:step:s?agent=#agent&tokenLimit=-5", "tokenLimit");
+        fails("flujo:step:s?agent=#agent&expectedTokens=-1", "expectedTokens");
+        fails("flujo:step:s?agent=#agent&expectedCostUsd=-0.5", "expectedCostUsd");
+        fails("flujo:step:s?agent=#agent&costPerInputToken=-0.1", "costPerInputToken");
+        fails("flujo:step:s?agent=#agent&costPerOutputToken=-0.1", "costPerOutputToken");
+    }
+
+    @Test
+    void sinkToCannotNameACamelProperty() {
+        fails("flujo:step:s?agent=#agent&sinkTo=CamelFlujoRun", "sinkTo");
+    }
+
+    @Test
+    void everyInvalidOptionIsReported() {
+        fails("flujo:step:s?agent=#agent&maxRetries=-1&cacheMaxSize=0&tokenLimit=-1", "maxRetries", "cacheMaxSize",
+                "tokenLimit");
+    }
+
+    @Test
+    void unknownOption() {
+        fails("flujo:step:s?agent=#agent&foo=bar", "foo");
+    }
+
+    // --- wiring options -----------------------------------------------------------------------------------------
+
+    @Test
+    void brokenSimpleValidateExpression() {
+        fails("flujo:step:s?agent=#agent&validate=RAW(${body.length > 3)", "validate");
+    }
+
+    @Test
+    void missingValidatorBean() {
+        fails("flujo:step:s?agent=#agent&validators=#missing", "validators", "#missing");
+    }
+
+    @Test
+    void validatorBeanOfWrongType() {
+        fails("flujo:step:s?agent=#agent&validators=#validator,#wrongType", "validators", "#wrongType");
+    }
+
+    @Test
+    void pluginBeanOfWrongType() {
+        fails("flujo:step:s?agent=#agent&plugins=#wrongType", "plugins", "#wrongType", FlujoPlugin.class.getName());
+    }
+
+    @Test
+    void missingPluginBean() {
+        fails("flujo:step:s?agent=#agent&plugins=#plugin,#missing", "plugins", "#missing");
+    }
+
+    @Test
+    void processorBeansOfWrongType() {
+        fails("flujo:step:s?agent=#agent&promptProcessors=#wrongType", "promptProcessors", "#wrongType");
+        fails("flujo:step:s?agent=#agent&outputProcessors=#missing", "outputProcessors", "#missing");
+    }
+
+    @Test
+    void badFallback() {
+        fails("flujo:step:s?agent=#agent&fallback=#missing", "fallback", "#missing");
+        fails("flujo:step:s?agent=#agent&fallback=#notAnAgent", "fallback", "#notAnAgent");
+    }
+
+    // --- component defaults -------------------------------------------------------------------------------------
+
+    @Test
+    void invalidComponentDefaultFailsTheRouteStart() {
+        context.getComponent("flujo", FlujoComponent.class).getConfiguration().setMaxRetries(-1);
+
+        fails("flujo:step:s?agent=#agent", "maxRetries");
+    }
+
+    @Test
+    void agentAsComponentDefault() throws Exception {
+        context.getComponent("flujo", FlujoComponent.class).getConfiguration().setAgent("#agent");
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:defaultAgent").to("flujo:step:defaultAgent");
+            }
+        });
+
+        assertEquals("ok", template.requestBody("direct:defaultAgent", "q"));
+        assertEquals(1, agent.calls());
+    }
+
+    @Test
+    void everyEndpointOptionIsAlsoAComponentOption() throws Exception {
+        JsonNode model;
+        try (InputStream in = getClass().getResourceAsStream("/META-INF/dev/flujo/camel/flujo.json")) {
+            assertNotNull(in, "flujo.json on the classpath");
+            model = new ObjectMapper().readTree(in);
+        }
+        TreeSet<String> endpointOptions = new TreeSet<>();
+        model.get("properties").fields().forEachRemaining(e -> {
+            if ("parameter".equals(e.getValue().get("kind").asText())) {
+                endpointOptions.add(e.getKey());
+            }
+        });
+        TreeSet<String> componentOptions = new TreeSet<>();
+        model.get("componentProperties").fieldNames().forEachRemaining(componentOptions::add);
+        TreeSet<String> missing = new TreeSet<>(endpointOptions);
+        missing.removeAll(componentOptions);
+        assertTrue(missing.isEmpty(), "endpoint options without a component default: " + missing);
+
+        // and the component configurer (used for camel.component.flujo.*) accepts every one of them
+        FlujoComponentConfigurer configurer = new FlujoComponentConfigurer();
+        List<String> unknown = new ArrayList<>();
+        for (String option : endpointOptions) {
+            if (configurer.getOptionType(option, false) == null) {
+                unknown.add(option);
+            }
+        }
+        assertTrue(unknown.isEmpty(), "not configurable on the component: " + unknown);
+        assertTrue(endpointOptions.size() >= 25, endpointOptions.toString());
+    }
+
+    @Test
+    void routeWithEveryOptionStarts() throws Exception {
+        String uri = "flujo:step:everything?agent=#agent&maxRetries=2&timeout=5s&cache=true&cacheTtl=1m"
+                     + "&cacheMaxSize=10&cacheKeyContext=tenant,region&costLimitUsd=1.5&tokenLimit=100"
+                     + "&expectedCostUsd=0.1&expectedTokens=10&costPerInputToken=0.001&costPerOutputToken=0.002"
+                     + "&inputTokensHeader=X-In&outputTokensHeader=X-Out&costHeader=X-Cost&updatesContext=false"
+                     + "&sinkTo=result&validate=RAW(${body} != null)&validators=#validator&plugins=#plugin"
+                     + "&promptProcessors=#processor&outputProcessors=#processor&fallback=#agent";
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:everything").to(uri);
+            }
+        });
+
+        Exchange result = template.request("direct:everything", e -> e.getMessage().setBody("q"));
+        assertNull(result.getException());
+        assertEquals("ok", result.getMessage().getBody());
+        assertEquals("ok", result.getProperty("result"));
+
+        FlujoConfiguration config = context.getEndpoint(uri, FlujoEndpoint.class).getConfiguration();
+        assertEquals(5000, config.getTimeout());
+        assertEquals(60000, config.getCacheTtl());
+        assertEquals(2, config.getMaxRetries());
+        assertEquals(Long.valueOf(100), config.getTokenLimit());
+        assertEquals("X-Cost", config.getCostHeader());
+    }
+
+    @Test
+    void contextWithABadRouteDoesNotStart() throws Exception {
+        try (CamelContext fresh = new DefaultCamelContext()) {
+            fresh.getRegistry().bind("agent", agent);
+            fresh.getRegistry().bind("wrongType", 42);
+            fresh.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:in").to("flujo:step:notStarted?agent=#agent&plugins=#wrongType");
+                }
+            });
+
+            Exception e = assertThrows(Exception.class, fresh::start);
+            String all = messages(e);
+            assertTrue(all.contains("plugins") && all.contains("notStarted"), all);
+        }
+    }
+
+    @Test
+    void contextWithABadOptionValueDoesNotStart() throws Exception {
+        try (CamelContext fresh = new DefaultCamelContext()) {
+            fresh.getRegistry().bind("agent", agent);
+            fresh.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:in").to("flujo:step:notStarted?agent=#agent&maxRetries=-1");
+                }
+            });
+
+            Exception e = assertThrows(Exception.class, fresh::start);
+            assertTrue(messages(e).contains("maxRetries"), messages(e));
+            assertEquals(0, agent.calls());
+        }
+    }
+
+    @Test
+    void optionsOfTheSameStepAreIndependentPerEndpoint() throws Exception {
+        // the component defaults are copied, so an endpoint option never leaks into the defaults or other endpoints
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:one").to("flujo:step:one?agent=#agent&maxRetries=7");
+                from("direct:two").to("flujo:step:two?agent=#agent");
+            }
+        });
+
+        assertEquals(1, context.getComponent("flujo", FlujoComponent.class).getConfiguration().getMaxRetries());
+        assertEquals(1, context.getEndpoint("flujo:step:two?agent=#agent", FlujoEndpoint.class).getConfiguration()
+                .getMaxRetries());
+    }
+}
