@@ -12,6 +12,7 @@ import dev.flujo.core.usage.Usage;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
 import org.apache.camel.Message;
 
 /**
@@ -19,7 +20,8 @@ import org.apache.camel.Message;
  *
  * <p>Each call sends a copy of the step's exchange (so the agent route sees headers and properties but cannot
  * change the step's exchange) with the prompt as body and, on retries, the feedback in {@code CamelFlujoFeedback}.
- * The reply body is the output; usage comes from the configured reply headers. The producer is asynchronous and
+ * The reply body is the output; usage comes from the configured reply headers, unless a flujo step inside the
+ * agent route wrote them ({@code CamelFlujoUsageBooked}), in which case it is already in the run. The producer is asynchronous and
  * was created and started with the endpoint, so a truly asynchronous endpoint parks no thread.
  */
 final class EndpointAgent implements FlujoAgent {
@@ -41,6 +43,8 @@ final class EndpointAgent implements FlujoAgent {
     @Override
     public CompletionStage<AgentResponse> call(AgentRequest request) {
         Exchange call = ExchangeContext.scratchExchange(request.context(), camelContext);
+        // an agent answers: request-reply even when the step's own exchange is InOnly (e.g. seda agents)
+        call.setPattern(ExchangePattern.InOut);
         Message message = call.getMessage();
         // usage headers of earlier steps must not be read back as this call's usage
         message.removeHeaders(FlujoConstants.PREFIX + "*");
@@ -81,6 +85,10 @@ final class EndpointAgent implements FlujoAgent {
     }
 
     private Usage usageOf(Message out) {
+        if (Boolean.TRUE.equals(out.getHeader(FlujoConstants.USAGE_BOOKED, Boolean.class))) {
+            // the usage headers were written by a flujo step inside the agent route: already in the run's totals
+            return Usage.ZERO;
+        }
         long in = tokens(out, usageHeaders.inputTokens());
         long outTokens = tokens(out, usageHeaders.outputTokens());
         Object cost = out.getHeader(usageHeaders.cost());

@@ -49,11 +49,24 @@ public class FlujoComponent extends DefaultComponent {
             throw new FlujoConfigurationException("Missing step name in " + safeUri + "; expected flujo:"
                     + flujoKind.uriName() + ":NAME");
         }
+        OptionValues.check(parameters, "flujo step '" + name + "'");
         FlujoEndpoint endpoint = new FlujoEndpoint(uri, this, flujoKind, name, configuration.copy());
         setProperties(endpoint, parameters);
         // option values are checked now, so a bad one fails the route start naming the option
         endpoint.getConfiguration().toOptimizationConfig(name);
         return endpoint;
+    }
+
+    /**
+     * Checks the raw text of {@code camel.component.flujo.*} properties, which Camel would convert leniently (see
+     * {@link OptionValues}), so a bad component default fails the context start naming the option.
+     */
+    @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        if (getCamelContext().getPropertiesComponent() != null) {
+            OptionValues.checkComponentDefaults(getCamelContext().getPropertiesComponent(), "camel.component.flujo.");
+        }
     }
 
     /** The shared executor, created on first use (endpoints may start before the component's own start ends). */

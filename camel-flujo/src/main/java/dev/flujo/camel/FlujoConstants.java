@@ -24,6 +24,11 @@ public final class FlujoConstants {
             + " setting this reply header (the name is configurable with costHeader).",
             javaType = "java.math.BigDecimal")
     public static final String COST_USD = "CamelFlujoCostUsd";
+    @Metadata(label = "producer", description = "Set to true with the usage headers by a flujo step: its usage is"
+            + " already booked to the run. An endpoint agent whose route contains a flujo step therefore does not book"
+            + " those headers a second time; a route that reports its own usage after such a step removes this"
+            + " header.", javaType = "Boolean")
+    public static final String USAGE_BOOKED = "CamelFlujoUsageBooked";
     @Metadata(label = "producer", description = "Wall time of the step in nanoseconds.", javaType = "Long")
     public static final String LATENCY_NANOS = "CamelFlujoLatencyNanos";
     @Metadata(label = "producer", description = "Sent to an endpoint agent on a retry: why the previous attempt"

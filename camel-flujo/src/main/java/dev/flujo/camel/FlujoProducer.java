@@ -120,6 +120,7 @@ public class FlujoProducer extends DefaultAsyncProducer {
         message.setHeader(FlujoConstants.INPUT_TOKENS, result.usage().inputTokens());
         message.setHeader(FlujoConstants.OUTPUT_TOKENS, result.usage().outputTokens());
         message.setHeader(FlujoConstants.COST_USD, result.usage().costOrZero());
+        message.setHeader(FlujoConstants.USAGE_BOOKED, Boolean.TRUE);
         message.setHeader(FlujoConstants.LATENCY_NANOS, result.latencyNanos());
     }
 }

@@ -45,6 +45,7 @@ final class StepPlanFactory {
                 .plugins(plugins())
                 .updatesContext(options.isUpdatesContext())
                 .sinkTo(options.getSinkTo())
+                .reservedContextKey(ExchangeContext::isReserved)
                 .agentResolver(agents);
         if (options.getFallback() != null && !options.getFallback().isBlank()) {
             plan.fallback(agents.resolve("fallback", options.getFallback()));

@@ -247,10 +247,13 @@ class FlujoStepContextTest extends CamelTestSupport {
     void updatesContextCannotWriteCamelProperties() {
         Exchange result = template.request("direct:reservedKey", e -> e.getMessage().setBody("q"));
 
-        FlujoConfigurationException error = exceptionOf(result, FlujoConfigurationException.class);
-        assertTrue(error.getMessage().contains("CamelEvil"), error.getMessage());
+        // rejected during the attempt (so a retry could fix it), not after the step succeeded
+        FlujoStepFailedException error = exceptionOf(result, FlujoStepFailedException.class);
+        assertTrue(error.getMessage().contains("reserved key 'CamelEvil'"), error.getMessage());
+        assertFalse(error.getResult().success());
         assertNull(result.getProperty("CamelEvil"));
         assertNull(result.getProperty("ok"), "nothing of the rejected update is applied");
+        assertTrue(runOf(result).history().stream().noneMatch(r -> r.success()), "no success is recorded");
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -74,24 +75,39 @@ public final class ExecutorCore {
     }
 
     /**
-     * Calls an agent, bounded by the time-out. The returned future is ours, not the agent's: once it timed out, a
-     * late answer cannot complete it, so the late reply is dropped rather than applied; only {@code lateReply} sees
-     * it (to book what it consumed).
+     * Calls an agent, bounded by the time-out, and hands the reply (or the error, or the time-out) to
+     * {@code onReply} exactly once. A reply after the time-out is dropped rather than applied; only
+     * {@code lateReply} sees it (to book what it consumed).
      */
-    CompletableFuture<AgentResponse> invoke(String stepName, NamedAgent agent, AgentRequest request, Duration timeout,
-                                            Consumer<AgentResponse> lateReply) {
+    void invoke(String stepName, NamedAgent agent, AgentRequest request, Duration timeout,
+                BiConsumer<AgentResponse, Throwable> onReply, Consumer<AgentResponse> lateReply) {
+        CompletableFuture<AgentResponse> reply = new CompletableFuture<>();
+        // the step continues from the reply, not from this method's return: an agent that blocks inside call()
+        // must not hold up the step once its time-out has fired
+        reply.whenComplete(onReply);
+        // armed before the call, so an agent that works on the calling thread (a direct: route, a blocking bean)
+        // is bounded too: the step moves on without it, and its answer, when it comes, is late
+        ScheduledFuture<?> alarm = timeout == null ? null : timer.schedule(
+                () -> continuationExecutor.execute(() -> reply.completeExceptionally(
+                        new AgentTimeoutException(stepName, agent.name(), timeout))),
+                timeout.toNanos(), TimeUnit.NANOSECONDS);
         CompletionStage<AgentResponse> stage;
         try {
             stage = agent.agent().call(request);
+            if (stage == null) {
+                throw new IllegalStateException("Agent '" + agent.name() + "' returned no CompletionStage");
+            }
         } catch (Throwable t) {
-            return CompletableFuture.failedFuture(t);
+            if (alarm != null) {
+                alarm.cancel(false);
+            }
+            reply.completeExceptionally(t);
+            return;
         }
-        if (stage == null) {
-            return CompletableFuture.failedFuture(
-                    new IllegalStateException("Agent '" + agent.name() + "' returned no CompletionStage"));
-        }
-        CompletableFuture<AgentResponse> reply = new CompletableFuture<>();
         stage.whenComplete((response, error) -> {
+            if (alarm != null) {
+                alarm.cancel(false);
+            }
             if (error != null) {
                 reply.completeExceptionally(unwrap(error));
             } else if (response == null) {
@@ -102,18 +118,13 @@ public final class ExecutorCore {
                 lateReply.accept(response);
             }
         });
-        if (timeout == null || reply.isDone()) {
-            return reply;
+        if (alarm != null) {
+            reply.whenComplete((r, e) -> {
+                if (e instanceof AgentTimeoutException) {
+                    cancelQuietly(stage);
+                }
+            });
         }
-        ScheduledFuture<?> alarm = timer.schedule(
-                () -> continuationExecutor.execute(() -> {
-                    if (reply.completeExceptionally(new AgentTimeoutException(stepName, agent.name(), timeout))) {
-                        cancelQuietly(stage);
-                    }
-                }),
-                timeout.toNanos(), TimeUnit.NANOSECONDS);
-        reply.whenComplete((r, e) -> alarm.cancel(false));
-        return reply;
     }
 
     /** Tells a bean agent its answer is no longer wanted; stages that cannot be cancelled are left alone. */

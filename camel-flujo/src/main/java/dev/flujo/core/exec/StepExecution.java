@@ -176,7 +176,7 @@ final class StepExecution {
             then.accept(new Fatal(refused, null, null));
             return;
         }
-        core.invoke(plan.name(), agent, request, plan.timeout(), this::bookLateUsage).whenComplete((response, error) -> {
+        core.invoke(plan.name(), agent, request, plan.timeout(), (response, error) -> {
             try {
                 Usage actual = error == null ? plan.pricing().price(response.usage()) : Usage.ZERO;
                 usage = usage.plus(actual);
@@ -191,7 +191,7 @@ final class StepExecution {
             } catch (Throwable t) {
                 crash(t);
             }
-        });
+        }, this::bookLateUsage);
     }
 
     /**

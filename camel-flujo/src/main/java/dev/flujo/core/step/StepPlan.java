@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 
@@ -68,7 +69,7 @@ public final class StepPlan {
             phases.add(new PluginPhase(b.plugins));
         }
         if (b.updatesContext) {
-            phases.add(new ContextUpdatePhase());
+            phases.add(new ContextUpdatePhase(b.reservedContextKey));
         }
         this.outputPhases = List.copyOf(phases);
         this.maxAttempts = b.config.maxAttempts();
@@ -199,6 +200,7 @@ public final class StepPlan {
         private String sinkTo;
         private AgentResolver agentResolver = AgentResolver.NONE;
         private Ticker ticker = Ticker.systemTicker();
+        private Predicate<String> reservedContextKey = key -> false;
 
         private Builder(String name, OptimizationConfig config) {
             this.name = Objects.requireNonNull(name, "name");
@@ -252,6 +254,12 @@ public final class StepPlan {
 
         public Builder agentResolver(AgentResolver agentResolver) {
             this.agentResolver = Objects.requireNonNull(agentResolver, "agentResolver");
+            return this;
+        }
+
+        /** Context keys a step must never write (the host's own), checked on {@code updatesContext} outputs. */
+        public Builder reservedContextKey(Predicate<String> reservedContextKey) {
+            this.reservedContextKey = Objects.requireNonNull(reservedContextKey, "reservedContextKey");
             return this;
         }
 

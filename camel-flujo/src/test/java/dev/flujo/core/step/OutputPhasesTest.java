@@ -123,8 +123,11 @@ class OutputPhasesTest {
 
     @Test
     void contextUpdatePhaseChecksTheShape() {
-        ContextUpdatePhase phase = new ContextUpdatePhase();
+        ContextUpdatePhase phase = new ContextUpdatePhase(key -> key.startsWith("Camel"));
         assertInstanceOf(PhaseResult.Continue.class, phase.apply(attempt(Map.of("k", "v"))));
+        PhaseResult.Fail reserved = assertInstanceOf(PhaseResult.Fail.class,
+                phase.apply(attempt(Map.of("k", "v", "CamelFoo", "x"))));
+        assertTrue(reserved.feedback().contains("reserved key 'CamelFoo'"), reserved.feedback());
         PhaseResult.Fail nullOutput = assertInstanceOf(PhaseResult.Fail.class, phase.apply(attempt(null)));
         assertTrue(nullOutput.feedback().contains("got null"), nullOutput.feedback());
         assertInstanceOf(PhaseResult.Fail.class, phase.apply(attempt(List.of("not", "a", "map"))));

@@ -1,0 +1,147 @@
+package dev.flujo.camel;
+
+import java.lang.reflect.Field;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+import dev.flujo.core.FlujoConfigurationException;
+
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.UriParam;
+
+/**
+ * Checks the raw text of numeric options before Camel converts it.
+ *
+ * <p>Why: Camel 4.18 converts the text of every int/long option with {@code TimeUtils.toMilliSeconds}, which turns
+ * {@code "abc"} into 0 and {@code "-5s"} into 0, so {@code maxRetries=abc} would silently mean "no retries" and
+ * {@code timeout=-5s} "no time-out". Here such text fails, naming the option. The kind of each option is read from
+ * the {@link UriParam} fields of {@link FlujoConfiguration}, so a new numeric option is checked without being listed.
+ */
+final class OptionValues {
+
+    enum Kind { COUNT, DURATION, DECIMAL }
+
+    private static final Pattern COUNT = Pattern.compile("-?\\d+");
+    private static final Pattern UNIT_DURATION = Pattern.compile("(\\d+\\s*(ms|s|m|h|d)\\s*)+", Pattern.CASE_INSENSITIVE);
+    private static final Pattern PLACEHOLDER = Pattern.compile(".*\\{\\{.*}}.*");
+
+    /** Option name (lower case) → kind, for every numeric option of {@link FlujoConfiguration}. */
+    static final Map<String, Kind> NUMERIC_OPTIONS = numericOptions();
+
+    /** The same options' names as written in Java (camelCase). */
+    private static final List<String> NUMERIC_OPTION_NAMES = numericOptionNames();
+
+    private OptionValues() {
+    }
+
+    private static List<String> numericOptionNames() {
+        List<String> names = new ArrayList<>();
+        for (Field f : FlujoConfiguration.class.getDeclaredFields()) {
+            if (NUMERIC_OPTIONS.containsKey(f.getName().toLowerCase(Locale.ROOT))) {
+                names.add(f.getName());
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    /**
+     * Checks component defaults such as {@code camel.component.flujo.maxRetries} (or {@code max-retries}) where they
+     * are defined: application properties, initial or override properties.
+     */
+    static void checkComponentDefaults(PropertiesComponent properties, String prefix) {
+        Map<String, Object> defaults = new TreeMap<>();
+        for (String name : NUMERIC_OPTION_NAMES) {
+            String dashed = name.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+            for (String key : List.of(name, dashed)) {
+                properties.resolveProperty(prefix + key).ifPresent(value -> defaults.put(prefix + key, value));
+            }
+        }
+        check(defaults, "the flujo component");
+    }
+
+    private static Map<String, Kind> numericOptions() {
+        Map<String, Kind> kinds = new TreeMap<>();
+        for (Field f : FlujoConfiguration.class.getDeclaredFields()) {
+            UriParam param = f.getAnnotation(UriParam.class);
+            if (param == null) {
+                continue;
+            }
+            Class<?> t = f.getType();
+            Kind kind = "java.time.Duration".equals(param.javaType()) ? Kind.DURATION
+                    : t == int.class || t == long.class || t == Integer.class || t == Long.class ? Kind.COUNT
+                    : t == double.class || t == Double.class ? Kind.DECIMAL
+                    : null;
+            if (kind != null) {
+                kinds.put(f.getName().toLowerCase(Locale.ROOT), kind);
+            }
+        }
+        return Collections.unmodifiableMap(kinds);
+    }
+
+    /**
+     * @param options option name → value, as given (only String values are checked: typed values passed from Java
+     *                were converted by the compiler already)
+     * @param where   names the step or component in the message
+     * @throws FlujoConfigurationException listing every option whose text is not a value of its kind
+     */
+    static void check(Map<String, ?> options, String where) {
+        List<String> problems = new ArrayList<>();
+        options.forEach((name, value) -> {
+            // Camel matches option names ignoring case and dashes (max-retries = maxRetries)
+            String option = name.substring(name.lastIndexOf('.') + 1);
+            Kind kind = NUMERIC_OPTIONS.get(option.replace("-", "").toLowerCase(Locale.ROOT));
+            if (kind != null && value instanceof String text) {
+                String problem = problem(kind, text.trim());
+                if (problem != null) {
+                    problems.add(name + " " + problem + ", was '" + text + "'");
+                }
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw new FlujoConfigurationException("Invalid options of " + where, problems);
+        }
+    }
+
+    private static String problem(Kind kind, String text) {
+        if (PLACEHOLDER.matcher(text).matches()) {
+            return null; // resolved later by Camel's property placeholders
+        }
+        switch (kind) {
+            case COUNT:
+                return COUNT.matcher(text).matches() ? null : "must be a whole number";
+            case DECIMAL:
+                try {
+                    double d = Double.parseDouble(text);
+                    return Double.isFinite(d) ? null : "must be a finite number";
+                } catch (NumberFormatException e) {
+                    return "must be a number";
+                }
+            default:
+                return durationProblem(text);
+        }
+    }
+
+    private static String durationProblem(String text) {
+        if (text.startsWith("-")) {
+            return "must not be negative";
+        }
+        if (COUNT.matcher(text).matches() || UNIT_DURATION.matcher(text).matches()) {
+            return null;
+        }
+        if (text.startsWith("P") || text.startsWith("p")) {
+            try {
+                return Duration.parse(text).isNegative() ? "must not be negative" : null;
+            } catch (DateTimeParseException e) {
+                // fall through
+            }
+        }
+        return "must be a duration such as 500ms, 30s, 5m, 1h or a number of milliseconds";
+    }
+}
