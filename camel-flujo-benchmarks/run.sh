@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the JMH suite and writes docs/benchmarks.md from the results.
-#   run.sh quick   ~5 minutes on 2 cores: 1 fork, short iterations (wide errors; read the ratios)
+#   run.sh quick   about 5 minutes on 2 cores: 1 fork, 5 short iterations (wide errors; read the ratios)
 #   run.sh full    longer: 2 forks, more and longer iterations
 # Extra arguments are passed to JMH (e.g. a benchmark regex: run.sh quick StepOverhead).
 set -euo pipefail
@@ -11,7 +11,7 @@ root="$(cd "$here/.." && pwd)"
 cd "$root"
 
 case "$mode" in
-  quick) jmh_opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s) ;;
+  quick) jmh_opts=(-f 1 -wi 3 -w 1s -i 5 -r 1s) ;;
   full)  jmh_opts=(-f 2 -wi 5 -w 2s -i 5 -r 2s) ;;
   *) echo "usage: $0 [quick|full] [JMH args...]" >&2; exit 2 ;;
 esac

@@ -1,7 +1,16 @@
 package dev.flujo.benchmarks;
 
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+
+import dev.flujo.core.agent.NamedAgent;
+import dev.flujo.core.config.OptimizationConfig;
+import dev.flujo.core.context.FlujoContext;
+import dev.flujo.core.exec.ExecutorCore;
+import dev.flujo.core.run.FlujoRun;
+import dev.flujo.core.step.StepPlan;
 
 import org.apache.camel.Endpoint;
 import org.apache.camel.builder.RouteBuilder;
@@ -18,7 +27,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * Scenarios 1-3: what a flujo step costs on top of the same work done by a plain {@code .process()}.
  *
  * <ul>
- * <li>1, step overhead: bare function vs plain processor route vs minimal flujo step route</li>
+ * <li>1, step overhead: bare function vs plain processor route vs minimal flujo step route; and, to show where the
+ * difference goes, the core alone ({@code ExecutorCore.execute}, no Camel) and a route calling a trivial endpoint
+ * with {@code to()} (what any endpoint costs over an inline processor)</li>
  * <li>2, full-featured step: validator, output processor and usage limits on, vs the plain processor route</li>
  * <li>3, pipeline: five flujo steps vs five plain processors</li>
  * </ul>
@@ -31,6 +42,11 @@ public class StepOverheadBenchmark {
     private static final String INPUT = "Summarize the customer's ticket about a duplicate charge";
 
     private CamelFixture camel;
+    private ExecutorCore core;
+    private ScheduledExecutorService timer;
+    private StepPlan corePlan;
+    private final FlujoContext emptyContext = FlujoContext.empty();
+    private Endpoint plainToEndpoint;
     private Endpoint plain;
     private Endpoint flujo;
     private Endpoint flujoFull;
@@ -45,7 +61,9 @@ public class StepOverheadBenchmark {
                 "trim", Work.trim()), new RouteBuilder() {
                     @Override
                     public void configure() {
+                        getContext().addComponent("transform", new TransformComponent());
                         from("direct:plain").process(Work.plainProcessor());
+                        from("direct:plainToEndpoint").to("transform:x");
                         from("direct:flujo").to("flujo:step:minimal?agent=#noop");
                         from("direct:flujoFull").to("flujo:step:full?agent=#noop&validators=#notEmpty"
                                 + "&outputProcessors=#trim&costLimitUsd=1000&tokenLimit=1000000"
@@ -59,6 +77,11 @@ public class StepOverheadBenchmark {
                     }
                 });
         plain = camel.endpoint("direct:plain");
+        plainToEndpoint = camel.endpoint("direct:plainToEndpoint");
+        timer = Executors.newSingleThreadScheduledExecutor();
+        core = new ExecutorCore(timer, Runnable::run);
+        corePlan = StepPlan.builder("core", OptimizationConfig.defaults())
+                .agent(new NamedAgent("#noop", Work.noopAgent())).build();
         flujo = camel.endpoint("direct:flujo");
         flujoFull = camel.endpoint("direct:flujoFull");
         plainPipeline = camel.endpoint("direct:plainPipeline");
@@ -68,6 +91,7 @@ public class StepOverheadBenchmark {
     @TearDown
     public void stop() {
         camel.close();
+        timer.shutdownNow();
     }
 
     @Benchmark
@@ -78,6 +102,16 @@ public class StepOverheadBenchmark {
     @Benchmark
     public Object plainProcessorRoute() {
         return camel.request(plain, INPUT);
+    }
+
+    @Benchmark
+    public Object plainToEndpointRoute() {
+        return camel.request(plainToEndpoint, INPUT);
+    }
+
+    @Benchmark
+    public Object coreExecuteOnly() {
+        return core.execute(corePlan, INPUT, emptyContext, new FlujoRun("run")).join().output();
     }
 
     @Benchmark

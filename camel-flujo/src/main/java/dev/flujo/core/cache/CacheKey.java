@@ -12,6 +12,8 @@ import java.util.Objects;
  */
 public final class CacheKey {
 
+    private static final Object[] NO_VALUES = new Object[0];
+
     private final String fingerprint;
     private final Object input;
     private final Object[] contextValues;
@@ -20,9 +22,19 @@ public final class CacheKey {
     public CacheKey(String fingerprint, Object input, Object[] contextValues) {
         this.fingerprint = Objects.requireNonNull(fingerprint, "fingerprint");
         this.input = input;
-        this.contextValues = contextValues == null ? new Object[0] : contextValues;
-        this.hash = 31 * (31 * fingerprint.hashCode() + Arrays.deepHashCode(new Object[] {input}))
-                + Arrays.deepHashCode(this.contextValues);
+        this.contextValues = contextValues == null ? NO_VALUES : contextValues;
+        this.hash = 31 * (31 * fingerprint.hashCode() + hashOf(input)) + Arrays.deepHashCode(this.contextValues);
+    }
+
+    /** Content hash for arrays (like {@link Objects#deepEquals}), the object's own hash otherwise. */
+    private static int hashOf(Object input) {
+        if (input == null) {
+            return 0;
+        }
+        if (input.getClass().isArray()) {
+            return Arrays.deepHashCode(new Object[] {input});
+        }
+        return input.hashCode();
     }
 
     @Override

@@ -30,6 +30,9 @@ public final class StepCache {
     }
 
     public CacheKey keyFor(Object input, FlujoContext context) {
+        if (keyContext.length == 0) {
+            return new CacheKey(fingerprint, input, null);
+        }
         Object[] values = new Object[keyContext.length];
         for (int i = 0; i < keyContext.length; i++) {
             values[i] = context.get(keyContext[i]);

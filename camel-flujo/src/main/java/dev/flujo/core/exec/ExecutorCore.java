@@ -81,13 +81,17 @@ public final class ExecutorCore {
      */
     void invoke(String stepName, NamedAgent agent, AgentRequest request, Duration timeout,
                 BiConsumer<AgentResponse, Throwable> onReply, Consumer<AgentResponse> lateReply) {
+        if (timeout == null) {
+            invokeUnbounded(agent, request, onReply);
+            return;
+        }
         CompletableFuture<AgentResponse> reply = new CompletableFuture<>();
         // the step continues from the reply, not from this method's return: an agent that blocks inside call()
         // must not hold up the step once its time-out has fired
         reply.whenComplete(onReply);
         // armed before the call, so an agent that works on the calling thread (a direct: route, a blocking bean)
         // is bounded too: the step moves on without it, and its answer, when it comes, is late
-        ScheduledFuture<?> alarm = timeout == null ? null : timer.schedule(
+        ScheduledFuture<?> alarm = timer.schedule(
                 () -> continuationExecutor.execute(() -> reply.completeExceptionally(
                         new AgentTimeoutException(stepName, agent.name(), timeout))),
                 timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -98,16 +102,12 @@ public final class ExecutorCore {
                 throw new IllegalStateException("Agent '" + agent.name() + "' returned no CompletionStage");
             }
         } catch (Throwable t) {
-            if (alarm != null) {
-                alarm.cancel(false);
-            }
+            alarm.cancel(false);
             reply.completeExceptionally(t);
             return;
         }
         stage.whenComplete((response, error) -> {
-            if (alarm != null) {
-                alarm.cancel(false);
-            }
+            alarm.cancel(false);
             if (error != null) {
                 reply.completeExceptionally(unwrap(error));
             } else if (response == null) {
@@ -118,12 +118,44 @@ public final class ExecutorCore {
                 lateReply.accept(response);
             }
         });
-        if (alarm != null) {
-            reply.whenComplete((r, e) -> {
-                if (e instanceof AgentTimeoutException) {
-                    cancelQuietly(stage);
-                }
-            });
+        reply.whenComplete((r, e) -> {
+            if (e instanceof AgentTimeoutException) {
+                cancelQuietly(stage);
+            }
+        });
+    }
+
+    /**
+     * Without a time-out there is nothing to race, so no future of our own is needed: an agent that has already
+     * answered (the common synchronous case) is handed on directly.
+     */
+    private static void invokeUnbounded(NamedAgent agent, AgentRequest request,
+                                        BiConsumer<AgentResponse, Throwable> onReply) {
+        CompletionStage<AgentResponse> stage;
+        try {
+            stage = agent.agent().call(request);
+            if (stage == null) {
+                throw new IllegalStateException("Agent '" + agent.name() + "' returned no CompletionStage");
+            }
+        } catch (Throwable t) {
+            onReply.accept(null, t);
+            return;
+        }
+        if (stage instanceof CompletableFuture<AgentResponse> done && done.isDone() && !done.isCompletedExceptionally()) {
+            deliver(agent, done.join(), null, onReply);
+        } else {
+            stage.whenComplete((response, error) -> deliver(agent, response, error, onReply));
+        }
+    }
+
+    private static void deliver(NamedAgent agent, AgentResponse response, Throwable error,
+                                BiConsumer<AgentResponse, Throwable> onReply) {
+        if (error != null) {
+            onReply.accept(null, unwrap(error));
+        } else if (response == null) {
+            onReply.accept(null, new IllegalStateException("Agent '" + agent.name() + "' completed with no AgentResponse"));
+        } else {
+            onReply.accept(response, null);
         }
     }
 
