@@ -49,6 +49,7 @@ public class StepOverheadBenchmark {
     private Endpoint plainToEndpoint;
     private Endpoint plain;
     private Endpoint flujo;
+    private Endpoint flujoNoHeaders;
     private Endpoint flujoFull;
     private Endpoint plainPipeline;
     private Endpoint flujoPipeline;
@@ -65,6 +66,7 @@ public class StepOverheadBenchmark {
                         from("direct:plain").process(Work.plainProcessor());
                         from("direct:plainToEndpoint").to("transform:x");
                         from("direct:flujo").to("flujo:step:minimal?agent=#noop");
+                        from("direct:flujoNoHeaders").to("flujo:step:quiet?agent=#noop&resultHeaders=false");
                         from("direct:flujoFull").to("flujo:step:full?agent=#noop&validators=#notEmpty"
                                 + "&outputProcessors=#trim&costLimitUsd=1000&tokenLimit=1000000"
                                 + "&expectedTokens=20&expectedCostUsd=0.0001");
@@ -83,6 +85,7 @@ public class StepOverheadBenchmark {
         corePlan = StepPlan.builder("core", OptimizationConfig.defaults())
                 .agent(new NamedAgent("#noop", Work.noopAgent())).build();
         flujo = camel.endpoint("direct:flujo");
+        flujoNoHeaders = camel.endpoint("direct:flujoNoHeaders");
         flujoFull = camel.endpoint("direct:flujoFull");
         plainPipeline = camel.endpoint("direct:plainPipeline");
         flujoPipeline = camel.endpoint("direct:flujoPipeline");
@@ -117,6 +120,11 @@ public class StepOverheadBenchmark {
     @Benchmark
     public Object flujoStepRoute() {
         return camel.request(flujo, INPUT);
+    }
+
+    @Benchmark
+    public Object flujoStepRouteWithoutResultHeaders() {
+        return camel.request(flujoNoHeaders, INPUT);
     }
 
     @Benchmark

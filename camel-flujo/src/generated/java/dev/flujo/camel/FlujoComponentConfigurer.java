@@ -67,6 +67,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "plugins": getOrCreateConfiguration(target).setPlugins(property(camelContext, java.lang.String.class, value)); return true;
         case "promptprocessors":
         case "promptProcessors": getOrCreateConfiguration(target).setPromptProcessors(property(camelContext, java.lang.String.class, value)); return true;
+        case "resultheaders":
+        case "resultHeaders": getOrCreateConfiguration(target).setResultHeaders(property(camelContext, boolean.class, value)); return true;
         case "sinkto":
         case "sinkTo": getOrCreateConfiguration(target).setSinkTo(property(camelContext, java.lang.String.class, value)); return true;
         case "timeout": getOrCreateConfiguration(target).setTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
@@ -120,6 +122,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "plugins": return java.lang.String.class;
         case "promptprocessors":
         case "promptProcessors": return java.lang.String.class;
+        case "resultheaders":
+        case "resultHeaders": return boolean.class;
         case "sinkto":
         case "sinkTo": return java.lang.String.class;
         case "timeout": return long.class;
@@ -174,6 +178,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "plugins": return getOrCreateConfiguration(target).getPlugins();
         case "promptprocessors":
         case "promptProcessors": return getOrCreateConfiguration(target).getPromptProcessors();
+        case "resultheaders":
+        case "resultHeaders": return getOrCreateConfiguration(target).isResultHeaders();
         case "sinkto":
         case "sinkTo": return getOrCreateConfiguration(target).getSinkTo();
         case "timeout": return getOrCreateConfiguration(target).getTimeout();

@@ -55,6 +55,8 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "plugins": target.setPlugins(property(camelContext, java.lang.String.class, value)); return true;
         case "promptprocessors":
         case "promptProcessors": target.setPromptProcessors(property(camelContext, java.lang.String.class, value)); return true;
+        case "resultheaders":
+        case "resultHeaders": target.setResultHeaders(property(camelContext, boolean.class, value)); return true;
         case "sinkto":
         case "sinkTo": target.setSinkTo(property(camelContext, java.lang.String.class, value)); return true;
         case "timeout": target.setTimeout(property(camelContext, long.class, value)); return true;
@@ -103,6 +105,8 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "plugins": return java.lang.String.class;
         case "promptprocessors":
         case "promptProcessors": return java.lang.String.class;
+        case "resultheaders":
+        case "resultHeaders": return boolean.class;
         case "sinkto":
         case "sinkTo": return java.lang.String.class;
         case "timeout": return long.class;
@@ -152,6 +156,8 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "plugins": return target.getPlugins();
         case "promptprocessors":
         case "promptProcessors": return target.getPromptProcessors();
+        case "resultheaders":
+        case "resultHeaders": return target.isResultHeaders();
         case "sinkto":
         case "sinkTo": return target.getSinkTo();
         case "timeout": return target.getTimeout();

@@ -57,6 +57,8 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "plugins": target.getConfiguration().setPlugins(property(camelContext, java.lang.String.class, value)); return true;
         case "promptprocessors":
         case "promptProcessors": target.getConfiguration().setPromptProcessors(property(camelContext, java.lang.String.class, value)); return true;
+        case "resultheaders":
+        case "resultHeaders": target.getConfiguration().setResultHeaders(property(camelContext, boolean.class, value)); return true;
         case "sinkto":
         case "sinkTo": target.getConfiguration().setSinkTo(property(camelContext, java.lang.String.class, value)); return true;
         case "timeout": target.getConfiguration().setTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
@@ -107,6 +109,8 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "plugins": return java.lang.String.class;
         case "promptprocessors":
         case "promptProcessors": return java.lang.String.class;
+        case "resultheaders":
+        case "resultHeaders": return boolean.class;
         case "sinkto":
         case "sinkTo": return java.lang.String.class;
         case "timeout": return long.class;
@@ -158,6 +162,8 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "plugins": return target.getConfiguration().getPlugins();
         case "promptprocessors":
         case "promptProcessors": return target.getConfiguration().getPromptProcessors();
+        case "resultheaders":
+        case "resultHeaders": return target.getConfiguration().isResultHeaders();
         case "sinkto":
         case "sinkTo": return target.getConfiguration().getSinkTo();
         case "timeout": return target.getConfiguration().getTimeout();

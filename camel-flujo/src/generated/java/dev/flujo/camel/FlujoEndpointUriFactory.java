@@ -23,7 +23,7 @@ public class FlujoEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(27);
+        Set<String> props = new HashSet<>(28);
         props.add("agent");
         props.add("cache");
         props.add("cacheKeyContext");
@@ -45,6 +45,7 @@ public class FlujoEndpointUriFactory extends org.apache.camel.support.component.
         props.add("outputTokensHeader");
         props.add("plugins");
         props.add("promptProcessors");
+        props.add("resultHeaders");
         props.add("sinkTo");
         props.add("timeout");
         props.add("tokenLimit");

@@ -101,6 +101,11 @@ public class FlujoConfiguration implements Cloneable {
     @UriParam(label = "usage", defaultValue = FlujoConstants.COST_USD, description = "Reply header of an endpoint"
             + " agent that carries the cost in USD.")
     private String costHeader = FlujoConstants.COST_USD;
+    @UriParam(label = "advanced", defaultValue = "true", description = "Set the CamelFlujo* result headers (step name,"
+            + " success, attempts, cache hit, tokens, cost, latency) after the step. Turn off when results are read"
+            + " from the CamelFlujoRun property only: writing them costs about as much as the rest of the step (see"
+            + " docs/benchmarks.md).")
+    private boolean resultHeaders = true;
     @UriParam(label = "context", defaultValue = "false", description = "Merge a Map output into the context (exchange"
             + " properties) after the step succeeded. A non-Map output fails the attempt.")
     private boolean updatesContext;
@@ -354,6 +359,14 @@ public class FlujoConfiguration implements Cloneable {
 
     public void setCostHeader(String costHeader) {
         this.costHeader = costHeader;
+    }
+
+    public boolean isResultHeaders() {
+        return resultHeaders;
+    }
+
+    public void setResultHeaders(boolean resultHeaders) {
+        this.resultHeaders = resultHeaders;
     }
 
     public boolean isUpdatesContext() {

@@ -31,12 +31,14 @@ import org.apache.camel.support.service.ServiceHelper;
 public class FlujoProducer extends DefaultAsyncProducer {
 
     private final FlujoEndpoint endpoint;
+    private final boolean resultHeaders;
     private StepPlan plan;
     private ExecutorCore core;
 
     public FlujoProducer(FlujoEndpoint endpoint) {
         super(endpoint);
         this.endpoint = endpoint;
+        this.resultHeaders = endpoint.getConfiguration().isResultHeaders();
     }
 
     @Override
@@ -87,7 +89,7 @@ public class FlujoProducer extends DefaultAsyncProducer {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 StepResult failed = cause instanceof FlujoStepFailedException f ? f.getResult() : run.lastResult(plan.name());
-                if (failed != null) {
+                if (failed != null && resultHeaders) {
                     setHeaders(exchange.getMessage(), failed);
                 }
                 exchange.setException(cause);
@@ -96,7 +98,9 @@ public class FlujoProducer extends DefaultAsyncProducer {
             applyContextUpdates(exchange, result.contextUpdates());
             Message message = exchange.getMessage();
             message.setBody(result.output());
-            setHeaders(message, result);
+            if (resultHeaders) {
+                setHeaders(message, result);
+            }
         } catch (Throwable t) {
             exchange.setException(t);
         }
