@@ -132,8 +132,9 @@ public class ConcurrencyBenchmark {
                 done.countDown();
             });
         }
+        long dispatched = System.nanoTime();
         done.await();
-        return record(latency, start, failed.get());
+        return record(latency, start, dispatched, failed.get());
     }
 
     @Benchmark
@@ -156,17 +157,21 @@ public class ConcurrencyBenchmark {
                 done.countDown();
             });
         }
+        long dispatched = System.nanoTime();
         done.await();
-        return record(latency, start, failed.get());
+        return record(latency, start, dispatched, failed.get());
     }
 
-    private int record(long[] latency, long start, int failed) {
-        long elapsed = System.nanoTime() - start;
+    private int record(long[] latency, long start, long dispatched, int failed) {
+        long end = System.nanoTime();
+        long elapsed = end - start;
         if (failed > 0) {
             throw new IllegalStateException(failed + " of " + inFlight + " runs failed");
         }
         if (measuring) {
             metrics.add("throughputPerSecond", inFlight / (elapsed / 1e9));
+            metrics.add("dispatchMs", (dispatched - start) / 1e6);
+            metrics.add("drainAfterDispatchMs", (end - dispatched) / 1e6);
             metrics.add("idealThroughputPerSecond", inFlight / (agentLatencyMs / 1e3));
             metrics.add("p50LatencyMs", ExtraMetrics.percentile(latency, 50) / 1e6);
             metrics.add("p99LatencyMs", ExtraMetrics.percentile(latency, 99) / 1e6);
