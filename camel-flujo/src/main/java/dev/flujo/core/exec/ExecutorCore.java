@@ -97,27 +97,21 @@ public final class ExecutorCore {
                 timeout.toNanos(), TimeUnit.NANOSECONDS);
         CompletionStage<AgentResponse> stage;
         try {
-            stage = agent.agent().call(request);
-            if (stage == null) {
-                throw new IllegalStateException("Agent '" + agent.name() + "' returned no CompletionStage");
-            }
+            stage = call(agent, request);
         } catch (Throwable t) {
             alarm.cancel(false);
             reply.completeExceptionally(t);
             return;
         }
-        stage.whenComplete((response, error) -> {
+        stage.whenComplete((response, error) -> deliver(agent, response, error, (answer, failure) -> {
             alarm.cancel(false);
-            if (error != null) {
-                reply.completeExceptionally(unwrap(error));
-            } else if (response == null) {
-                reply.completeExceptionally(
-                        new IllegalStateException("Agent '" + agent.name() + "' completed with no AgentResponse"));
-            } else if (!reply.complete(response)) {
+            if (failure != null) {
+                reply.completeExceptionally(failure);
+            } else if (!reply.complete(answer)) {
                 // the time-out won: the output is dropped, the usage is still reported
-                lateReply.accept(response);
+                lateReply.accept(answer);
             }
-        });
+        }));
         reply.whenComplete((r, e) -> {
             if (e instanceof AgentTimeoutException) {
                 cancelQuietly(stage);
@@ -133,10 +127,7 @@ public final class ExecutorCore {
                                         BiConsumer<AgentResponse, Throwable> onReply) {
         CompletionStage<AgentResponse> stage;
         try {
-            stage = agent.agent().call(request);
-            if (stage == null) {
-                throw new IllegalStateException("Agent '" + agent.name() + "' returned no CompletionStage");
-            }
+            stage = call(agent, request);
         } catch (Throwable t) {
             onReply.accept(null, t);
             return;
@@ -148,6 +139,15 @@ public final class ExecutorCore {
         }
     }
 
+    private static CompletionStage<AgentResponse> call(NamedAgent agent, AgentRequest request) {
+        CompletionStage<AgentResponse> stage = agent.agent().call(request);
+        if (stage == null) {
+            throw new IllegalStateException("Agent '" + agent.name() + "' returned no CompletionStage");
+        }
+        return stage;
+    }
+
+    /** Hands on an agent's answer, turning a null response into an error and unwrapping completion wrappers. */
     private static void deliver(NamedAgent agent, AgentResponse response, Throwable error,
                                 BiConsumer<AgentResponse, Throwable> onReply) {
         if (error != null) {
