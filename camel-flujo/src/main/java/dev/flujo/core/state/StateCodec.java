@@ -1,0 +1,55 @@
+package dev.flujo.core.state;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import dev.flujo.core.FlujoException;
+
+/**
+ * Writes and reads {@link PausedRun} as JSON.
+ *
+ * <p>Deliberately without default typing or {@code @JsonTypeInfo}: stored data can never name a class to
+ * instantiate, so a tampered row cannot become a deserialization gadget. Untyped values (outputs, context
+ * values, answers) come back as maps, lists, strings, booleans and {@link java.math.BigDecimal} / integral
+ * numbers. Unknown properties are rejected, so a row that is not a paused run fails loudly.
+ */
+public final class StateCodec {
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(MapperFeature.AUTO_DETECT_IS_GETTERS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private StateCodec() {
+    }
+
+    public static String write(PausedRun run) {
+        try {
+            return JSON.writeValueAsString(run);
+        } catch (JsonProcessingException e) {
+            throw new FlujoException("Paused run " + run.runId() + " cannot be stored as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** @throws FlujoException when the JSON is not a paused run */
+    public static PausedRun read(String json) {
+        try {
+            PausedRun run = JSON.readValue(json, PausedRun.class);
+            if (run == null) {
+                throw new FlujoException("Stored state is not a paused run: null");
+            }
+            return run;
+        } catch (JsonProcessingException e) {
+            throw new FlujoException("Stored state is not a valid paused run: " + e.getOriginalMessage(), e);
+        }
+    }
+}
