@@ -74,8 +74,22 @@ final class CamelAgentResolver extends ServiceSupport implements AgentResolver {
             throw e;
         } catch (Exception e) {
             throw new FlujoConfigurationException("Step '" + step + "', option " + option + ": cannot use agent endpoint '"
-                    + name + "': " + URISupport.sanitizeUri(String.valueOf(e.getMessage())), e);
+                    + name + "': " + URISupport.sanitizeUri(String.valueOf(e.getMessage())), sanitized(e));
         }
+    }
+
+    /**
+     * Camel's own exceptions quote the endpoint URI, secrets included: what is chained instead is a copy of the
+     * error with every message in its chain sanitized and the stack traces kept.
+     */
+    private static Throwable sanitized(Throwable error) {
+        if (error == null) {
+            return null;
+        }
+        RuntimeException copy = new RuntimeException(error.getClass().getName() + ": "
+                + URISupport.sanitizeUri(String.valueOf(error.getMessage())), sanitized(error.getCause()));
+        copy.setStackTrace(error.getStackTrace());
+        return copy;
     }
 
     @Override

@@ -62,13 +62,24 @@ final class EndpointAgent implements FlujoAgent {
         } else {
             call.setProperty(FlujoConstants.FALLBACK_CHAIN, request.fallbackChain());
         }
-        CompletableFuture<AgentResponse> reply = new CompletableFuture<>();
+        CompletableFuture<AgentResponse> reply = new UncancellableFuture<>();
         try {
             producer.process(call, doneSync -> complete(call, reply));
         } catch (Throwable t) {
             reply.completeExceptionally(t);
         }
         return reply;
+    }
+
+    /**
+     * A started route cannot be cancelled, so neither can its reply: after a time-out the late reply still arrives
+     * and the step books what it consumed, instead of a cancelled future swallowing it.
+     */
+    private static final class UncancellableFuture<T> extends CompletableFuture<T> {
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            return false;
+        }
     }
 
     private void complete(Exchange call, CompletableFuture<AgentResponse> reply) {

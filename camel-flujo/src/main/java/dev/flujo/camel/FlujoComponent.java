@@ -3,6 +3,7 @@ package dev.flujo.camel;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.exec.ExecutorCore;
@@ -78,6 +79,10 @@ public class FlujoComponent extends DefaultComponent {
                 if (core == null) {
                     var executors = getCamelContext().getExecutorServiceManager();
                     timeoutScheduler = executors.newSingleThreadScheduledExecutor(this, "FlujoTimeouts");
+                    if (timeoutScheduler instanceof ScheduledThreadPoolExecutor stpe) {
+                        // an answered call cancels its alarm: drop it now rather than keep it queued until it was due
+                        stpe.setRemoveOnCancelPolicy(true);
+                    }
                     continuationPool = executors.newDefaultThreadPool(this, "FlujoContinuations");
                     core = new ExecutorCore(timeoutScheduler, continuationPool);
                     executorCore = core;

@@ -32,7 +32,6 @@ public class FlujoProducer extends DefaultAsyncProducer {
 
     private final FlujoEndpoint endpoint;
     private final boolean resultHeaders;
-    private StepPlan plan;
     private ExecutorCore core;
 
     public FlujoProducer(FlujoEndpoint endpoint) {
@@ -44,7 +43,6 @@ public class FlujoProducer extends DefaultAsyncProducer {
     @Override
     protected void doStart() throws Exception {
         ServiceHelper.startService(endpoint);
-        plan = endpoint.getPlan();
         core = endpoint.getComponent().executorCore();
         super.doStart();
     }
@@ -53,7 +51,12 @@ public class FlujoProducer extends DefaultAsyncProducer {
     public boolean process(Exchange exchange, AsyncCallback callback) {
         FlujoRun run;
         CompletableFuture<StepResult> step;
+        // read per exchange (one volatile read): after an endpoint restart the plan and its agents are new
+        StepPlan plan = endpoint.getPlan();
         try {
+            if (plan == null) {
+                throw new IllegalStateException("flujo step '" + endpoint.getName() + "' is not started");
+            }
             run = ExchangeContext.runOf(exchange);
             step = core.execute(plan, input(exchange), new ExchangeContext(exchange), run,
                     ExchangeContext.fallbackChainOf(exchange));
@@ -64,12 +67,12 @@ public class FlujoProducer extends DefaultAsyncProducer {
         }
         if (step.isDone()) {
             // a synchronous agent (or a cache hit): finish on this thread, no async hand-off
-            step.whenComplete((result, error) -> complete(exchange, run, result, error));
+            step.whenComplete((result, error) -> complete(exchange, plan, run, result, error));
             callback.done(true);
             return true;
         }
         step.whenComplete((result, error) -> {
-            complete(exchange, run, result, error);
+            complete(exchange, plan, run, result, error);
             callback.done(false);
         });
         return false;
@@ -84,7 +87,7 @@ public class FlujoProducer extends DefaultAsyncProducer {
         return body;
     }
 
-    private void complete(Exchange exchange, FlujoRun run, StepResult result, Throwable error) {
+    private void complete(Exchange exchange, StepPlan plan, FlujoRun run, StepResult result, Throwable error) {
         try {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;

@@ -29,7 +29,8 @@ final class OptionValues {
     enum Kind { COUNT, DURATION, DECIMAL }
 
     private static final Pattern COUNT = Pattern.compile("-?\\d+");
-    private static final Pattern UNIT_DURATION = Pattern.compile("(\\d+\\s*(ms|s|m|h|d)\\s*)+", Pattern.CASE_INSENSITIVE);
+    /** Camel's TimeUtils reads lower-case units only: "5S" would silently become 0, so it is refused here. */
+    private static final Pattern UNIT_DURATION = Pattern.compile("(\\d+\\s*(ms|s|m|h|d)\\s*)+");
     private static final Pattern PLACEHOLDER = Pattern.compile(".*\\{\\{.*}}.*");
 
     /** Option name (lower case) → kind, for every numeric option of {@link FlujoConfiguration}. */
@@ -142,6 +143,6 @@ final class OptionValues {
                 // fall through
             }
         }
-        return "must be a duration such as 500ms, 30s, 5m, 1h or a number of milliseconds";
+        return "must be a duration such as 500ms, 30s, 5m, 1h (lower-case units), PT30S or a number of milliseconds";
     }
 }

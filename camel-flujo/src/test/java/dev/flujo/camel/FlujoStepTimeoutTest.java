@@ -248,7 +248,7 @@ class FlujoStepTimeoutTest extends CamelTestSupport {
     }
 
     @Test
-    void asynchronousEndpointAgentTimesOutAndItsLateReplyIsDropped() throws Exception {
+    void asynchronousEndpointAgentTimesOutAndItsLateReplyIsDroppedButItsUsageBooked() throws Exception {
         MockEndpoint out = getMockEndpoint("mock:endpointOut");
         out.expectedBodiesReceived("answer-2");
 
@@ -267,8 +267,10 @@ class FlujoStepTimeoutTest extends CamelTestSupport {
         late.exchange().getMessage().setHeader(FlujoConstants.INPUT_TOKENS, 1000);
         late.callback().done(false);
 
+        // its output is dropped, but what it consumed was spent: booked to the run, not to the step's result
         assertEquals("answer-2", result.getMessage().getBody());
-        assertEquals(3, run.usage().inputTokens(), "the late reply's usage is not counted");
+        assertEquals(1003, run.usage().inputTokens(), "the late reply's usage is booked to the run");
+        assertEquals(3, run.history().get(0).usage().inputTokens());
         assertEquals(1, run.history().size());
         out.assertIsSatisfied();
         assertEquals(1, out.getReceivedCounter());

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -91,10 +92,14 @@ public final class ExecutorCore {
         reply.whenComplete(onReply);
         // armed before the call, so an agent that works on the calling thread (a direct: route, a blocking bean)
         // is bounded too: the step moves on without it, and its answer, when it comes, is late
-        ScheduledFuture<?> alarm = timer.schedule(
-                () -> continuationExecutor.execute(() -> reply.completeExceptionally(
-                        new AgentTimeoutException(stepName, agent.name(), timeout))),
-                timeout.toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> alarm = timer.schedule(() -> {
+            Runnable timeOut = () -> reply.completeExceptionally(new AgentTimeoutException(stepName, agent.name(), timeout));
+            try {
+                continuationExecutor.execute(timeOut);
+            } catch (RejectedExecutionException e) {
+                timeOut.run(); // a full or stopping pool must not lose the time-out: end the step on the timer
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
         CompletionStage<AgentResponse> stage;
         try {
             stage = call(agent, request);

@@ -305,7 +305,9 @@ final class StepExecution {
 
     private void succeed(Object output) {
         Map<String, Object> writes = contextWrites(output);
-        if (cacheKey != null && !Boolean.TRUE.equals(metadata.get(StepResult.META_CACHE_HIT))) {
+        // a fallback's answer is a stand-in: caching it would keep serving it after the primary agent recovers
+        if (cacheKey != null && !Boolean.TRUE.equals(metadata.get(StepResult.META_CACHE_HIT))
+                && !Boolean.TRUE.equals(metadata.get(StepResult.META_FALLBACK))) {
             plan.cache().put(cacheKey, output);
         }
         StepResult stepResult = record(output, true, writes);

@@ -69,34 +69,47 @@ public final class JdbcStateStore implements StateStore {
 
     @Override
     public Optional<PausedRun> load(String runId) {
-        return execute("load run " + runId, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT state, status FROM " + TABLE + " WHERE run_id = ?")) {
-                ps.setString(1, runId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
-                    // the status column is the truth: claim() moves it without rewriting the JSON
-                    return Optional.of(StateCodec.read(rs.getString(1)).withStatus(RunStatus.valueOf(rs.getString(2))));
+        return execute("load run " + runId, c -> read(c, runId));
+    }
+
+    private static Optional<PausedRun> read(Connection c, String runId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT state, status FROM " + TABLE + " WHERE run_id = ?")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
                 }
+                // the status column is the truth: claim() moves it without rewriting the JSON
+                return Optional.of(StateCodec.read(rs.getString(1)).withStatus(RunStatus.valueOf(rs.getString(2))));
             }
-        });
+        }
     }
 
     @Override
     public Optional<PausedRun> claim(String runId) {
         return execute("claim run " + runId, c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE
-                    + " SET status = ?, updated_at = ? WHERE run_id = ? AND status = ?")) {
-                ps.setString(1, RunStatus.RESUMED.name());
-                ps.setLong(2, System.currentTimeMillis());
-                ps.setString(3, runId);
-                ps.setString(4, RunStatus.PAUSED.name());
-                if (ps.executeUpdate() != 1) {
-                    return Optional.empty();
+            // the status change and the read are one transaction on one connection
+            c.setAutoCommit(false);
+            try {
+                Optional<PausedRun> claimed = Optional.empty();
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE
+                        + " SET status = ?, updated_at = ? WHERE run_id = ? AND status = ?")) {
+                    ps.setString(1, RunStatus.RESUMED.name());
+                    ps.setLong(2, System.currentTimeMillis());
+                    ps.setString(3, runId);
+                    ps.setString(4, RunStatus.PAUSED.name());
+                    if (ps.executeUpdate() == 1) {
+                        claimed = read(c, runId);
+                    }
                 }
+                c.commit();
+                return claimed;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
-            return load(runId);
         });
     }
 

@@ -233,4 +233,24 @@ class ExecutorCoreCacheTest extends ExecutorCoreTestSupport {
         assertFalse(first.metadata().containsKey(StepResult.META_CACHE_HIT));
         assertFalse(second.cacheHit());
     }
+
+    @Test
+    void aFallbackAnswerIsNotCachedSoTheRecoveredPrimaryIsAskedAgain() {
+        ScriptedAgent primary = ScriptedAgent.named("primary").thenThrow(new IllegalStateException("down"))
+                .alwaysReturn("primary answer");
+        ScriptedAgent backup = ScriptedAgent.named("backup").alwaysReturn("stand-in answer");
+        StepPlan plan = plan("draft", config().cache(true).maxRetries(0).build(), primary)
+                .fallback(backup.asNamed()).build();
+
+        StepResult first = await(execute(plan, "q"));
+        StepResult second = await(execute(plan, "q"));
+        StepResult third = await(execute(plan, "q"));
+
+        assertEquals("stand-in answer", first.output());
+        assertTrue(first.fallbackUsed());
+        assertEquals("primary answer", second.output(), "the primary is asked again, not the cached stand-in");
+        assertFalse(second.cacheHit());
+        assertTrue(third.cacheHit(), "the primary's own answer is cached");
+        assertEquals(2, primary.calls());
+    }
 }
