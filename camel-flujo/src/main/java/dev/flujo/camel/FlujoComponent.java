@@ -31,6 +31,7 @@ public class FlujoComponent extends DefaultComponent {
     private ScheduledExecutorService timeoutScheduler;
     private ExecutorService continuationPool;
     private volatile ExecutorCore executorCore;
+    private volatile boolean defaultsChecked;
 
     public FlujoComponent() {
     }
@@ -41,6 +42,7 @@ public class FlujoComponent extends DefaultComponent {
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        checkComponentDefaultsOnce();
         String safeUri = URISupport.sanitizeUri(uri);
         int colon = remaining.indexOf(':');
         String kind = colon < 0 ? remaining : remaining.substring(0, colon);
@@ -60,13 +62,14 @@ public class FlujoComponent extends DefaultComponent {
 
     /**
      * Checks the raw text of {@code camel.component.flujo.*} properties, which Camel would convert leniently (see
-     * {@link OptionValues}), so a bad component default fails the context start naming the option.
+     * {@link OptionValues}), so a bad component default fails the route start naming the option. Done when the
+     * first endpoint is created: by then camel-main has made every property source visible, which is not yet
+     * the case when the component initialises.
      */
-    @Override
-    protected void doInit() throws Exception {
-        super.doInit();
-        if (getCamelContext().getPropertiesComponent() != null) {
+    private void checkComponentDefaultsOnce() {
+        if (!defaultsChecked && getCamelContext().getPropertiesComponent() != null) {
             OptionValues.checkComponentDefaults(getCamelContext().getPropertiesComponent(), "camel.component.flujo.");
+            defaultsChecked = true;
         }
     }
 

@@ -149,6 +149,13 @@ public class FlujoConfiguration implements Cloneable {
         if (sinkTo != null && sinkTo.startsWith("Camel")) {
             problems.add("sinkTo must not name a Camel property (prefix 'Camel'), was " + sinkTo);
         }
+        for (String key : splitList(cacheKeyContext)) {
+            if (key.startsWith("Camel")) {
+                // such properties are not part of the context, so the key would hold null for every caller
+                problems.add("cacheKeyContext must name context keys, not Camel properties (prefix 'Camel'), was "
+                        + key);
+            }
+        }
         if (!problems.isEmpty()) {
             throw new FlujoConfigurationException("Invalid options of flujo step '" + stepName + "'", problems);
         }

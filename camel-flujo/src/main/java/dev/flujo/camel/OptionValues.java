@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -26,7 +27,7 @@ import org.apache.camel.spi.UriParam;
  */
 final class OptionValues {
 
-    enum Kind { COUNT, DURATION, DECIMAL }
+    enum Kind { INT, LONG, DURATION, DECIMAL }
 
     private static final Pattern COUNT = Pattern.compile("-?\\d+");
     /** Camel's TimeUtils reads lower-case units only: "5S" would silently become 0, so it is refused here. */
@@ -58,6 +59,17 @@ final class OptionValues {
      */
     static void checkComponentDefaults(PropertiesComponent properties, String prefix) {
         Map<String, Object> defaults = new TreeMap<>();
+        // camel-main binds these keys ignoring case (camel.component.flujo.maxretries): list what is defined
+        // (unfiltered: Camel 4.18's filtered loadProperties leaves out initial and override properties)...
+        // (and through keySet(): Camel's ordered Properties keep their entries outside Hashtable, so forEach sees none)
+        Properties all = properties.loadProperties();
+        for (Object k : all.keySet()) {
+            String key = k.toString();
+            if (key.regionMatches(true, 0, prefix, 0, prefix.length())) {
+                defaults.put(key, all.get(k));
+            }
+        }
+        // ...and ask for the usual spellings directly, which also finds sources that cannot be listed
         for (String name : NUMERIC_OPTION_NAMES) {
             String dashed = name.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
             for (String key : List.of(name, dashed)) {
@@ -76,7 +88,8 @@ final class OptionValues {
             }
             Class<?> t = f.getType();
             Kind kind = "java.time.Duration".equals(param.javaType()) ? Kind.DURATION
-                    : t == int.class || t == long.class || t == Integer.class || t == Long.class ? Kind.COUNT
+                    : t == int.class || t == Integer.class ? Kind.INT
+                    : t == long.class || t == Long.class ? Kind.LONG
                     : t == double.class || t == Double.class ? Kind.DECIMAL
                     : null;
             if (kind != null) {
@@ -115,8 +128,22 @@ final class OptionValues {
             return null; // resolved later by Camel's property placeholders
         }
         switch (kind) {
-            case COUNT:
-                return COUNT.matcher(text).matches() ? null : "must be a whole number";
+            case INT:
+            case LONG:
+                if (!COUNT.matcher(text).matches()) {
+                    return "must be a whole number";
+                }
+                // Camel casts the parsed long to int without a check: 4294967296 would become 0
+                try {
+                    if (kind == Kind.INT) {
+                        Integer.parseInt(text);
+                    } else {
+                        Long.parseLong(text);
+                    }
+                    return null;
+                } catch (NumberFormatException e) {
+                    return "is out of range";
+                }
             case DECIMAL:
                 try {
                     double d = Double.parseDouble(text);

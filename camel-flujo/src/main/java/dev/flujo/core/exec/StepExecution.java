@@ -97,8 +97,9 @@ final class StepExecution {
         if (fallbackChain.contains(plan.name())) {
             List<String> chain = new ArrayList<>(fallbackChain);
             chain.add(plan.name());
-            finishFatal(new Fatal(null, null, new FlujoConfigurationException(
-                    "Fallback chain revisits step '" + plan.name() + "': " + String.join(" -> ", chain))));
+            finishFatal(new Fatal(null, null, new FlujoConfigurationException("Fallback chain revisits step '"
+                    + plan.name() + "' (a fallback or plugin redirect leads back to a step that is running it): "
+                    + String.join(" -> ", chain))));
             return;
         }
         run.ledger().applyLimits(plan.limits());
@@ -263,7 +264,12 @@ final class StepExecution {
             redirects = new ArrayList<>(2);
         }
         redirects.add(target.name());
-        callAgent(target, request, path, then);
+        // like a fallback, a redirect target that runs this step again (a route back to it) is a cycle
+        List<String> chain = new ArrayList<>(request.fallbackChain());
+        chain.add(plan.name());
+        AgentRequest redirected = new AgentRequest(request.stepName(), request.input(), request.context(),
+                request.attempt(), request.feedback(), request.feedbackHistory(), chain);
+        callAgent(target, redirected, path, then);
     }
 
     /**

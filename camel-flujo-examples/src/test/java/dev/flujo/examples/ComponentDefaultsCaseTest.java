@@ -15,12 +15,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Review 2: camel-main binds camel.component.flujo.* ignoring case, but OptionValues.checkComponentDefaults only
+ * camel-main binds camel.component.flujo.* ignoring case, but OptionValues.checkComponentDefaults only
  * looks up the camelCase and the dashed spelling. camel.component.flujo.maxretries=abc is therefore never checked and
  * Camel's TimeUtils turns it into 0: the README promises such text "fails at route start, naming the option ... in
  * camel.component.flujo.* defaults".
  */
-class ComponentDefaultsCaseReview2Test {
+class ComponentDefaultsCaseTest {
 
     @ParameterizedTest
     @ValueSource(strings = { "camel.component.flujo.maxretries", "camel.component.flujo.MaxRetries" })

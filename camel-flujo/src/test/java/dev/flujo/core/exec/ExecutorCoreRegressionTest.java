@@ -15,7 +15,7 @@ import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.step.StepPlan;
 import dev.flujo.core.step.StepResult;
 
-class ExecutorCoreReviewTest extends ExecutorCoreTestSupport {
+class ExecutorCoreRegressionTest extends ExecutorCoreTestSupport {
 
     /**
      * The continuation pool refuses work (it is shut down - FlujoComponent.doStop - or saturated with an abort

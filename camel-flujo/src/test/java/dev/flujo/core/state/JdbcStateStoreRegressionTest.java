@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Review: a store on a DataSource whose pool holds one connection (a common setting for SQLite, and what a pool
+ * a store on a DataSource whose pool holds one connection (a common setting for SQLite, and what a pool
  * under load looks like). Every operation is one statement, so one connection at a time must be enough.
  */
-class JdbcStateStoreReviewTest {
+class JdbcStateStoreRegressionTest {
 
     @TempDir
     Path dir;

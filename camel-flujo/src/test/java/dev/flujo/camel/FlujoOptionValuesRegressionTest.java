@@ -11,11 +11,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Review: duration text that OptionValues accepts but Camel's TimeUtils turns into 0, i.e. "no time-out". The
+ * duration text that OptionValues accepts but Camel's TimeUtils turns into 0, i.e. "no time-out". The
  * contract: a bad option fails the route start; a good one means what it says. Either outcome passes here, a
  * route that starts with the time-out silently switched off does not.
  */
-class FlujoOptionValuesReviewTest extends CamelTestSupport {
+class FlujoOptionValuesRegressionTest extends CamelTestSupport {
 
     @Override
     protected void bindToRegistry(Registry registry) {

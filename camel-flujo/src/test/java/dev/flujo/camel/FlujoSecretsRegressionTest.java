@@ -6,8 +6,8 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
-/** Review: an API key in an agent URI must not appear in any message of a start failure. */
-class FlujoSecretsReviewTest extends CamelTestSupport {
+/** an API key in an agent URI must not appear in any message of a start failure. */
+class FlujoSecretsRegressionTest extends CamelTestSupport {
 
     @Test
     void agentUriWithAnUnknownParameterDoesNotLeakTheKey() {

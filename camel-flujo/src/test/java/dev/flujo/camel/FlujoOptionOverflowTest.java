@@ -9,12 +9,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Review 2: whole-number text that passes OptionValues' COUNT pattern but does not fit an int. Camel 4.18's
+ * whole-number text that passes OptionValues' COUNT pattern but does not fit an int. Camel 4.18's
  * PropertyConfigurerSupport converts int options via TimeUtils.toMilliSeconds (a long) and then casts with (int), so
  * maxRetries=4294967296 silently becomes 0 retries. README: bad numeric text "fails at route start, naming the
  * option". Either the start fails, or the step keeps the retry count it was given (impossible here: > 100).
  */
-class FlujoOptionOverflowReview2Test extends CamelTestSupport {
+class FlujoOptionOverflowTest extends CamelTestSupport {
 
     @Override
     protected void bindToRegistry(Registry registry) {

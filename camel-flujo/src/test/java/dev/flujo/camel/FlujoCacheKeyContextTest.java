@@ -14,13 +14,13 @@ import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review 2: cacheKeyContext naming a property that starts with "Camel". The step context hides such properties
+ * cacheKeyContext naming a property that starts with "Camel". The step context hides such properties
  * (ExchangeContext.get returns null for them), so StepCache.keyFor reads null for every exchange and the key no
  * longer separates tenants: tenant B is served tenant A's cached answer. sinkTo rejects a Camel name at route start;
  * cacheKeyContext accepts it and silently drops it from the key. Either the start fails naming the option, or the
  * two tenants get separate entries.
  */
-class FlujoCacheKeyContextReview2Test extends CamelTestSupport {
+class FlujoCacheKeyContextTest extends CamelTestSupport {
 
     private final TestAgents.CountingAgent paid = TestAgents.answering(r -> "answer #" + System.nanoTime(),
             Usage.of(10, 5, new BigDecimal("0.01")));

@@ -17,14 +17,14 @@ import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review 2: a plugin redirect to an endpoint agent whose route runs the same step again. README: "redirect to another
+ * a plugin redirect to an endpoint agent whose route runs the same step again. README: "redirect to another
  * agent; a redirect cycle is an error, not a loop" and "A fallback chain that comes back to a step is an error".
  * The fallback path carries the step name in CamelFlujoFallbackChain, so a fallback route that comes back is refused;
  * a redirect passes the attempt's chain without the step, so the nested step runs again, redirects again, and so on:
  * the recursion only ends here because the plugin gives up after a few rounds (without that, it would go on until the
  * stack or the budget is exhausted).
  */
-class FlujoRedirectLoopReview2Test extends CamelTestSupport {
+class FlujoRedirectLoopTest extends CamelTestSupport {
 
     private static final int GIVE_UP_AFTER = 5;
     private final AtomicInteger redirects = new AtomicInteger();
