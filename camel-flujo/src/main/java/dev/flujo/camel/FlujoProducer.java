@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
-import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.exec.ExecutorCore;
 import dev.flujo.core.run.FlujoRun;
@@ -109,13 +108,11 @@ public class FlujoProducer extends DefaultAsyncProducer {
         }
     }
 
+    /**
+     * Reserved (Camel*) keys never get here: updatesContext outputs are checked during the attempt
+     * (StepPlan.reservedContextKey) and a reserved sinkTo fails at start.
+     */
     private static void applyContextUpdates(Exchange exchange, Map<String, Object> updates) {
-        for (Map.Entry<String, Object> e : updates.entrySet()) {
-            if (ExchangeContext.isReserved(e.getKey())) {
-                throw new FlujoConfigurationException("Step output tried to write the reserved property '" + e.getKey()
-                        + "' (names starting with 'Camel' belong to Camel)");
-            }
-        }
         updates.forEach(exchange::setProperty);
     }
 

@@ -37,20 +37,7 @@ final class OptionValues {
     /** Option name (lower case) → kind, for every numeric option of {@link FlujoConfiguration}. */
     static final Map<String, Kind> NUMERIC_OPTIONS = numericOptions();
 
-    /** The same options' names as written in Java (camelCase). */
-    private static final List<String> NUMERIC_OPTION_NAMES = numericOptionNames();
-
     private OptionValues() {
-    }
-
-    private static List<String> numericOptionNames() {
-        List<String> names = new ArrayList<>();
-        for (Field f : FlujoConfiguration.class.getDeclaredFields()) {
-            if (NUMERIC_OPTIONS.containsKey(f.getName().toLowerCase(Locale.ROOT))) {
-                names.add(f.getName());
-            }
-        }
-        return List.copyOf(names);
     }
 
     /**
@@ -59,21 +46,15 @@ final class OptionValues {
      */
     static void checkComponentDefaults(PropertiesComponent properties, String prefix) {
         Map<String, Object> defaults = new TreeMap<>();
-        // camel-main binds these keys ignoring case (camel.component.flujo.maxretries): list what is defined
-        // (unfiltered: Camel 4.18's filtered loadProperties leaves out initial and override properties)...
-        // (and through keySet(): Camel's ordered Properties keep their entries outside Hashtable, so forEach sees none)
+        // camel-main binds these keys ignoring case (camel.component.flujo.maxretries), so every defined key is
+        // listed and matched here. Unfiltered, because Camel 4.18's filtered loadProperties leaves out initial and
+        // override properties; through keySet(), because its ordered Properties keep their entries outside
+        // Hashtable, where forEach sees none.
         Properties all = properties.loadProperties();
         for (Object k : all.keySet()) {
             String key = k.toString();
             if (key.regionMatches(true, 0, prefix, 0, prefix.length())) {
                 defaults.put(key, all.get(k));
-            }
-        }
-        // ...and ask for the usual spellings directly, which also finds sources that cannot be listed
-        for (String name : NUMERIC_OPTION_NAMES) {
-            String dashed = name.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
-            for (String key : List.of(name, dashed)) {
-                properties.resolveProperty(prefix + key).ifPresent(value -> defaults.put(prefix + key, value));
             }
         }
         check(defaults, "the flujo component");

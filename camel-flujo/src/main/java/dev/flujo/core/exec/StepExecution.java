@@ -1,5 +1,6 @@
 package dev.flujo.core.exec;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +12,7 @@ import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.OutputRejectedException;
 import dev.flujo.core.agent.AgentRequest;
+import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.AgentTimeoutException;
 import dev.flujo.core.agent.NamedAgent;
 import dev.flujo.core.cache.CacheKey;
@@ -96,7 +98,7 @@ final class StepExecution {
     private void begin() {
         if (fallbackChain.contains(plan.name())) {
             List<String> chain = new ArrayList<>(fallbackChain);
-            chain.add(plan.name());
+            chain.add(plan.name()); // shown as the revisit, e.g. a -> b -> a
             finishFatal(new Fatal(null, null, new FlujoConfigurationException("Fallback chain revisits step '"
                     + plan.name() + "' (a fallback or plugin redirect leads back to a step that is running it): "
                     + String.join(" -> ", chain))));
@@ -143,9 +145,7 @@ final class StepExecution {
         metadata.put(StepResult.META_FALLBACK, true);
         metadata.put(StepResult.META_FALLBACK_AGENT, fallback.name());
         metadata.put(StepResult.META_ORIGINAL_ERROR, lastCause != null ? describe(lastCause) : lastFeedback());
-        List<String> chain = new ArrayList<>(fallbackChain);
-        chain.add(plan.name());
-        runAttempt(fallback, attempts + 1, chain, outcome -> {
+        runAttempt(fallback, attempts + 1, throughThisStep(fallbackChain), outcome -> {
             if (outcome instanceof Failed failed) {
                 noteFailure(new Failed("fallback " + fallback.name() + ": " + failed.feedback,
                         failed.validationFailures, failed.cause));
@@ -196,11 +196,25 @@ final class StepExecution {
     }
 
     /**
+     * The chain of a call made on this step's behalf (its fallback, a plugin's redirect): the given chain ending
+     * with this step, added once even when a redirect follows the fallback or another redirect.
+     */
+    private List<String> throughThisStep(List<String> chain) {
+        if (!chain.isEmpty() && chain.get(chain.size() - 1).equals(plan.name())) {
+            return chain;
+        }
+        List<String> through = new ArrayList<>(chain.size() + 1);
+        through.addAll(chain);
+        through.add(plan.name());
+        return through;
+    }
+
+    /**
      * A reply that came after its time-out: its output is dropped, but what it consumed was spent, so it is booked
      * to the run's totals (where the next reservation sees it). Not to this step's usage: its result may be final.
      */
-    private void bookLateUsage(dev.flujo.core.agent.AgentResponse late) {
-        run.ledger().reconcile(0, java.math.BigDecimal.ZERO, plan.pricing().price(late.usage()));
+    private void bookLateUsage(AgentResponse late) {
+        run.ledger().reconcile(0, BigDecimal.ZERO, plan.pricing().price(late.usage()));
     }
 
     /**
@@ -265,10 +279,9 @@ final class StepExecution {
         }
         redirects.add(target.name());
         // like a fallback, a redirect target that runs this step again (a route back to it) is a cycle
-        List<String> chain = new ArrayList<>(request.fallbackChain());
-        chain.add(plan.name());
         AgentRequest redirected = new AgentRequest(request.stepName(), request.input(), request.context(),
-                request.attempt(), request.feedback(), request.feedbackHistory(), chain);
+                request.attempt(), request.feedback(), request.feedbackHistory(),
+                throughThisStep(request.fallbackChain()));
         callAgent(target, redirected, path, then);
     }
 
