@@ -31,8 +31,12 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         FlujoComponent target = (FlujoComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "agent": getOrCreateConfiguration(target).setAgent(property(camelContext, java.lang.String.class, value)); return true;
+        case "answerschema":
+        case "answerSchema": getOrCreateConfiguration(target).setAnswerSchema(property(camelContext, java.lang.String.class, value)); return true;
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
+        case "body": getOrCreateConfiguration(target).setBody(property(camelContext, java.lang.String.class, value)); return true;
+        case "branches": getOrCreateConfiguration(target).setBranches(property(camelContext, java.lang.String.class, value)); return true;
         case "cache": getOrCreateConfiguration(target).setCache(property(camelContext, boolean.class, value)); return true;
         case "cachekeycontext":
         case "cacheKeyContext": getOrCreateConfiguration(target).setCacheKeyContext(property(camelContext, java.lang.String.class, value)); return true;
@@ -40,6 +44,7 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "cacheMaxSize": getOrCreateConfiguration(target).setCacheMaxSize(property(camelContext, long.class, value)); return true;
         case "cachettl":
         case "cacheTtl": getOrCreateConfiguration(target).setCacheTtl(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "condition": getOrCreateConfiguration(target).setCondition(property(camelContext, java.lang.String.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, dev.flujo.camel.FlujoConfiguration.class, value)); return true;
         case "costheader":
         case "costHeader": getOrCreateConfiguration(target).setCostHeader(property(camelContext, java.lang.String.class, value)); return true;
@@ -49,6 +54,7 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "costPerInputToken": getOrCreateConfiguration(target).setCostPerInputToken(property(camelContext, double.class, value)); return true;
         case "costperoutputtoken":
         case "costPerOutputToken": getOrCreateConfiguration(target).setCostPerOutputToken(property(camelContext, double.class, value)); return true;
+        case "default": getOrCreateConfiguration(target).setDefault(property(camelContext, java.lang.String.class, value)); return true;
         case "expectedcostusd":
         case "expectedCostUsd": getOrCreateConfiguration(target).setExpectedCostUsd(property(camelContext, double.class, value)); return true;
         case "expectedtokens":
@@ -56,10 +62,20 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "fallback": getOrCreateConfiguration(target).setFallback(property(camelContext, java.lang.String.class, value)); return true;
         case "inputtokensheader":
         case "inputTokensHeader": getOrCreateConfiguration(target).setInputTokensHeader(property(camelContext, java.lang.String.class, value)); return true;
+        case "items": getOrCreateConfiguration(target).setItems(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "maxconcurrency":
+        case "maxConcurrency": getOrCreateConfiguration(target).setMaxConcurrency(property(camelContext, int.class, value)); return true;
+        case "maxloops":
+        case "maxLoops": getOrCreateConfiguration(target).setMaxLoops(property(camelContext, int.class, value)); return true;
         case "maxretries":
         case "maxRetries": getOrCreateConfiguration(target).setMaxRetries(property(camelContext, int.class, value)); return true;
+        case "mergestrategy":
+        case "mergeStrategy": getOrCreateConfiguration(target).setMergeStrategy(property(camelContext, java.lang.String.class, value)); return true;
+        case "message": getOrCreateConfiguration(target).setMessage(property(camelContext, java.lang.String.class, value)); return true;
+        case "onbranchfailure":
+        case "onBranchFailure": getOrCreateConfiguration(target).setOnBranchFailure(property(camelContext, dev.flujo.core.flow.BranchFailurePolicy.class, value)); return true;
         case "outputprocessors":
         case "outputProcessors": getOrCreateConfiguration(target).setOutputProcessors(property(camelContext, java.lang.String.class, value)); return true;
         case "outputtokensheader":
@@ -67,13 +83,23 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "plugins": getOrCreateConfiguration(target).setPlugins(property(camelContext, java.lang.String.class, value)); return true;
         case "promptprocessors":
         case "promptProcessors": getOrCreateConfiguration(target).setPromptProcessors(property(camelContext, java.lang.String.class, value)); return true;
+        case "reduce": getOrCreateConfiguration(target).setReduce(property(camelContext, java.lang.String.class, value)); return true;
         case "resultheaders":
         case "resultHeaders": getOrCreateConfiguration(target).setResultHeaders(property(camelContext, boolean.class, value)); return true;
+        case "resumeuri":
+        case "resumeUri": getOrCreateConfiguration(target).setResumeUri(property(camelContext, java.lang.String.class, value)); return true;
         case "sinkto":
         case "sinkTo": getOrCreateConfiguration(target).setSinkTo(property(camelContext, java.lang.String.class, value)); return true;
+        case "statedatasource":
+        case "stateDataSource": getOrCreateConfiguration(target).setStateDataSource(property(camelContext, java.lang.String.class, value)); return true;
+        case "statestore":
+        case "stateStore": getOrCreateConfiguration(target).setStateStore(property(camelContext, java.lang.String.class, value)); return true;
+        case "stateurl":
+        case "stateUrl": getOrCreateConfiguration(target).setStateUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "timeout": getOrCreateConfiguration(target).setTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "tokenlimit":
         case "tokenLimit": getOrCreateConfiguration(target).setTokenLimit(property(camelContext, java.lang.Long.class, value)); return true;
+        case "until": getOrCreateConfiguration(target).setUntil(property(camelContext, java.lang.String.class, value)); return true;
         case "updatescontext":
         case "updatesContext": getOrCreateConfiguration(target).setUpdatesContext(property(camelContext, boolean.class, value)); return true;
         case "validate": getOrCreateConfiguration(target).setValidate(property(camelContext, java.lang.String.class, value)); return true;
@@ -86,8 +112,12 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "agent": return java.lang.String.class;
+        case "answerschema":
+        case "answerSchema": return java.lang.String.class;
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
+        case "body": return java.lang.String.class;
+        case "branches": return java.lang.String.class;
         case "cache": return boolean.class;
         case "cachekeycontext":
         case "cacheKeyContext": return java.lang.String.class;
@@ -95,6 +125,7 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "cacheMaxSize": return long.class;
         case "cachettl":
         case "cacheTtl": return long.class;
+        case "condition": return java.lang.String.class;
         case "configuration": return dev.flujo.camel.FlujoConfiguration.class;
         case "costheader":
         case "costHeader": return java.lang.String.class;
@@ -104,6 +135,7 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "costPerInputToken": return double.class;
         case "costperoutputtoken":
         case "costPerOutputToken": return double.class;
+        case "default": return java.lang.String.class;
         case "expectedcostusd":
         case "expectedCostUsd": return double.class;
         case "expectedtokens":
@@ -111,10 +143,20 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "fallback": return java.lang.String.class;
         case "inputtokensheader":
         case "inputTokensHeader": return java.lang.String.class;
+        case "items": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "maxconcurrency":
+        case "maxConcurrency": return int.class;
+        case "maxloops":
+        case "maxLoops": return int.class;
         case "maxretries":
         case "maxRetries": return int.class;
+        case "mergestrategy":
+        case "mergeStrategy": return java.lang.String.class;
+        case "message": return java.lang.String.class;
+        case "onbranchfailure":
+        case "onBranchFailure": return dev.flujo.core.flow.BranchFailurePolicy.class;
         case "outputprocessors":
         case "outputProcessors": return java.lang.String.class;
         case "outputtokensheader":
@@ -122,13 +164,23 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "plugins": return java.lang.String.class;
         case "promptprocessors":
         case "promptProcessors": return java.lang.String.class;
+        case "reduce": return java.lang.String.class;
         case "resultheaders":
         case "resultHeaders": return boolean.class;
+        case "resumeuri":
+        case "resumeUri": return java.lang.String.class;
         case "sinkto":
         case "sinkTo": return java.lang.String.class;
+        case "statedatasource":
+        case "stateDataSource": return java.lang.String.class;
+        case "statestore":
+        case "stateStore": return java.lang.String.class;
+        case "stateurl":
+        case "stateUrl": return java.lang.String.class;
         case "timeout": return long.class;
         case "tokenlimit":
         case "tokenLimit": return java.lang.Long.class;
+        case "until": return java.lang.String.class;
         case "updatescontext":
         case "updatesContext": return boolean.class;
         case "validate": return java.lang.String.class;
@@ -142,8 +194,12 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         FlujoComponent target = (FlujoComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "agent": return getOrCreateConfiguration(target).getAgent();
+        case "answerschema":
+        case "answerSchema": return getOrCreateConfiguration(target).getAnswerSchema();
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
+        case "body": return getOrCreateConfiguration(target).getBody();
+        case "branches": return getOrCreateConfiguration(target).getBranches();
         case "cache": return getOrCreateConfiguration(target).isCache();
         case "cachekeycontext":
         case "cacheKeyContext": return getOrCreateConfiguration(target).getCacheKeyContext();
@@ -151,6 +207,7 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "cacheMaxSize": return getOrCreateConfiguration(target).getCacheMaxSize();
         case "cachettl":
         case "cacheTtl": return getOrCreateConfiguration(target).getCacheTtl();
+        case "condition": return getOrCreateConfiguration(target).getCondition();
         case "configuration": return target.getConfiguration();
         case "costheader":
         case "costHeader": return getOrCreateConfiguration(target).getCostHeader();
@@ -160,6 +217,7 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "costPerInputToken": return getOrCreateConfiguration(target).getCostPerInputToken();
         case "costperoutputtoken":
         case "costPerOutputToken": return getOrCreateConfiguration(target).getCostPerOutputToken();
+        case "default": return getOrCreateConfiguration(target).getDefault();
         case "expectedcostusd":
         case "expectedCostUsd": return getOrCreateConfiguration(target).getExpectedCostUsd();
         case "expectedtokens":
@@ -167,10 +225,20 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "fallback": return getOrCreateConfiguration(target).getFallback();
         case "inputtokensheader":
         case "inputTokensHeader": return getOrCreateConfiguration(target).getInputTokensHeader();
+        case "items": return getOrCreateConfiguration(target).getItems();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "maxconcurrency":
+        case "maxConcurrency": return getOrCreateConfiguration(target).getMaxConcurrency();
+        case "maxloops":
+        case "maxLoops": return getOrCreateConfiguration(target).getMaxLoops();
         case "maxretries":
         case "maxRetries": return getOrCreateConfiguration(target).getMaxRetries();
+        case "mergestrategy":
+        case "mergeStrategy": return getOrCreateConfiguration(target).getMergeStrategy();
+        case "message": return getOrCreateConfiguration(target).getMessage();
+        case "onbranchfailure":
+        case "onBranchFailure": return getOrCreateConfiguration(target).getOnBranchFailure();
         case "outputprocessors":
         case "outputProcessors": return getOrCreateConfiguration(target).getOutputProcessors();
         case "outputtokensheader":
@@ -178,13 +246,23 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "plugins": return getOrCreateConfiguration(target).getPlugins();
         case "promptprocessors":
         case "promptProcessors": return getOrCreateConfiguration(target).getPromptProcessors();
+        case "reduce": return getOrCreateConfiguration(target).getReduce();
         case "resultheaders":
         case "resultHeaders": return getOrCreateConfiguration(target).isResultHeaders();
+        case "resumeuri":
+        case "resumeUri": return getOrCreateConfiguration(target).getResumeUri();
         case "sinkto":
         case "sinkTo": return getOrCreateConfiguration(target).getSinkTo();
+        case "statedatasource":
+        case "stateDataSource": return getOrCreateConfiguration(target).getStateDataSource();
+        case "statestore":
+        case "stateStore": return getOrCreateConfiguration(target).getStateStore();
+        case "stateurl":
+        case "stateUrl": return getOrCreateConfiguration(target).getStateUrl();
         case "timeout": return getOrCreateConfiguration(target).getTimeout();
         case "tokenlimit":
         case "tokenLimit": return getOrCreateConfiguration(target).getTokenLimit();
+        case "until": return getOrCreateConfiguration(target).getUntil();
         case "updatescontext":
         case "updatesContext": return getOrCreateConfiguration(target).isUpdatesContext();
         case "validate": return getOrCreateConfiguration(target).getValidate();

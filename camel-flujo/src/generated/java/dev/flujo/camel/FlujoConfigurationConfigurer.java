@@ -24,6 +24,10 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         dev.flujo.camel.FlujoConfiguration target = (dev.flujo.camel.FlujoConfiguration) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "agent": target.setAgent(property(camelContext, java.lang.String.class, value)); return true;
+        case "answerschema":
+        case "answerSchema": target.setAnswerSchema(property(camelContext, java.lang.String.class, value)); return true;
+        case "body": target.setBody(property(camelContext, java.lang.String.class, value)); return true;
+        case "branches": target.setBranches(property(camelContext, java.lang.String.class, value)); return true;
         case "cache": target.setCache(property(camelContext, boolean.class, value)); return true;
         case "cachekeycontext":
         case "cacheKeyContext": target.setCacheKeyContext(property(camelContext, java.lang.String.class, value)); return true;
@@ -31,6 +35,7 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "cacheMaxSize": target.setCacheMaxSize(property(camelContext, long.class, value)); return true;
         case "cachettl":
         case "cacheTtl": target.setCacheTtl(property(camelContext, long.class, value)); return true;
+        case "condition": target.setCondition(property(camelContext, java.lang.String.class, value)); return true;
         case "costheader":
         case "costHeader": target.setCostHeader(property(camelContext, java.lang.String.class, value)); return true;
         case "costlimitusd":
@@ -39,6 +44,7 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "costPerInputToken": target.setCostPerInputToken(property(camelContext, double.class, value)); return true;
         case "costperoutputtoken":
         case "costPerOutputToken": target.setCostPerOutputToken(property(camelContext, double.class, value)); return true;
+        case "default": target.setDefault(property(camelContext, java.lang.String.class, value)); return true;
         case "expectedcostusd":
         case "expectedCostUsd": target.setExpectedCostUsd(property(camelContext, double.class, value)); return true;
         case "expectedtokens":
@@ -46,8 +52,18 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "fallback": target.setFallback(property(camelContext, java.lang.String.class, value)); return true;
         case "inputtokensheader":
         case "inputTokensHeader": target.setInputTokensHeader(property(camelContext, java.lang.String.class, value)); return true;
+        case "items": target.setItems(property(camelContext, java.lang.String.class, value)); return true;
+        case "maxconcurrency":
+        case "maxConcurrency": target.setMaxConcurrency(property(camelContext, int.class, value)); return true;
+        case "maxloops":
+        case "maxLoops": target.setMaxLoops(property(camelContext, int.class, value)); return true;
         case "maxretries":
         case "maxRetries": target.setMaxRetries(property(camelContext, int.class, value)); return true;
+        case "mergestrategy":
+        case "mergeStrategy": target.setMergeStrategy(property(camelContext, java.lang.String.class, value)); return true;
+        case "message": target.setMessage(property(camelContext, java.lang.String.class, value)); return true;
+        case "onbranchfailure":
+        case "onBranchFailure": target.setOnBranchFailure(property(camelContext, dev.flujo.core.flow.BranchFailurePolicy.class, value)); return true;
         case "outputprocessors":
         case "outputProcessors": target.setOutputProcessors(property(camelContext, java.lang.String.class, value)); return true;
         case "outputtokensheader":
@@ -55,13 +71,23 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "plugins": target.setPlugins(property(camelContext, java.lang.String.class, value)); return true;
         case "promptprocessors":
         case "promptProcessors": target.setPromptProcessors(property(camelContext, java.lang.String.class, value)); return true;
+        case "reduce": target.setReduce(property(camelContext, java.lang.String.class, value)); return true;
         case "resultheaders":
         case "resultHeaders": target.setResultHeaders(property(camelContext, boolean.class, value)); return true;
+        case "resumeuri":
+        case "resumeUri": target.setResumeUri(property(camelContext, java.lang.String.class, value)); return true;
         case "sinkto":
         case "sinkTo": target.setSinkTo(property(camelContext, java.lang.String.class, value)); return true;
+        case "statedatasource":
+        case "stateDataSource": target.setStateDataSource(property(camelContext, java.lang.String.class, value)); return true;
+        case "statestore":
+        case "stateStore": target.setStateStore(property(camelContext, java.lang.String.class, value)); return true;
+        case "stateurl":
+        case "stateUrl": target.setStateUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "timeout": target.setTimeout(property(camelContext, long.class, value)); return true;
         case "tokenlimit":
         case "tokenLimit": target.setTokenLimit(property(camelContext, java.lang.Long.class, value)); return true;
+        case "until": target.setUntil(property(camelContext, java.lang.String.class, value)); return true;
         case "updatescontext":
         case "updatesContext": target.setUpdatesContext(property(camelContext, boolean.class, value)); return true;
         case "validate": target.setValidate(property(camelContext, java.lang.String.class, value)); return true;
@@ -74,6 +100,10 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "agent": return java.lang.String.class;
+        case "answerschema":
+        case "answerSchema": return java.lang.String.class;
+        case "body": return java.lang.String.class;
+        case "branches": return java.lang.String.class;
         case "cache": return boolean.class;
         case "cachekeycontext":
         case "cacheKeyContext": return java.lang.String.class;
@@ -81,6 +111,7 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "cacheMaxSize": return long.class;
         case "cachettl":
         case "cacheTtl": return long.class;
+        case "condition": return java.lang.String.class;
         case "costheader":
         case "costHeader": return java.lang.String.class;
         case "costlimitusd":
@@ -89,6 +120,7 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "costPerInputToken": return double.class;
         case "costperoutputtoken":
         case "costPerOutputToken": return double.class;
+        case "default": return java.lang.String.class;
         case "expectedcostusd":
         case "expectedCostUsd": return double.class;
         case "expectedtokens":
@@ -96,8 +128,18 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "fallback": return java.lang.String.class;
         case "inputtokensheader":
         case "inputTokensHeader": return java.lang.String.class;
+        case "items": return java.lang.String.class;
+        case "maxconcurrency":
+        case "maxConcurrency": return int.class;
+        case "maxloops":
+        case "maxLoops": return int.class;
         case "maxretries":
         case "maxRetries": return int.class;
+        case "mergestrategy":
+        case "mergeStrategy": return java.lang.String.class;
+        case "message": return java.lang.String.class;
+        case "onbranchfailure":
+        case "onBranchFailure": return dev.flujo.core.flow.BranchFailurePolicy.class;
         case "outputprocessors":
         case "outputProcessors": return java.lang.String.class;
         case "outputtokensheader":
@@ -105,13 +147,23 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "plugins": return java.lang.String.class;
         case "promptprocessors":
         case "promptProcessors": return java.lang.String.class;
+        case "reduce": return java.lang.String.class;
         case "resultheaders":
         case "resultHeaders": return boolean.class;
+        case "resumeuri":
+        case "resumeUri": return java.lang.String.class;
         case "sinkto":
         case "sinkTo": return java.lang.String.class;
+        case "statedatasource":
+        case "stateDataSource": return java.lang.String.class;
+        case "statestore":
+        case "stateStore": return java.lang.String.class;
+        case "stateurl":
+        case "stateUrl": return java.lang.String.class;
         case "timeout": return long.class;
         case "tokenlimit":
         case "tokenLimit": return java.lang.Long.class;
+        case "until": return java.lang.String.class;
         case "updatescontext":
         case "updatesContext": return boolean.class;
         case "validate": return java.lang.String.class;
@@ -125,6 +177,10 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         dev.flujo.camel.FlujoConfiguration target = (dev.flujo.camel.FlujoConfiguration) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "agent": return target.getAgent();
+        case "answerschema":
+        case "answerSchema": return target.getAnswerSchema();
+        case "body": return target.getBody();
+        case "branches": return target.getBranches();
         case "cache": return target.isCache();
         case "cachekeycontext":
         case "cacheKeyContext": return target.getCacheKeyContext();
@@ -132,6 +188,7 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "cacheMaxSize": return target.getCacheMaxSize();
         case "cachettl":
         case "cacheTtl": return target.getCacheTtl();
+        case "condition": return target.getCondition();
         case "costheader":
         case "costHeader": return target.getCostHeader();
         case "costlimitusd":
@@ -140,6 +197,7 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "costPerInputToken": return target.getCostPerInputToken();
         case "costperoutputtoken":
         case "costPerOutputToken": return target.getCostPerOutputToken();
+        case "default": return target.getDefault();
         case "expectedcostusd":
         case "expectedCostUsd": return target.getExpectedCostUsd();
         case "expectedtokens":
@@ -147,8 +205,18 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "fallback": return target.getFallback();
         case "inputtokensheader":
         case "inputTokensHeader": return target.getInputTokensHeader();
+        case "items": return target.getItems();
+        case "maxconcurrency":
+        case "maxConcurrency": return target.getMaxConcurrency();
+        case "maxloops":
+        case "maxLoops": return target.getMaxLoops();
         case "maxretries":
         case "maxRetries": return target.getMaxRetries();
+        case "mergestrategy":
+        case "mergeStrategy": return target.getMergeStrategy();
+        case "message": return target.getMessage();
+        case "onbranchfailure":
+        case "onBranchFailure": return target.getOnBranchFailure();
         case "outputprocessors":
         case "outputProcessors": return target.getOutputProcessors();
         case "outputtokensheader":
@@ -156,13 +224,23 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "plugins": return target.getPlugins();
         case "promptprocessors":
         case "promptProcessors": return target.getPromptProcessors();
+        case "reduce": return target.getReduce();
         case "resultheaders":
         case "resultHeaders": return target.isResultHeaders();
+        case "resumeuri":
+        case "resumeUri": return target.getResumeUri();
         case "sinkto":
         case "sinkTo": return target.getSinkTo();
+        case "statedatasource":
+        case "stateDataSource": return target.getStateDataSource();
+        case "statestore":
+        case "stateStore": return target.getStateStore();
+        case "stateurl":
+        case "stateUrl": return target.getStateUrl();
         case "timeout": return target.getTimeout();
         case "tokenlimit":
         case "tokenLimit": return target.getTokenLimit();
+        case "until": return target.getUntil();
         case "updatescontext":
         case "updatesContext": return target.isUpdatesContext();
         case "validate": return target.getValidate();

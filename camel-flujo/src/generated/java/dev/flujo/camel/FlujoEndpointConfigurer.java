@@ -24,6 +24,10 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         FlujoEndpoint target = (FlujoEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "agent": target.getConfiguration().setAgent(property(camelContext, java.lang.String.class, value)); return true;
+        case "answerschema":
+        case "answerSchema": target.getConfiguration().setAnswerSchema(property(camelContext, java.lang.String.class, value)); return true;
+        case "body": target.getConfiguration().setBody(property(camelContext, java.lang.String.class, value)); return true;
+        case "branches": target.getConfiguration().setBranches(property(camelContext, java.lang.String.class, value)); return true;
         case "cache": target.getConfiguration().setCache(property(camelContext, boolean.class, value)); return true;
         case "cachekeycontext":
         case "cacheKeyContext": target.getConfiguration().setCacheKeyContext(property(camelContext, java.lang.String.class, value)); return true;
@@ -31,6 +35,7 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "cacheMaxSize": target.getConfiguration().setCacheMaxSize(property(camelContext, long.class, value)); return true;
         case "cachettl":
         case "cacheTtl": target.getConfiguration().setCacheTtl(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "condition": target.getConfiguration().setCondition(property(camelContext, java.lang.String.class, value)); return true;
         case "costheader":
         case "costHeader": target.getConfiguration().setCostHeader(property(camelContext, java.lang.String.class, value)); return true;
         case "costlimitusd":
@@ -39,6 +44,7 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "costPerInputToken": target.getConfiguration().setCostPerInputToken(property(camelContext, double.class, value)); return true;
         case "costperoutputtoken":
         case "costPerOutputToken": target.getConfiguration().setCostPerOutputToken(property(camelContext, double.class, value)); return true;
+        case "default": target.getConfiguration().setDefault(property(camelContext, java.lang.String.class, value)); return true;
         case "expectedcostusd":
         case "expectedCostUsd": target.getConfiguration().setExpectedCostUsd(property(camelContext, double.class, value)); return true;
         case "expectedtokens":
@@ -46,10 +52,20 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "fallback": target.getConfiguration().setFallback(property(camelContext, java.lang.String.class, value)); return true;
         case "inputtokensheader":
         case "inputTokensHeader": target.getConfiguration().setInputTokensHeader(property(camelContext, java.lang.String.class, value)); return true;
+        case "items": target.getConfiguration().setItems(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "maxconcurrency":
+        case "maxConcurrency": target.getConfiguration().setMaxConcurrency(property(camelContext, int.class, value)); return true;
+        case "maxloops":
+        case "maxLoops": target.getConfiguration().setMaxLoops(property(camelContext, int.class, value)); return true;
         case "maxretries":
         case "maxRetries": target.getConfiguration().setMaxRetries(property(camelContext, int.class, value)); return true;
+        case "mergestrategy":
+        case "mergeStrategy": target.getConfiguration().setMergeStrategy(property(camelContext, java.lang.String.class, value)); return true;
+        case "message": target.getConfiguration().setMessage(property(camelContext, java.lang.String.class, value)); return true;
+        case "onbranchfailure":
+        case "onBranchFailure": target.getConfiguration().setOnBranchFailure(property(camelContext, dev.flujo.core.flow.BranchFailurePolicy.class, value)); return true;
         case "outputprocessors":
         case "outputProcessors": target.getConfiguration().setOutputProcessors(property(camelContext, java.lang.String.class, value)); return true;
         case "outputtokensheader":
@@ -57,13 +73,23 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "plugins": target.getConfiguration().setPlugins(property(camelContext, java.lang.String.class, value)); return true;
         case "promptprocessors":
         case "promptProcessors": target.getConfiguration().setPromptProcessors(property(camelContext, java.lang.String.class, value)); return true;
+        case "reduce": target.getConfiguration().setReduce(property(camelContext, java.lang.String.class, value)); return true;
         case "resultheaders":
         case "resultHeaders": target.getConfiguration().setResultHeaders(property(camelContext, boolean.class, value)); return true;
+        case "resumeuri":
+        case "resumeUri": target.getConfiguration().setResumeUri(property(camelContext, java.lang.String.class, value)); return true;
         case "sinkto":
         case "sinkTo": target.getConfiguration().setSinkTo(property(camelContext, java.lang.String.class, value)); return true;
+        case "statedatasource":
+        case "stateDataSource": target.getConfiguration().setStateDataSource(property(camelContext, java.lang.String.class, value)); return true;
+        case "statestore":
+        case "stateStore": target.getConfiguration().setStateStore(property(camelContext, java.lang.String.class, value)); return true;
+        case "stateurl":
+        case "stateUrl": target.getConfiguration().setStateUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "timeout": target.getConfiguration().setTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "tokenlimit":
         case "tokenLimit": target.getConfiguration().setTokenLimit(property(camelContext, java.lang.Long.class, value)); return true;
+        case "until": target.getConfiguration().setUntil(property(camelContext, java.lang.String.class, value)); return true;
         case "updatescontext":
         case "updatesContext": target.getConfiguration().setUpdatesContext(property(camelContext, boolean.class, value)); return true;
         case "validate": target.getConfiguration().setValidate(property(camelContext, java.lang.String.class, value)); return true;
@@ -76,6 +102,10 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "agent": return java.lang.String.class;
+        case "answerschema":
+        case "answerSchema": return java.lang.String.class;
+        case "body": return java.lang.String.class;
+        case "branches": return java.lang.String.class;
         case "cache": return boolean.class;
         case "cachekeycontext":
         case "cacheKeyContext": return java.lang.String.class;
@@ -83,6 +113,7 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "cacheMaxSize": return long.class;
         case "cachettl":
         case "cacheTtl": return long.class;
+        case "condition": return java.lang.String.class;
         case "costheader":
         case "costHeader": return java.lang.String.class;
         case "costlimitusd":
@@ -91,6 +122,7 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "costPerInputToken": return double.class;
         case "costperoutputtoken":
         case "costPerOutputToken": return double.class;
+        case "default": return java.lang.String.class;
         case "expectedcostusd":
         case "expectedCostUsd": return double.class;
         case "expectedtokens":
@@ -98,10 +130,20 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "fallback": return java.lang.String.class;
         case "inputtokensheader":
         case "inputTokensHeader": return java.lang.String.class;
+        case "items": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "maxconcurrency":
+        case "maxConcurrency": return int.class;
+        case "maxloops":
+        case "maxLoops": return int.class;
         case "maxretries":
         case "maxRetries": return int.class;
+        case "mergestrategy":
+        case "mergeStrategy": return java.lang.String.class;
+        case "message": return java.lang.String.class;
+        case "onbranchfailure":
+        case "onBranchFailure": return dev.flujo.core.flow.BranchFailurePolicy.class;
         case "outputprocessors":
         case "outputProcessors": return java.lang.String.class;
         case "outputtokensheader":
@@ -109,13 +151,23 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "plugins": return java.lang.String.class;
         case "promptprocessors":
         case "promptProcessors": return java.lang.String.class;
+        case "reduce": return java.lang.String.class;
         case "resultheaders":
         case "resultHeaders": return boolean.class;
+        case "resumeuri":
+        case "resumeUri": return java.lang.String.class;
         case "sinkto":
         case "sinkTo": return java.lang.String.class;
+        case "statedatasource":
+        case "stateDataSource": return java.lang.String.class;
+        case "statestore":
+        case "stateStore": return java.lang.String.class;
+        case "stateurl":
+        case "stateUrl": return java.lang.String.class;
         case "timeout": return long.class;
         case "tokenlimit":
         case "tokenLimit": return java.lang.Long.class;
+        case "until": return java.lang.String.class;
         case "updatescontext":
         case "updatesContext": return boolean.class;
         case "validate": return java.lang.String.class;
@@ -129,6 +181,10 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         FlujoEndpoint target = (FlujoEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "agent": return target.getConfiguration().getAgent();
+        case "answerschema":
+        case "answerSchema": return target.getConfiguration().getAnswerSchema();
+        case "body": return target.getConfiguration().getBody();
+        case "branches": return target.getConfiguration().getBranches();
         case "cache": return target.getConfiguration().isCache();
         case "cachekeycontext":
         case "cacheKeyContext": return target.getConfiguration().getCacheKeyContext();
@@ -136,6 +192,7 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "cacheMaxSize": return target.getConfiguration().getCacheMaxSize();
         case "cachettl":
         case "cacheTtl": return target.getConfiguration().getCacheTtl();
+        case "condition": return target.getConfiguration().getCondition();
         case "costheader":
         case "costHeader": return target.getConfiguration().getCostHeader();
         case "costlimitusd":
@@ -144,6 +201,7 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "costPerInputToken": return target.getConfiguration().getCostPerInputToken();
         case "costperoutputtoken":
         case "costPerOutputToken": return target.getConfiguration().getCostPerOutputToken();
+        case "default": return target.getConfiguration().getDefault();
         case "expectedcostusd":
         case "expectedCostUsd": return target.getConfiguration().getExpectedCostUsd();
         case "expectedtokens":
@@ -151,10 +209,20 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "fallback": return target.getConfiguration().getFallback();
         case "inputtokensheader":
         case "inputTokensHeader": return target.getConfiguration().getInputTokensHeader();
+        case "items": return target.getConfiguration().getItems();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "maxconcurrency":
+        case "maxConcurrency": return target.getConfiguration().getMaxConcurrency();
+        case "maxloops":
+        case "maxLoops": return target.getConfiguration().getMaxLoops();
         case "maxretries":
         case "maxRetries": return target.getConfiguration().getMaxRetries();
+        case "mergestrategy":
+        case "mergeStrategy": return target.getConfiguration().getMergeStrategy();
+        case "message": return target.getConfiguration().getMessage();
+        case "onbranchfailure":
+        case "onBranchFailure": return target.getConfiguration().getOnBranchFailure();
         case "outputprocessors":
         case "outputProcessors": return target.getConfiguration().getOutputProcessors();
         case "outputtokensheader":
@@ -162,13 +230,23 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "plugins": return target.getConfiguration().getPlugins();
         case "promptprocessors":
         case "promptProcessors": return target.getConfiguration().getPromptProcessors();
+        case "reduce": return target.getConfiguration().getReduce();
         case "resultheaders":
         case "resultHeaders": return target.getConfiguration().isResultHeaders();
+        case "resumeuri":
+        case "resumeUri": return target.getConfiguration().getResumeUri();
         case "sinkto":
         case "sinkTo": return target.getConfiguration().getSinkTo();
+        case "statedatasource":
+        case "stateDataSource": return target.getConfiguration().getStateDataSource();
+        case "statestore":
+        case "stateStore": return target.getConfiguration().getStateStore();
+        case "stateurl":
+        case "stateUrl": return target.getConfiguration().getStateUrl();
         case "timeout": return target.getConfiguration().getTimeout();
         case "tokenlimit":
         case "tokenLimit": return target.getConfiguration().getTokenLimit();
+        case "until": return target.getConfiguration().getUntil();
         case "updatescontext":
         case "updatesContext": return target.getConfiguration().isUpdatesContext();
         case "validate": return target.getConfiguration().getValidate();

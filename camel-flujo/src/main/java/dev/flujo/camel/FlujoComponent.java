@@ -32,6 +32,7 @@ public class FlujoComponent extends DefaultComponent {
     private ExecutorService continuationPool;
     private volatile ExecutorCore executorCore;
     private volatile boolean defaultsChecked;
+    private volatile StateStores stateStores;
 
     public FlujoComponent() {
     }
@@ -48,11 +49,12 @@ public class FlujoComponent extends DefaultComponent {
         String kind = colon < 0 ? remaining : remaining.substring(0, colon);
         FlujoKind flujoKind = FlujoKind.of(kind, safeUri);
         String name = colon < 0 ? "" : remaining.substring(colon + 1);
-        if (name.isBlank()) {
+        if (name.isBlank() && flujoKind.needsName()) {
             throw new FlujoConfigurationException("Missing step name in " + safeUri + "; expected flujo:"
                     + flujoKind.uriName() + ":NAME");
         }
         OptionValues.check(parameters, "flujo step '" + name + "'");
+        OptionValues.checkKind(parameters, flujoKind, safeUri);
         FlujoEndpoint endpoint = new FlujoEndpoint(uri, this, flujoKind, name, configuration.copy());
         setProperties(endpoint, parameters);
         // option values are checked now, so a bad one fails the route start naming the option
@@ -71,6 +73,21 @@ public class FlujoComponent extends DefaultComponent {
             OptionValues.checkComponentDefaults(getCamelContext().getPropertiesComponent(), "camel.component.flujo.");
             defaultsChecked = true;
         }
+    }
+
+    /** The state stores human and resume endpoints share, created on first use. */
+    StateStores stateStores() {
+        StateStores stores = stateStores;
+        if (stores == null) {
+            synchronized (this) {
+                stores = stateStores;
+                if (stores == null) {
+                    stores = new StateStores(getCamelContext());
+                    stateStores = stores;
+                }
+            }
+        }
+        return stores;
     }
 
     /** The shared executor, created on first use (endpoints may start before the component's own start ends). */

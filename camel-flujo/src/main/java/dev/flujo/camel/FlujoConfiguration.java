@@ -8,6 +8,8 @@ import java.util.List;
 
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.config.OptimizationConfig;
+import dev.flujo.core.flow.BranchFailurePolicy;
+import dev.flujo.core.flow.LoopPlan;
 
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Configurer;
@@ -112,6 +114,64 @@ public class FlujoConfiguration implements Cloneable {
     @UriParam(label = "context", description = "Store the output in the context (an exchange property) under this"
             + " key after the step succeeded.")
     private String sinkTo;
+
+    // --- composite kinds ------------------------------------------------------------------------------------------
+
+    @UriParam(label = "parallel", description = "parallel, router, conditional: the branches, comma-separated"
+            + " endpoint URIs (usually direct: routes), optionally named: research=direct:research,critic=direct:critic"
+            + " (an unnamed branch is named by its URI). A conditional step's branches are key=uri pairs.")
+    private String branches;
+    @UriParam(label = "parallel", defaultValue = "CONTEXT_UPDATE", description = "parallel, router, map: how the"
+            + " branches' context writes are merged: NO_MERGE, CONTEXT_UPDATE (scalar conflicts fail naming the key and"
+            + " branches; maps merge recursively; lists append), OVERWRITE (last declared branch wins), KEEP_FIRST,"
+            + " ERROR_ON_CONFLICT, or #bean of a dev.flujo.core.flow.MergeStrategy.")
+    private String mergeStrategy = "CONTEXT_UPDATE";
+    @UriParam(label = "parallel", defaultValue = "PROPAGATE", description = "parallel, router, map: PROPAGATE fails"
+            + " the step when a branch fails and cancels the others; IGNORE succeeds when at least one branch did and"
+            + " lists the failed ones. A usage-limit breach always stops every branch.")
+    private BranchFailurePolicy onBranchFailure = BranchFailurePolicy.PROPAGATE;
+    @UriParam(label = "parallel", defaultValue = "0", description = "parallel, router, map: the most branches (or"
+            + " items) in flight at once; 0 for no cap.")
+    private int maxConcurrency;
+    @UriParam(label = "parallel", description = "parallel, router: #bean (a Camel Processor or a"
+            + " dev.flujo.core.step.FlujoProcessor) turning the map of branch outputs into the step's output.")
+    private String reduce;
+    @UriParam(label = "loop", description = "loop, map: the endpoint URI of the body (usually a direct: route).")
+    private String body;
+    @UriParam(label = "loop", description = "loop: the exit condition, a Simple predicate over the iteration's output"
+            + " (the body) and the context (exchange properties), e.g. ${body.length} < 200.")
+    private String until;
+    @UriParam(label = "loop", defaultValue = "5", description = "loop: the most iterations; reaching it without the"
+            + " exit condition is a failure.")
+    private int maxLoops = LoopPlan.DEFAULT_MAX_LOOPS;
+    @UriParam(label = "loop", description = "map: the context key (exchange property) holding the list of items;"
+            + " by default the items are the input (the body).")
+    private String items;
+    @UriParam(label = "conditional", description = "conditional: a Simple expression over the input (the body) and the"
+            + " context yielding the key of the branch to run, e.g. ${exchangeProperty.category}.")
+    private String condition;
+    @UriParam(label = "conditional", name = "default", description = "conditional: the endpoint URI run when no"
+            + " branch has the condition's key.")
+    private String defaultBranch;
+    @UriParam(label = "human", description = "human: the message for the person, a Simple template, e.g. Approve"
+            + " this reply? ${body}. The exchange ends with it as body.")
+    private String message;
+    @UriParam(label = "human", description = "human: a JSON schema (draft 2020-12) the answer must satisfy; a bad"
+            + " answer is rejected with the reasons and the run stays paused.")
+    private String answerSchema;
+    @UriParam(label = "human", description = "human: where the run continues, with the answer as body, when"
+            + " flujo:resume receives it (usually a direct: route).")
+    private String resumeUri;
+    @UriParam(label = "state", defaultValue = "jdbc", description = "human, resume: where paused runs are kept: jdbc"
+            + " (stateUrl or stateDataSource), memory (this JVM only; lost on restart) or #bean of a"
+            + " dev.flujo.core.state.StateStore.")
+    private String stateStore = "jdbc";
+    @UriParam(label = "state", defaultValue = StateStores.DEFAULT_URL, description = "human, resume: the JDBC URL of"
+            + " the jdbc state store; the table is created on first use.")
+    private String stateUrl = StateStores.DEFAULT_URL;
+    @UriParam(label = "state", description = "human, resume: #bean of a javax.sql.DataSource for the jdbc state store"
+            + " (e.g. PostgreSQL shared by several Camel instances); takes precedence over stateUrl.")
+    private String stateDataSource;
 
     public FlujoConfiguration copy() {
         try {
@@ -390,5 +450,141 @@ public class FlujoConfiguration implements Cloneable {
 
     public void setSinkTo(String sinkTo) {
         this.sinkTo = sinkTo;
+    }
+
+    public String getBranches() {
+        return branches;
+    }
+
+    public void setBranches(String branches) {
+        this.branches = branches;
+    }
+
+    public String getMergeStrategy() {
+        return mergeStrategy;
+    }
+
+    public void setMergeStrategy(String mergeStrategy) {
+        this.mergeStrategy = mergeStrategy;
+    }
+
+    public BranchFailurePolicy getOnBranchFailure() {
+        return onBranchFailure;
+    }
+
+    public void setOnBranchFailure(BranchFailurePolicy onBranchFailure) {
+        this.onBranchFailure = onBranchFailure;
+    }
+
+    public int getMaxConcurrency() {
+        return maxConcurrency;
+    }
+
+    public void setMaxConcurrency(int maxConcurrency) {
+        this.maxConcurrency = maxConcurrency;
+    }
+
+    public String getReduce() {
+        return reduce;
+    }
+
+    public void setReduce(String reduce) {
+        this.reduce = reduce;
+    }
+
+    public String getBody() {
+        return body;
+    }
+
+    public void setBody(String body) {
+        this.body = body;
+    }
+
+    public String getUntil() {
+        return until;
+    }
+
+    public void setUntil(String until) {
+        this.until = until;
+    }
+
+    public int getMaxLoops() {
+        return maxLoops;
+    }
+
+    public void setMaxLoops(int maxLoops) {
+        this.maxLoops = maxLoops;
+    }
+
+    public String getItems() {
+        return items;
+    }
+
+    public void setItems(String items) {
+        this.items = items;
+    }
+
+    public String getCondition() {
+        return condition;
+    }
+
+    public void setCondition(String condition) {
+        this.condition = condition;
+    }
+
+    public String getDefault() {
+        return defaultBranch;
+    }
+
+    public void setDefault(String defaultBranch) {
+        this.defaultBranch = defaultBranch;
+    }
+
+    public String getMessage() {
+        return message;
+    }
+
+    public void setMessage(String message) {
+        this.message = message;
+    }
+
+    public String getAnswerSchema() {
+        return answerSchema;
+    }
+
+    public void setAnswerSchema(String answerSchema) {
+        this.answerSchema = answerSchema;
+    }
+
+    public String getResumeUri() {
+        return resumeUri;
+    }
+
+    public void setResumeUri(String resumeUri) {
+        this.resumeUri = resumeUri;
+    }
+
+    public String getStateStore() {
+        return stateStore;
+    }
+
+    public void setStateStore(String stateStore) {
+        this.stateStore = stateStore;
+    }
+
+    public String getStateUrl() {
+        return stateUrl;
+    }
+
+    public void setStateUrl(String stateUrl) {
+        this.stateUrl = stateUrl;
+    }
+
+    public String getStateDataSource() {
+        return stateDataSource;
+    }
+
+    public void setStateDataSource(String stateDataSource) {
+        this.stateDataSource = stateDataSource;
     }
 }

@@ -37,6 +37,24 @@ public final class FlujoConstants {
     @Metadata(label = "producer", description = "Sent to an endpoint agent: the attempt number, starting at 1.",
             javaType = "Integer")
     public static final String ATTEMPT = "CamelFlujoAttempt";
+    @Metadata(label = "producer", description = "PAUSED after a human step saved the run for a person (the route"
+            + " stops there); RESUMED on the exchange flujo:resume continues the run with.", javaType = "String")
+    public static final String STATUS = "CamelFlujoStatus";
+    @Metadata(description = "The run id: set with CamelFlujoStatus=PAUSED by a human step; read by flujo:resume to"
+            + " know which run the answer (the body) is for.", javaType = "String")
+    public static final String RUN_ID = "CamelFlujoRunId";
+    @Metadata(label = "producer", description = "Why a loop step ended: condition, maxLoops, bodyError or"
+            + " limitExceeded.", javaType = "String")
+    public static final String EXIT_REASON = "CamelFlujoExitReason";
+    @Metadata(label = "producer", description = "Sent to a branch endpoint of a parallel, conditional, router or map"
+            + " step (and a loop body): the branch name, the item index ([0], [1], ...) or the iteration"
+            + " (iteration-1, ...).", javaType = "String")
+    public static final String BRANCH = "CamelFlujoBranch";
+
+    /** The value of {@link #STATUS} after a human step paused the run. */
+    public static final String STATUS_PAUSED = "PAUSED";
+    /** The value of {@link #STATUS} on the exchange that continues a resumed run. */
+    public static final String STATUS_RESUMED = "RESUMED";
 
     /**
      * Exchange property holding the {@link dev.flujo.core.run.FlujoRun} of the exchange: run id, usage totals and

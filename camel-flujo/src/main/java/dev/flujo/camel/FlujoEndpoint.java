@@ -1,7 +1,8 @@
 package dev.flujo.camel;
 
 import dev.flujo.core.config.OptimizationConfig;
-import dev.flujo.core.step.StepPlan;
+import dev.flujo.core.exec.FlujoPlan;
+import dev.flujo.core.state.StateStore;
 
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
@@ -16,23 +17,30 @@ import org.apache.camel.support.service.ServiceHelper;
 
 /**
  * Runs an AI-pipeline step: an agent call wrapped in prompt and output processors, validators and plugins, with
- * retries that feed back what went wrong, a fallback, an output cache and run-wide token and cost limits.
+ * retries that feed back what went wrong, a fallback, an output cache and run-wide token and cost limits - or a
+ * composite of steps: parallel branches, a loop, a conditional, a router, a map over a list, a pause for a person
+ * and the resume that continues it.
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "flujo", title = "Flujo", syntax = "flujo:kind:name",
              producerOnly = true, category = { Category.AI }, headersClass = FlujoConstants.class)
+// kinds: step (agent), parallel, loop, conditional, router, map, human (pause for a person), resume
 public class FlujoEndpoint extends DefaultEndpoint {
 
-    @UriPath(description = "The kind of endpoint.", enums = "step")
+    @UriPath(description = "The kind of endpoint: step (an agent call), parallel, loop, conditional, router, map,"
+            + " human (pause the run for a person) or resume (continue a paused run).",
+             enums = "step,parallel,loop,conditional,router,map,human,resume")
     @Metadata(required = true)
     private FlujoKind kind;
-    @UriPath(description = "The step name: used in results, headers, errors and the cache fingerprint.")
-    @Metadata(required = true)
+    @UriPath(description = "The step name: used in results, headers, errors and the cache fingerprint. Required for"
+            + " every kind but resume.")
     private String name;
     @UriParam
     private FlujoConfiguration configuration;
 
     private CamelAgentResolver agents;
-    private volatile StepPlan plan;
+    private CamelBranches branches;
+    private volatile FlujoPlan plan;
+    private StateStore stateStore;
 
     public FlujoEndpoint(String uri, FlujoComponent component, FlujoKind kind, String name,
                          FlujoConfiguration configuration) {
@@ -49,7 +57,7 @@ public class FlujoEndpoint extends DefaultEndpoint {
 
     @Override
     public Producer createProducer() throws Exception {
-        return new FlujoProducer(this);
+        return kind == FlujoKind.RESUME ? new FlujoResumeProducer(this) : new FlujoProducer(this);
     }
 
     @Override
@@ -65,25 +73,46 @@ public class FlujoEndpoint extends DefaultEndpoint {
         agents = new CamelAgentResolver(getCamelContext(), name, new EndpointAgent.UsageHeaders(
                 configuration.getInputTokensHeader(), configuration.getOutputTokensHeader(),
                 configuration.getCostHeader()));
-        ServiceHelper.startService(agents);
+        branches = new CamelBranches(getCamelContext(), name);
+        ServiceHelper.startService(agents, branches);
         try {
-            plan = new StepPlanFactory(getCamelContext(), name, configuration).create(config, agents);
+            CompositePlanFactory composites = new CompositePlanFactory(getCamelContext(), name, kind, configuration,
+                    branches);
+            StateStores stores = getComponent().stateStores();
+            plan = switch (kind) {
+                case STEP -> new StepPlanFactory(getCamelContext(), name, configuration).create(config, agents);
+                case PARALLEL -> composites.parallel(config);
+                case LOOP -> composites.loop(config);
+                case CONDITIONAL -> composites.conditional(config);
+                case ROUTER -> composites.router(config, agents);
+                case MAP -> composites.map(config);
+                case HUMAN -> composites.human(stores);
+                case RESUME -> null;
+            };
+            if (kind == FlujoKind.RESUME) {
+                stateStore = stores.storeFor(name.isEmpty() ? "resume" : name, configuration);
+            }
         } catch (RuntimeException e) {
-            ServiceHelper.stopService(agents);
+            ServiceHelper.stopService(agents, branches);
             throw e;
         }
     }
 
     @Override
     protected void doStop() throws Exception {
-        ServiceHelper.stopService(agents);
+        ServiceHelper.stopService(agents, branches);
         plan = null;
         super.doStop();
     }
 
-    /** The plan decided at start; {@code null} while the endpoint is stopped. */
-    public StepPlan getPlan() {
+    /** The plan decided at start; {@code null} while the endpoint is stopped (and always for resume). */
+    public FlujoPlan getPlan() {
         return plan;
+    }
+
+    /** The store a resume endpoint continues paused runs from; {@code null} for other kinds. */
+    StateStore getStateStore() {
+        return stateStore;
     }
 
     public FlujoKind getKind() {

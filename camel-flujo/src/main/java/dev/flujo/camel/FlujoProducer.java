@@ -8,7 +8,7 @@ import java.util.concurrent.CompletionException;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.exec.ExecutorCore;
 import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.step.StepPlan;
+import dev.flujo.core.exec.FlujoPlan;
 import dev.flujo.core.step.StepResult;
 
 import org.apache.camel.AsyncCallback;
@@ -19,7 +19,7 @@ import org.apache.camel.support.DefaultAsyncProducer;
 import org.apache.camel.support.service.ServiceHelper;
 
 /**
- * Runs the endpoint's step on each exchange, asynchronously: {@link #process(Exchange, AsyncCallback)} returns as
+ * Runs the endpoint's step (or composite step) on each exchange, asynchronously: {@link #process(Exchange, AsyncCallback)} returns as
  * soon as the agent is called, and the callback is called exactly once when the step ends - on success, failure,
  * time-out or limit breach.
  *
@@ -51,13 +51,13 @@ public class FlujoProducer extends DefaultAsyncProducer {
         FlujoRun run;
         CompletableFuture<StepResult> step;
         // read per exchange (one volatile read): after an endpoint restart the plan and its agents are new
-        StepPlan plan = endpoint.getPlan();
+        FlujoPlan plan = endpoint.getPlan();
         try {
             if (plan == null) {
                 throw new IllegalStateException("flujo step '" + endpoint.getName() + "' is not started");
             }
             run = ExchangeContext.runOf(exchange);
-            step = core.execute(plan, input(exchange), new ExchangeContext(exchange), run,
+            step = plan.execute(core, input(exchange), new ExchangeContext(exchange), run,
                     ExchangeContext.fallbackChainOf(exchange));
         } catch (Throwable t) {
             exchange.setException(t);
@@ -78,7 +78,7 @@ public class FlujoProducer extends DefaultAsyncProducer {
     }
 
     /** Streams are read once into a String, so that retries and cache keys see the same input. */
-    private static Object input(Exchange exchange) {
+    static Object input(Exchange exchange) {
         Object body = exchange.getMessage().getBody();
         if (body instanceof InputStream || body instanceof StreamCache) {
             return exchange.getMessage().getBody(String.class);
@@ -86,7 +86,7 @@ public class FlujoProducer extends DefaultAsyncProducer {
         return body;
     }
 
-    private void complete(Exchange exchange, StepPlan plan, FlujoRun run, StepResult result, Throwable error) {
+    private void complete(Exchange exchange, FlujoPlan plan, FlujoRun run, StepResult result, Throwable error) {
         try {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
@@ -102,6 +102,12 @@ public class FlujoProducer extends DefaultAsyncProducer {
             message.setBody(result.output());
             if (resultHeaders) {
                 setHeaders(message, result);
+            }
+            if (Boolean.TRUE.equals(result.metadata().get(StepResult.META_PAUSED))) {
+                // the run waits for a person: what follows in the route runs after flujo:resume, at resumeUri
+                message.setHeader(FlujoConstants.STATUS, FlujoConstants.STATUS_PAUSED);
+                message.setHeader(FlujoConstants.RUN_ID, run.runId());
+                exchange.setRouteStop(true);
             }
         } catch (Throwable t) {
             exchange.setException(t);
@@ -126,5 +132,9 @@ public class FlujoProducer extends DefaultAsyncProducer {
         message.setHeader(FlujoConstants.COST_USD, result.usage().costOrZero());
         message.setHeader(FlujoConstants.USAGE_BOOKED, Boolean.TRUE);
         message.setHeader(FlujoConstants.LATENCY_NANOS, result.latencyNanos());
+        Object exitReason = result.metadata().get(StepResult.META_EXIT_REASON);
+        if (exitReason != null) {
+            message.setHeader(FlujoConstants.EXIT_REASON, exitReason);
+        }
     }
 }

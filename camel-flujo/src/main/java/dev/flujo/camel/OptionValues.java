@@ -37,6 +37,9 @@ final class OptionValues {
     /** Option name (lower case) → kind, for every numeric option of {@link FlujoConfiguration}. */
     static final Map<String, Kind> NUMERIC_OPTIONS = numericOptions();
 
+    /** Option name as Camel matches it (lower case, no dashes) → the name in URIs, for every endpoint option. */
+    private static final Map<String, String> CONFIGURATION_OPTIONS = configurationOptions();
+
     private OptionValues() {
     }
 
@@ -60,6 +63,22 @@ final class OptionValues {
         check(defaults, "the flujo component");
     }
 
+    private static Map<String, String> configurationOptions() {
+        Map<String, String> names = new TreeMap<>();
+        for (Field f : FlujoConfiguration.class.getDeclaredFields()) {
+            UriParam param = f.getAnnotation(UriParam.class);
+            if (param != null) {
+                String name = param.name().isEmpty() ? f.getName() : param.name();
+                names.put(normalized(name), name);
+            }
+        }
+        return Collections.unmodifiableMap(names);
+    }
+
+    private static String normalized(String option) {
+        return option.replace("-", "").toLowerCase(Locale.ROOT);
+    }
+
     private static Map<String, Kind> numericOptions() {
         Map<String, Kind> kinds = new TreeMap<>();
         for (Field f : FlujoConfiguration.class.getDeclaredFields()) {
@@ -78,6 +97,24 @@ final class OptionValues {
             }
         }
         return Collections.unmodifiableMap(kinds);
+    }
+
+    /**
+     * Fails when an option is set on a kind that does not use it (e.g. {@code branches} on {@code flujo:loop}), naming
+     * the option and the kinds that take it: a silently ignored option is a bug waiting to be found in production.
+     */
+    static void checkKind(Map<String, ?> options, FlujoKind kind, String uri) {
+        List<String> problems = new ArrayList<>();
+        for (String option : options.keySet()) {
+            String known = CONFIGURATION_OPTIONS.get(normalized(option));
+            if (known != null && !kind.takes(known)) {
+                problems.add("option " + known + " does not apply to flujo:" + kind.uriName() + " (it applies to: "
+                        + FlujoKind.kindsTaking(known) + ")");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new FlujoConfigurationException("Invalid options in " + uri, problems);
+        }
     }
 
     /**

@@ -32,6 +32,11 @@ final class StepPlanFactory {
     }
 
     StepPlan create(OptimizationConfig config, CamelAgentResolver agents) {
+        return create(config, agents, List.of());
+    }
+
+    /** @param extraValidators validators the kind adds (a router's check of branch names) */
+    StepPlan create(OptimizationConfig config, CamelAgentResolver agents, List<FlujoValidator> extraValidators) {
         if (options.getAgent() == null || options.getAgent().isBlank()) {
             throw new FlujoConfigurationException("Step '" + step + "' has no agent: set the agent option to an endpoint"
                     + " URI (e.g. agent=direct:llm) or a bean (agent=#myAgent)");
@@ -41,7 +46,7 @@ final class StepPlanFactory {
                 .agent(agents.resolve("agent", options.getAgent()))
                 .promptProcessors(processors("promptProcessors", options.getPromptProcessors()))
                 .outputProcessors(processors("outputProcessors", options.getOutputProcessors()))
-                .validators(validators())
+                .validators(concat(validators(), extraValidators))
                 .plugins(plugins())
                 .updatesContext(options.isUpdatesContext())
                 .sinkTo(options.getSinkTo())
@@ -61,20 +66,31 @@ final class StepPlanFactory {
                 "plugins=" + options.getPlugins(), "fallback=" + options.getFallback());
     }
 
+    private static List<FlujoValidator> concat(List<FlujoValidator> a, List<FlujoValidator> b) {
+        List<FlujoValidator> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
     private List<FlujoProcessor> processors(String option, String refs) {
         List<FlujoProcessor> result = new ArrayList<>();
         for (String ref : FlujoConfiguration.splitList(refs)) {
-            Object bean = BeanReferences.lookup(camelContext, step, option, ref);
-            if (bean instanceof FlujoProcessor p) {
-                result.add(p);
-            } else if (bean instanceof Processor p) {
-                result.add(new CamelProcessorAdapter(camelContext, p));
-            } else {
-                throw BeanReferences.problem(step, option, ref, "bean is a " + BeanReferences.typeName(bean)
-                        + ", neither a Camel Processor nor a " + FlujoProcessor.class.getName());
-            }
+            result.add(processor(camelContext, step, option, ref));
         }
         return result;
+    }
+
+    /** A {@code #bean} that is a FlujoProcessor or a Camel Processor (run on a scratch exchange). */
+    static FlujoProcessor processor(CamelContext camelContext, String step, String option, String ref) {
+        Object bean = BeanReferences.lookup(camelContext, step, option, ref);
+        if (bean instanceof FlujoProcessor p) {
+            return p;
+        }
+        if (bean instanceof Processor p) {
+            return new CamelProcessorAdapter(camelContext, p);
+        }
+        throw BeanReferences.problem(step, option, ref, "bean is a " + BeanReferences.typeName(bean)
+                + ", neither a Camel Processor nor a " + FlujoProcessor.class.getName());
     }
 
     private List<FlujoValidator> validators() {

@@ -16,11 +16,13 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
+import dev.flujo.core.FlujoCancelledException;
 import dev.flujo.core.agent.AgentRequest;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.AgentTimeoutException;
 import dev.flujo.core.agent.NamedAgent;
 import dev.flujo.core.context.FlujoContext;
+import dev.flujo.core.run.CancelSignal;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.StepPlan;
 import dev.flujo.core.step.StepResult;
@@ -71,8 +73,22 @@ public final class ExecutorCore {
         return new StepExecution(this, plan, input, context, run, fallbackChain).start();
     }
 
-    long now() {
+    /** The core's clock, in nanoseconds (injectable for tests). */
+    public long now() {
         return nanoClock.getAsLong();
+    }
+
+    /**
+     * Runs a task on the continuation pool: composite steps start their branches here, so that branches whose
+     * endpoints work on the calling thread ({@code direct:} routes) still run side by side. A full or stopping pool
+     * runs the task on the calling thread rather than lose it.
+     */
+    public void dispatch(Runnable task) {
+        try {
+            continuationExecutor.execute(task);
+        } catch (RejectedExecutionException e) {
+            task.run();
+        }
     }
 
     /**
@@ -80,9 +96,9 @@ public final class ExecutorCore {
      * {@code onReply} exactly once. A reply after the time-out is dropped rather than applied; only
      * {@code lateReply} sees it (to book what it consumed).
      */
-    void invoke(String stepName, NamedAgent agent, AgentRequest request, Duration timeout,
+    void invoke(String stepName, NamedAgent agent, AgentRequest request, Duration timeout, FlujoRun run,
                 BiConsumer<AgentResponse, Throwable> onReply, Consumer<AgentResponse> lateReply) {
-        if (timeout == null) {
+        if (timeout == null && !run.isBranch()) {
             invokeUnbounded(agent, request, onReply);
             return;
         }
@@ -90,9 +106,15 @@ public final class ExecutorCore {
         // the step continues from the reply, not from this method's return: an agent that blocks inside call()
         // must not hold up the step once its time-out has fired
         reply.whenComplete(onReply);
+        // a branch run can be cancelled (a sibling failed): the call in flight is then abandoned like a time-out
+        CancelSignal.Registration cancellation = run.onCancel(
+                reason -> reply.completeExceptionally(new FlujoCancelledException(stepName, reason)));
+        if (reply.isDone()) {
+            return; // cancelled before the call: do not make it
+        }
         // armed before the call, so an agent that works on the calling thread (a direct: route, a blocking bean)
         // is bounded too: the step moves on without it, and its answer, when it comes, is late
-        ScheduledFuture<?> alarm = timer.schedule(() -> {
+        ScheduledFuture<?> alarm = timeout == null ? null : timer.schedule(() -> {
             Runnable timeOut = () -> reply.completeExceptionally(new AgentTimeoutException(stepName, agent.name(), timeout));
             try {
                 continuationExecutor.execute(timeOut);
@@ -100,25 +122,34 @@ public final class ExecutorCore {
                 timeOut.run(); // a full or stopping pool must not lose the time-out: end the step on the timer
             }
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        Runnable release = () -> {
+            if (alarm != null) {
+                alarm.cancel(false);
+            }
+            if (cancellation != null) {
+                cancellation.remove();
+            }
+        };
         CompletionStage<AgentResponse> stage;
         try {
             stage = call(agent, request);
         } catch (Throwable t) {
-            alarm.cancel(false);
+            release.run();
             reply.completeExceptionally(t);
             return;
         }
         stage.whenComplete((response, error) -> deliver(agent, response, error, (answer, failure) -> {
-            alarm.cancel(false);
+            release.run();
             if (failure != null) {
                 reply.completeExceptionally(failure);
             } else if (!reply.complete(answer)) {
-                // the time-out won: the output is dropped, the usage is still reported
+                // the time-out or cancellation won: the output is dropped, the usage is still reported
                 lateReply.accept(answer);
             }
         }));
         reply.whenComplete((r, e) -> {
-            if (e instanceof AgentTimeoutException) {
+            if (e instanceof AgentTimeoutException || e instanceof FlujoCancelledException) {
+                release.run();
                 cancelQuietly(stage);
             }
         });

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
+import dev.flujo.core.FlujoCancelledException;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.OutputRejectedException;
@@ -172,12 +173,18 @@ final class StepExecution {
     private void callAgent(NamedAgent agent, AgentRequest request, List<String> visited, Consumer<Outcome> then) {
         long expectedTokens = plan.expectedTokens();
         var expectedCost = plan.expectedCostUsd();
+        Throwable cancelled = run.cancellation();
+        if (cancelled != null) {
+            // a sibling branch failed or spent the budget: no further agent call for this branch
+            then.accept(new Fatal(null, null, new FlujoCancelledException(plan.name(), cancelled)));
+            return;
+        }
         LimitBreach refused = run.ledger().reserve(expectedTokens, expectedCost);
         if (refused != null) {
             then.accept(new Fatal(refused, null, null));
             return;
         }
-        core.invoke(plan.name(), agent, request, plan.timeout(), (response, error) -> {
+        core.invoke(plan.name(), agent, request, plan.timeout(), run, (response, error) -> {
             try {
                 Usage actual = error == null ? plan.pricing().price(response.usage()) : Usage.ZERO;
                 usage = usage.plus(actual);
@@ -287,7 +294,8 @@ final class StepExecution {
 
     /**
      * An agent error fails the attempt, except errors that retrying cannot fix, which are surfaced unchanged: a
-     * configuration error or a usage-limit breach raised by a nested step (e.g. inside a fallback route).
+     * configuration error, a usage-limit breach raised by a nested step (e.g. inside a fallback route) or the
+     * cancellation of the branch this step runs in.
      */
     private Outcome agentFailure(NamedAgent agent, Throwable error) {
         Throwable fatal = findFatal(error);
@@ -302,7 +310,8 @@ final class StepExecution {
 
     private static Throwable findFatal(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof FlujoConfigurationException || t instanceof UsageLimitExceededException) {
+            if (t instanceof FlujoConfigurationException || t instanceof UsageLimitExceededException
+                    || t instanceof FlujoCancelledException) {
                 return t;
             }
         }

@@ -3,7 +3,9 @@ package dev.flujo.core.run;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 
+import dev.flujo.core.state.HumanInteraction;
 import dev.flujo.core.step.StepResult;
 import dev.flujo.core.usage.Usage;
 import dev.flujo.core.usage.UsageLedger;
@@ -11,7 +13,12 @@ import dev.flujo.core.usage.UsageLimits;
 
 /**
  * One run: everything one input (one Camel exchange) and the steps it passes through share - a run id, the usage
- * ledger with its limits and the ordered history of step results.
+ * ledger with its limits, the ordered history of step results and the interactions with people.
+ *
+ * <p>A composite step (parallel, loop, map, ...) runs each branch in a <em>branch run</em> ({@link #branch()}): it
+ * shares the run id, the ledger (so limits hold across branches) and the human history, but keeps its own step
+ * history (which becomes the branch's children in the composite's result) and can be cancelled on its own, e.g.
+ * when a sibling fails. Cancelling a run cancels its branch runs.
  *
  * <p>Deliberately not here: the chain of fallbacks a call is running in. Parallel branches share the run, so that
  * chain belongs to a call path and travels with the agent request instead.
@@ -21,15 +28,78 @@ import dev.flujo.core.usage.UsageLimits;
 public final class FlujoRun {
 
     private final String runId;
-    private final UsageLedger ledger = new UsageLedger();
+    private final UsageLedger ledger;
     private final List<StepResult> history = new ArrayList<>();
+    private final List<HumanInteraction> humanHistory;
+    private final FlujoRun parent;
+    private final CancelSignal cancelSignal = new CancelSignal();
+    private CancelSignal.Registration parentLink;
 
     public FlujoRun(String runId) {
+        this(runId, new UsageLedger(), new ArrayList<>(), null);
+    }
+
+    private FlujoRun(String runId, UsageLedger ledger, List<HumanInteraction> humanHistory, FlujoRun parent) {
         this.runId = runId;
+        this.ledger = ledger;
+        this.humanHistory = humanHistory;
+        this.parent = parent;
     }
 
     public static FlujoRun create() {
         return new FlujoRun(UUID.randomUUID().toString());
+    }
+
+    /**
+     * A run continued after a pause, possibly in another JVM: the same id, the usage spent and limits set before,
+     * the step history and the interactions with people so far.
+     */
+    public static FlujoRun restore(String runId, List<StepResult> history, Usage usage, UsageLimits limits,
+                                   List<HumanInteraction> humanHistory) {
+        FlujoRun run = new FlujoRun(runId, new UsageLedger(usage, limits), new ArrayList<>(humanHistory), null);
+        run.history.addAll(history);
+        return run;
+    }
+
+    /**
+     * A branch run for one branch of a composite step; cancelled when this run is. Call {@link #detach()} when the
+     * branch ends, so that a long-lived run does not keep listeners of finished branches.
+     */
+    public FlujoRun branch() {
+        FlujoRun child = new FlujoRun(runId, ledger, humanHistory, this);
+        child.parentLink = cancelSignal.onCancel(child::cancel);
+        return child;
+    }
+
+    /** Whether this is a branch run of a composite step rather than the run of an exchange. */
+    public boolean isBranch() {
+        return parent != null;
+    }
+
+    /** Ends a branch run's link to its parent; a no-op for a top-level run. */
+    public void detach() {
+        CancelSignal.Registration link = parentLink;
+        if (link != null) {
+            link.remove();
+        }
+    }
+
+    /** Cancels this run and its branch runs: no step of it calls an agent any more. */
+    public void cancel(Throwable reason) {
+        cancelSignal.cancel(reason);
+    }
+
+    /** Why this run was cancelled, or {@code null} while it was not. */
+    public Throwable cancellation() {
+        return cancelSignal.reason();
+    }
+
+    /**
+     * Registers what to do when this run is cancelled (abandon an agent call in flight). Only branch runs can be
+     * cancelled, so a top-level run returns {@code null} and callers keep their fast path.
+     */
+    public CancelSignal.Registration onCancel(Consumer<Throwable> listener) {
+        return parent == null ? null : cancelSignal.onCancel(listener);
     }
 
     public String runId() {
@@ -71,6 +141,19 @@ public final class FlujoRun {
             }
         }
         return null;
+    }
+
+    /** The run's interactions with people, oldest first. */
+    public List<HumanInteraction> humanHistory() {
+        synchronized (humanHistory) {
+            return List.copyOf(humanHistory);
+        }
+    }
+
+    public void recordHumanInteraction(HumanInteraction interaction) {
+        synchronized (humanHistory) {
+            humanHistory.add(interaction);
+        }
     }
 
     @Override

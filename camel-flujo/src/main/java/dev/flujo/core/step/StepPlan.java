@@ -1,5 +1,9 @@
 package dev.flujo.core.step;
 
+import dev.flujo.core.exec.ExecutorCore;
+import dev.flujo.core.exec.FlujoPlan;
+import dev.flujo.core.run.FlujoRun;
+import java.util.concurrent.CompletableFuture;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +27,7 @@ import dev.flujo.core.usage.UsagePricing;
  * step actually uses (a step without validators has no validation phase, rather than an empty one checked on every
  * call), the cache, the limits and the pricing. Immutable and shared by all exchanges through the step.
  */
-public final class StepPlan {
+public final class StepPlan implements FlujoPlan {
 
     /** Turns the input into the agent's input: the prompt processors composed once. */
     @FunctionalInterface
@@ -109,6 +113,13 @@ public final class StepPlan {
         return new Builder(name, config);
     }
 
+    @Override
+    public CompletableFuture<StepResult> execute(ExecutorCore core, Object input, FlujoContext context, FlujoRun run,
+                                                 List<String> fallbackChain) {
+        return core.execute(this, input, context, run, fallbackChain);
+    }
+
+    @Override
     public String name() {
         return name;
     }

@@ -43,6 +43,20 @@ public record StepResult(String name, Object output, boolean success, int attemp
     public static final String META_TIMED_OUT = "timedOut";
     /** String: a description of the usage limit this step hit. */
     public static final String META_LIMIT_EXCEEDED = "limitExceeded";
+    /** String: the kind of a composite step (parallel, loop, conditional, router, map, human). */
+    public static final String META_KIND = "kind";
+    /** Boolean: a branch result whose branch was cancelled (a sibling failed or spent the budget). */
+    public static final String META_CANCELLED = "cancelled";
+    /** List of String: the branches (or map items) that failed, in declared order. */
+    public static final String META_FAILED_BRANCHES = "failedBranches";
+    /** List of String: the branches a router or conditional step chose. */
+    public static final String META_CHOSEN = "chosen";
+    /** String: why a loop ended: condition, maxLoops, bodyError or limitExceeded. */
+    public static final String META_EXIT_REASON = "exitReason";
+    /** Boolean: a human step paused the run; it continues through {@code flujo:resume}. */
+    public static final String META_PAUSED = "paused";
+    /** Boolean: the result of a human step, recorded when the person's answer resumed the run. */
+    public static final String META_RESUMED = "resumed";
 
     public StepResult {
         feedback = feedback == null ? List.of() : List.copyOf(feedback);

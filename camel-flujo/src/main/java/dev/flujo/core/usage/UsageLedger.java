@@ -16,6 +16,15 @@ public final class UsageLedger {
     private long reservedTokens;
     private BigDecimal reservedCost = BigDecimal.ZERO;
 
+    public UsageLedger() {
+    }
+
+    /** A ledger that continues a run: what it already spent and the limits it had (a resumed human-paused run). */
+    public UsageLedger(Usage committed, UsageLimits limits) {
+        this.committed = committed == null ? Usage.ZERO : committed;
+        this.limits = limits == null ? UsageLimits.NONE : limits;
+    }
+
     /** Narrows the limits to the tighter of the current and the given ones. */
     public synchronized void applyLimits(UsageLimits stepLimits) {
         limits = limits.tighter(stepLimits);

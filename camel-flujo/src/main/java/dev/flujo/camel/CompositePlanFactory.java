@@ -1,0 +1,139 @@
+package dev.flujo.camel;
+
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.flujo.core.FlujoConfigurationException;
+import dev.flujo.core.config.OptimizationConfig;
+import dev.flujo.core.exec.FlujoPlan;
+import dev.flujo.core.flow.CompositeStep;
+import dev.flujo.core.flow.ConditionalPlan;
+import dev.flujo.core.flow.FlujoBranch;
+import dev.flujo.core.flow.HumanPlan;
+import dev.flujo.core.flow.LoopPlan;
+import dev.flujo.core.flow.MapPlan;
+import dev.flujo.core.flow.MergeStrategies;
+import dev.flujo.core.flow.MergeStrategy;
+import dev.flujo.core.flow.ParallelPlan;
+import dev.flujo.core.flow.RouterPlan;
+import dev.flujo.core.state.AnswerSchema;
+import dev.flujo.core.step.FlujoProcessor;
+import dev.flujo.core.step.StepPlan;
+import dev.flujo.core.usage.UsageLimits;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Expression;
+import org.apache.camel.Predicate;
+
+/**
+ * Turns a composite endpoint's options into its plan, once, when the endpoint starts: branches resolved and their
+ * producers started, Simple predicates and expressions compiled, merge strategy, reducer and state store looked
+ * up. Anything wrong fails the start naming the step and the option.
+ */
+final class CompositePlanFactory {
+
+    private final CamelContext camelContext;
+    private final String step;
+    private final FlujoKind kind;
+    private final FlujoConfiguration options;
+    private final CamelBranches branches;
+
+    CompositePlanFactory(CamelContext camelContext, String step, FlujoKind kind, FlujoConfiguration options,
+                         CamelBranches branches) {
+        this.camelContext = camelContext;
+        this.step = step;
+        this.kind = kind;
+        this.options = options;
+        this.branches = branches;
+    }
+
+    FlujoPlan parallel(OptimizationConfig config) {
+        return new ParallelPlan(composite(config), branches.branches("branches", options.getBranches(), false),
+                mergeStrategy(), options.getOnBranchFailure(), options.getMaxConcurrency(), reducer());
+    }
+
+    FlujoPlan router(OptimizationConfig config, CamelAgentResolver agents) {
+        Map<String, FlujoBranch> choices = branches.branches("branches", options.getBranches(), false);
+        // the router agent is an agent step of its own (retries, validation, cache, usage), named after this step
+        StepPlan router = new StepPlanFactory(camelContext, step + ".router", options)
+                .create(config, agents, java.util.List.of(RouterPlan.branchNames(choices.keySet())));
+        return new RouterPlan(composite(config), router, choices, mergeStrategy(), options.getOnBranchFailure(),
+                options.getMaxConcurrency(), reducer());
+    }
+
+    FlujoPlan map(OptimizationConfig config) {
+        String items = options.getItems();
+        return new MapPlan(composite(config), branches.branch("body", options.getBody()),
+                items == null || items.isBlank() ? null : items.trim(), mergeStrategy(), options.getOnBranchFailure(),
+                options.getMaxConcurrency());
+    }
+
+    FlujoPlan loop(OptimizationConfig config) {
+        Predicate until = SimpleLanguage.predicate(camelContext, step, "until", options.getUntil());
+        if (options.getMaxLoops() < 1) {
+            throw new FlujoConfigurationException("Step '" + step + "', option maxLoops: must be at least 1, was "
+                    + options.getMaxLoops());
+        }
+        return new LoopPlan(composite(config), branches.branch("body", options.getBody()),
+                (output, context) -> SimpleLanguage.matches(camelContext, until, output, context), options.getMaxLoops());
+    }
+
+    FlujoPlan conditional(OptimizationConfig config) {
+        Expression condition = SimpleLanguage.expression(camelContext, step, "condition", options.getCondition());
+        String defaultRef = options.getDefault();
+        boolean hasDefault = defaultRef != null && !defaultRef.isBlank();
+        Map<String, FlujoBranch> keyed = options.getBranches() == null && hasDefault ? Map.of()
+                : branches.branches("branches", options.getBranches(), true);
+        return new ConditionalPlan(composite(config),
+                (input, context) -> SimpleLanguage.evaluate(camelContext, condition, input, context, String.class),
+                keyed, hasDefault ? branches.branch("default", defaultRef) : null);
+    }
+
+    FlujoPlan human(StateStores stores) {
+        String schema = options.getAnswerSchema();
+        if (schema != null && !schema.isBlank()) {
+            AnswerSchema.check("answerSchema of step '" + step + "'", schema);
+        } else {
+            schema = null;
+        }
+        String text = options.getMessage();
+        Expression message = text == null || text.isBlank() ? null
+                : SimpleLanguage.expression(camelContext, step, "message", text);
+        return new HumanPlan(new CompositeStep(step, kind.uriName(), UsageLimits.NONE, null),
+                (input, context) -> message == null ? "Step '" + step + "' waits for your answer"
+                        : SimpleLanguage.evaluate(camelContext, message, input, context, String.class),
+                schema, options.getResumeUri(), stores.storeFor(step, options), Clock.systemUTC());
+    }
+
+    private CompositeStep composite(OptimizationConfig config) {
+        return new CompositeStep(step, kind.uriName(), new UsageLimits(config.costLimitUsd(), config.tokenLimit()),
+                options.getSinkTo());
+    }
+
+    private MergeStrategy mergeStrategy() {
+        String value = options.getMergeStrategy();
+        if (value == null || value.isBlank()) {
+            return MergeStrategies.CONTEXT_UPDATE;
+        }
+        if (BeanReferences.isBeanReference(value.trim())) {
+            Object bean = BeanReferences.lookup(camelContext, step, "mergeStrategy", value);
+            if (!(bean instanceof MergeStrategy strategy)) {
+                throw BeanReferences.problem(step, "mergeStrategy", value, "bean is a " + BeanReferences.typeName(bean)
+                        + ", not a " + MergeStrategy.class.getName());
+            }
+            return strategy;
+        }
+        try {
+            return MergeStrategies.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new FlujoConfigurationException("Step '" + step + "', option mergeStrategy: expected NO_MERGE,"
+                    + " CONTEXT_UPDATE, OVERWRITE, KEEP_FIRST, ERROR_ON_CONFLICT or #bean, was " + value);
+        }
+    }
+
+    private FlujoProcessor reducer() {
+        String ref = options.getReduce();
+        return ref == null || ref.isBlank() ? null : StepPlanFactory.processor(camelContext, step, "reduce", ref);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.flujo.camel;
+
+import java.time.Clock;
+
+import dev.flujo.core.state.ResumeService;
+import dev.flujo.core.state.Resumption;
+
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.spi.ProducerCache;
+import org.apache.camel.support.CamelContextHelper;
+import org.apache.camel.support.DefaultAsyncProducer;
+import org.apache.camel.support.cache.DefaultProducerCache;
+import org.apache.camel.support.service.ServiceHelper;
+
+/**
+ * {@code flujo:resume}: continues a run a human step paused. The run id is the {@code CamelFlujoRunId} header, the
+ * person's answer the body. The answer is checked against the run's schema, the run claimed (once: a second resume
+ * fails) and restored on this exchange - context as exchange properties, the run (history, usage, limits, human
+ * interactions) as {@code CamelFlujoRun} - and the exchange continues at the run's {@code resumeUri} with the answer
+ * as body. A refused resume sets a {@link dev.flujo.core.state.ResumeRejectedException} and leaves the stored run
+ * as it was.
+ */
+final class FlujoResumeProducer extends DefaultAsyncProducer {
+
+    private final FlujoEndpoint endpoint;
+    private ResumeService resumes;
+    private ProducerCache producers;
+
+    FlujoResumeProducer(FlujoEndpoint endpoint) {
+        super(endpoint);
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        ServiceHelper.startService(endpoint);
+        resumes = new ResumeService(endpoint.getStateStore(), Clock.systemUTC());
+        producers = new DefaultProducerCache(this, getEndpoint().getCamelContext(), 100);
+        ServiceHelper.startService(producers);
+        super.doStart();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        ServiceHelper.stopService(producers);
+        super.doStop();
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        Endpoint target;
+        try {
+            Message message = exchange.getMessage();
+            String runId = message.getHeader(FlujoConstants.RUN_ID, String.class);
+            Resumption resumed = resumes.resume(runId, FlujoProducer.input(exchange));
+            resumed.paused().context().forEach(exchange::setProperty);
+            exchange.setProperty(FlujoConstants.RUN, resumed.run());
+            exchange.removeProperty(FlujoConstants.FALLBACK_CHAIN);
+            message.setBody(resumed.answer());
+            message.setHeader(FlujoConstants.STATUS, FlujoConstants.STATUS_RESUMED);
+            message.setHeader(FlujoConstants.RUN_ID, resumed.run().runId());
+            message.setHeader(FlujoConstants.STEP_NAME, resumed.paused().stepName());
+            target = CamelContextHelper.getMandatoryEndpoint(exchange.getContext(), resumed.paused().resumeUri());
+        } catch (Throwable t) {
+            exchange.setException(t);
+            callback.done(true);
+            return true;
+        }
+        return producers.doInAsyncProducer(target, exchange, callback,
+                (producer, ex, done) -> producer.process(ex, done));
+    }
+}

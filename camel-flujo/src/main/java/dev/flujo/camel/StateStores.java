@@ -1,0 +1,65 @@
+package dev.flujo.camel;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.sql.DataSource;
+
+import dev.flujo.core.FlujoConfigurationException;
+import dev.flujo.core.state.InMemoryStateStore;
+import dev.flujo.core.state.JdbcStateStore;
+import dev.flujo.core.state.StateStore;
+
+import org.apache.camel.CamelContext;
+
+/**
+ * The component's state stores, one per distinct configuration, so that the human steps that pause runs and the
+ * {@code flujo:resume} endpoints that continue them share one store (the in-memory one above all).
+ */
+final class StateStores {
+
+    static final String DEFAULT_URL = "jdbc:sqlite:flujo-state.db";
+
+    private final CamelContext camelContext;
+    private final Map<String, StateStore> stores = new ConcurrentHashMap<>();
+
+    StateStores(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    /** @throws FlujoConfigurationException naming the step and the option */
+    StateStore storeFor(String step, FlujoConfiguration options) {
+        String kind = options.getStateStore() == null ? "jdbc" : options.getStateStore().trim();
+        if (BeanReferences.isBeanReference(kind)) {
+            Object bean = BeanReferences.lookup(camelContext, step, "stateStore", kind);
+            if (!(bean instanceof StateStore store)) {
+                throw BeanReferences.problem(step, "stateStore", kind, "bean is a " + BeanReferences.typeName(bean)
+                        + ", not a " + StateStore.class.getName());
+            }
+            return store;
+        }
+        switch (kind) {
+            case "memory":
+                return stores.computeIfAbsent("memory", k -> new InMemoryStateStore());
+            case "jdbc":
+                String dataSource = options.getStateDataSource();
+                if (dataSource != null && !dataSource.isBlank()) {
+                    Object bean = BeanReferences.lookup(camelContext, step, "stateDataSource", dataSource);
+                    if (!(bean instanceof DataSource ds)) {
+                        throw BeanReferences.problem(step, "stateDataSource", dataSource, "bean is a "
+                                + BeanReferences.typeName(bean) + ", not a javax.sql.DataSource");
+                    }
+                    return stores.computeIfAbsent("dataSource:" + dataSource.trim(), k -> new JdbcStateStore(ds));
+                }
+                String url = options.getStateUrl();
+                if (url == null || !url.startsWith("jdbc:")) {
+                    throw new FlujoConfigurationException("Step '" + step + "', option stateUrl: expected a JDBC URL"
+                            + " (e.g. " + DEFAULT_URL + "), was " + url);
+                }
+                return stores.computeIfAbsent("url:" + url, k -> new JdbcStateStore(url));
+            default:
+                throw new FlujoConfigurationException("Step '" + step + "', option stateStore: expected jdbc, memory or"
+                        + " #bean, was " + kind);
+        }
+    }
+}

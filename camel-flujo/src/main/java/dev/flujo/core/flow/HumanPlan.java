@@ -1,0 +1,71 @@
+package dev.flujo.core.flow;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+import dev.flujo.core.FlujoConfigurationException;
+import dev.flujo.core.context.FlujoContext;
+import dev.flujo.core.exec.ExecutorCore;
+import dev.flujo.core.exec.FlujoPlan;
+import dev.flujo.core.run.FlujoRun;
+import dev.flujo.core.state.PausedRun;
+import dev.flujo.core.state.RunStatus;
+import dev.flujo.core.state.StateStore;
+import dev.flujo.core.step.StepResult;
+
+/**
+ * {@code flujo:human}: pauses the run for a person. The run's state - id, context, input, step history, usage and
+ * limits, earlier interactions, the message, the answer's JSON schema and where to continue - is saved in the
+ * {@link StateStore} before the step ends, so it survives a restart. The step succeeds with the message as output
+ * and {@link StepResult#META_PAUSED}; {@link dev.flujo.core.state.ResumeService} continues the run later.
+ *
+ * <p>A human step pauses a whole run, so it cannot run inside a branch of a parallel, loop or map step (the
+ * siblings could not be paused with it): there it fails with a configuration error.
+ */
+public record HumanPlan(CompositeStep step, MessageText message, String answerSchema, String resumeUri,
+                        StateStore store, Clock clock) implements FlujoPlan {
+
+    /** The message shown to the person; in Camel a Simple template such as {@code Approve ${body}?}. */
+    @FunctionalInterface
+    public interface MessageText {
+        String text(Object input, FlujoContext context) throws Exception;
+    }
+
+    public HumanPlan {
+        Objects.requireNonNull(step, "step");
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(store, "store");
+        clock = clock == null ? Clock.systemUTC() : clock;
+        if (resumeUri == null || resumeUri.isBlank()) {
+            throw new FlujoConfigurationException("Human step '" + step.name() + "' has no resumeUri: set where the run"
+                    + " continues with the person's answer, e.g. resumeUri=direct:afterApproval");
+        }
+    }
+
+    @Override
+    public String name() {
+        return step.name();
+    }
+
+    @Override
+    public CompletableFuture<StepResult> execute(ExecutorCore core, Object input, FlujoContext context, FlujoRun run,
+                                                 List<String> fallbackChain) {
+        Composite composite = new Composite(core, step, run);
+        try {
+            if (run.isBranch()) {
+                throw new FlujoConfigurationException("Human step '" + step.name() + "' cannot pause a run inside a"
+                        + " branch of a parallel, loop, map, conditional or router step; call it from the main route");
+            }
+            String text = message.text(input, context);
+            store.save(new PausedRun(run.runId(), RunStatus.PAUSED, step.name(), text, answerSchema, resumeUri, input,
+                    context.asMap(), run.history(), run.usage(), run.limits(), run.humanHistory(), clock.instant()));
+            composite.succeed(text, Map.of(), List.of(), Map.of(StepResult.META_PAUSED, true));
+        } catch (Exception e) {
+            composite.fail(e, List.of("could not pause: " + Composite.describe(e)), List.of(), Map.of());
+        }
+        return composite.result;
+    }
+}

@@ -1,0 +1,130 @@
+package dev.flujo.core.flow;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import dev.flujo.core.context.FlujoContext;
+
+/**
+ * The built-in merge strategies ({@code mergeStrategy=NAME}). Branches are always taken in declared order, never in
+ * the order they happened to finish, so a merge is deterministic.
+ */
+public enum MergeStrategies implements MergeStrategy {
+
+    /** The branches' writes are dropped; the context is as before the step. */
+    NO_MERGE {
+        @Override
+        public Map<String, Object> merge(FlujoContext parent, List<BranchWrites> branches) {
+            return Map.of();
+        }
+    },
+
+    /**
+     * The default. A key written by one branch takes its value; a key written by several is combined: equal values
+     * are one value, maps merge recursively, lists append (each branch's additions to the list it started from, in
+     * declared order), and different scalars are a {@link MergeConflictException} naming the key and the branches.
+     */
+    CONTEXT_UPDATE {
+        @Override
+        public Map<String, Object> merge(FlujoContext parent, List<BranchWrites> branches) {
+            Map<String, Object> merged = new LinkedHashMap<>();
+            writersByKey(branches).forEach((key, writers) -> merged.put(key,
+                    combine(key, parent.get(key), writers)));
+            return merged;
+        }
+    },
+
+    /** Every key takes the value of the last declared branch that wrote it. */
+    OVERWRITE {
+        @Override
+        public Map<String, Object> merge(FlujoContext parent, List<BranchWrites> branches) {
+            Map<String, Object> merged = new LinkedHashMap<>();
+            branches.forEach(b -> merged.putAll(b.writes()));
+            return merged;
+        }
+    },
+
+    /** Every key takes the value of the first declared branch that wrote it. */
+    KEEP_FIRST {
+        @Override
+        public Map<String, Object> merge(FlujoContext parent, List<BranchWrites> branches) {
+            Map<String, Object> merged = new LinkedHashMap<>();
+            branches.forEach(b -> b.writes().forEach(merged::putIfAbsent));
+            return merged;
+        }
+    },
+
+    /** Like {@link #OVERWRITE} for keys one branch wrote; any key two branches wrote with different values fails. */
+    ERROR_ON_CONFLICT {
+        @Override
+        public Map<String, Object> merge(FlujoContext parent, List<BranchWrites> branches) {
+            Map<String, Object> merged = new LinkedHashMap<>();
+            writersByKey(branches).forEach((key, writers) -> {
+                Object first = writers.get(0).value;
+                if (writers.stream().anyMatch(w -> !Objects.equals(w.value, first))) {
+                    throw new MergeConflictException(name(), key, names(writers));
+                }
+                merged.put(key, first);
+            });
+            return merged;
+        }
+    };
+
+    /** One branch's value for one key (or a nested key). */
+    private record Written(String branch, Object value) {
+    }
+
+    private static Map<String, List<Written>> writersByKey(List<BranchWrites> branches) {
+        Map<String, List<Written>> byKey = new LinkedHashMap<>();
+        for (BranchWrites b : branches) {
+            b.writes().forEach((k, v) -> byKey.computeIfAbsent(k, x -> new ArrayList<>(2)).add(new Written(b.branch(), v)));
+        }
+        return byKey;
+    }
+
+    private static List<String> names(List<Written> writers) {
+        return writers.stream().map(Written::branch).toList();
+    }
+
+    private static Object combine(String path, Object base, List<Written> writers) {
+        Object first = writers.get(0).value;
+        if (writers.size() == 1 || writers.stream().allMatch(w -> Objects.equals(w.value, first))) {
+            return first;
+        }
+        if (writers.stream().allMatch(w -> w.value instanceof Map<?, ?>)) {
+            return combineMaps(path, base instanceof Map<?, ?> m ? m : Map.of(), writers);
+        }
+        if (writers.stream().allMatch(w -> w.value instanceof List<?>)) {
+            return appendLists(base instanceof List<?> l ? l : List.of(), writers);
+        }
+        throw new MergeConflictException(CONTEXT_UPDATE.name(), path, names(writers));
+    }
+
+    private static Map<Object, Object> combineMaps(String path, Map<?, ?> base, List<Written> writers) {
+        Map<Object, List<Written>> bySubKey = new LinkedHashMap<>();
+        for (Written w : writers) {
+            ((Map<?, ?>) w.value).forEach((k, v) -> bySubKey.computeIfAbsent(k, x -> new ArrayList<>(2))
+                    .add(new Written(w.branch, v)));
+        }
+        Map<Object, Object> merged = new LinkedHashMap<>();
+        bySubKey.forEach((k, subWriters) -> merged.put(k, combine(path + "." + k, base.get(k), subWriters)));
+        return merged;
+    }
+
+    /**
+     * Each branch started from the same list (the parent's value, or none): what it added is what follows that
+     * prefix. A branch whose list does not start with it (it replaced the list) contributes its whole list.
+     */
+    private static List<Object> appendLists(List<?> base, List<Written> writers) {
+        List<Object> merged = new ArrayList<>(base);
+        for (Written w : writers) {
+            List<?> list = (List<?>) w.value;
+            boolean extendsBase = list.size() >= base.size() && list.subList(0, base.size()).equals(base);
+            merged.addAll(extendsBase ? list.subList(base.size(), list.size()) : list);
+        }
+        return merged;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.flujo.core.run;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A one-shot cancellation flag with listeners. The first {@link #cancel} wins; listeners registered after it run at
+ * once. Listeners run on the cancelling thread and must be short (they complete a future, set a flag).
+ */
+public final class CancelSignal {
+
+    /** Removes a listener that is no longer interested (its call ended). */
+    @FunctionalInterface
+    public interface Registration {
+        void remove();
+    }
+
+    private static final Registration NONE = () -> { };
+
+    private volatile Throwable reason;
+    private final Set<Consumer<Throwable>> listeners = new LinkedHashSet<>();
+
+    /** The reason of the cancellation, or {@code null} while not cancelled. */
+    public Throwable reason() {
+        return reason;
+    }
+
+    public Registration onCancel(Consumer<Throwable> listener) {
+        synchronized (listeners) {
+            if (reason == null) {
+                listeners.add(listener);
+                return () -> {
+                    synchronized (listeners) {
+                        listeners.remove(listener);
+                    }
+                };
+            }
+        }
+        listener.accept(reason);
+        return NONE;
+    }
+
+    /** @return whether this call cancelled (false when it was cancelled already) */
+    public boolean cancel(Throwable why) {
+        List<Consumer<Throwable>> toNotify;
+        synchronized (listeners) {
+            if (reason != null) {
+                return false;
+            }
+            reason = why;
+            toNotify = new ArrayList<>(listeners);
+            listeners.clear();
+        }
+        toNotify.forEach(l -> l.accept(why));
+        return true;
+    }
+}
