@@ -9,7 +9,10 @@
  * usage.</li>
  * <li>{@code step} - what a step is made of ({@link dev.flujo.core.step.StepPlan}, decided once when the endpoint
  * starts) and what it produces ({@link dev.flujo.core.step.StepResult}).</li>
- * <li>{@code exec} - {@link dev.flujo.core.exec.ExecutorCore}, which runs a plan's phases.</li>
+ * <li>{@code exec} - {@link dev.flujo.core.exec.ExecutorCore}, which runs a plan's phases, and
+ * {@link dev.flujo.core.exec.FlujoPlan}, what an endpoint runs.</li>
+ * <li>{@code flow} - the composite kinds: parallel, loop, conditional, router, map and human.</li>
+ * <li>{@code state} - paused runs: stores, codec, and resuming with a person's answer.</li>
  * <li>{@code context}, {@code usage}, {@code run}, {@code cache}, {@code config} - one concern each.</li>
  * </ul>
  */

@@ -1,14 +1,11 @@
 package dev.flujo.core.step;
 
-import dev.flujo.core.exec.ExecutorCore;
-import dev.flujo.core.exec.FlujoPlan;
-import dev.flujo.core.run.FlujoRun;
-import java.util.concurrent.CompletableFuture;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -19,6 +16,9 @@ import dev.flujo.core.agent.NamedAgent;
 import dev.flujo.core.cache.StepCache;
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.context.FlujoContext;
+import dev.flujo.core.exec.ExecutorCore;
+import dev.flujo.core.exec.FlujoPlan;
+import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.usage.UsageLimits;
 import dev.flujo.core.usage.UsagePricing;
 

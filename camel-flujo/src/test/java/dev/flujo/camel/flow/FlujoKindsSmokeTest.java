@@ -33,6 +33,8 @@ class FlujoKindsSmokeTest extends CamelTestSupport {
                 from("direct:human").setProperty("draft", simple("${body}"))
                         .to("flujo:human:h?message=Approve ${body}?&resumeUri=direct:after&stateStore=memory")
                         .setBody(constant("not reached"));
+                from("direct:schema").to("flujo:human:s?message=Send this reply? ${body}&resumeUri=direct:after"
+                        + "&stateStore=memory&answerSchema=RAW({\"type\":\"object\",\"required\":[\"ok\"]})");
                 from("direct:after").setBody(simple("${exchangeProperty.draft} approved=${body[ok]}"));
                 from("direct:resume").to("flujo:resume?stateStore=memory");
             }
@@ -72,6 +74,21 @@ class FlujoKindsSmokeTest extends CamelTestSupport {
     @Test
     void map() {
         assertEquals(List.of("1+", "2+", "3+"), template.requestBody("direct:map", List.of("1", "2", "3")));
+    }
+
+    @Test
+    void answerSchemaInRawUriOption() {
+        Exchange paused = template.request("direct:schema", e -> e.getMessage().setBody("hi"));
+        assertEquals("Send this reply? hi", paused.getMessage().getBody());
+        String runId = paused.getMessage().getHeader(FlujoConstants.RUN_ID, String.class);
+        Exchange bad = template.request("direct:resume", e -> {
+            e.getMessage().setHeader(FlujoConstants.RUN_ID, runId);
+            e.getMessage().setBody("{\"nope\": 1}");
+        });
+        org.junit.jupiter.api.Assertions.assertInstanceOf(dev.flujo.core.state.ResumeRejectedException.class,
+                bad.getException());
+        org.junit.jupiter.api.Assertions.assertTrue(bad.getException().getMessage().contains("ok"),
+                bad.getException().getMessage());
     }
 
     @Test
