@@ -19,8 +19,9 @@ import org.apache.camel.util.URISupport;
  * The {@code flujo:} component: {@code flujo:kind:name?options}. Every endpoint option can also be set here as a
  * default for all endpoints, e.g. {@code camel.component.flujo.maxRetries=2}.
  *
- * <p>One {@link ExecutorCore} serves all endpoints. Its time-out scheduler and continuation pool come from Camel's
- * {@code ExecutorServiceManager}, so they are named, managed and shut down with the context.
+ * <p>One {@link ExecutorCore} serves all endpoints. Its time-out scheduler, continuation pool and branch pool (for
+ * the branches of composite steps) come from Camel's {@code ExecutorServiceManager}, so they are named, managed and
+ * shut down with the context.
  */
 @Component("flujo")
 public class FlujoComponent extends DefaultComponent {
@@ -30,6 +31,7 @@ public class FlujoComponent extends DefaultComponent {
 
     private ScheduledExecutorService timeoutScheduler;
     private ExecutorService continuationPool;
+    private ExecutorService branchPool;
     private volatile ExecutorCore executorCore;
     private volatile boolean defaultsChecked;
     private volatile StateStores stateStores;
@@ -104,7 +106,8 @@ public class FlujoComponent extends DefaultComponent {
                         stpe.setRemoveOnCancelPolicy(true);
                     }
                     continuationPool = executors.newDefaultThreadPool(this, "FlujoContinuations");
-                    core = new ExecutorCore(timeoutScheduler, continuationPool);
+                    branchPool = executors.newDefaultThreadPool(this, "FlujoBranches");
+                    core = new ExecutorCore(timeoutScheduler, continuationPool, branchPool, System::nanoTime);
                     executorCore = core;
                 }
             }
@@ -122,6 +125,10 @@ public class FlujoComponent extends DefaultComponent {
         if (continuationPool != null) {
             executors.shutdown(continuationPool);
             continuationPool = null;
+        }
+        if (branchPool != null) {
+            executors.shutdown(branchPool);
+            branchPool = null;
         }
         executorCore = null;
         super.doStop();

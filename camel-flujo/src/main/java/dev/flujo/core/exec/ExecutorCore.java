@@ -38,15 +38,27 @@ public final class ExecutorCore {
 
     private final ScheduledExecutorService timer;
     private final Executor continuationExecutor;
+    private final Executor branchExecutor;
     private final LongSupplier nanoClock;
 
     public ExecutorCore(ScheduledExecutorService timer, Executor continuationExecutor) {
-        this(timer, continuationExecutor, System::nanoTime);
+        this(timer, continuationExecutor, continuationExecutor, System::nanoTime);
     }
 
     public ExecutorCore(ScheduledExecutorService timer, Executor continuationExecutor, LongSupplier nanoClock) {
+        this(timer, continuationExecutor, continuationExecutor, nanoClock);
+    }
+
+    /**
+     * @param branchExecutor runs the branches of composite steps. Kept apart from the continuation executor in
+     *                       Camel: branch routes may block a thread (a {@code direct:} route calling a blocking
+     *                       agent), and time-outs must still fire when every branch thread is blocked
+     */
+    public ExecutorCore(ScheduledExecutorService timer, Executor continuationExecutor, Executor branchExecutor,
+                        LongSupplier nanoClock) {
         this.timer = Objects.requireNonNull(timer, "timer");
         this.continuationExecutor = Objects.requireNonNull(continuationExecutor, "continuationExecutor");
+        this.branchExecutor = Objects.requireNonNull(branchExecutor, "branchExecutor");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     }
 
@@ -79,13 +91,13 @@ public final class ExecutorCore {
     }
 
     /**
-     * Runs a task on the continuation pool: composite steps start their branches here, so that branches whose
+     * Runs a task on the branch executor: composite steps start their branches here, so that branches whose
      * endpoints work on the calling thread ({@code direct:} routes) still run side by side. A full or stopping pool
      * runs the task on the calling thread rather than lose it.
      */
     public void dispatch(Runnable task) {
         try {
-            continuationExecutor.execute(task);
+            branchExecutor.execute(task);
         } catch (RejectedExecutionException e) {
             task.run();
         }
