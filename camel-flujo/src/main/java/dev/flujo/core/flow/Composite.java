@@ -105,6 +105,23 @@ final class Composite {
         succeed(out, writes == null ? Map.of() : writes, children, meta);
     }
 
+    /** Ends the step with {@link #finishBranches} once the fan-out is done; returns the step's result future. */
+    CompletableFuture<StepResult> finishWhenDone(FanOut fanOut, BranchFailurePolicy policy, MergeStrategy merge,
+                                                 FlujoContext parent, Map<String, Object> metadata, OutputShape output) {
+        fanOut.start().whenComplete((outcomes, error) -> {
+            try {
+                if (error != null) {
+                    crash(error);
+                } else {
+                    finishBranches(outcomes, policy, merge, parent, metadata, output);
+                }
+            } catch (Throwable t) {
+                crash(t);
+            }
+        });
+        return result;
+    }
+
     /** Shapes a fan-out's output from its outcomes (a map by branch, a list by item, the one chosen output). */
     @FunctionalInterface
     interface OutputShape {

@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
-import dev.flujo.core.exec.FlujoPlan;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.StepResult;
 
@@ -20,7 +19,7 @@ import dev.flujo.core.step.StepResult;
  * key and no default is a failure naming the key and the keys there are.
  */
 public record ConditionalPlan(CompositeStep step, Selector selector, Map<String, FlujoBranch> branches,
-                              FlujoBranch defaultBranch) implements FlujoPlan {
+                              FlujoBranch defaultBranch) implements CompositePlan {
 
     /** Picks the branch key; in Camel a Simple expression such as {@code ${body[category]}}. */
     @FunctionalInterface
@@ -38,11 +37,6 @@ public record ConditionalPlan(CompositeStep step, Selector selector, Map<String,
             throw new FlujoConfigurationException("Conditional step '" + step.name() + "' has no branches");
         }
         branches = Collections.unmodifiableMap(new LinkedHashMap<>(branches == null ? Map.of() : branches));
-    }
-
-    @Override
-    public String name() {
-        return step.name();
     }
 
     @Override
@@ -71,20 +65,9 @@ public record ConditionalPlan(CompositeStep step, Selector selector, Map<String,
             chosen = DEFAULT;
         }
         Map<String, Object> metadata = Map.of(StepResult.META_CHOSEN, List.of(chosen));
-        new FanOut(core, step.name(), List.of(new FanOut.Job(chosen, branch, input)), context, run,
-                BranchFailurePolicy.PROPAGATE, 1).start()
-                .whenComplete((outcomes, error) -> {
-                    try {
-                        if (error != null) {
-                            composite.crash(error);
-                            return;
-                        }
-                        composite.finishBranches(outcomes, BranchFailurePolicy.PROPAGATE, MergeStrategies.OVERWRITE,
-                                context, metadata, done -> done.get(0).output);
-                    } catch (Throwable t) {
-                        composite.crash(t);
-                    }
-                });
-        return composite.result;
+        FanOut one = new FanOut(core, step.name(), List.of(new FanOut.Job(chosen, branch, input)), context, run,
+                BranchFailurePolicy.PROPAGATE, 1);
+        return composite.finishWhenDone(one, BranchFailurePolicy.PROPAGATE, MergeStrategies.OVERWRITE, context,
+                metadata, done -> done.get(0).output);
     }
 }

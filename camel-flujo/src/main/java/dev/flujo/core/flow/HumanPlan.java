@@ -9,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
-import dev.flujo.core.exec.FlujoPlan;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.state.PausedRun;
 import dev.flujo.core.state.RunStatus;
@@ -26,7 +25,7 @@ import dev.flujo.core.step.StepResult;
  * siblings could not be paused with it): there it fails with a configuration error.
  */
 public record HumanPlan(CompositeStep step, MessageText message, String answerSchema, String resumeUri,
-                        StateStore store, Clock clock) implements FlujoPlan {
+                        StateStore store, Clock clock) implements CompositePlan {
 
     /** The message shown to the person; in Camel a Simple template such as {@code Approve ${body}?}. */
     @FunctionalInterface
@@ -43,11 +42,6 @@ public record HumanPlan(CompositeStep step, MessageText message, String answerSc
             throw new FlujoConfigurationException("Human step '" + step.name() + "' has no resumeUri: set where the run"
                     + " continues with the person's answer, e.g. resumeUri=direct:afterApproval");
         }
-    }
-
-    @Override
-    public String name() {
-        return step.name();
     }
 
     @Override

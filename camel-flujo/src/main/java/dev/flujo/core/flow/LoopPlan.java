@@ -12,7 +12,6 @@ import dev.flujo.core.FlujoException;
 import dev.flujo.core.context.CopyOnWriteContext;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
-import dev.flujo.core.exec.FlujoPlan;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.StepResult;
 import dev.flujo.core.usage.UsageLimitExceededException;
@@ -26,7 +25,7 @@ import dev.flujo.core.usage.UsageLimitExceededException;
  * <p>The result has one child per iteration ({@code iteration-1}, ...) holding that iteration's step results, and
  * the {@link LoopExitReason} in {@link StepResult#META_EXIT_REASON}.
  */
-public record LoopPlan(CompositeStep step, FlujoBranch body, ExitCondition until, int maxLoops) implements FlujoPlan {
+public record LoopPlan(CompositeStep step, FlujoBranch body, ExitCondition until, int maxLoops) implements CompositePlan {
 
     /** The exit condition; in Camel a Simple predicate over the output (the body) and the context (properties). */
     @FunctionalInterface
@@ -44,11 +43,6 @@ public record LoopPlan(CompositeStep step, FlujoBranch body, ExitCondition until
             throw new FlujoConfigurationException("Loop step '" + step.name() + "': maxLoops must be >= 1, was "
                     + maxLoops);
         }
-    }
-
-    @Override
-    public String name() {
-        return step.name();
     }
 
     @Override

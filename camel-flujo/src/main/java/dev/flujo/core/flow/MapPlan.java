@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
-import dev.flujo.core.exec.FlujoPlan;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.StepResult;
 
@@ -22,7 +21,7 @@ import dev.flujo.core.step.StepResult;
  * name is listed in {@link StepResult#META_FAILED_BRANCHES}.
  */
 public record MapPlan(CompositeStep step, FlujoBranch body, String itemsKey, MergeStrategy merge,
-                      BranchFailurePolicy onFailure, int maxConcurrency) implements FlujoPlan {
+                      BranchFailurePolicy onFailure, int maxConcurrency) implements CompositePlan {
 
     public MapPlan {
         Objects.requireNonNull(step, "step");
@@ -32,11 +31,6 @@ public record MapPlan(CompositeStep step, FlujoBranch body, String itemsKey, Mer
         if (maxConcurrency < 0) {
             throw new FlujoConfigurationException("Map step '" + step.name() + "': maxConcurrency must be >= 0");
         }
-    }
-
-    @Override
-    public String name() {
-        return step.name();
     }
 
     @Override
@@ -54,23 +48,12 @@ public record MapPlan(CompositeStep step, FlujoBranch body, String itemsKey, Mer
         for (int i = 0; i < items.size(); i++) {
             jobs.add(new FanOut.Job("[" + i + "]", body, items.get(i)));
         }
-        new FanOut(core, step.name(), jobs, context, run, onFailure, maxConcurrency).start()
-                .whenComplete((outcomes, error) -> {
-                    try {
-                        if (error != null) {
-                            composite.crash(error);
-                            return;
-                        }
-                        composite.finishBranches(outcomes, onFailure, merge, context, Map.of(), done -> {
-                            List<Object> outputs = new ArrayList<>(done.size());
-                            done.forEach(o -> outputs.add(o.succeeded() ? o.output : null));
-                            return outputs;
-                        });
-                    } catch (Throwable t) {
-                        composite.crash(t);
-                    }
+        return composite.finishWhenDone(new FanOut(core, step.name(), jobs, context, run, onFailure, maxConcurrency),
+                onFailure, merge, context, Map.of(), done -> {
+                    List<Object> outputs = new ArrayList<>(done.size());
+                    done.forEach(o -> outputs.add(o.succeeded() ? o.output : null));
+                    return outputs;
                 });
-        return composite.result;
     }
 
     private List<Object> items(Object input, FlujoContext context) {

@@ -9,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
-import dev.flujo.core.exec.FlujoPlan;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.FlujoProcessor;
 import dev.flujo.core.step.StepResult;
@@ -28,7 +27,7 @@ import dev.flujo.core.step.StepResult;
  */
 public record ParallelPlan(CompositeStep step, Map<String, FlujoBranch> branches, MergeStrategy merge,
                            BranchFailurePolicy onFailure, int maxConcurrency, FlujoProcessor reduce)
-        implements FlujoPlan {
+        implements CompositePlan {
 
     public ParallelPlan {
         Objects.requireNonNull(step, "step");
@@ -41,11 +40,6 @@ public record ParallelPlan(CompositeStep step, Map<String, FlujoBranch> branches
         if (maxConcurrency < 0) {
             throw new FlujoConfigurationException("Parallel step '" + step.name() + "': maxConcurrency must be >= 0");
         }
-    }
-
-    @Override
-    public String name() {
-        return step.name();
     }
 
     @Override
@@ -62,26 +56,15 @@ public record ParallelPlan(CompositeStep step, Map<String, FlujoBranch> branches
                                              BranchFailurePolicy onFailure, int maxConcurrency, FlujoProcessor reduce,
                                              Map<String, Object> metadata) {
         Composite composite = new Composite(core, step, run);
-        new FanOut(core, step.name(), jobs, context, run, onFailure, maxConcurrency).start()
-                .whenComplete((outcomes, error) -> {
-                    try {
-                        if (error != null) {
-                            composite.crash(error);
-                            return;
+        return composite.finishWhenDone(new FanOut(core, step.name(), jobs, context, run, onFailure, maxConcurrency),
+                onFailure, merge, context, metadata, done -> {
+                    Map<String, Object> outputs = new LinkedHashMap<>();
+                    for (FanOut.Outcome o : done) {
+                        if (o.succeeded()) {
+                            outputs.put(o.job.name(), o.output);
                         }
-                        composite.finishBranches(outcomes, onFailure, merge, context, metadata, done -> {
-                            Map<String, Object> outputs = new LinkedHashMap<>();
-                            for (FanOut.Outcome o : done) {
-                                if (o.succeeded()) {
-                                    outputs.put(o.job.name(), o.output);
-                                }
-                            }
-                            return reduce == null ? outputs : reduce.process(outputs, context);
-                        });
-                    } catch (Throwable t) {
-                        composite.crash(t);
                     }
+                    return reduce == null ? outputs : reduce.process(outputs, context);
                 });
-        return composite.result;
     }
 }

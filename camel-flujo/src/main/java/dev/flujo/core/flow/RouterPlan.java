@@ -14,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
-import dev.flujo.core.exec.FlujoPlan;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.FlujoProcessor;
 import dev.flujo.core.step.FlujoValidator;
@@ -32,7 +31,7 @@ import dev.flujo.core.step.ValidationResult;
  */
 public record RouterPlan(CompositeStep step, StepPlan router, Map<String, FlujoBranch> branches,
                          MergeStrategy merge, BranchFailurePolicy onFailure, int maxConcurrency,
-                         FlujoProcessor reduce) implements FlujoPlan {
+                         FlujoProcessor reduce) implements CompositePlan {
 
     public RouterPlan {
         Objects.requireNonNull(step, "step");
@@ -85,11 +84,6 @@ public record RouterPlan(CompositeStep step, StepPlan router, Map<String, FlujoB
         }
         names.remove("");
         return new ArrayList<>(names);
-    }
-
-    @Override
-    public String name() {
-        return step.name();
     }
 
     @Override
