@@ -1,18 +1,14 @@
 package dev.flujo.camel;
 
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
-import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.agent.AgentResolver;
 import dev.flujo.core.agent.FlujoAgent;
 import dev.flujo.core.agent.NamedAgent;
 
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Endpoint;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.util.URISupport;
@@ -29,12 +25,13 @@ final class CamelAgentResolver extends ServiceSupport implements AgentResolver {
     private final String step;
     private final EndpointAgent.UsageHeaders usageHeaders;
     private final Map<String, NamedAgent> resolved = new ConcurrentHashMap<>();
-    private final List<AsyncProducer> producers = new CopyOnWriteArrayList<>();
+    private final EndpointProducers producers;
 
     CamelAgentResolver(CamelContext camelContext, String step, EndpointAgent.UsageHeaders usageHeaders) {
         this.camelContext = camelContext;
         this.step = step;
         this.usageHeaders = usageHeaders;
+        this.producers = new EndpointProducers(camelContext, step);
     }
 
     @Override
@@ -60,42 +57,13 @@ final class CamelAgentResolver extends ServiceSupport implements AgentResolver {
             return new NamedAgent(ref, agent);
         }
         // URIs may carry secrets (API keys): only the sanitized form is used in results, logs and errors
-        String name = URISupport.sanitizeUri(ref);
-        try {
-            Endpoint endpoint = camelContext.getEndpoint(ref);
-            if (endpoint == null) {
-                throw BeanReferences.problem(step, option, name, "no such endpoint");
-            }
-            AsyncProducer producer = endpoint.createAsyncProducer();
-            ServiceHelper.startService(producer);
-            producers.add(producer);
-            return new NamedAgent(name, new EndpointAgent(camelContext, producer, usageHeaders));
-        } catch (FlujoConfigurationException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new FlujoConfigurationException("Step '" + step + "', option " + option + ": cannot use agent endpoint '"
-                    + name + "': " + URISupport.sanitizeUri(String.valueOf(e.getMessage())), sanitized(e));
-        }
-    }
-
-    /**
-     * Camel's own exceptions quote the endpoint URI, secrets included: what is chained instead is a copy of the
-     * error with every message in its chain sanitized and the stack traces kept.
-     */
-    private static Throwable sanitized(Throwable error) {
-        if (error == null) {
-            return null;
-        }
-        RuntimeException copy = new RuntimeException(error.getClass().getName() + ": "
-                + URISupport.sanitizeUri(String.valueOf(error.getMessage())), sanitized(error.getCause()));
-        copy.setStackTrace(error.getStackTrace());
-        return copy;
+        AsyncProducer producer = producers.start(option, ref, "agent");
+        return new NamedAgent(URISupport.sanitizeUri(ref), new EndpointAgent(camelContext, producer, usageHeaders));
     }
 
     @Override
     protected void doStop() throws Exception {
         ServiceHelper.stopService(producers);
-        producers.clear();
         resolved.clear();
     }
 }

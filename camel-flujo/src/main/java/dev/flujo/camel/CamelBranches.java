@@ -3,16 +3,13 @@ package dev.flujo.camel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.flow.FlujoBranch;
 
-import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Endpoint;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.util.URISupport;
@@ -29,11 +26,12 @@ final class CamelBranches extends ServiceSupport {
 
     private final CamelContext camelContext;
     private final String step;
-    private final List<AsyncProducer> producers = new CopyOnWriteArrayList<>();
+    private final EndpointProducers producers;
 
     CamelBranches(CamelContext camelContext, String step) {
         this.camelContext = camelContext;
         this.step = step;
+        this.producers = new EndpointProducers(camelContext, step);
     }
 
     /**
@@ -83,27 +81,11 @@ final class CamelBranches extends ServiceSupport {
             }
             return branch;
         }
-        String name = URISupport.sanitizeUri(ref);
-        try {
-            Endpoint endpoint = camelContext.getEndpoint(ref);
-            if (endpoint == null) {
-                throw BeanReferences.problem(step, option, name, "no such endpoint");
-            }
-            AsyncProducer producer = endpoint.createAsyncProducer();
-            ServiceHelper.startService(producer);
-            producers.add(producer);
-            return new EndpointBranch(camelContext, producer);
-        } catch (FlujoConfigurationException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new FlujoConfigurationException("Step '" + step + "', option " + option + ": cannot use endpoint '"
-                    + name + "': " + URISupport.sanitizeUri(String.valueOf(e.getMessage())));
-        }
+        return new EndpointBranch(camelContext, producers.start(option, ref, "branch"));
     }
 
     @Override
     protected void doStop() throws Exception {
         ServiceHelper.stopService(producers);
-        producers.clear();
     }
 }

@@ -1,0 +1,70 @@
+package dev.flujo.camel;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.flujo.core.FlujoConfigurationException;
+
+import org.apache.camel.AsyncProducer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.support.service.ServiceHelper;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.util.URISupport;
+
+/**
+ * The started producers of one flujo endpoint's agents and branches, stopped with it. Endpoint URIs may carry
+ * secrets (API keys), so errors name them sanitized and chain a sanitized copy of Camel's cause.
+ */
+final class EndpointProducers extends ServiceSupport {
+
+    private final CamelContext camelContext;
+    private final String step;
+    private final List<AsyncProducer> producers = new CopyOnWriteArrayList<>();
+
+    EndpointProducers(CamelContext camelContext, String step) {
+        this.camelContext = camelContext;
+        this.step = step;
+    }
+
+    /** @throws FlujoConfigurationException naming the step, the option and the sanitized URI */
+    AsyncProducer start(String option, String uri, String what) {
+        String name = URISupport.sanitizeUri(uri);
+        try {
+            Endpoint endpoint = camelContext.getEndpoint(uri);
+            if (endpoint == null) {
+                throw BeanReferences.problem(step, option, name, "no such endpoint");
+            }
+            AsyncProducer producer = endpoint.createAsyncProducer();
+            ServiceHelper.startService(producer);
+            producers.add(producer);
+            return producer;
+        } catch (FlujoConfigurationException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new FlujoConfigurationException("Step '" + step + "', option " + option + ": cannot use " + what
+                    + " endpoint '" + name + "': " + URISupport.sanitizeUri(String.valueOf(e.getMessage())),
+                    sanitized(e));
+        }
+    }
+
+    /**
+     * Camel's own exceptions quote the endpoint URI, secrets included: what is chained instead is a copy of the
+     * error with every message in its chain sanitized and the stack traces kept.
+     */
+    private static Throwable sanitized(Throwable error) {
+        if (error == null) {
+            return null;
+        }
+        RuntimeException copy = new RuntimeException(error.getClass().getName() + ": "
+                + URISupport.sanitizeUri(String.valueOf(error.getMessage())), sanitized(error.getCause()));
+        copy.setStackTrace(error.getStackTrace());
+        return copy;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        ServiceHelper.stopService(producers);
+        producers.clear();
+    }
+}
