@@ -94,8 +94,10 @@ final class FanOut {
         if (jobs.size() == 1) {
             launch(nextToStart.getAndIncrement()); // nothing to run beside it: no hand-off to another thread
         } else {
+            // claimed before any dispatch: a branch that ends at once hands its slot to index `concurrency` on
+            nextToStart.set(concurrency);
             for (int i = 0; i < concurrency; i++) {
-                int index = nextToStart.getAndIncrement();
+                int index = i;
                 core.dispatch(() -> launch(index));
             }
         }
