@@ -4,6 +4,7 @@ import java.util.Map;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -29,6 +30,21 @@ public final class CamelFixture implements AutoCloseable {
     /** Sends a body in-out and returns the reply body; fails loudly if the exchange failed. */
     public Object request(Endpoint endpoint, Object body) {
         return template.requestBody(endpoint, body);
+    }
+
+    /**
+     * Sends a body with the given exchange properties in-out and returns the reply exchange, for scenarios that read
+     * more than the body; fails loudly if the exchange failed.
+     */
+    public Exchange request(Endpoint endpoint, Object body, Map<String, Object> properties) {
+        Exchange reply = template.request(endpoint, exchange -> {
+            exchange.getMessage().setBody(body);
+            exchange.getProperties().putAll(properties);
+        });
+        if (reply.getException() != null) {
+            throw new IllegalStateException("exchange to " + endpoint.getEndpointUri() + " failed", reply.getException());
+        }
+        return reply;
     }
 
     public CamelContext context() {

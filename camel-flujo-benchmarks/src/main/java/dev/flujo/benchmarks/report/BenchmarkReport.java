@@ -120,25 +120,8 @@ public final class BenchmarkReport {
 
     private void renderScenario(StringBuilder md, Scenario s) {
         md.append("## ").append(s.title()).append("\n\n").append(s.description()).append("\n\n");
-        List<Result> rows = results.stream().filter(r -> s.className().equals(r.className())).toList();
-        if (!rows.isEmpty()) {
-            Set<String> paramSets = new LinkedHashSet<>();
-            rows.forEach(r -> paramSets.add(r.paramsText()));
-            for (String params : paramSets) {
-                if (!params.isEmpty()) {
-                    md.append("`").append(params).append("`\n\n");
-                }
-                Result ref = rows.stream().filter(r -> r.paramsText().equals(params)
-                        && r.method().equals(s.reference())).findFirst().orElse(null);
-                md.append("| benchmark | score | ± error | unit | alloc B/op | ratio |\n|---|---:|---:|---|---:|---:|\n");
-                for (String method : s.order()) {
-                    rows.stream().filter(r -> r.paramsText().equals(params) && r.method().equals(method))
-                            .findFirst().ifPresent(r -> md.append(row(r, ref, method.equals(s.reference()))));
-                }
-                md.append('\n');
-            }
-        } else if (s.extraOnly().isEmpty()) {
-            md.append("_Not measured in this run._\n\n");
+        for (Scenario.Part part : s.parts()) {
+            renderPart(md, s, part);
         }
         for (String key : s.extraOnly()) {
             extra.entrySet().stream().filter(e -> e.getKey().startsWith(key)).forEach(e -> {
@@ -162,6 +145,35 @@ public final class BenchmarkReport {
         }
     }
 
+    /** One part's tables, one per parameter set, each with the ratio to the part's reference row. */
+    private void renderPart(StringBuilder md, Scenario s, Scenario.Part part) {
+        if (!part.caption().isEmpty()) {
+            md.append(part.caption()).append("\n\n");
+        }
+        List<Result> rows = results.stream().filter(r -> part.className().equals(r.className())).toList();
+        if (rows.isEmpty()) {
+            if (s.extraOnly().isEmpty()) {
+                md.append("_Not measured in this run._\n\n");
+            }
+            return;
+        }
+        Set<String> paramSets = new LinkedHashSet<>();
+        rows.forEach(r -> paramSets.add(r.paramsText()));
+        for (String params : paramSets) {
+            if (!params.isEmpty()) {
+                md.append("`").append(params).append("`\n\n");
+            }
+            Result ref = rows.stream().filter(r -> r.paramsText().equals(params)
+                    && r.method().equals(part.reference())).findFirst().orElse(null);
+            md.append("| benchmark | score | ± error | unit | alloc B/op | ratio |\n|---|---:|---:|---|---:|---:|\n");
+            for (String method : part.order()) {
+                rows.stream().filter(r -> r.paramsText().equals(params) && r.method().equals(method))
+                        .findFirst().ifPresent(r -> md.append(row(r, ref, method.equals(part.reference()))));
+            }
+            md.append('\n');
+        }
+    }
+
     private static String row(Result r, Result ref, boolean isRef) {
         String ratio = isRef ? "**ref**" : ref == null ? "" : String.format(Locale.ROOT, "%.2f×", r.score() / ref.score());
         return "| " + r.method() + " | " + format(r.score()) + " | " + format(r.error()) + " | " + r.unit() + " | "
@@ -172,6 +184,13 @@ public final class BenchmarkReport {
     Double score(String className, String method, String params) {
         return results.stream().filter(r -> r.className().equals(className) && r.method().equals(method)
                 && r.paramsText().equals(params)).map(Result::score).findFirst().orElse(null);
+    }
+
+    /** The allocation per operation ({@code -prof gc}) of a benchmark method, as {@link #score}; null if absent. */
+    Double alloc(String className, String method, String params) {
+        return results.stream().filter(r -> r.className().equals(className) && r.method().equals(method)
+                && r.paramsText().equals(params)).map(Result::allocBytes).filter(a -> a != null).findFirst()
+                .orElse(null);
     }
 
     /** An extra metric written by a benchmark; null if absent. */
