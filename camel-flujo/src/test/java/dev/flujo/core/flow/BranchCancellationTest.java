@@ -105,6 +105,36 @@ class BranchCancellationTest extends FlowTestSupport {
     }
 
     @Test
+    void agentCallsInsideANestedParallelStepAreAbandonedToo() {
+        TestAgent silent = TestAgent.hanging("silent");
+        ParallelPlan inner = new ParallelPlan(step("inner", "parallel"), branches(
+                "x", agentBranch(agentStep("x-step", retries(2), silent)),
+                "y", agentBranch(agentStep("y-step", retries(2), silent))), null, null, 0, null);
+        FlujoBranch nested = call -> inner.execute(core, call.input(), call.context(), call.run(), List.of())
+                .thenApply(StepResult::output);
+        FlujoBranch bad = call -> CompletableFuture.supplyAsync(() -> {
+            try {
+                silent.nextPending(); // both inner calls are in flight before this branch fails
+                silent.nextPending();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            throw new IllegalStateException("bad branch broke");
+        }, pool);
+
+        FlujoStepFailedException e = awaitFailure(execute(parallel(branches("nested", nested, "bad", bad)), "in"),
+                FlujoStepFailedException.class);
+
+        assertEquals(2, silent.calls(), "the cancellation reached the branch runs of the nested step");
+        StepResult nestedResult = child(e.getResult(), "nested");
+        assertEquals(true, nestedResult.metadata().get(StepResult.META_CANCELLED));
+        StepResult innerResult = nestedResult.children().get(0);
+        assertEquals("inner", innerResult.name());
+        assertFalse(innerResult.success());
+        assertEquals(List.of("x", "y"), names(innerResult.children()));
+    }
+
+    @Test
     void branchesNotYetStartedNeverStartAfterAFailure() {
         AtomicInteger started = new AtomicInteger();
         FlujoBranch counted = call -> {
