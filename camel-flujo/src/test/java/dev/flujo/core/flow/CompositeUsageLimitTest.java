@@ -1,0 +1,85 @@
+package dev.flujo.core.flow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+import dev.flujo.core.config.OptimizationConfig;
+import dev.flujo.core.step.StepPlan;
+import dev.flujo.core.step.StepResult;
+import dev.flujo.core.usage.Usage;
+import dev.flujo.core.usage.UsageLimitExceededException;
+import dev.flujo.core.usage.UsageLimits;
+
+/** A usage-limit breach in one branch stops the whole composite step, whatever the failure policy. */
+class CompositeUsageLimitTest extends FlowTestSupport {
+
+    @ParameterizedTest
+    @EnumSource(BranchFailurePolicy.class)
+    void aBreachInOneBranchCancelsTheOthersAndKeepsEveryBranchInThePartialHistory(BranchFailurePolicy policy) {
+        TestAgent waiter = TestAgent.hanging("waiter");
+        TestAgent spender = TestAgent.returning("spender", "spent", Usage.tokens(80, 40));
+        StepPlan waiterStep = agentStep("waiter-step", OptimizationConfig.builder().maxRetries(2).build(), waiter);
+        StepPlan spenderStep = agentStep("spender-step", spender);
+        // the spender calls its agent only once the waiter's call is in flight, so that the breach must cancel it
+        FlujoBranch spend = call -> CompletableFuture.runAsync(() -> {
+            try {
+                waiter.nextPending();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, pool).thenCompose(x -> agentBranch(spenderStep).run(call));
+        ParallelPlan plan = new ParallelPlan(new CompositeStep("par", "parallel", new UsageLimits(null, 100L), null),
+                branches("waiter", agentBranch(waiterStep), "spender", spend), null, policy, 0, null);
+
+        UsageLimitExceededException e = awaitFailure(execute(plan, "in"), UsageLimitExceededException.class);
+
+        assertEquals("spender-step", e.getStepName());
+        assertEquals(120, e.getTotals().totalTokens());
+        assertEquals(100L, e.getLimits().tokenLimit());
+        assertEquals(1, waiter.calls(), "the waiting sibling is not retried after the breach");
+        StepResult par = last(e.getPartialHistory());
+        assertEquals("par", par.name());
+        assertFalse(par.success());
+        assertNotNull(par.metadata().get(StepResult.META_LIMIT_EXCEEDED));
+        assertEquals(List.of("waiter", "spender"), names(par.children()), "every branch is a child");
+        assertEquals(true, child(par, "waiter").metadata().get(StepResult.META_CANCELLED));
+        assertEquals("spender-step", child(par, "spender").children().get(0).name());
+        assertEquals(120, par.usage().totalTokens());
+    }
+
+    @Test
+    void theStepPlansOwnLimitInsideABranchStopsTheParallelStepToo() {
+        TestAgent spender = TestAgent.returning("spender", "spent", Usage.tokens(10, 10));
+        StepPlan limited = agentStep("limited", OptimizationConfig.builder().maxRetries(0).tokenLimit(5L).build(),
+                spender);
+        ParallelPlan plan = parallel(branches("ok", value("fine"), "limited", agentBranch(limited)), null,
+                BranchFailurePolicy.IGNORE);
+
+        UsageLimitExceededException e = awaitFailure(execute(plan, "in"), UsageLimitExceededException.class);
+
+        assertEquals("limited", e.getStepName());
+        assertEquals(List.of("par"), names(e.getPartialHistory()));
+        // "ok" may or may not have finished before the breach cancelled it; "limited" is listed either way
+        assertTrue(((List<?>) last(e.getPartialHistory()).metadata().get(StepResult.META_FAILED_BRANCHES))
+                .contains("limited"));
+    }
+
+    @Test
+    void theCompositeStepsLimitsNarrowTheRunsBudgetForLaterSteps() {
+        ParallelPlan plan = new ParallelPlan(new CompositeStep("par", "parallel", new UsageLimits(null, 7L), null),
+                branches("a", value(1)), null, null, 0, null);
+
+        await(execute(plan, "in"));
+
+        assertEquals(7L, run.limits().tokenLimit());
+    }
+}
