@@ -108,8 +108,10 @@ final class FanOut {
         Outcome outcome = outcomes[i];
         Job job = outcome.job;
         long start = core.now();
-        if (stopReason != null) {
-            settle(i, start, null, new FlujoCancelledException(stepName + "/" + job.name(), stopReason));
+        Throwable stopped = stopReason != null ? stopReason : run.cancellation();
+        if (stopped != null) {
+            // a sibling failed, or the run this step is part of was cancelled: this branch never starts
+            settle(i, start, null, new FlujoCancelledException(stepName + "/" + job.name(), stopped));
             return;
         }
         CompletionStage<Object> stage;
@@ -133,15 +135,23 @@ final class FanOut {
         Throwable cause = error == null ? null : Composite.unwrap(error);
         outcome.output = output;
         outcome.error = cause;
-        outcome.cancelled = cause != null && stopReason != null && Composite.find(cause, FlujoCancelledException.class) != null;
+        outcome.cancelled = cause != null && (stopReason != null || run.cancellation() != null)
+                && Composite.find(cause, FlujoCancelledException.class) != null;
         if (cause == null) {
             outcome.writes = contexts[i].writes();
         }
         outcome.result = Composite.branchResult(outcome.job.name(), output, cause, outcome.cancelled,
                 core.now() - start, branchRun.history(), outcome.writes);
-        if (cause != null && !outcome.cancelled && stops(cause)) {
-            stop(cause, outcome.job.name());
+        try {
+            if (cause != null && !outcome.cancelled && stops(cause)) {
+                stop(cause, outcome.job.name());
+            }
+        } finally {
+            startNextOrFinish();
         }
+    }
+
+    private void startNextOrFinish() {
         int next = nextToStart.getAndIncrement();
         if (next < jobs.size()) {
             // keeps maxConcurrency in flight: the finished branch hands its slot on; dispatched, so that a long list

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import dev.flujo.core.FlujoCancelledException;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.FlujoException;
 import dev.flujo.core.context.CopyOnWriteContext;
@@ -78,6 +79,13 @@ public record LoopPlan(CompositeStep step, FlujoBranch body, ExitCondition until
         void next() {
             try {
                 while (true) {
+                    Throwable cancelled = run.cancellation();
+                    if (cancelled != null) {
+                        // the loop runs in a branch that was stopped: no further iteration
+                        FlujoCancelledException stop = new FlujoCancelledException(step.name(), cancelled);
+                        composite.fail(stop, List.of(stop.getMessage()), children, exit(LoopExitReason.BODY_ERROR));
+                        return;
+                    }
                     iteration++;
                     CopyOnWriteContext context = working.copy();
                     FlujoRun branchRun = run.branch();

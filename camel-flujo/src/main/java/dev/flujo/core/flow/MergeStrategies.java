@@ -23,9 +23,10 @@ public enum MergeStrategies implements MergeStrategy {
     },
 
     /**
-     * The default. A key written by one branch takes its value; a key written by several is combined: equal values
-     * are one value, maps merge recursively, lists append (each branch's additions to the list it started from, in
-     * declared order), and different scalars are a {@link MergeConflictException} naming the key and the branches.
+     * The default. A key written by one branch takes its value; a key written by several is combined relative to
+     * the value they started from (a branch that wrote it back unchanged changed nothing): equal values are one
+     * value, maps merge recursively, lists append (each branch's additions to the list it started from, in declared
+     * order), and different scalars are a {@link MergeConflictException} naming the key and the branches.
      */
     CONTEXT_UPDATE {
         @Override
@@ -89,7 +90,14 @@ public enum MergeStrategies implements MergeStrategy {
         return writers.stream().map(Written::branch).toList();
     }
 
-    private static Object combine(String path, Object base, List<Written> writers) {
+    private static Object combine(String path, Object base, List<Written> allWriters) {
+        // a branch that wrote back the value it started from changed nothing (e.g. it rewrote a whole map to change
+        // one field): only the branches that changed the value can conflict
+        List<Written> writers = base == null ? allWriters
+                : allWriters.stream().filter(w -> !Objects.equals(w.value, base)).toList();
+        if (writers.isEmpty()) {
+            return base;
+        }
         Object first = writers.get(0).value;
         if (writers.size() == 1 || writers.stream().allMatch(w -> Objects.equals(w.value, first))) {
             return first;

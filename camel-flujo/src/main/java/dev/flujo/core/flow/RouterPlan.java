@@ -90,6 +90,7 @@ public record RouterPlan(CompositeStep step, StepPlan router, Map<String, FlujoB
     public CompletableFuture<StepResult> execute(ExecutorCore core, Object input, FlujoContext context, FlujoRun run,
                                                  List<String> fallbackChain) {
         CompletableFuture<StepResult> done = new CompletableFuture<>();
+        run.ledger().applyLimits(step.limits()); // before the router agent's call, which they bound too
         // the router's own step result goes to the run's history first, like any agent step's
         router.execute(core, input, context, run, fallbackChain).whenComplete((routed, error) -> {
             if (error != null) {

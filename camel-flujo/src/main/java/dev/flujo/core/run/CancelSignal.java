@@ -6,11 +6,17 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * A one-shot cancellation flag with listeners. The first {@link #cancel} wins; listeners registered after it run at
- * once. Listeners run on the cancelling thread and must be short (they complete a future, set a flag).
+ * once. Listeners run on the cancelling thread and must be short (they complete a future, set a flag). A listener
+ * that throws is logged and skipped: it must not keep the others - the siblings being stopped - from hearing of it.
  */
 public final class CancelSignal {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CancelSignal.class);
 
     /** Removes a listener that is no longer interested (its call ended). */
     @FunctionalInterface
@@ -39,7 +45,7 @@ public final class CancelSignal {
                 };
             }
         }
-        listener.accept(reason);
+        notify(listener, reason);
         return NONE;
     }
 
@@ -54,7 +60,17 @@ public final class CancelSignal {
             toNotify = new ArrayList<>(listeners);
             listeners.clear();
         }
-        toNotify.forEach(l -> l.accept(why));
+        for (Consumer<Throwable> listener : toNotify) {
+            notify(listener, why);
+        }
         return true;
+    }
+
+    private static void notify(Consumer<Throwable> listener, Throwable why) {
+        try {
+            listener.accept(why);
+        } catch (RuntimeException e) {
+            LOG.warn("A cancellation listener failed; the other listeners are still notified", e);
+        }
     }
 }

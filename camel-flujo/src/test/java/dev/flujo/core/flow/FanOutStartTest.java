@@ -8,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import dev.flujo.core.context.FlujoContext;
@@ -22,10 +21,6 @@ import dev.flujo.core.step.StepResult;
  */
 class FanOutStartTest extends FlowTestSupport {
 
-    @Disabled("BUG: FanOut.start() takes a fresh index from nextToStart for each of its maxConcurrency launches, but a"
-            + " branch that already settled has taken indexes too, so start() launches an index past the end:"
-            + " ArrayIndexOutOfBoundsException out of execute() when dispatch runs inline, uncaught on a pool thread"
-            + " otherwise")
     @Test
     void synchronousBranchesOnAStoppingPoolAllRunAndTheStepCompletes() throws Exception {
         ExecutorService stopped = Executors.newSingleThreadExecutor();

@@ -12,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import dev.flujo.core.FlujoStepFailedException;
@@ -151,8 +150,6 @@ class MergeStrategiesTest extends FlowTestSupport {
         assertEquals("x", e.getKey());
     }
 
-    @Disabled("BUG: CONTEXT_UPDATE merges maps without the parent's value: two branches that each change a different"
-            + " field of the same map (writing the whole map back) conflict on the field only one of them changed")
     @Test
     void contextUpdateMergesMapsRelativeToTheParentAsListsAre() {
         // lists are merged relative to the parent's list; maps are not, so an unchanged field counts as a write

@@ -16,7 +16,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class CancelSignalTest {
@@ -114,8 +113,6 @@ class CancelSignalTest {
         }
     }
 
-    @Disabled("BUG: CancelSignal.cancel notifies listeners in a plain forEach, so one listener that throws keeps every"
-            + " later listener from being notified (and the exception escapes to the canceller)")
     @Test
     void aListenerThatThrowsDoesNotKeepTheOthersFromBeingNotified() {
         CancelSignal signal = new CancelSignal();
