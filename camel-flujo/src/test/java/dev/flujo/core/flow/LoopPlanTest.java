@@ -20,6 +20,7 @@ import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.FlujoException;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.context.FlujoContext;
+import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.StepResult;
 import dev.flujo.core.usage.Usage;
 import dev.flujo.core.usage.UsageLimitExceededException;
@@ -166,6 +167,25 @@ class LoopPlanTest extends FlowTestSupport {
         await(execute(loop(body, (o, c) -> true, 3), "in"));
 
         assertEquals(List.of(true), branchRuns);
+    }
+
+    @Test
+    void aLoopInACancelledRunStopsBeforeTheNextIteration() {
+        // a loop inside a branch whose sibling failed: its body makes no agent call that would notice, so the loop
+        // itself checks between iterations
+        FlujoRun branch = run.branch();
+        List<Object> iterations = new CopyOnWriteArrayList<>();
+        FlujoBranch body = call -> {
+            iterations.add(call.input());
+            branch.cancel(new IllegalStateException("sibling failed"));
+            return CompletableFuture.completedFuture("again");
+        };
+
+        var failure = awaitFailure(loop(body, (o, c) -> false, 100).execute(core, "in", FlujoContext.empty(), branch,
+                List.of()), FlujoStepFailedException.class);
+
+        assertEquals(1, iterations.size());
+        assertInstanceOf(dev.flujo.core.FlujoCancelledException.class, failure.getCause());
     }
 
     @Test
