@@ -108,9 +108,16 @@ public final class CopyOnWriteContext implements FlujoContext {
         return asMap().keySet();
     }
 
-    /** A snapshot of all values; O(n), meant for inspection rather than the hot path. */
+    /**
+     * A snapshot of all values; O(n), meant for inspection rather than the hot path - except for an unwritten copy of
+     * a flat context (a branch's context before its first write), whose one shared layer is returned as a read-only
+     * view without copying: the layer is frozen, so the view is a snapshot too.
+     */
     @Override
     public Map<String, Object> asMap() {
+        if (overlay == null && frozen.parent == null) {
+            return Collections.unmodifiableMap(frozen.values);
+        }
         return Collections.unmodifiableMap(flatten());
     }
 

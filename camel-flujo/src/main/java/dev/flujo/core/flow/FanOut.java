@@ -85,10 +85,12 @@ final class FanOut {
             done.complete(List.of());
             return done;
         }
-        // copies are made here, on one thread: copying a context is cheap but not thread-safe
+        // copies are made here, on one thread: copying a context is cheap but not thread-safe. One snapshot of the
+        // context (an exchange's properties are read once), then an O(1) copy of it per branch
+        CopyOnWriteContext snapshot = context.copy();
         for (int i = 0; i < jobs.size(); i++) {
             outcomes[i] = new Outcome(jobs.get(i));
-            contexts[i] = context.copy();
+            contexts[i] = snapshot.copy();
             branchRuns[i] = run.branch();
         }
         if (jobs.size() == 1) {

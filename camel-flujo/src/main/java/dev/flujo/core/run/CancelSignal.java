@@ -27,7 +27,8 @@ public final class CancelSignal {
     private static final Registration NONE = () -> { };
 
     private volatile Throwable reason;
-    private final Set<Consumer<Throwable>> listeners = new LinkedHashSet<>();
+    /** Created on the first registration: most runs are never listened to, let alone cancelled. */
+    private Set<Consumer<Throwable>> listeners;
 
     /** The reason of the cancellation, or {@code null} while not cancelled. */
     public Throwable reason() {
@@ -35,12 +36,17 @@ public final class CancelSignal {
     }
 
     public Registration onCancel(Consumer<Throwable> listener) {
-        synchronized (listeners) {
+        synchronized (this) {
             if (reason == null) {
+                if (listeners == null) {
+                    listeners = new LinkedHashSet<>();
+                }
                 listeners.add(listener);
                 return () -> {
-                    synchronized (listeners) {
-                        listeners.remove(listener);
+                    synchronized (this) {
+                        if (listeners != null) {
+                            listeners.remove(listener);
+                        }
                     }
                 };
             }
@@ -52,13 +58,13 @@ public final class CancelSignal {
     /** @return whether this call cancelled (false when it was cancelled already) */
     public boolean cancel(Throwable why) {
         List<Consumer<Throwable>> toNotify;
-        synchronized (listeners) {
+        synchronized (this) {
             if (reason != null) {
                 return false;
             }
             reason = why;
-            toNotify = new ArrayList<>(listeners);
-            listeners.clear();
+            toNotify = listeners == null ? List.of() : new ArrayList<>(listeners);
+            listeners = null;
         }
         for (Consumer<Throwable> listener : toNotify) {
             notify(listener, why);
