@@ -1,0 +1,118 @@
+package dev.flujo.camel.flow;
+
+import static dev.flujo.camel.flow.FlowAssertions.assertContains;
+import static dev.flujo.camel.flow.FlowAssertions.exceptionOf;
+import static dev.flujo.camel.flow.FlowAssertions.lastResult;
+import static dev.flujo.camel.flow.FlowAssertions.messages;
+import static dev.flujo.camel.flow.FlowAssertions.names;
+import static dev.flujo.camel.flow.FlowAssertions.runOf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.flujo.camel.FlujoConstants;
+import dev.flujo.core.FlujoStepFailedException;
+import dev.flujo.core.step.StepResult;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.Test;
+
+/** flujo:router: a router agent (a route or a bean) names the branches; unknown names are retried, then fail. */
+class FlujoRouterTest extends CamelTestSupport {
+
+    private final FlowAgents.CountingAgent beanRouter = FlowAgents.answering(List.of("b"));
+
+    @Override
+    protected void bindToRegistry(Registry registry) {
+        registry.bind("beanRouter", beanRouter);
+    }
+
+    @Override
+    protected RouteBuilder createRouteBuilder() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:a").to("mock:a").setProperty("fromA", constant("A")).transform(simple("a:${body}"));
+                from("direct:b").to("mock:b").transform(simple("b:${body}"));
+                from("direct:c").to("mock:c").transform(simple("c:${body}"));
+
+                from("direct:router-both").to("mock:router-both").setBody(constant("a, b"));
+                from("direct:route-both").to("flujo:router:both?agent=direct:router-both"
+                        + "&branches=a=direct:a,b=direct:b,c=direct:c");
+
+                from("direct:route-bean").to("flujo:router:viaBean?agent=#beanRouter&branches=a=direct:a,b=direct:b");
+
+                from("direct:router-confused").to("mock:router-confused").setBody(constant("a,zzz"));
+                from("direct:route-confused").to("flujo:router:confused?agent=direct:router-confused"
+                        + "&branches=a=direct:a,b=direct:b").to("mock:after-confused");
+
+                from("direct:router-learns").to("mock:router-learns").choice()
+                        .when(header(FlujoConstants.FEEDBACK).isNull()).setBody(constant("zzz"))
+                        .otherwise().setBody(constant("b"));
+                from("direct:route-learns").to("flujo:router:learns?agent=direct:router-learns"
+                        + "&branches=a=direct:a,b=direct:b");
+            }
+        };
+    }
+
+    @Test
+    void runsEveryBranchTheRouterRouteNames() throws Exception {
+        getMockEndpoint("mock:router-both").expectedBodiesReceived("q");
+        getMockEndpoint("mock:a").expectedBodiesReceived("q");
+        getMockEndpoint("mock:b").expectedBodiesReceived("q");
+        getMockEndpoint("mock:c").expectedMessageCount(0);
+
+        Exchange out = template.request("direct:route-both", e -> e.getMessage().setBody("q"));
+
+        assertNull(out.getException(), () -> messages(out.getException()));
+        MockEndpoint.assertIsSatisfied(context);
+        assertEquals(Map.of("a", "a:q", "b", "b:q"), out.getMessage().getBody());
+        assertEquals("A", out.getProperty("fromA"));
+        StepResult result = lastResult(out, "both");
+        assertEquals("router", result.metadata().get(StepResult.META_KIND));
+        assertEquals(List.of("a", "b"), result.metadata().get(StepResult.META_CHOSEN));
+        assertEquals(List.of("both.router", "both"), names(runOf(out).history()),
+                "the router agent's own step comes first");
+    }
+
+    @Test
+    void aBeanRouterMayAnswerWithAList() {
+        assertEquals(Map.of("b", "b:q"), template.requestBody("direct:route-bean", "q"));
+        assertEquals(1, beanRouter.calls());
+    }
+
+    @Test
+    void anUnknownBranchIsRetriedWithFeedbackThenFailsNamingIt() throws Exception {
+        MockEndpoint router = getMockEndpoint("mock:router-confused");
+        router.expectedMessageCount(2);
+        router.message(0).header(FlujoConstants.FEEDBACK).isNull();
+        router.message(1).header(FlujoConstants.FEEDBACK).contains("unknown branch zzz");
+        router.message(1).header(FlujoConstants.FEEDBACK).contains("choose from: a, b");
+        getMockEndpoint("mock:a").expectedMessageCount(0);
+        getMockEndpoint("mock:after-confused").expectedMessageCount(0);
+
+        Exchange out = template.request("direct:route-confused", e -> e.getMessage().setBody("q"));
+
+        FlujoStepFailedException failure = exceptionOf(out, FlujoStepFailedException.class);
+        assertContains(failure.getMessage(), "zzz");
+        assertEquals("confused.router", failure.getStepName(), "the failing step is the router's agent step");
+        assertEquals(2, failure.getAttempts());
+        MockEndpoint.assertIsSatisfied(context);
+    }
+
+    @Test
+    void theRouterCanCorrectItselfFromTheFeedback() throws Exception {
+        getMockEndpoint("mock:router-learns").expectedMessageCount(2);
+        getMockEndpoint("mock:b").expectedMessageCount(1);
+
+        assertEquals(Map.of("b", "b:q"), template.requestBody("direct:route-learns", "q"));
+
+        MockEndpoint.assertIsSatisfied(context);
+    }
+}
