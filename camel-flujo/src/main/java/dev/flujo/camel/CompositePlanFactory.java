@@ -25,6 +25,9 @@ import dev.flujo.core.usage.UsageLimits;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Expression;
 import org.apache.camel.Predicate;
+import org.apache.camel.support.CamelContextHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.apache.camel.util.URISupport;
 
 /**
  * Turns a composite endpoint's options into its plan, once, when the endpoint starts: branches resolved and their
@@ -91,11 +94,19 @@ final class CompositePlanFactory {
     }
 
     FlujoPlan human(StateStores stores) {
-        String schema = options.getAnswerSchema();
-        if (schema != null && !schema.isBlank()) {
+        String schema = answerSchema();
+        if (schema != null) {
             AnswerSchema.check("answerSchema of step '" + step + "'", schema);
-        } else {
-            schema = null;
+        }
+        String resumeUri = options.getResumeUri();
+        if (resumeUri != null && !resumeUri.isBlank()) {
+            // a typo must fail now, not when a person answers days later
+            try {
+                CamelContextHelper.getMandatoryEndpoint(camelContext, resumeUri);
+            } catch (RuntimeException e) {
+                throw new FlujoConfigurationException("Step '" + step + "', option resumeUri: cannot resolve '"
+                        + URISupport.sanitizeUri(resumeUri) + "': " + e.getMessage(), e);
+            }
         }
         String text = options.getMessage();
         Expression message = text == null || text.isBlank() ? null
@@ -103,7 +114,30 @@ final class CompositePlanFactory {
         return new HumanPlan(new CompositeStep(step, kind.uriName(), UsageLimits.NONE, null),
                 (input, context) -> message == null ? "Step '" + step + "' waits for your answer"
                         : SimpleLanguage.evaluate(camelContext, message, input, context, String.class),
-                schema, options.getResumeUri(), stores.storeFor(step, options), Clock.systemUTC());
+                schema, resumeUri, stores.storeFor(step, options), Clock.systemUTC());
+    }
+
+    /**
+     * The answer schema: inline JSON, or {@code resource:classpath:approval.schema.json} (also {@code file:},
+     * {@code http:} as Camel resolves resources) - which also keeps braces out of URIs with property placeholders.
+     */
+    private String answerSchema() {
+        String value = options.getAnswerSchema();
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (!value.startsWith("resource:")) {
+            return value;
+        }
+        try {
+            try (var in = ResourceHelper.resolveMandatoryResourceAsInputStream(camelContext,
+                    value.substring("resource:".length()))) {
+                return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        } catch (Exception e) {
+            throw new FlujoConfigurationException("Step '" + step + "', option answerSchema: cannot read " + value + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     private CompositeStep composite(OptimizationConfig config) {

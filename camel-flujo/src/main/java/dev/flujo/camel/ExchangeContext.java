@@ -62,7 +62,7 @@ public final class ExchangeContext implements FlujoContext {
         if (value == null) {
             // the exchange id is unique, already generated and correlates the run with Camel's own logs and traces
             FlujoRun run = new FlujoRun(exchange.getExchangeId());
-            exchange.setProperty(FlujoConstants.RUN, run);
+            bindRun(exchange, run);
             return run;
         }
         if (value instanceof FlujoRun run) {
@@ -70,6 +70,32 @@ public final class ExchangeContext implements FlujoContext {
         }
         throw new FlujoConfigurationException("Exchange property " + FlujoConstants.RUN + " holds a "
                 + value.getClass().getName() + ", not a FlujoRun; refusing to run a step with it");
+    }
+
+    /** Makes the exchange the run's own: the one exchange that may pause it (see {@link #checkOwnsRun}). */
+    static void bindRun(Exchange exchange, FlujoRun run) {
+        exchange.setProperty(FlujoConstants.RUN, run);
+        exchange.setProperty(FlujoConstants.RUN_OWNER, exchange.getExchangeId());
+    }
+
+    /**
+     * A human step pauses a whole run, so only the exchange that owns it may pause it - not a copy that shares the
+     * run: a split part, an agent route's exchange, a wire tap, a branch of a composite step.
+     *
+     * @throws FlujoConfigurationException naming the step and saying how to give the copy a run of its own
+     */
+    static void checkOwnsRun(Exchange exchange, String step) {
+        Object owner = exchange.getProperty(FlujoConstants.RUN_OWNER);
+        if (exchange.getProperty(FlujoConstants.RUN) instanceof FlujoRun run && run.isBranch()) {
+            return; // a branch of a composite step: the human step itself refuses, naming that restriction
+        }
+        if (exchange.getProperty(FlujoConstants.RUN) != null && owner != null
+                && !owner.equals(exchange.getExchangeId())) {
+            throw new FlujoConfigurationException("Human step '" + step + "' cannot pause the run of exchange " + owner
+                    + " from a copy of it (a split part, an agent route, a wire tap, a branch): the other copies would"
+                    + " go on. Pause in the exchange that owns the run, or give the copy a run of its own by removing"
+                    + " the " + FlujoConstants.RUN + " and " + FlujoConstants.RUN_OWNER + " properties first");
+        }
     }
 
     /**

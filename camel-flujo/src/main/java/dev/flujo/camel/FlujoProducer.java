@@ -31,12 +31,14 @@ public class FlujoProducer extends DefaultAsyncProducer {
 
     private final FlujoEndpoint endpoint;
     private final boolean resultHeaders;
+    private final boolean pauses;
     private ExecutorCore core;
 
     public FlujoProducer(FlujoEndpoint endpoint) {
         super(endpoint);
         this.endpoint = endpoint;
         this.resultHeaders = endpoint.getConfiguration().isResultHeaders();
+        this.pauses = endpoint.getKind() == FlujoKind.HUMAN;
     }
 
     @Override
@@ -57,6 +59,9 @@ public class FlujoProducer extends DefaultAsyncProducer {
                 throw new IllegalStateException("flujo step '" + endpoint.getName() + "' is not started");
             }
             run = ExchangeContext.runOf(exchange);
+            if (pauses) {
+                ExchangeContext.checkOwnsRun(exchange, endpoint.getName());
+            }
             step = plan.execute(core, input(exchange), new ExchangeContext(exchange), run,
                     ExchangeContext.fallbackChainOf(exchange));
         } catch (Throwable t) {

@@ -51,25 +51,26 @@ final class FlujoResumeProducer extends DefaultAsyncProducer {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        Endpoint target;
+        Endpoint[] target = new Endpoint[1];
         try {
             Message message = exchange.getMessage();
             String runId = message.getHeader(FlujoConstants.RUN_ID, String.class);
-            Resumption resumed = resumes.resume(runId, FlujoProducer.input(exchange));
+            // the target is resolved before the run is claimed: a run nothing can continue stays paused
+            Resumption resumed = resumes.resume(runId, FlujoProducer.input(exchange), paused -> target[0] =
+                    CamelContextHelper.getMandatoryEndpoint(exchange.getContext(), paused.resumeUri()));
             resumed.paused().context().forEach(exchange::setProperty);
-            exchange.setProperty(FlujoConstants.RUN, resumed.run());
+            ExchangeContext.bindRun(exchange, resumed.run());
             exchange.removeProperty(FlujoConstants.FALLBACK_CHAIN);
             message.setBody(resumed.answer());
             message.setHeader(FlujoConstants.STATUS, FlujoConstants.STATUS_RESUMED);
             message.setHeader(FlujoConstants.RUN_ID, resumed.run().runId());
             message.setHeader(FlujoConstants.STEP_NAME, resumed.paused().stepName());
-            target = CamelContextHelper.getMandatoryEndpoint(exchange.getContext(), resumed.paused().resumeUri());
         } catch (Throwable t) {
             exchange.setException(t);
             callback.done(true);
             return true;
         }
-        return producers.doInAsyncProducer(target, exchange, callback,
+        return producers.doInAsyncProducer(target[0], exchange, callback,
                 (producer, ex, done) -> producer.process(ex, done));
     }
 }

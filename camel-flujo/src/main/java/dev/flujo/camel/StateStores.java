@@ -1,5 +1,6 @@
 package dev.flujo.camel;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -11,12 +12,17 @@ import dev.flujo.core.state.JdbcStateStore;
 import dev.flujo.core.state.StateStore;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.util.URISupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The component's state stores, one per distinct configuration, so that the human steps that pause runs and the
  * {@code flujo:resume} endpoints that continue them share one store (the in-memory one above all).
  */
 final class StateStores {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StateStores.class);
 
     static final String DEFAULT_URL = "jdbc:sqlite:flujo-state.db";
 
@@ -56,7 +62,12 @@ final class StateStores {
                     throw new FlujoConfigurationException("Step '" + step + "', option stateUrl: expected a JDBC URL"
                             + " (e.g. " + DEFAULT_URL + "), was " + url);
                 }
-                return stores.computeIfAbsent("url:" + url, k -> new JdbcStateStore(url));
+                return stores.computeIfAbsent("url:" + url, k -> {
+                    // the default is a file relative to the working directory: say where it is
+                    LOG.info("flujo state store: {}{}", URISupport.sanitizeUri(url), url.startsWith("jdbc:sqlite:")
+                            ? " (file " + Path.of(url.substring("jdbc:sqlite:".length())).toAbsolutePath() + ")" : "");
+                    return new JdbcStateStore(url);
+                });
             default:
                 throw new FlujoConfigurationException("Step '" + step + "', option stateStore: expected jdbc, memory or"
                         + " #bean, was " + kind);

@@ -89,6 +89,10 @@ final class Composite {
         }
         List<FanOut.Outcome> succeeded = FanOut.succeeded(outcomes);
         Throwable stopper = stoppingFailure(outcomes);
+        if (stopper == null && run.cancellation() != null) {
+            // the branch this step runs in was stopped: no policy turns what finished into a success
+            stopper = new FlujoCancelledException(step.name(), run.cancellation());
+        }
         if (stopper != null || (!failed.isEmpty() && (policy == BranchFailurePolicy.PROPAGATE || succeeded.isEmpty()))) {
             fail(stopper != null ? stopper : firstFailure(outcomes), failures(outcomes), children, meta);
             return;

@@ -7,11 +7,13 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 import dev.flujo.core.FlujoConfigurationException;
+import dev.flujo.core.FlujoException;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.state.PausedRun;
 import dev.flujo.core.state.RunStatus;
+import dev.flujo.core.state.StateCodec;
 import dev.flujo.core.state.StateStore;
 import dev.flujo.core.step.StepResult;
 
@@ -54,8 +56,15 @@ public record HumanPlan(CompositeStep step, MessageText message, String answerSc
                         + " branch of a parallel, loop, map, conditional or router step; call it from the main route");
             }
             String text = message.text(input, context);
+            Map<String, Object> values = context.asMap();
+            List<String> unwritable = StateCodec.unwritable(values);
+            if (!unwritable.isEmpty()) {
+                throw new FlujoException("Human step '" + step.name() + "' cannot save the run: context"
+                        + " values are stored as JSON, and these are not JSON-writable: " + String.join(", ", unwritable)
+                        + "; store plain values (strings, numbers, maps, lists) in them, or remove them before pausing");
+            }
             store.save(new PausedRun(run.runId(), RunStatus.PAUSED, step.name(), text, answerSchema, resumeUri, input,
-                    context.asMap(), run.history(), run.usage(), run.limits(), run.humanHistory(), clock.instant()));
+                    values, run.history(), run.usage(), run.limits(), run.humanHistory(), clock.instant()));
             composite.succeed(text, Map.of(), List.of(), Map.of(StepResult.META_PAUSED, true));
         } catch (Exception e) {
             composite.fail(e, List.of("could not pause: " + Composite.describe(e)), List.of(), Map.of());

@@ -46,6 +46,14 @@ public final class ResumeService {
      *                                 stored run is then unchanged
      */
     public Resumption resume(String runId, Object answer) {
+        return resume(runId, answer, paused -> { });
+    }
+
+    /**
+     * @param beforeClaim checks the run can be continued (in Camel: that its resumeUri resolves) after the answer is
+     *                    accepted and before the run is claimed; if it throws, the run stays paused
+     */
+    public Resumption resume(String runId, Object answer, java.util.function.Consumer<PausedRun> beforeClaim) {
         if (runId == null || runId.isBlank()) {
             throw new ResumeRejectedException(String.valueOf(runId), Reason.UNKNOWN_RUN, "no run id given", List.of());
         }
@@ -56,6 +64,7 @@ public final class ResumeService {
                     + ", not PAUSED (it was resumed already)", List.of());
         }
         Object value = checkedAnswer(runId, paused.answerSchema(), answer);
+        beforeClaim.accept(paused);
         PausedRun claimed = store.claim(runId).orElseThrow(() -> new ResumeRejectedException(runId, Reason.NOT_PAUSED,
                 "the run was resumed concurrently by another caller", List.of()));
         FlujoRun run = FlujoRun.restore(runId, claimed.history(), claimed.usage(), claimed.limits(),

@@ -40,6 +40,22 @@ public final class StateCodec {
         }
     }
 
+    /**
+     * The context keys whose values cannot be stored as JSON, each with its type, so that a failed pause can say
+     * which property to change.
+     */
+    public static java.util.List<String> unwritable(java.util.Map<String, Object> context) {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        context.forEach((key, value) -> {
+            try {
+                JSON.writeValueAsString(value);
+            } catch (JsonProcessingException e) {
+                keys.add(key + " (a " + value.getClass().getName() + ")");
+            }
+        });
+        return keys;
+    }
+
     /** @throws FlujoException when the JSON is not a paused run */
     public static PausedRun read(String json) {
         try {

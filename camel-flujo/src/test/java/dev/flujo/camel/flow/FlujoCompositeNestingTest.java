@@ -31,7 +31,6 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -200,8 +199,6 @@ class FlujoCompositeNestingTest extends CamelTestSupport {
         assertEquals(List.of("deepStep"), names(innerStep.children().get(0).children()));
     }
 
-    @Disabled("BUG: a branch of a nested composite step cancelled because an outer sibling failed is reported as a"
-            + " failed branch (no cancelled flag; feedback 'branch deep failed'), as if it had failed by itself")
     @Test
     void aBranchCancelledFromAnOuterStepIsReportedCancelled() throws Exception {
         Exchange out = template.asyncSend("direct:outer", e -> e.getMessage().setBody("q")).get(WAIT, TimeUnit.SECONDS);
@@ -213,8 +210,6 @@ class FlujoCompositeNestingTest extends CamelTestSupport {
         assertEquals(true, deep.metadata().get(StepResult.META_CANCELLED), deep.toString());
     }
 
-    @Disabled("BUG: a nested composite step with onBranchFailure=IGNORE swallows the cancellation of its own branch"
-            + " run: it succeeds with the branches that finished and its route goes on although it was cancelled")
     @Test
     void aNestedLenientStepDoesNotSwallowTheCancellationOfItsRun() throws Exception {
         getMockEndpoint("mock:after-inner-lenient").expectedMessageCount(0);
