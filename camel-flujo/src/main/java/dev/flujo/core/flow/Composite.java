@@ -33,6 +33,7 @@ final class Composite {
     private final CompositeStep step;
     private final FlujoRun run;
     private final long startNanos;
+    private List<StepResult> leadingChildren = List.of();
     final CompletableFuture<StepResult> result = new CompletableFuture<>();
 
     Composite(ExecutorCore core, CompositeStep step, FlujoRun run) {
@@ -41,6 +42,12 @@ final class Composite {
         this.run = run;
         this.startNanos = core.now();
         run.ledger().applyLimits(step.limits());
+    }
+
+    /** Results that come before the branches' in this step's result (a router's own agent step). */
+    Composite leadingChildren(List<StepResult> results) {
+        this.leadingChildren = List.copyOf(results);
+        return this;
     }
 
     /** Ends the step with its output; {@code writes} are the context writes (sinkTo is added here). */
@@ -81,7 +88,8 @@ final class Composite {
      */
     void finishBranches(List<FanOut.Outcome> outcomes, BranchFailurePolicy policy, MergeStrategy merge,
                         FlujoContext parent, Map<String, Object> metadata, OutputShape output) {
-        List<StepResult> children = results(outcomes);
+        List<StepResult> children = new ArrayList<>(leadingChildren);
+        children.addAll(results(outcomes));
         Map<String, Object> meta = new LinkedHashMap<>(metadata);
         List<String> failed = failedNames(outcomes);
         if (!failed.isEmpty()) {

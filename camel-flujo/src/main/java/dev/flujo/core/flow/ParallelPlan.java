@@ -47,15 +47,15 @@ public record ParallelPlan(CompositeStep step, Map<String, FlujoBranch> branches
                                                  List<String> fallbackChain) {
         List<FanOut.Job> jobs = branches.entrySet().stream()
                 .map(e -> new FanOut.Job(e.getKey(), e.getValue(), input)).toList();
-        return run(core, step, jobs, context, run, merge, onFailure, maxConcurrency, reduce, Map.of());
+        return run(core, step, jobs, context, run, merge, onFailure, maxConcurrency, reduce, Map.of(), List.of());
     }
 
     /** Shared with the router, which runs the branches its agent chose as a parallel step. */
     static CompletableFuture<StepResult> run(ExecutorCore core, CompositeStep step, List<FanOut.Job> jobs,
                                              FlujoContext context, FlujoRun run, MergeStrategy merge,
                                              BranchFailurePolicy onFailure, int maxConcurrency, FlujoProcessor reduce,
-                                             Map<String, Object> metadata) {
-        Composite composite = new Composite(core, step, run);
+                                             Map<String, Object> metadata, List<StepResult> leadingChildren) {
+        Composite composite = new Composite(core, step, run).leadingChildren(leadingChildren);
         return composite.finishWhenDone(new FanOut(core, step.name(), jobs, context, run, onFailure, maxConcurrency),
                 onFailure, merge, context, metadata, done -> {
                     Map<String, Object> outputs = new LinkedHashMap<>();

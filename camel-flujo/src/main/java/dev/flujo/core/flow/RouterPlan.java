@@ -27,7 +27,8 @@ import dev.flujo.core.step.ValidationResult;
  *
  * <p>An unknown name is never dropped: {@link #branchNames} is a validator the router step runs, so an agent that
  * answers with an unknown name gets a retry with feedback listing the names there are, and fails naming it when
- * its attempts are spent. The router step's own result is recorded in the run's history just before this step's.
+ * its attempts are spent. The router agent's step ({@code NAME.router}) is recorded in the run's history, and is
+ * also the first child of this step's result, so the step's usage includes the routing call.
  */
 public record RouterPlan(CompositeStep step, StepPlan router, Map<String, FlujoBranch> branches,
                          MergeStrategy merge, BranchFailurePolicy onFailure, int maxConcurrency,
@@ -109,7 +110,7 @@ public record RouterPlan(CompositeStep step, StepPlan router, Map<String, FlujoB
                 jobs.add(new FanOut.Job(name, branch, input));
             }
             ParallelPlan.run(core, step, jobs, context, run, merge, onFailure, maxConcurrency, reduce,
-                    Map.of(StepResult.META_CHOSEN, chosen)).whenComplete((result, failure) -> {
+                    Map.of(StepResult.META_CHOSEN, chosen), List.of(routed)).whenComplete((result, failure) -> {
                         if (failure != null) {
                             done.completeExceptionally(Composite.unwrap(failure));
                         } else {

@@ -68,6 +68,16 @@ class RouterPlanTest extends FlowTestSupport {
     }
 
     @Test
+    void theRoutingCallIsTheFirstChildSoTheStepsUsageIncludesIt() {
+        RouterPlan plan = router(routerStep(TestAgent.returning("picker", "b", dev.flujo.core.usage.Usage.tokens(7, 3)), 0));
+
+        StepResult result = await(execute(plan, "q"));
+
+        assertEquals(List.of("route.router", "b"), names(result.children()));
+        assertEquals(10, result.usage().totalTokens());
+    }
+
+    @Test
     void aCollectionAnswerWorksAndItsOrderIsKept() {
         RouterPlan plan = router(routerStep(TestAgent.returning("picker", List.of("c", "a")), 0));
 
