@@ -44,6 +44,12 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "cacheMaxSize": getOrCreateConfiguration(target).setCacheMaxSize(property(camelContext, long.class, value)); return true;
         case "cachettl":
         case "cacheTtl": getOrCreateConfiguration(target).setCacheTtl(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "circuitbreakerfailurethreshold":
+        case "circuitBreakerFailureThreshold": getOrCreateConfiguration(target).setCircuitBreakerFailureThreshold(property(camelContext, int.class, value)); return true;
+        case "circuitbreakerrecoverytimeoutseconds":
+        case "circuitBreakerRecoveryTimeoutSeconds": getOrCreateConfiguration(target).setCircuitBreakerRecoveryTimeoutSeconds(property(camelContext, long.class, value)); return true;
+        case "circuitbreakerref":
+        case "circuitBreakerRef": getOrCreateConfiguration(target).setCircuitBreakerRef(property(camelContext, java.lang.String.class, value)); return true;
         case "condition": getOrCreateConfiguration(target).setCondition(property(camelContext, java.lang.String.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, dev.flujo.camel.FlujoConfiguration.class, value)); return true;
         case "costheader":
@@ -55,6 +61,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "costperoutputtoken":
         case "costPerOutputToken": getOrCreateConfiguration(target).setCostPerOutputToken(property(camelContext, double.class, value)); return true;
         case "default": getOrCreateConfiguration(target).setDefault(property(camelContext, java.lang.String.class, value)); return true;
+        case "enablecircuitbreaker":
+        case "enableCircuitBreaker": getOrCreateConfiguration(target).setEnableCircuitBreaker(property(camelContext, boolean.class, value)); return true;
         case "expectedcostusd":
         case "expectedCostUsd": getOrCreateConfiguration(target).setExpectedCostUsd(property(camelContext, double.class, value)); return true;
         case "expectedtokens":
@@ -125,6 +133,12 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "cacheMaxSize": return long.class;
         case "cachettl":
         case "cacheTtl": return long.class;
+        case "circuitbreakerfailurethreshold":
+        case "circuitBreakerFailureThreshold": return int.class;
+        case "circuitbreakerrecoverytimeoutseconds":
+        case "circuitBreakerRecoveryTimeoutSeconds": return long.class;
+        case "circuitbreakerref":
+        case "circuitBreakerRef": return java.lang.String.class;
         case "condition": return java.lang.String.class;
         case "configuration": return dev.flujo.camel.FlujoConfiguration.class;
         case "costheader":
@@ -136,6 +150,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "costperoutputtoken":
         case "costPerOutputToken": return double.class;
         case "default": return java.lang.String.class;
+        case "enablecircuitbreaker":
+        case "enableCircuitBreaker": return boolean.class;
         case "expectedcostusd":
         case "expectedCostUsd": return double.class;
         case "expectedtokens":
@@ -207,6 +223,12 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "cacheMaxSize": return getOrCreateConfiguration(target).getCacheMaxSize();
         case "cachettl":
         case "cacheTtl": return getOrCreateConfiguration(target).getCacheTtl();
+        case "circuitbreakerfailurethreshold":
+        case "circuitBreakerFailureThreshold": return getOrCreateConfiguration(target).getCircuitBreakerFailureThreshold();
+        case "circuitbreakerrecoverytimeoutseconds":
+        case "circuitBreakerRecoveryTimeoutSeconds": return getOrCreateConfiguration(target).getCircuitBreakerRecoveryTimeoutSeconds();
+        case "circuitbreakerref":
+        case "circuitBreakerRef": return getOrCreateConfiguration(target).getCircuitBreakerRef();
         case "condition": return getOrCreateConfiguration(target).getCondition();
         case "configuration": return target.getConfiguration();
         case "costheader":
@@ -218,6 +240,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "costperoutputtoken":
         case "costPerOutputToken": return getOrCreateConfiguration(target).getCostPerOutputToken();
         case "default": return getOrCreateConfiguration(target).getDefault();
+        case "enablecircuitbreaker":
+        case "enableCircuitBreaker": return getOrCreateConfiguration(target).isEnableCircuitBreaker();
         case "expectedcostusd":
         case "expectedCostUsd": return getOrCreateConfiguration(target).getExpectedCostUsd();
         case "expectedtokens":

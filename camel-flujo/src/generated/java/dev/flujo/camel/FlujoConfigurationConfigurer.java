@@ -35,6 +35,12 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "cacheMaxSize": target.setCacheMaxSize(property(camelContext, long.class, value)); return true;
         case "cachettl":
         case "cacheTtl": target.setCacheTtl(property(camelContext, long.class, value)); return true;
+        case "circuitbreakerfailurethreshold":
+        case "circuitBreakerFailureThreshold": target.setCircuitBreakerFailureThreshold(property(camelContext, int.class, value)); return true;
+        case "circuitbreakerrecoverytimeoutseconds":
+        case "circuitBreakerRecoveryTimeoutSeconds": target.setCircuitBreakerRecoveryTimeoutSeconds(property(camelContext, long.class, value)); return true;
+        case "circuitbreakerref":
+        case "circuitBreakerRef": target.setCircuitBreakerRef(property(camelContext, java.lang.String.class, value)); return true;
         case "condition": target.setCondition(property(camelContext, java.lang.String.class, value)); return true;
         case "costheader":
         case "costHeader": target.setCostHeader(property(camelContext, java.lang.String.class, value)); return true;
@@ -45,6 +51,8 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "costperoutputtoken":
         case "costPerOutputToken": target.setCostPerOutputToken(property(camelContext, double.class, value)); return true;
         case "default": target.setDefault(property(camelContext, java.lang.String.class, value)); return true;
+        case "enablecircuitbreaker":
+        case "enableCircuitBreaker": target.setEnableCircuitBreaker(property(camelContext, boolean.class, value)); return true;
         case "expectedcostusd":
         case "expectedCostUsd": target.setExpectedCostUsd(property(camelContext, double.class, value)); return true;
         case "expectedtokens":
@@ -111,6 +119,12 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "cacheMaxSize": return long.class;
         case "cachettl":
         case "cacheTtl": return long.class;
+        case "circuitbreakerfailurethreshold":
+        case "circuitBreakerFailureThreshold": return int.class;
+        case "circuitbreakerrecoverytimeoutseconds":
+        case "circuitBreakerRecoveryTimeoutSeconds": return long.class;
+        case "circuitbreakerref":
+        case "circuitBreakerRef": return java.lang.String.class;
         case "condition": return java.lang.String.class;
         case "costheader":
         case "costHeader": return java.lang.String.class;
@@ -121,6 +135,8 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "costperoutputtoken":
         case "costPerOutputToken": return double.class;
         case "default": return java.lang.String.class;
+        case "enablecircuitbreaker":
+        case "enableCircuitBreaker": return boolean.class;
         case "expectedcostusd":
         case "expectedCostUsd": return double.class;
         case "expectedtokens":
@@ -188,6 +204,12 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "cacheMaxSize": return target.getCacheMaxSize();
         case "cachettl":
         case "cacheTtl": return target.getCacheTtl();
+        case "circuitbreakerfailurethreshold":
+        case "circuitBreakerFailureThreshold": return target.getCircuitBreakerFailureThreshold();
+        case "circuitbreakerrecoverytimeoutseconds":
+        case "circuitBreakerRecoveryTimeoutSeconds": return target.getCircuitBreakerRecoveryTimeoutSeconds();
+        case "circuitbreakerref":
+        case "circuitBreakerRef": return target.getCircuitBreakerRef();
         case "condition": return target.getCondition();
         case "costheader":
         case "costHeader": return target.getCostHeader();
@@ -198,6 +220,8 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "costperoutputtoken":
         case "costPerOutputToken": return target.getCostPerOutputToken();
         case "default": return target.getDefault();
+        case "enablecircuitbreaker":
+        case "enableCircuitBreaker": return target.isEnableCircuitBreaker();
         case "expectedcostusd":
         case "expectedCostUsd": return target.getExpectedCostUsd();
         case "expectedtokens":

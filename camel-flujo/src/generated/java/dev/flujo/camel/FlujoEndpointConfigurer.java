@@ -35,6 +35,12 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "cacheMaxSize": target.getConfiguration().setCacheMaxSize(property(camelContext, long.class, value)); return true;
         case "cachettl":
         case "cacheTtl": target.getConfiguration().setCacheTtl(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "circuitbreakerfailurethreshold":
+        case "circuitBreakerFailureThreshold": target.getConfiguration().setCircuitBreakerFailureThreshold(property(camelContext, int.class, value)); return true;
+        case "circuitbreakerrecoverytimeoutseconds":
+        case "circuitBreakerRecoveryTimeoutSeconds": target.getConfiguration().setCircuitBreakerRecoveryTimeoutSeconds(property(camelContext, long.class, value)); return true;
+        case "circuitbreakerref":
+        case "circuitBreakerRef": target.getConfiguration().setCircuitBreakerRef(property(camelContext, java.lang.String.class, value)); return true;
         case "condition": target.getConfiguration().setCondition(property(camelContext, java.lang.String.class, value)); return true;
         case "costheader":
         case "costHeader": target.getConfiguration().setCostHeader(property(camelContext, java.lang.String.class, value)); return true;
@@ -45,6 +51,8 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "costperoutputtoken":
         case "costPerOutputToken": target.getConfiguration().setCostPerOutputToken(property(camelContext, double.class, value)); return true;
         case "default": target.getConfiguration().setDefault(property(camelContext, java.lang.String.class, value)); return true;
+        case "enablecircuitbreaker":
+        case "enableCircuitBreaker": target.getConfiguration().setEnableCircuitBreaker(property(camelContext, boolean.class, value)); return true;
         case "expectedcostusd":
         case "expectedCostUsd": target.getConfiguration().setExpectedCostUsd(property(camelContext, double.class, value)); return true;
         case "expectedtokens":
@@ -113,6 +121,12 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "cacheMaxSize": return long.class;
         case "cachettl":
         case "cacheTtl": return long.class;
+        case "circuitbreakerfailurethreshold":
+        case "circuitBreakerFailureThreshold": return int.class;
+        case "circuitbreakerrecoverytimeoutseconds":
+        case "circuitBreakerRecoveryTimeoutSeconds": return long.class;
+        case "circuitbreakerref":
+        case "circuitBreakerRef": return java.lang.String.class;
         case "condition": return java.lang.String.class;
         case "costheader":
         case "costHeader": return java.lang.String.class;
@@ -123,6 +137,8 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "costperoutputtoken":
         case "costPerOutputToken": return double.class;
         case "default": return java.lang.String.class;
+        case "enablecircuitbreaker":
+        case "enableCircuitBreaker": return boolean.class;
         case "expectedcostusd":
         case "expectedCostUsd": return double.class;
         case "expectedtokens":
@@ -192,6 +208,12 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "cacheMaxSize": return target.getConfiguration().getCacheMaxSize();
         case "cachettl":
         case "cacheTtl": return target.getConfiguration().getCacheTtl();
+        case "circuitbreakerfailurethreshold":
+        case "circuitBreakerFailureThreshold": return target.getConfiguration().getCircuitBreakerFailureThreshold();
+        case "circuitbreakerrecoverytimeoutseconds":
+        case "circuitBreakerRecoveryTimeoutSeconds": return target.getConfiguration().getCircuitBreakerRecoveryTimeoutSeconds();
+        case "circuitbreakerref":
+        case "circuitBreakerRef": return target.getConfiguration().getCircuitBreakerRef();
         case "condition": return target.getConfiguration().getCondition();
         case "costheader":
         case "costHeader": return target.getConfiguration().getCostHeader();
@@ -202,6 +224,8 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "costperoutputtoken":
         case "costPerOutputToken": return target.getConfiguration().getCostPerOutputToken();
         case "default": return target.getConfiguration().getDefault();
+        case "enablecircuitbreaker":
+        case "enableCircuitBreaker": return target.getConfiguration().isEnableCircuitBreaker();
         case "expectedcostusd":
         case "expectedCostUsd": return target.getConfiguration().getExpectedCostUsd();
         case "expectedtokens":

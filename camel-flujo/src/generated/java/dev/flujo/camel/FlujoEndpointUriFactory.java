@@ -23,7 +23,7 @@ public class FlujoEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(45);
+        Set<String> props = new HashSet<>(49);
         props.add("agent");
         props.add("answerSchema");
         props.add("body");
@@ -32,12 +32,16 @@ public class FlujoEndpointUriFactory extends org.apache.camel.support.component.
         props.add("cacheKeyContext");
         props.add("cacheMaxSize");
         props.add("cacheTtl");
+        props.add("circuitBreakerFailureThreshold");
+        props.add("circuitBreakerRecoveryTimeoutSeconds");
+        props.add("circuitBreakerRef");
         props.add("condition");
         props.add("costHeader");
         props.add("costLimitUsd");
         props.add("costPerInputToken");
         props.add("costPerOutputToken");
         props.add("default");
+        props.add("enableCircuitBreaker");
         props.add("expectedCostUsd");
         props.add("expectedTokens");
         props.add("fallback");

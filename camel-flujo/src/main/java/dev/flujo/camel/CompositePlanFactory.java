@@ -41,9 +41,11 @@ final class CompositePlanFactory {
     private final FlujoKind kind;
     private final FlujoConfiguration options;
     private final CamelBranches branches;
+    private final CamelCircuitBreakers breakers;
 
     CompositePlanFactory(CamelContext camelContext, String step, FlujoKind kind, FlujoConfiguration options,
-                         CamelBranches branches) {
+                         CamelBranches branches, CamelCircuitBreakers breakers) {
+        this.breakers = breakers;
         this.camelContext = camelContext;
         this.step = step;
         this.kind = kind;
@@ -59,7 +61,7 @@ final class CompositePlanFactory {
     FlujoPlan router(OptimizationConfig config, CamelAgentResolver agents) {
         Map<String, FlujoBranch> choices = branches.branches("branches", options.getBranches(), false);
         // the router agent is an agent step of its own (retries, validation, cache, usage), named after this step
-        StepPlan router = new StepPlanFactory(camelContext, step + ".router", options)
+        StepPlan router = new StepPlanFactory(camelContext, step + ".router", options, breakers)
                 .create(config, agents, java.util.List.of(RouterPlan.branchNames(choices.keySet())));
         return new RouterPlan(composite(config), router, choices, mergeStrategy(), options.getOnBranchFailure(),
                 options.getMaxConcurrency(), reducer());

@@ -35,6 +35,7 @@ public class FlujoComponent extends DefaultComponent {
     private volatile ExecutorCore executorCore;
     private volatile boolean defaultsChecked;
     private volatile StateStores stateStores;
+    private final CamelCircuitBreakers circuitBreakers = new CamelCircuitBreakers(this::getCamelContext);
 
     public FlujoComponent() {
     }
@@ -75,6 +76,11 @@ public class FlujoComponent extends DefaultComponent {
             OptionValues.checkComponentDefaults(getCamelContext().getPropertiesComponent(), "camel.component.flujo.");
             defaultsChecked = true;
         }
+    }
+
+    /** The agents' circuit breakers, in camel-resilience4j's registry. */
+    CamelCircuitBreakers circuitBreakers() {
+        return circuitBreakers;
     }
 
     /** The state stores human and resume endpoints share, created on first use. */
@@ -131,6 +137,7 @@ public class FlujoComponent extends DefaultComponent {
             branchPool = null;
         }
         executorCore = null;
+        circuitBreakers.clear();
         super.doStop();
     }
 

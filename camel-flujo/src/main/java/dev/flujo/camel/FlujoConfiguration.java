@@ -115,6 +115,24 @@ public class FlujoConfiguration implements Cloneable {
             + " key after the step succeeded.")
     private String sinkTo;
 
+    // --- resilience -----------------------------------------------------------------------------------------------
+
+    @UriParam(label = "resilience", defaultValue = "false", description = "Guard each agent (the agent, the fallback,"
+            + " redirect targets) with a Resilience4j circuit breaker, one per agent, from the registry the"
+            + " circuitBreaker() EIP uses (a CircuitBreakerRegistry bean, else the context's). An open breaker fails"
+            + " fast without calling the agent and goes to the fallback if there is one.")
+    private boolean enableCircuitBreaker;
+    @UriParam(label = "resilience", defaultValue = "5", description = "Consecutive failed agent calls (errors and"
+            + " time-outs, not rejected answers) that open the breaker.")
+    private int circuitBreakerFailureThreshold = OptimizationConfig.DEFAULT_CIRCUIT_BREAKER_FAILURE_THRESHOLD;
+    @UriParam(label = "resilience", defaultValue = "60", description = "Seconds an open breaker refuses calls before"
+            + " it lets one probe call through (its success closes the breaker).")
+    private long circuitBreakerRecoveryTimeoutSeconds
+            = OptimizationConfig.DEFAULT_CIRCUIT_BREAKER_RECOVERY_TIMEOUT_SECONDS;
+    @UriParam(label = "resilience", description = "#bean of your own io.github.resilience4j.circuitbreaker."
+            + "CircuitBreaker for the step's agent (implies enableCircuitBreaker).")
+    private String circuitBreakerRef;
+
     // --- composite kinds ------------------------------------------------------------------------------------------
 
     @UriParam(label = "parallel", description = "parallel, router, conditional: the branches, comma-separated"
@@ -201,6 +219,9 @@ public class FlujoConfiguration implements Cloneable {
                 .expectedTokens(expectedTokens)
                 .costPerInputToken(money(problems, "costPerInputToken", costPerInputToken))
                 .costPerOutputToken(money(problems, "costPerOutputToken", costPerOutputToken))
+                .enableCircuitBreaker(enableCircuitBreaker || (circuitBreakerRef != null && !circuitBreakerRef.isBlank()))
+                .circuitBreakerFailureThreshold(circuitBreakerFailureThreshold)
+                .circuitBreakerRecoveryTimeoutSeconds(circuitBreakerRecoveryTimeoutSeconds)
                 .build();
         problems.addAll(config.validate());
         checkHeaderName(problems, "inputTokensHeader", inputTokensHeader);
@@ -586,5 +607,37 @@ public class FlujoConfiguration implements Cloneable {
 
     public void setStateDataSource(String stateDataSource) {
         this.stateDataSource = stateDataSource;
+    }
+
+    public boolean isEnableCircuitBreaker() {
+        return enableCircuitBreaker;
+    }
+
+    public void setEnableCircuitBreaker(boolean enableCircuitBreaker) {
+        this.enableCircuitBreaker = enableCircuitBreaker;
+    }
+
+    public int getCircuitBreakerFailureThreshold() {
+        return circuitBreakerFailureThreshold;
+    }
+
+    public void setCircuitBreakerFailureThreshold(int circuitBreakerFailureThreshold) {
+        this.circuitBreakerFailureThreshold = circuitBreakerFailureThreshold;
+    }
+
+    public long getCircuitBreakerRecoveryTimeoutSeconds() {
+        return circuitBreakerRecoveryTimeoutSeconds;
+    }
+
+    public void setCircuitBreakerRecoveryTimeoutSeconds(long circuitBreakerRecoveryTimeoutSeconds) {
+        this.circuitBreakerRecoveryTimeoutSeconds = circuitBreakerRecoveryTimeoutSeconds;
+    }
+
+    public String getCircuitBreakerRef() {
+        return circuitBreakerRef;
+    }
+
+    public void setCircuitBreakerRef(String circuitBreakerRef) {
+        this.circuitBreakerRef = circuitBreakerRef;
     }
 }

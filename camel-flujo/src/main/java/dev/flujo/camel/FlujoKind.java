@@ -37,7 +37,8 @@ public enum FlujoKind {
         static final Set<String> AGENT = Set.of("agent", "promptProcessors", "outputProcessors", "validators",
                 "validate", "plugins", "fallback", "maxRetries", "timeout", "cache", "cacheTtl", "cacheMaxSize",
                 "cacheKeyContext", "expectedCostUsd", "expectedTokens", "costPerInputToken", "costPerOutputToken",
-                "inputTokensHeader", "outputTokensHeader", "costHeader");
+                "inputTokensHeader", "outputTokensHeader", "costHeader", "enableCircuitBreaker",
+                "circuitBreakerFailureThreshold", "circuitBreakerRecoveryTimeoutSeconds", "circuitBreakerRef");
         static final Set<String> FAN_OUT = Set.of("branches", "mergeStrategy", "onBranchFailure", "maxConcurrency",
                 "reduce");
         static final Set<String> STATE = Set.of("stateStore", "stateUrl", "stateDataSource");

@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.flujo.core.FlujoConfigurationException;
+import dev.flujo.core.agent.NamedAgent;
 import dev.flujo.core.config.OptimizationConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import dev.flujo.core.step.FlujoPlugin;
 import dev.flujo.core.step.FlujoProcessor;
 import dev.flujo.core.step.FlujoValidator;
@@ -24,11 +26,14 @@ final class StepPlanFactory {
     private final CamelContext camelContext;
     private final String step;
     private final FlujoConfiguration options;
+    private final CamelCircuitBreakers breakers;
 
-    StepPlanFactory(CamelContext camelContext, String step, FlujoConfiguration options) {
+    /** @param breakers where agents' circuit breakers come from; {@code null} for none */
+    StepPlanFactory(CamelContext camelContext, String step, FlujoConfiguration options, CamelCircuitBreakers breakers) {
         this.camelContext = camelContext;
         this.step = step;
         this.options = options;
+        this.breakers = breakers;
     }
 
     StepPlan create(OptimizationConfig config, CamelAgentResolver agents) {
@@ -41,9 +46,10 @@ final class StepPlanFactory {
             throw new FlujoConfigurationException("Step '" + step + "' has no agent: set the agent option to an endpoint"
                     + " URI (e.g. agent=direct:llm) or a bean (agent=#myAgent)");
         }
+        NamedAgent agent = agents.resolve("agent", options.getAgent());
         StepPlan.Builder plan = StepPlan.builder(step, config)
                 .fingerprint(fingerprint())
-                .agent(agents.resolve("agent", options.getAgent()))
+                .agent(agent)
                 .promptProcessors(processors("promptProcessors", options.getPromptProcessors()))
                 .outputProcessors(processors("outputProcessors", options.getOutputProcessors()))
                 .validators(concat(validators(), extraValidators))
@@ -55,7 +61,23 @@ final class StepPlanFactory {
         if (options.getFallback() != null && !options.getFallback().isBlank()) {
             plan.fallback(agents.resolve("fallback", options.getFallback()));
         }
+        if (config.enableCircuitBreaker() && breakers != null) {
+            plan.breakers(breakers.forStep(config, agent.name(), ownBreaker()));
+        }
         return plan.build();
+    }
+
+    private CircuitBreaker ownBreaker() {
+        String ref = options.getCircuitBreakerRef();
+        if (ref == null || ref.isBlank()) {
+            return null;
+        }
+        Object bean = BeanReferences.lookup(camelContext, step, "circuitBreakerRef", ref);
+        if (!(bean instanceof CircuitBreaker breaker)) {
+            throw BeanReferences.problem(step, "circuitBreakerRef", ref, "bean is a " + BeanReferences.typeName(bean)
+                    + ", not a " + CircuitBreaker.class.getName());
+        }
+        return breaker;
     }
 
     /** The step name and every option that changes what the step outputs; part of every cache key. */

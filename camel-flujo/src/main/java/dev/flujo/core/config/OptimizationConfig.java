@@ -20,7 +20,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.flujo.core.FlujoConfigurationException;
 
 /**
- * How a step executes: retries, time-out, cache, usage limits and pricing. Immutable; build one with
+ * How a step executes: retries, time-out, cache, usage limits, pricing and resilience. Immutable; build one with
  * {@link #builder()}, check it with {@link #validate()}, and move it around as JSON with {@link #toJson()} /
  * {@link #fromJson(String)}.
  *
@@ -41,6 +41,9 @@ import dev.flujo.core.FlujoConfigurationException;
  * @param expectedTokens     tokens reserved against the budget before each agent call
  * @param costPerInputToken  price of an input token, used when an agent reports tokens but no cost
  * @param costPerOutputToken price of an output token, likewise
+ * @param enableCircuitBreaker                 guard each agent with a Resilience4j circuit breaker
+ * @param circuitBreakerFailureThreshold       consecutive failed agent calls that open the breaker
+ * @param circuitBreakerRecoveryTimeoutSeconds how long an open breaker refuses calls before one probe is let through
  */
 @JsonDeserialize(builder = OptimizationConfig.Builder.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -56,12 +59,17 @@ public record OptimizationConfig(
         BigDecimal expectedCostUsd,
         long expectedTokens,
         BigDecimal costPerInputToken,
-        BigDecimal costPerOutputToken) {
+        BigDecimal costPerOutputToken,
+        boolean enableCircuitBreaker,
+        int circuitBreakerFailureThreshold,
+        long circuitBreakerRecoveryTimeoutSeconds) {
 
     public static final int DEFAULT_MAX_RETRIES = 1;
     public static final long DEFAULT_CACHE_MAX_SIZE = 10_000;
     /** Guards against a typo turning one step into thousands of paid calls. */
     public static final int MAX_RETRIES_CEILING = 100;
+    public static final int DEFAULT_CIRCUIT_BREAKER_FAILURE_THRESHOLD = 5;
+    public static final long DEFAULT_CIRCUIT_BREAKER_RECOVERY_TIMEOUT_SECONDS = 60;
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .addModule(new JavaTimeModule())
@@ -95,7 +103,10 @@ public record OptimizationConfig(
                 .cache(cache).cacheTtl(cacheTtl).cacheMaxSize(cacheMaxSize).cacheKeyContext(cacheKeyContext)
                 .costLimitUsd(costLimitUsd).tokenLimit(tokenLimit)
                 .expectedCostUsd(expectedCostUsd).expectedTokens(expectedTokens)
-                .costPerInputToken(costPerInputToken).costPerOutputToken(costPerOutputToken);
+                .costPerInputToken(costPerInputToken).costPerOutputToken(costPerOutputToken)
+                .enableCircuitBreaker(enableCircuitBreaker)
+                .circuitBreakerFailureThreshold(circuitBreakerFailureThreshold)
+                .circuitBreakerRecoveryTimeoutSeconds(circuitBreakerRecoveryTimeoutSeconds);
     }
 
     public int maxAttempts() {
@@ -131,6 +142,13 @@ public record OptimizationConfig(
         }
         notNegative(problems, "costPerInputToken", costPerInputToken);
         notNegative(problems, "costPerOutputToken", costPerOutputToken);
+        if (circuitBreakerFailureThreshold < 1) {
+            problems.add("circuitBreakerFailureThreshold must be at least 1, was " + circuitBreakerFailureThreshold);
+        }
+        if (circuitBreakerRecoveryTimeoutSeconds < 1) {
+            problems.add("circuitBreakerRecoveryTimeoutSeconds must be at least 1, was "
+                    + circuitBreakerRecoveryTimeoutSeconds);
+        }
         return problems;
     }
 
@@ -202,6 +220,9 @@ public record OptimizationConfig(
         private long expectedTokens;
         private BigDecimal costPerInputToken = BigDecimal.ZERO;
         private BigDecimal costPerOutputToken = BigDecimal.ZERO;
+        private boolean enableCircuitBreaker;
+        private int circuitBreakerFailureThreshold = DEFAULT_CIRCUIT_BREAKER_FAILURE_THRESHOLD;
+        private long circuitBreakerRecoveryTimeoutSeconds = DEFAULT_CIRCUIT_BREAKER_RECOVERY_TIMEOUT_SECONDS;
 
         private Builder() {
         }
@@ -266,9 +287,25 @@ public record OptimizationConfig(
             return this;
         }
 
+        public Builder enableCircuitBreaker(boolean enableCircuitBreaker) {
+            this.enableCircuitBreaker = enableCircuitBreaker;
+            return this;
+        }
+
+        public Builder circuitBreakerFailureThreshold(int circuitBreakerFailureThreshold) {
+            this.circuitBreakerFailureThreshold = circuitBreakerFailureThreshold;
+            return this;
+        }
+
+        public Builder circuitBreakerRecoveryTimeoutSeconds(long circuitBreakerRecoveryTimeoutSeconds) {
+            this.circuitBreakerRecoveryTimeoutSeconds = circuitBreakerRecoveryTimeoutSeconds;
+            return this;
+        }
+
         public OptimizationConfig build() {
             return new OptimizationConfig(maxRetries, timeout, cache, cacheTtl, cacheMaxSize, cacheKeyContext,
-                    costLimitUsd, tokenLimit, expectedCostUsd, expectedTokens, costPerInputToken, costPerOutputToken);
+                    costLimitUsd, tokenLimit, expectedCostUsd, expectedTokens, costPerInputToken, costPerOutputToken,
+                    enableCircuitBreaker, circuitBreakerFailureThreshold, circuitBreakerRecoveryTimeoutSeconds);
         }
     }
 }

@@ -8,8 +8,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+
 import dev.flujo.core.FlujoCancelledException;
 import dev.flujo.core.FlujoConfigurationException;
+import dev.flujo.core.resilience.CircuitOpenException;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.OutputRejectedException;
 import dev.flujo.core.agent.AgentRequest;
@@ -52,7 +55,13 @@ final class StepExecution {
     private record Ok(Object output) implements Outcome {
     }
 
-    private record Failed(String feedback, List<String> validationFailures, Throwable cause) implements Outcome {
+    /** @param retryable false when trying the same agent again at once cannot help (its breaker is open) */
+    private record Failed(String feedback, List<String> validationFailures, Throwable cause, boolean retryable)
+            implements Outcome {
+
+        Failed(String feedback, List<String> validationFailures, Throwable cause) {
+            this(feedback, validationFailures, cause, true);
+        }
     }
 
     /** Stops the step at once: a usage-limit breach (with the output that went over it) or a configuration error. */
@@ -129,8 +138,9 @@ final class StepExecution {
         } else if (outcome instanceof Fatal fatal) {
             finishFatal(fatal);
         } else {
-            noteFailure((Failed) outcome);
-            if (n < plan.maxAttempts()) {
+            Failed failed = (Failed) outcome;
+            noteFailure(failed);
+            if (n < plan.maxAttempts() && failed.retryable) {
                 attempt(n + 1);
             } else if (plan.fallback() != null) {
                 runFallback();
@@ -179,13 +189,28 @@ final class StepExecution {
             then.accept(new Fatal(null, null, new FlujoCancelledException(plan.name(), cancelled)));
             return;
         }
+        CircuitBreaker breaker = plan.breakerFor(agent);
+        if (breaker != null && !breaker.tryAcquirePermission()) {
+            CircuitOpenException open = new CircuitOpenException(plan.name(), agent.name(), breaker.getName(),
+                    breaker.getState().name());
+            metadata.put(StepResult.META_CIRCUIT_OPEN, breaker.getName());
+            then.accept(new Failed(open.getMessage(), List.of(), open, false));
+            return;
+        }
         LimitBreach refused = run.ledger().reserve(expectedTokens, expectedCost);
         if (refused != null) {
+            if (breaker != null) {
+                breaker.releasePermission();
+            }
             then.accept(new Fatal(refused, null, null));
             return;
         }
+        long callStart = breaker == null ? 0 : breaker.getCurrentTimestamp();
         core.invoke(plan.name(), agent, request, plan.timeout(), run, (response, error) -> {
             try {
+                if (breaker != null) {
+                    recordCall(breaker, callStart, error);
+                }
                 Usage actual = error == null ? plan.pricing().price(response.usage()) : Usage.ZERO;
                 usage = usage.plus(actual);
                 LimitBreach breach = run.ledger().reconcile(expectedTokens, expectedCost, actual);
@@ -200,6 +225,19 @@ final class StepExecution {
                 crash(t);
             }
         }, this::bookLateUsage);
+    }
+
+    /** A failed or timed-out call counts against the agent; a call abandoned by cancellation does not count. */
+    private static void recordCall(CircuitBreaker breaker, long start, Throwable error) {
+        long duration = breaker.getCurrentTimestamp() - start;
+        Throwable cause = error == null ? null : ExecutorCore.unwrap(error);
+        if (cause == null) {
+            breaker.onSuccess(duration, breaker.getTimestampUnit());
+        } else if (cause instanceof FlujoCancelledException) {
+            breaker.releasePermission();
+        } else {
+            breaker.onError(duration, breaker.getTimestampUnit(), cause);
+        }
     }
 
     /**

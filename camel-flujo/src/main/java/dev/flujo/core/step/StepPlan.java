@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.agent.AgentResolver;
@@ -17,6 +18,7 @@ import dev.flujo.core.cache.StepCache;
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
+import dev.flujo.core.resilience.AgentBreakers;
 import dev.flujo.core.exec.FlujoPlan;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.usage.UsageLimits;
@@ -53,6 +55,7 @@ public final class StepPlan implements FlujoPlan {
     private final boolean updatesContext;
     private final String sinkTo;
     private final AgentResolver agentResolver;
+    private final AgentBreakers breakers;
     private final OptimizationConfig config;
 
     private StepPlan(Builder b) {
@@ -89,6 +92,7 @@ public final class StepPlan implements FlujoPlan {
         this.updatesContext = b.updatesContext;
         this.sinkTo = b.sinkTo;
         this.agentResolver = b.agentResolver;
+        this.breakers = b.config.enableCircuitBreaker() ? b.breakers : null;
     }
 
     private static PromptPhase composePrompt(List<FlujoProcessor> processors) {
@@ -193,6 +197,11 @@ public final class StepPlan implements FlujoPlan {
         return agentResolver;
     }
 
+    /** The circuit breaker guarding an agent, or {@code null} when breakers are off (then nothing is checked). */
+    public CircuitBreaker breakerFor(NamedAgent agent) {
+        return breakers == null ? null : breakers.forAgent(agent.name());
+    }
+
     public OptimizationConfig config() {
         return config;
     }
@@ -210,6 +219,7 @@ public final class StepPlan implements FlujoPlan {
         private boolean updatesContext;
         private String sinkTo;
         private AgentResolver agentResolver = AgentResolver.NONE;
+        private AgentBreakers breakers;
         private Ticker ticker = Ticker.systemTicker();
         private Predicate<String> reservedContextKey = key -> false;
 
@@ -263,6 +273,15 @@ public final class StepPlan implements FlujoPlan {
             return this;
         }
 
+        /**
+         * Where the agents' circuit breakers come from when {@code enableCircuitBreaker} is on; without it, each
+         * plan gets breakers of its own (configured from its options).
+         */
+        public Builder breakers(AgentBreakers breakers) {
+            this.breakers = breakers;
+            return this;
+        }
+
         public Builder agentResolver(AgentResolver agentResolver) {
             this.agentResolver = Objects.requireNonNull(agentResolver, "agentResolver");
             return this;
@@ -287,6 +306,11 @@ public final class StepPlan implements FlujoPlan {
             config.validateOrThrow(name);
             if (agent == null) {
                 throw new FlujoConfigurationException("Step '" + name + "' has no agent: set the agent option");
+            }
+            if (config.enableCircuitBreaker() && breakers == null) {
+                var breakerConfig = AgentBreakers.config(config, null);
+                breakers = new AgentBreakers(agentName -> CircuitBreaker.of(AgentBreakers.breakerName(agentName),
+                        breakerConfig));
             }
             return new StepPlan(this);
         }

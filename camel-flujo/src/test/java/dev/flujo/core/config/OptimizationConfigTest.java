@@ -33,6 +33,9 @@ class OptimizationConfigTest {
                 .expectedTokens(1200)
                 .costPerInputToken(new BigDecimal("0.0000025"))
                 .costPerOutputToken(new BigDecimal("1E-5"))
+                .enableCircuitBreaker(true)
+                .circuitBreakerFailureThreshold(3)
+                .circuitBreakerRecoveryTimeoutSeconds(45)
                 .build();
     }
 
@@ -57,6 +60,9 @@ class OptimizationConfigTest {
         assertEquals(0, d.expectedTokens());
         assertEquals(BigDecimal.ZERO, d.costPerInputToken());
         assertEquals(BigDecimal.ZERO, d.costPerOutputToken());
+        assertFalse(d.enableCircuitBreaker());
+        assertEquals(5, d.circuitBreakerFailureThreshold());
+        assertEquals(60, d.circuitBreakerRecoveryTimeoutSeconds());
         assertEquals(List.of(), d.validate());
         assertEquals(d, OptimizationConfig.builder().build());
     }
@@ -108,13 +114,16 @@ class OptimizationConfigTest {
                 .expectedTokens(-5)
                 .costPerInputToken(new BigDecimal("-0.1"))
                 .costPerOutputToken(new BigDecimal("-0.2"))
+                .circuitBreakerFailureThreshold(0)
+                .circuitBreakerRecoveryTimeoutSeconds(0)
                 .build();
 
         List<String> problems = bad.validate();
 
-        assertEquals(11, problems.size(), String.join("\n", problems));
+        assertEquals(13, problems.size(), String.join("\n", problems));
         String[] options = {"maxRetries", "timeout", "cacheTtl", "cacheMaxSize", "cacheKeyContext", "costLimitUsd",
-                "tokenLimit", "expectedCostUsd", "expectedTokens", "costPerInputToken", "costPerOutputToken"};
+                "tokenLimit", "expectedCostUsd", "expectedTokens", "costPerInputToken", "costPerOutputToken",
+                "circuitBreakerFailureThreshold", "circuitBreakerRecoveryTimeoutSeconds"};
         for (int i = 0; i < options.length; i++) {
             assertTrue(problems.get(i).startsWith(options[i] + " "), problems.get(i));
         }
