@@ -63,6 +63,10 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "default": getOrCreateConfiguration(target).setDefault(property(camelContext, java.lang.String.class, value)); return true;
         case "enablecircuitbreaker":
         case "enableCircuitBreaker": getOrCreateConfiguration(target).setEnableCircuitBreaker(property(camelContext, boolean.class, value)); return true;
+        case "enableoptimizederrorhandling":
+        case "enableOptimizedErrorHandling": getOrCreateConfiguration(target).setEnableOptimizedErrorHandling(property(camelContext, boolean.class, value)); return true;
+        case "errorcachesize":
+        case "errorCacheSize": getOrCreateConfiguration(target).setErrorCacheSize(property(camelContext, int.class, value)); return true;
         case "expectedcostusd":
         case "expectedCostUsd": getOrCreateConfiguration(target).setExpectedCostUsd(property(camelContext, double.class, value)); return true;
         case "expectedtokens":
@@ -152,6 +156,10 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "default": return java.lang.String.class;
         case "enablecircuitbreaker":
         case "enableCircuitBreaker": return boolean.class;
+        case "enableoptimizederrorhandling":
+        case "enableOptimizedErrorHandling": return boolean.class;
+        case "errorcachesize":
+        case "errorCacheSize": return int.class;
         case "expectedcostusd":
         case "expectedCostUsd": return double.class;
         case "expectedtokens":
@@ -242,6 +250,10 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "default": return getOrCreateConfiguration(target).getDefault();
         case "enablecircuitbreaker":
         case "enableCircuitBreaker": return getOrCreateConfiguration(target).isEnableCircuitBreaker();
+        case "enableoptimizederrorhandling":
+        case "enableOptimizedErrorHandling": return getOrCreateConfiguration(target).isEnableOptimizedErrorHandling();
+        case "errorcachesize":
+        case "errorCacheSize": return getOrCreateConfiguration(target).getErrorCacheSize();
         case "expectedcostusd":
         case "expectedCostUsd": return getOrCreateConfiguration(target).getExpectedCostUsd();
         case "expectedtokens":

@@ -53,6 +53,10 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "default": target.setDefault(property(camelContext, java.lang.String.class, value)); return true;
         case "enablecircuitbreaker":
         case "enableCircuitBreaker": target.setEnableCircuitBreaker(property(camelContext, boolean.class, value)); return true;
+        case "enableoptimizederrorhandling":
+        case "enableOptimizedErrorHandling": target.setEnableOptimizedErrorHandling(property(camelContext, boolean.class, value)); return true;
+        case "errorcachesize":
+        case "errorCacheSize": target.setErrorCacheSize(property(camelContext, int.class, value)); return true;
         case "expectedcostusd":
         case "expectedCostUsd": target.setExpectedCostUsd(property(camelContext, double.class, value)); return true;
         case "expectedtokens":
@@ -137,6 +141,10 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "default": return java.lang.String.class;
         case "enablecircuitbreaker":
         case "enableCircuitBreaker": return boolean.class;
+        case "enableoptimizederrorhandling":
+        case "enableOptimizedErrorHandling": return boolean.class;
+        case "errorcachesize":
+        case "errorCacheSize": return int.class;
         case "expectedcostusd":
         case "expectedCostUsd": return double.class;
         case "expectedtokens":
@@ -222,6 +230,10 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "default": return target.getDefault();
         case "enablecircuitbreaker":
         case "enableCircuitBreaker": return target.isEnableCircuitBreaker();
+        case "enableoptimizederrorhandling":
+        case "enableOptimizedErrorHandling": return target.isEnableOptimizedErrorHandling();
+        case "errorcachesize":
+        case "errorCacheSize": return target.getErrorCacheSize();
         case "expectedcostusd":
         case "expectedCostUsd": return target.getExpectedCostUsd();
         case "expectedtokens":

@@ -53,6 +53,10 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "default": target.getConfiguration().setDefault(property(camelContext, java.lang.String.class, value)); return true;
         case "enablecircuitbreaker":
         case "enableCircuitBreaker": target.getConfiguration().setEnableCircuitBreaker(property(camelContext, boolean.class, value)); return true;
+        case "enableoptimizederrorhandling":
+        case "enableOptimizedErrorHandling": target.getConfiguration().setEnableOptimizedErrorHandling(property(camelContext, boolean.class, value)); return true;
+        case "errorcachesize":
+        case "errorCacheSize": target.getConfiguration().setErrorCacheSize(property(camelContext, int.class, value)); return true;
         case "expectedcostusd":
         case "expectedCostUsd": target.getConfiguration().setExpectedCostUsd(property(camelContext, double.class, value)); return true;
         case "expectedtokens":
@@ -139,6 +143,10 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "default": return java.lang.String.class;
         case "enablecircuitbreaker":
         case "enableCircuitBreaker": return boolean.class;
+        case "enableoptimizederrorhandling":
+        case "enableOptimizedErrorHandling": return boolean.class;
+        case "errorcachesize":
+        case "errorCacheSize": return int.class;
         case "expectedcostusd":
         case "expectedCostUsd": return double.class;
         case "expectedtokens":
@@ -226,6 +234,10 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "default": return target.getConfiguration().getDefault();
         case "enablecircuitbreaker":
         case "enableCircuitBreaker": return target.getConfiguration().isEnableCircuitBreaker();
+        case "enableoptimizederrorhandling":
+        case "enableOptimizedErrorHandling": return target.getConfiguration().isEnableOptimizedErrorHandling();
+        case "errorcachesize":
+        case "errorCacheSize": return target.getConfiguration().getErrorCacheSize();
         case "expectedcostusd":
         case "expectedCostUsd": return target.getConfiguration().getExpectedCostUsd();
         case "expectedtokens":

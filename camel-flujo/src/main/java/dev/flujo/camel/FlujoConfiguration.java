@@ -133,6 +133,15 @@ public class FlujoConfiguration implements Cloneable {
             + "CircuitBreaker for the step's agent (implies enableCircuitBreaker).")
     private String circuitBreakerRef;
 
+    @UriParam(label = "resilience", defaultValue = "false", description = "Do not retry agent errors a retry cannot"
+            + " fix: invalid arguments, configuration errors, *ValidationException, HTTP 4xx other than 408 and 429"
+            + " (from any exception with getStatusCode(), such as HttpOperationFailedException). Time-outs, I/O errors,"
+            + " 408, 429 and 5xx are retried; answers rejected by validators are always retried with feedback.")
+    private boolean enableOptimizedErrorHandling;
+    @UriParam(label = "resilience", defaultValue = "1000", description = "How many exception types' classifications"
+            + " enableOptimizedErrorHandling remembers.")
+    private int errorCacheSize = OptimizationConfig.DEFAULT_ERROR_CACHE_SIZE;
+
     // --- composite kinds ------------------------------------------------------------------------------------------
 
     @UriParam(label = "parallel", description = "parallel, router, conditional: the branches, comma-separated"
@@ -222,6 +231,8 @@ public class FlujoConfiguration implements Cloneable {
                 .enableCircuitBreaker(enableCircuitBreaker || (circuitBreakerRef != null && !circuitBreakerRef.isBlank()))
                 .circuitBreakerFailureThreshold(circuitBreakerFailureThreshold)
                 .circuitBreakerRecoveryTimeoutSeconds(circuitBreakerRecoveryTimeoutSeconds)
+                .enableOptimizedErrorHandling(enableOptimizedErrorHandling)
+                .errorCacheSize(errorCacheSize)
                 .build();
         problems.addAll(config.validate());
         checkHeaderName(problems, "inputTokensHeader", inputTokensHeader);
@@ -639,5 +650,21 @@ public class FlujoConfiguration implements Cloneable {
 
     public void setCircuitBreakerRef(String circuitBreakerRef) {
         this.circuitBreakerRef = circuitBreakerRef;
+    }
+
+    public boolean isEnableOptimizedErrorHandling() {
+        return enableOptimizedErrorHandling;
+    }
+
+    public void setEnableOptimizedErrorHandling(boolean enableOptimizedErrorHandling) {
+        this.enableOptimizedErrorHandling = enableOptimizedErrorHandling;
+    }
+
+    public int getErrorCacheSize() {
+        return errorCacheSize;
+    }
+
+    public void setErrorCacheSize(int errorCacheSize) {
+        this.errorCacheSize = errorCacheSize;
     }
 }

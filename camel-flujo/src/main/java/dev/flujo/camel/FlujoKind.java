@@ -38,7 +38,8 @@ public enum FlujoKind {
                 "validate", "plugins", "fallback", "maxRetries", "timeout", "cache", "cacheTtl", "cacheMaxSize",
                 "cacheKeyContext", "expectedCostUsd", "expectedTokens", "costPerInputToken", "costPerOutputToken",
                 "inputTokensHeader", "outputTokensHeader", "costHeader", "enableCircuitBreaker",
-                "circuitBreakerFailureThreshold", "circuitBreakerRecoveryTimeoutSeconds", "circuitBreakerRef");
+                "circuitBreakerFailureThreshold", "circuitBreakerRecoveryTimeoutSeconds", "circuitBreakerRef",
+                "enableOptimizedErrorHandling", "errorCacheSize");
         static final Set<String> FAN_OUT = Set.of("branches", "mergeStrategy", "onBranchFailure", "maxConcurrency",
                 "reduce");
         static final Set<String> STATE = Set.of("stateStore", "stateUrl", "stateDataSource");

@@ -44,6 +44,8 @@ import dev.flujo.core.FlujoConfigurationException;
  * @param enableCircuitBreaker                 guard each agent with a Resilience4j circuit breaker
  * @param circuitBreakerFailureThreshold       consecutive failed agent calls that open the breaker
  * @param circuitBreakerRecoveryTimeoutSeconds how long an open breaker refuses calls before one probe is let through
+ * @param enableOptimizedErrorHandling         skip retries for agent errors a retry cannot fix (bad request, 4xx)
+ * @param errorCacheSize                       how many exception types' classifications are remembered
  */
 @JsonDeserialize(builder = OptimizationConfig.Builder.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -62,7 +64,9 @@ public record OptimizationConfig(
         BigDecimal costPerOutputToken,
         boolean enableCircuitBreaker,
         int circuitBreakerFailureThreshold,
-        long circuitBreakerRecoveryTimeoutSeconds) {
+        long circuitBreakerRecoveryTimeoutSeconds,
+        boolean enableOptimizedErrorHandling,
+        int errorCacheSize) {
 
     public static final int DEFAULT_MAX_RETRIES = 1;
     public static final long DEFAULT_CACHE_MAX_SIZE = 10_000;
@@ -70,6 +74,7 @@ public record OptimizationConfig(
     public static final int MAX_RETRIES_CEILING = 100;
     public static final int DEFAULT_CIRCUIT_BREAKER_FAILURE_THRESHOLD = 5;
     public static final long DEFAULT_CIRCUIT_BREAKER_RECOVERY_TIMEOUT_SECONDS = 60;
+    public static final int DEFAULT_ERROR_CACHE_SIZE = 1000;
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .addModule(new JavaTimeModule())
@@ -106,7 +111,9 @@ public record OptimizationConfig(
                 .costPerInputToken(costPerInputToken).costPerOutputToken(costPerOutputToken)
                 .enableCircuitBreaker(enableCircuitBreaker)
                 .circuitBreakerFailureThreshold(circuitBreakerFailureThreshold)
-                .circuitBreakerRecoveryTimeoutSeconds(circuitBreakerRecoveryTimeoutSeconds);
+                .circuitBreakerRecoveryTimeoutSeconds(circuitBreakerRecoveryTimeoutSeconds)
+                .enableOptimizedErrorHandling(enableOptimizedErrorHandling)
+                .errorCacheSize(errorCacheSize);
     }
 
     public int maxAttempts() {
@@ -148,6 +155,9 @@ public record OptimizationConfig(
         if (circuitBreakerRecoveryTimeoutSeconds < 1) {
             problems.add("circuitBreakerRecoveryTimeoutSeconds must be at least 1, was "
                     + circuitBreakerRecoveryTimeoutSeconds);
+        }
+        if (errorCacheSize < 1) {
+            problems.add("errorCacheSize must be at least 1, was " + errorCacheSize);
         }
         return problems;
     }
@@ -223,6 +233,8 @@ public record OptimizationConfig(
         private boolean enableCircuitBreaker;
         private int circuitBreakerFailureThreshold = DEFAULT_CIRCUIT_BREAKER_FAILURE_THRESHOLD;
         private long circuitBreakerRecoveryTimeoutSeconds = DEFAULT_CIRCUIT_BREAKER_RECOVERY_TIMEOUT_SECONDS;
+        private boolean enableOptimizedErrorHandling;
+        private int errorCacheSize = DEFAULT_ERROR_CACHE_SIZE;
 
         private Builder() {
         }
@@ -302,10 +314,21 @@ public record OptimizationConfig(
             return this;
         }
 
+        public Builder enableOptimizedErrorHandling(boolean enableOptimizedErrorHandling) {
+            this.enableOptimizedErrorHandling = enableOptimizedErrorHandling;
+            return this;
+        }
+
+        public Builder errorCacheSize(int errorCacheSize) {
+            this.errorCacheSize = errorCacheSize;
+            return this;
+        }
+
         public OptimizationConfig build() {
             return new OptimizationConfig(maxRetries, timeout, cache, cacheTtl, cacheMaxSize, cacheKeyContext,
                     costLimitUsd, tokenLimit, expectedCostUsd, expectedTokens, costPerInputToken, costPerOutputToken,
-                    enableCircuitBreaker, circuitBreakerFailureThreshold, circuitBreakerRecoveryTimeoutSeconds);
+                    enableCircuitBreaker, circuitBreakerFailureThreshold, circuitBreakerRecoveryTimeoutSeconds,
+                    enableOptimizedErrorHandling, errorCacheSize);
         }
     }
 }

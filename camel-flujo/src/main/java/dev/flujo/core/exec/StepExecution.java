@@ -13,6 +13,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import dev.flujo.core.FlujoCancelledException;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.resilience.CircuitOpenException;
+import dev.flujo.core.resilience.ErrorClassifier;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.OutputRejectedException;
 import dev.flujo.core.agent.AgentRequest;
@@ -343,7 +344,12 @@ final class StepExecution {
         if (error instanceof AgentTimeoutException) {
             metadata.put(StepResult.META_TIMED_OUT, true);
         }
-        return new Failed("agent " + agent.name() + " failed: " + describe(error), List.of(), error);
+        boolean retryable = plan.errorClassifier() == null
+                || plan.errorClassifier().classify(error) == ErrorClassifier.ErrorClass.RETRYABLE;
+        if (!retryable) {
+            metadata.put(StepResult.META_FATAL_ERROR, true);
+        }
+        return new Failed("agent " + agent.name() + " failed: " + describe(error), List.of(), error, retryable);
     }
 
     private static Throwable findFatal(Throwable error) {

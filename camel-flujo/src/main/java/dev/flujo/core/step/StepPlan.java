@@ -19,6 +19,7 @@ import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
 import dev.flujo.core.resilience.AgentBreakers;
+import dev.flujo.core.resilience.ErrorClassifier;
 import dev.flujo.core.exec.FlujoPlan;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.usage.UsageLimits;
@@ -56,6 +57,7 @@ public final class StepPlan implements FlujoPlan {
     private final String sinkTo;
     private final AgentResolver agentResolver;
     private final AgentBreakers breakers;
+    private final ErrorClassifier errorClassifier;
     private final OptimizationConfig config;
 
     private StepPlan(Builder b) {
@@ -93,6 +95,8 @@ public final class StepPlan implements FlujoPlan {
         this.sinkTo = b.sinkTo;
         this.agentResolver = b.agentResolver;
         this.breakers = b.config.enableCircuitBreaker() ? b.breakers : null;
+        this.errorClassifier = b.config.enableOptimizedErrorHandling()
+                ? new ErrorClassifier(b.config.errorCacheSize()) : null;
     }
 
     private static PromptPhase composePrompt(List<FlujoProcessor> processors) {
@@ -195,6 +199,11 @@ public final class StepPlan implements FlujoPlan {
 
     public AgentResolver agentResolver() {
         return agentResolver;
+    }
+
+    /** Classifies agent errors as retryable or fatal; {@code null} when every error is retried. */
+    public ErrorClassifier errorClassifier() {
+        return errorClassifier;
     }
 
     /** The circuit breaker guarding an agent, or {@code null} when breakers are off (then nothing is checked). */

@@ -43,6 +43,8 @@ public record StepResult(String name, Object output, boolean success, int attemp
     public static final String META_TIMED_OUT = "timedOut";
     /** String: a description of the usage limit this step hit. */
     public static final String META_LIMIT_EXCEEDED = "limitExceeded";
+    /** Boolean: an agent error a retry cannot fix (enableOptimizedErrorHandling), so no retry was made. */
+    public static final String META_FATAL_ERROR = "fatalError";
     /** String: the name of the circuit breaker that was open, so an agent was not called. */
     public static final String META_CIRCUIT_OPEN = "circuitOpen";
     /** String: the kind of a composite step (parallel, loop, conditional, router, map, human). */

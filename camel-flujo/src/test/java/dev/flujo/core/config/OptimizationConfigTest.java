@@ -36,6 +36,8 @@ class OptimizationConfigTest {
                 .enableCircuitBreaker(true)
                 .circuitBreakerFailureThreshold(3)
                 .circuitBreakerRecoveryTimeoutSeconds(45)
+                .enableOptimizedErrorHandling(true)
+                .errorCacheSize(50)
                 .build();
     }
 
@@ -63,6 +65,8 @@ class OptimizationConfigTest {
         assertFalse(d.enableCircuitBreaker());
         assertEquals(5, d.circuitBreakerFailureThreshold());
         assertEquals(60, d.circuitBreakerRecoveryTimeoutSeconds());
+        assertFalse(d.enableOptimizedErrorHandling());
+        assertEquals(1000, d.errorCacheSize());
         assertEquals(List.of(), d.validate());
         assertEquals(d, OptimizationConfig.builder().build());
     }
@@ -116,14 +120,15 @@ class OptimizationConfigTest {
                 .costPerOutputToken(new BigDecimal("-0.2"))
                 .circuitBreakerFailureThreshold(0)
                 .circuitBreakerRecoveryTimeoutSeconds(0)
+                .errorCacheSize(0)
                 .build();
 
         List<String> problems = bad.validate();
 
-        assertEquals(13, problems.size(), String.join("\n", problems));
+        assertEquals(14, problems.size(), String.join("\n", problems));
         String[] options = {"maxRetries", "timeout", "cacheTtl", "cacheMaxSize", "cacheKeyContext", "costLimitUsd",
                 "tokenLimit", "expectedCostUsd", "expectedTokens", "costPerInputToken", "costPerOutputToken",
-                "circuitBreakerFailureThreshold", "circuitBreakerRecoveryTimeoutSeconds"};
+                "circuitBreakerFailureThreshold", "circuitBreakerRecoveryTimeoutSeconds", "errorCacheSize"};
         for (int i = 0; i < options.length; i++) {
             assertTrue(problems.get(i).startsWith(options[i] + " "), problems.get(i));
         }

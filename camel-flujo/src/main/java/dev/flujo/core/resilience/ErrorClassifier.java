@@ -1,0 +1,107 @@
+package dev.flujo.core.resilience;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.concurrent.TimeoutException;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import dev.flujo.core.FlujoConfigurationException;
+import dev.flujo.core.agent.AgentTimeoutException;
+
+/**
+ * Tells errors a retry can fix from errors it cannot ({@code enableOptimizedErrorHandling}), so a step does not
+ * spend its retries - and their tokens - on a request that will fail the same way again.
+ *
+ * <ul>
+ * <li>retryable: time-outs, I/O errors, HTTP 408, 429 and 5xx (from any exception with an {@code int
+ * getStatusCode()}, as Camel's {@code HttpOperationFailedException} has), and anything not known to be fatal;</li>
+ * <li>fatal: configuration errors, invalid arguments or unsupported operations, exceptions whose class name ends in
+ * {@code ValidationException}, and other HTTP 4xx.</li>
+ * </ul>
+ *
+ * Only errors an agent call raised are classified: an answer the validators rejected is always retried, with its
+ * feedback - that is what retries are for. The rule for each exception type (including where its status code is
+ * read from) is worked out once and kept in a cache of {@code errorCacheSize} types.
+ */
+public final class ErrorClassifier {
+
+    /** What a retry can do about an error. */
+    public enum ErrorClass {
+        RETRYABLE,
+        FATAL
+    }
+
+    /** The rule of one exception type: a fixed class, or the status code's say. */
+    private record Rule(ErrorClass fixed, Method statusCode) {
+    }
+
+    private static final Rule RETRYABLE = new Rule(ErrorClass.RETRYABLE, null);
+    private static final Rule FATAL = new Rule(ErrorClass.FATAL, null);
+    private static final Rule UNDECIDED = new Rule(null, null);
+
+    private final Cache<Class<?>, Rule> rules;
+
+    public ErrorClassifier(int cacheSize) {
+        this.rules = Caffeine.newBuilder().maximumSize(cacheSize).build();
+    }
+
+    public ErrorClass classify(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            Rule rule = rules.get(t.getClass(), ErrorClassifier::ruleOf);
+            ErrorClass decided = rule.statusCode != null ? byStatus(rule.statusCode, t) : rule.fixed;
+            if (decided != null) {
+                return decided;
+            }
+        }
+        return ErrorClass.RETRYABLE;
+    }
+
+    /** How many exception types have a rule cached (for statistics and tests). */
+    public long cachedTypes() {
+        rules.cleanUp();
+        return rules.estimatedSize();
+    }
+
+    private static Rule ruleOf(Class<?> type) {
+        if (AgentTimeoutException.class.isAssignableFrom(type) || TimeoutException.class.isAssignableFrom(type)
+                || IOException.class.isAssignableFrom(type)) {
+            return RETRYABLE;
+        }
+        if (FlujoConfigurationException.class.isAssignableFrom(type)
+                || IllegalArgumentException.class.isAssignableFrom(type)
+                || UnsupportedOperationException.class.isAssignableFrom(type)
+                || type.getName().endsWith("ValidationException")) {
+            return FATAL;
+        }
+        Method status = statusCodeMethod(type);
+        return status != null ? new Rule(null, status) : UNDECIDED;
+    }
+
+    private static Method statusCodeMethod(Class<?> type) {
+        try {
+            Method m = type.getMethod("getStatusCode");
+            if (m.getReturnType() == int.class && Modifier.isPublic(m.getDeclaringClass().getModifiers())) {
+                return m;
+            }
+        } catch (NoSuchMethodException e) {
+            // no status code: decided by the cause, or retryable
+        }
+        return null;
+    }
+
+    private static ErrorClass byStatus(Method statusCode, Throwable t) {
+        int status;
+        try {
+            status = (int) statusCode.invoke(t);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+        if (status == 408 || status == 429 || status >= 500) {
+            return ErrorClass.RETRYABLE;
+        }
+        return status >= 400 ? ErrorClass.FATAL : null;
+    }
+}
