@@ -79,6 +79,10 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "maxconcurrency":
         case "maxConcurrency": getOrCreateConfiguration(target).setMaxConcurrency(property(camelContext, int.class, value)); return true;
+        case "maxconcurrentexecutions":
+        case "maxConcurrentExecutions": getOrCreateConfiguration(target).setMaxConcurrentExecutions(property(camelContext, int.class, value)); return true;
+        case "maxconcurrentexecutionswait":
+        case "maxConcurrentExecutionsWait": getOrCreateConfiguration(target).setMaxConcurrentExecutionsWait(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "maxloops":
         case "maxLoops": getOrCreateConfiguration(target).setMaxLoops(property(camelContext, int.class, value)); return true;
         case "maxretries":
@@ -172,6 +176,10 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "lazyStartProducer": return boolean.class;
         case "maxconcurrency":
         case "maxConcurrency": return int.class;
+        case "maxconcurrentexecutions":
+        case "maxConcurrentExecutions": return int.class;
+        case "maxconcurrentexecutionswait":
+        case "maxConcurrentExecutionsWait": return long.class;
         case "maxloops":
         case "maxLoops": return int.class;
         case "maxretries":
@@ -266,6 +274,10 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "maxconcurrency":
         case "maxConcurrency": return getOrCreateConfiguration(target).getMaxConcurrency();
+        case "maxconcurrentexecutions":
+        case "maxConcurrentExecutions": return getOrCreateConfiguration(target).getMaxConcurrentExecutions();
+        case "maxconcurrentexecutionswait":
+        case "maxConcurrentExecutionsWait": return getOrCreateConfiguration(target).getMaxConcurrentExecutionsWait();
         case "maxloops":
         case "maxLoops": return getOrCreateConfiguration(target).getMaxLoops();
         case "maxretries":

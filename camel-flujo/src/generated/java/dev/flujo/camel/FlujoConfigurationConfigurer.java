@@ -67,6 +67,10 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "items": target.setItems(property(camelContext, java.lang.String.class, value)); return true;
         case "maxconcurrency":
         case "maxConcurrency": target.setMaxConcurrency(property(camelContext, int.class, value)); return true;
+        case "maxconcurrentexecutions":
+        case "maxConcurrentExecutions": target.setMaxConcurrentExecutions(property(camelContext, int.class, value)); return true;
+        case "maxconcurrentexecutionswait":
+        case "maxConcurrentExecutionsWait": target.setMaxConcurrentExecutionsWait(property(camelContext, long.class, value)); return true;
         case "maxloops":
         case "maxLoops": target.setMaxLoops(property(camelContext, int.class, value)); return true;
         case "maxretries":
@@ -155,6 +159,10 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "items": return java.lang.String.class;
         case "maxconcurrency":
         case "maxConcurrency": return int.class;
+        case "maxconcurrentexecutions":
+        case "maxConcurrentExecutions": return int.class;
+        case "maxconcurrentexecutionswait":
+        case "maxConcurrentExecutionsWait": return long.class;
         case "maxloops":
         case "maxLoops": return int.class;
         case "maxretries":
@@ -244,6 +252,10 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "items": return target.getItems();
         case "maxconcurrency":
         case "maxConcurrency": return target.getMaxConcurrency();
+        case "maxconcurrentexecutions":
+        case "maxConcurrentExecutions": return target.getMaxConcurrentExecutions();
+        case "maxconcurrentexecutionswait":
+        case "maxConcurrentExecutionsWait": return target.getMaxConcurrentExecutionsWait();
         case "maxloops":
         case "maxLoops": return target.getMaxLoops();
         case "maxretries":

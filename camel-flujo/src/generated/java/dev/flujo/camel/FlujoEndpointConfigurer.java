@@ -69,6 +69,10 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "maxconcurrency":
         case "maxConcurrency": target.getConfiguration().setMaxConcurrency(property(camelContext, int.class, value)); return true;
+        case "maxconcurrentexecutions":
+        case "maxConcurrentExecutions": target.getConfiguration().setMaxConcurrentExecutions(property(camelContext, int.class, value)); return true;
+        case "maxconcurrentexecutionswait":
+        case "maxConcurrentExecutionsWait": target.getConfiguration().setMaxConcurrentExecutionsWait(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "maxloops":
         case "maxLoops": target.getConfiguration().setMaxLoops(property(camelContext, int.class, value)); return true;
         case "maxretries":
@@ -159,6 +163,10 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "lazyStartProducer": return boolean.class;
         case "maxconcurrency":
         case "maxConcurrency": return int.class;
+        case "maxconcurrentexecutions":
+        case "maxConcurrentExecutions": return int.class;
+        case "maxconcurrentexecutionswait":
+        case "maxConcurrentExecutionsWait": return long.class;
         case "maxloops":
         case "maxLoops": return int.class;
         case "maxretries":
@@ -250,6 +258,10 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "maxconcurrency":
         case "maxConcurrency": return target.getConfiguration().getMaxConcurrency();
+        case "maxconcurrentexecutions":
+        case "maxConcurrentExecutions": return target.getConfiguration().getMaxConcurrentExecutions();
+        case "maxconcurrentexecutionswait":
+        case "maxConcurrentExecutionsWait": return target.getConfiguration().getMaxConcurrentExecutionsWait();
         case "maxloops":
         case "maxLoops": return target.getConfiguration().getMaxLoops();
         case "maxretries":

@@ -23,7 +23,7 @@ public class FlujoEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(51);
+        Set<String> props = new HashSet<>(53);
         props.add("agent");
         props.add("answerSchema");
         props.add("body");
@@ -52,6 +52,8 @@ public class FlujoEndpointUriFactory extends org.apache.camel.support.component.
         props.add("kind");
         props.add("lazyStartProducer");
         props.add("maxConcurrency");
+        props.add("maxConcurrentExecutions");
+        props.add("maxConcurrentExecutionsWait");
         props.add("maxLoops");
         props.add("maxRetries");
         props.add("mergeStrategy");

@@ -41,10 +41,10 @@ final class CompositePlanFactory {
     private final FlujoKind kind;
     private final FlujoConfiguration options;
     private final CamelBranches branches;
-    private final CamelCircuitBreakers breakers;
+    private final CamelResilience breakers;
 
     CompositePlanFactory(CamelContext camelContext, String step, FlujoKind kind, FlujoConfiguration options,
-                         CamelBranches branches, CamelCircuitBreakers breakers) {
+                         CamelBranches branches, CamelResilience breakers) {
         this.breakers = breakers;
         this.camelContext = camelContext;
         this.step = step;

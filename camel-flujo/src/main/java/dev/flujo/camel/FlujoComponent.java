@@ -35,7 +35,7 @@ public class FlujoComponent extends DefaultComponent {
     private volatile ExecutorCore executorCore;
     private volatile boolean defaultsChecked;
     private volatile StateStores stateStores;
-    private final CamelCircuitBreakers circuitBreakers = new CamelCircuitBreakers(this::getCamelContext);
+    private final CamelResilience resilience = new CamelResilience(this::getCamelContext);
 
     public FlujoComponent() {
     }
@@ -78,9 +78,9 @@ public class FlujoComponent extends DefaultComponent {
         }
     }
 
-    /** The agents' circuit breakers, in camel-resilience4j's registry. */
-    CamelCircuitBreakers circuitBreakers() {
-        return circuitBreakers;
+    /** The agents' circuit breakers and the steps' bulkheads, in camel-resilience4j's registries. */
+    CamelResilience resilience() {
+        return resilience;
     }
 
     /** The state stores human and resume endpoints share, created on first use. */
@@ -137,7 +137,7 @@ public class FlujoComponent extends DefaultComponent {
             branchPool = null;
         }
         executorCore = null;
-        circuitBreakers.clear();
+        resilience.clear();
         super.doStop();
     }
 

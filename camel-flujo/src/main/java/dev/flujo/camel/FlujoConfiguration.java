@@ -142,6 +142,14 @@ public class FlujoConfiguration implements Cloneable {
             + " enableOptimizedErrorHandling remembers.")
     private int errorCacheSize = OptimizationConfig.DEFAULT_ERROR_CACHE_SIZE;
 
+    @UriParam(label = "resilience", defaultValue = "0", description = "The most executions of this step at once (a"
+            + " Resilience4j bulkhead, flujo-step-<name>, in camel-resilience4j's registry); 0 for no cap. Cache hits"
+            + " are not counted.")
+    private int maxConcurrentExecutions;
+    @UriParam(label = "resilience", defaultValue = "1s", javaType = "java.time.Duration", description = "How long one"
+            + " more execution waits (on the calling thread) for a slot before it fails with StepRejectedException.")
+    private long maxConcurrentExecutionsWait = OptimizationConfig.DEFAULT_MAX_CONCURRENT_EXECUTIONS_WAIT.toMillis();
+
     // --- composite kinds ------------------------------------------------------------------------------------------
 
     @UriParam(label = "parallel", description = "parallel, router, conditional: the branches, comma-separated"
@@ -233,6 +241,8 @@ public class FlujoConfiguration implements Cloneable {
                 .circuitBreakerRecoveryTimeoutSeconds(circuitBreakerRecoveryTimeoutSeconds)
                 .enableOptimizedErrorHandling(enableOptimizedErrorHandling)
                 .errorCacheSize(errorCacheSize)
+                .maxConcurrentExecutions(maxConcurrentExecutions)
+                .maxConcurrentExecutionsWait(Duration.ofMillis(maxConcurrentExecutionsWait))
                 .build();
         problems.addAll(config.validate());
         checkHeaderName(problems, "inputTokensHeader", inputTokensHeader);
@@ -666,5 +676,21 @@ public class FlujoConfiguration implements Cloneable {
 
     public void setErrorCacheSize(int errorCacheSize) {
         this.errorCacheSize = errorCacheSize;
+    }
+
+    public int getMaxConcurrentExecutions() {
+        return maxConcurrentExecutions;
+    }
+
+    public void setMaxConcurrentExecutions(int maxConcurrentExecutions) {
+        this.maxConcurrentExecutions = maxConcurrentExecutions;
+    }
+
+    public long getMaxConcurrentExecutionsWait() {
+        return maxConcurrentExecutionsWait;
+    }
+
+    public void setMaxConcurrentExecutionsWait(long maxConcurrentExecutionsWait) {
+        this.maxConcurrentExecutionsWait = maxConcurrentExecutionsWait;
     }
 }

@@ -77,11 +77,11 @@ public class FlujoEndpoint extends DefaultEndpoint {
         ServiceHelper.startService(agents, branches);
         try {
             CompositePlanFactory composites = new CompositePlanFactory(getCamelContext(), name, kind, configuration,
-                    branches, getComponent().circuitBreakers());
+                    branches, getComponent().resilience());
             StateStores stores = getComponent().stateStores();
             plan = switch (kind) {
                 case STEP -> new StepPlanFactory(getCamelContext(), name, configuration,
-                        getComponent().circuitBreakers()).create(config, agents);
+                        getComponent().resilience()).create(config, agents);
                 case PARALLEL -> composites.parallel(config);
                 case LOOP -> composites.loop(config);
                 case CONDITIONAL -> composites.conditional(config);

@@ -39,7 +39,7 @@ public enum FlujoKind {
                 "cacheKeyContext", "expectedCostUsd", "expectedTokens", "costPerInputToken", "costPerOutputToken",
                 "inputTokensHeader", "outputTokensHeader", "costHeader", "enableCircuitBreaker",
                 "circuitBreakerFailureThreshold", "circuitBreakerRecoveryTimeoutSeconds", "circuitBreakerRef",
-                "enableOptimizedErrorHandling", "errorCacheSize");
+                "enableOptimizedErrorHandling", "errorCacheSize", "maxConcurrentExecutions", "maxConcurrentExecutionsWait");
         static final Set<String> FAN_OUT = Set.of("branches", "mergeStrategy", "onBranchFailure", "maxConcurrency",
                 "reduce");
         static final Set<String> STATE = Set.of("stateStore", "stateUrl", "stateDataSource");

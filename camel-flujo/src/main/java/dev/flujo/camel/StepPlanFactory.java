@@ -26,10 +26,10 @@ final class StepPlanFactory {
     private final CamelContext camelContext;
     private final String step;
     private final FlujoConfiguration options;
-    private final CamelCircuitBreakers breakers;
+    private final CamelResilience breakers;
 
     /** @param breakers where agents' circuit breakers come from; {@code null} for none */
-    StepPlanFactory(CamelContext camelContext, String step, FlujoConfiguration options, CamelCircuitBreakers breakers) {
+    StepPlanFactory(CamelContext camelContext, String step, FlujoConfiguration options, CamelResilience breakers) {
         this.camelContext = camelContext;
         this.step = step;
         this.options = options;
@@ -63,6 +63,9 @@ final class StepPlanFactory {
         }
         if (config.enableCircuitBreaker() && breakers != null) {
             plan.breakers(breakers.forStep(config, agent.name(), ownBreaker()));
+        }
+        if (config.maxConcurrentExecutions() > 0 && breakers != null) {
+            plan.bulkhead(breakers.bulkheadForStep(step, config));
         }
         return plan.build();
     }

@@ -46,6 +46,8 @@ import dev.flujo.core.FlujoConfigurationException;
  * @param circuitBreakerRecoveryTimeoutSeconds how long an open breaker refuses calls before one probe is let through
  * @param enableOptimizedErrorHandling         skip retries for agent errors a retry cannot fix (bad request, 4xx)
  * @param errorCacheSize                       how many exception types' classifications are remembered
+ * @param maxConcurrentExecutions              the most executions of the step at once (a bulkhead); 0 = no cap
+ * @param maxConcurrentExecutionsWait          how long one more execution waits for a slot before it is rejected
  */
 @JsonDeserialize(builder = OptimizationConfig.Builder.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -66,7 +68,9 @@ public record OptimizationConfig(
         int circuitBreakerFailureThreshold,
         long circuitBreakerRecoveryTimeoutSeconds,
         boolean enableOptimizedErrorHandling,
-        int errorCacheSize) {
+        int errorCacheSize,
+        int maxConcurrentExecutions,
+        Duration maxConcurrentExecutionsWait) {
 
     public static final int DEFAULT_MAX_RETRIES = 1;
     public static final long DEFAULT_CACHE_MAX_SIZE = 10_000;
@@ -75,6 +79,7 @@ public record OptimizationConfig(
     public static final int DEFAULT_CIRCUIT_BREAKER_FAILURE_THRESHOLD = 5;
     public static final long DEFAULT_CIRCUIT_BREAKER_RECOVERY_TIMEOUT_SECONDS = 60;
     public static final int DEFAULT_ERROR_CACHE_SIZE = 1000;
+    public static final Duration DEFAULT_MAX_CONCURRENT_EXECUTIONS_WAIT = Duration.ofSeconds(1);
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .addModule(new JavaTimeModule())
@@ -86,6 +91,8 @@ public record OptimizationConfig(
             .build();
 
     public OptimizationConfig {
+        maxConcurrentExecutionsWait = maxConcurrentExecutionsWait == null ? DEFAULT_MAX_CONCURRENT_EXECUTIONS_WAIT
+                : maxConcurrentExecutionsWait;
         // not List.copyOf: a null entry must survive until validate() can report it, naming the option
         cacheKeyContext = cacheKeyContext == null ? List.of()
                 : Collections.unmodifiableList(new ArrayList<>(cacheKeyContext));
@@ -113,7 +120,9 @@ public record OptimizationConfig(
                 .circuitBreakerFailureThreshold(circuitBreakerFailureThreshold)
                 .circuitBreakerRecoveryTimeoutSeconds(circuitBreakerRecoveryTimeoutSeconds)
                 .enableOptimizedErrorHandling(enableOptimizedErrorHandling)
-                .errorCacheSize(errorCacheSize);
+                .errorCacheSize(errorCacheSize)
+                .maxConcurrentExecutions(maxConcurrentExecutions)
+                .maxConcurrentExecutionsWait(maxConcurrentExecutionsWait);
     }
 
     public int maxAttempts() {
@@ -158,6 +167,12 @@ public record OptimizationConfig(
         }
         if (errorCacheSize < 1) {
             problems.add("errorCacheSize must be at least 1, was " + errorCacheSize);
+        }
+        if (maxConcurrentExecutions < 0) {
+            problems.add("maxConcurrentExecutions must not be negative (0 = no cap), was " + maxConcurrentExecutions);
+        }
+        if (maxConcurrentExecutionsWait.isNegative()) {
+            problems.add("maxConcurrentExecutionsWait must not be negative, was " + maxConcurrentExecutionsWait);
         }
         return problems;
     }
@@ -235,6 +250,8 @@ public record OptimizationConfig(
         private long circuitBreakerRecoveryTimeoutSeconds = DEFAULT_CIRCUIT_BREAKER_RECOVERY_TIMEOUT_SECONDS;
         private boolean enableOptimizedErrorHandling;
         private int errorCacheSize = DEFAULT_ERROR_CACHE_SIZE;
+        private int maxConcurrentExecutions;
+        private Duration maxConcurrentExecutionsWait = DEFAULT_MAX_CONCURRENT_EXECUTIONS_WAIT;
 
         private Builder() {
         }
@@ -324,11 +341,21 @@ public record OptimizationConfig(
             return this;
         }
 
+        public Builder maxConcurrentExecutions(int maxConcurrentExecutions) {
+            this.maxConcurrentExecutions = maxConcurrentExecutions;
+            return this;
+        }
+
+        public Builder maxConcurrentExecutionsWait(Duration maxConcurrentExecutionsWait) {
+            this.maxConcurrentExecutionsWait = maxConcurrentExecutionsWait;
+            return this;
+        }
+
         public OptimizationConfig build() {
             return new OptimizationConfig(maxRetries, timeout, cache, cacheTtl, cacheMaxSize, cacheKeyContext,
                     costLimitUsd, tokenLimit, expectedCostUsd, expectedTokens, costPerInputToken, costPerOutputToken,
                     enableCircuitBreaker, circuitBreakerFailureThreshold, circuitBreakerRecoveryTimeoutSeconds,
-                    enableOptimizedErrorHandling, errorCacheSize);
+                    enableOptimizedErrorHandling, errorCacheSize, maxConcurrentExecutions, maxConcurrentExecutionsWait);
         }
     }
 }

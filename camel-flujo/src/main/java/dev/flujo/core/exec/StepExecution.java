@@ -8,11 +8,13 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
+import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 import dev.flujo.core.FlujoCancelledException;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.resilience.CircuitOpenException;
+import dev.flujo.core.resilience.StepRejectedException;
 import dev.flujo.core.resilience.ErrorClassifier;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.OutputRejectedException;
@@ -124,6 +126,16 @@ final class StepExecution {
                 succeed(cached);
                 return;
             }
+        }
+        Bulkhead bulkhead = plan.bulkhead();
+        if (bulkhead != null) {
+            // waits on this thread up to maxConcurrentExecutionsWait for a slot (a cache hit never gets here)
+            if (!bulkhead.tryAcquirePermission()) {
+                finishFatal(new Fatal(null, null, new StepRejectedException(plan.name(),
+                        plan.config().maxConcurrentExecutions(), plan.config().maxConcurrentExecutionsWait())));
+                return;
+            }
+            result.whenComplete((r, e) -> bulkhead.onComplete());
         }
         attempt(1);
     }

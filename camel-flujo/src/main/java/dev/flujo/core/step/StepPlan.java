@@ -9,6 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 import dev.flujo.core.FlujoConfigurationException;
@@ -58,6 +60,7 @@ public final class StepPlan implements FlujoPlan {
     private final AgentResolver agentResolver;
     private final AgentBreakers breakers;
     private final ErrorClassifier errorClassifier;
+    private final Bulkhead bulkhead;
     private final OptimizationConfig config;
 
     private StepPlan(Builder b) {
@@ -95,6 +98,7 @@ public final class StepPlan implements FlujoPlan {
         this.sinkTo = b.sinkTo;
         this.agentResolver = b.agentResolver;
         this.breakers = b.config.enableCircuitBreaker() ? b.breakers : null;
+        this.bulkhead = b.config.maxConcurrentExecutions() > 0 ? b.bulkhead : null;
         this.errorClassifier = b.config.enableOptimizedErrorHandling()
                 ? new ErrorClassifier(b.config.errorCacheSize()) : null;
     }
@@ -201,6 +205,11 @@ public final class StepPlan implements FlujoPlan {
         return agentResolver;
     }
 
+    /** Caps the step's executions in flight; {@code null} when uncapped. */
+    public Bulkhead bulkhead() {
+        return bulkhead;
+    }
+
     /** Classifies agent errors as retryable or fatal; {@code null} when every error is retried. */
     public ErrorClassifier errorClassifier() {
         return errorClassifier;
@@ -229,6 +238,7 @@ public final class StepPlan implements FlujoPlan {
         private String sinkTo;
         private AgentResolver agentResolver = AgentResolver.NONE;
         private AgentBreakers breakers;
+        private Bulkhead bulkhead;
         private Ticker ticker = Ticker.systemTicker();
         private Predicate<String> reservedContextKey = key -> false;
 
@@ -291,6 +301,12 @@ public final class StepPlan implements FlujoPlan {
             return this;
         }
 
+        /** The step's bulkhead when {@code maxConcurrentExecutions} is set; without it, the plan makes its own. */
+        public Builder bulkhead(Bulkhead bulkhead) {
+            this.bulkhead = bulkhead;
+            return this;
+        }
+
         public Builder agentResolver(AgentResolver agentResolver) {
             this.agentResolver = Objects.requireNonNull(agentResolver, "agentResolver");
             return this;
@@ -320,6 +336,11 @@ public final class StepPlan implements FlujoPlan {
                 var breakerConfig = AgentBreakers.config(config, null);
                 breakers = new AgentBreakers(agentName -> CircuitBreaker.of(AgentBreakers.breakerName(agentName),
                         breakerConfig));
+            }
+            if (config.maxConcurrentExecutions() > 0 && bulkhead == null) {
+                bulkhead = Bulkhead.of("flujo-step-" + name, BulkheadConfig.custom()
+                        .maxConcurrentCalls(config.maxConcurrentExecutions())
+                        .maxWaitDuration(config.maxConcurrentExecutionsWait()).build());
             }
             return new StepPlan(this);
         }
