@@ -7,7 +7,6 @@ import dev.flujo.core.agent.AgentResolver;
 import dev.flujo.core.agent.FlujoAgent;
 import dev.flujo.core.agent.NamedAgent;
 
-import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.support.service.ServiceSupport;
@@ -57,7 +56,7 @@ final class CamelAgentResolver extends ServiceSupport implements AgentResolver {
             return new NamedAgent(ref, agent);
         }
         // URIs may carry secrets (API keys): only the sanitized form is used in results, logs and errors
-        AsyncProducer producer = producers.start(option, ref, "agent");
+        EndpointProducers.Call producer = producers.start(option, ref, "agent");
         return new NamedAgent(URISupport.sanitizeUri(ref), new EndpointAgent(camelContext, producer, usageHeaders));
     }
 

@@ -61,7 +61,9 @@ final class CompositePlanFactory {
     FlujoPlan router(OptimizationConfig config, CamelAgentResolver agents) {
         Map<String, FlujoBranch> choices = branches.branches("branches", options.getBranches(), false);
         // the router agent is an agent step of its own (retries, validation, cache, usage), named after this step
-        StepPlan router = new StepPlanFactory(camelContext, step + ".router", options, breakers)
+        FlujoConfiguration routing = options.copy();
+        routing.setSinkTo(null); // sinkTo is the router step's: its output, the branches' map, is what it stores
+        StepPlan router = new StepPlanFactory(camelContext, step + ".router", routing, breakers)
                 .create(config, agents, java.util.List.of(RouterPlan.branchNames(choices.keySet())));
         return new RouterPlan(composite(config), router, choices, mergeStrategy(), options.getOnBranchFailure(),
                 options.getMaxConcurrency(), reducer());
@@ -107,8 +109,10 @@ final class CompositePlanFactory {
                 CamelContextHelper.getMandatoryEndpoint(camelContext, resumeUri);
             } catch (RuntimeException e) {
                 throw new FlujoConfigurationException("Step '" + step + "', option resumeUri: cannot resolve '"
-                        + URISupport.sanitizeUri(resumeUri) + "': " + e.getMessage(), e);
+                        + URISupport.sanitizeUri(resumeUri) + "': " + URISupport.sanitizeUri(e.getMessage()),
+                        EndpointProducers.sanitized(e));
             }
+            resumeUri = stores.rememberResumeUri(step, resumeUri);
         }
         String text = options.getMessage();
         Expression message = text == null || text.isBlank() ? null
@@ -137,8 +141,9 @@ final class CompositePlanFactory {
                 return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             }
         } catch (Exception e) {
-            throw new FlujoConfigurationException("Step '" + step + "', option answerSchema: cannot read " + value + ": "
-                    + e.getMessage(), e);
+            throw new FlujoConfigurationException("Step '" + step + "', option answerSchema: cannot read "
+                    + URISupport.sanitizeUri(value) + ": " + URISupport.sanitizeUri(String.valueOf(e.getMessage())),
+                    EndpointProducers.sanitized(e));
         }
     }
 

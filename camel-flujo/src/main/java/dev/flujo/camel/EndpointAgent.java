@@ -9,7 +9,6 @@ import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
 import dev.flujo.core.usage.Usage;
 
-import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
@@ -27,14 +26,14 @@ import org.apache.camel.Message;
 final class EndpointAgent implements FlujoAgent {
 
     private final CamelContext camelContext;
-    private final AsyncProducer producer;
+    private final EndpointProducers.Call producer;
     private final UsageHeaders usageHeaders;
 
     /** The reply headers an endpoint agent reports usage in. */
     record UsageHeaders(String inputTokens, String outputTokens, String cost) {
     }
 
-    EndpointAgent(CamelContext camelContext, AsyncProducer producer, UsageHeaders usageHeaders) {
+    EndpointAgent(CamelContext camelContext, EndpointProducers.Call producer, UsageHeaders usageHeaders) {
         this.camelContext = camelContext;
         this.producer = producer;
         this.usageHeaders = usageHeaders;
@@ -64,7 +63,7 @@ final class EndpointAgent implements FlujoAgent {
         }
         CompletableFuture<AgentResponse> reply = new UncancellableFuture<>();
         try {
-            producer.process(call, doneSync -> complete(call, reply));
+            producer.send(call, doneSync -> complete(call, reply));
         } catch (Throwable t) {
             reply.completeExceptionally(t);
         }
@@ -89,7 +88,7 @@ final class EndpointAgent implements FlujoAgent {
         }
         try {
             Message out = call.getMessage();
-            reply.complete(AgentResponse.of(out.getBody(), usageOf(out)));
+            reply.complete(AgentResponse.of(FlujoProducer.readOnce(out), usageOf(out)));
         } catch (RuntimeException e) {
             reply.completeExceptionally(e);
         }

@@ -9,7 +9,6 @@ import dev.flujo.core.context.CopyOnWriteContext;
 import dev.flujo.core.flow.BranchCall;
 import dev.flujo.core.flow.FlujoBranch;
 
-import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
@@ -22,16 +21,17 @@ import org.apache.camel.support.DefaultExchange;
  * <p>Each call sends a copy of the composite step's exchange (headers kept, so the branch route sees them) whose
  * body is the branch input and whose user properties are the branch's own context copy; the {@code CamelFlujoRun}
  * property is the branch run, so flujo steps inside the route book usage to the run and stop when the branch is
- * cancelled. When the route ends, every user property it set or changed is a write of the branch, merged by the
- * composite step; a removed property is not a write (branches cannot delete context keys). Values are copied
+ * cancelled. When the route ends, every user property it changed is a write of the branch, merged by the composite
+ * step; a property set to the value it already had changed nothing, and a removed property is not a write (branches
+ * cannot delete context keys). Values are copied
  * shallowly, as Camel's own exchange copies are: a mutable value shared with the parent is shared.
  */
 final class EndpointBranch implements FlujoBranch {
 
     private final CamelContext camelContext;
-    private final AsyncProducer producer;
+    private final EndpointProducers.Call producer;
 
-    EndpointBranch(CamelContext camelContext, AsyncProducer producer) {
+    EndpointBranch(CamelContext camelContext, EndpointProducers.Call producer) {
         this.camelContext = camelContext;
         this.producer = producer;
     }
@@ -53,7 +53,7 @@ final class EndpointBranch implements FlujoBranch {
         message.setBody(call.input());
         CompletableFuture<Object> done = new CompletableFuture<>();
         try {
-            producer.process(exchange, doneSync -> complete(exchange, before, call.context(), done));
+            producer.send(exchange, doneSync -> complete(exchange, before, call.context(), done));
         } catch (Throwable t) {
             done.completeExceptionally(t);
         }
@@ -68,6 +68,7 @@ final class EndpointBranch implements FlujoBranch {
         }
         try {
             exchange.getProperties().forEach((key, value) -> {
+                // a property set to the value it had changed nothing, and is no write (as for every branch kind)
                 if (!ExchangeContext.isReserved(key) && value != null && !Objects.equals(before.get(key), value)) {
                     context.put(key, value);
                 }

@@ -40,8 +40,10 @@ public final class FlujoConstants {
     @Metadata(label = "producer", description = "PAUSED after a human step saved the run for a person (the route"
             + " stops there); RESUMED on the exchange flujo:resume continues the run with.", javaType = "String")
     public static final String STATUS = "CamelFlujoStatus";
-    @Metadata(description = "The run id: set with CamelFlujoStatus=PAUSED by a human step; read by flujo:resume to"
-            + " know which run the answer (the body) is for.", javaType = "String")
+    @Metadata(description = "Set with CamelFlujoStatus=PAUSED by a human step; read by flujo:resume to know which"
+            + " pause the answer (the body) is for: the run id for a run's first pause, <runId>.<n> for its n-th (so a"
+            + " late duplicate of an earlier answer cannot resume a later pause). On the resumed exchange: the run id.",
+            javaType = "String")
     public static final String RUN_ID = "CamelFlujoRunId";
     @Metadata(label = "producer", description = "Why a loop step ended: condition, maxLoops, bodyError or"
             + " limitExceeded.", javaType = "String")

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.exec.ExecutorCore;
 import dev.flujo.core.run.FlujoRun;
@@ -84,9 +85,18 @@ public class FlujoProducer extends DefaultAsyncProducer {
 
     /** Streams are read once into a String, so that retries and cache keys see the same input. */
     static Object input(Exchange exchange) {
-        Object body = exchange.getMessage().getBody();
+        return readOnce(exchange.getMessage());
+    }
+
+    /**
+     * A message body, with a stream read into a String: a step's input and an endpoint agent's reply (an http
+     * agent answers with a stream) are read by validators, cached, kept in the run's history and stored with a
+     * paused run - none of which a stream survives.
+     */
+    static Object readOnce(Message message) {
+        Object body = message.getBody();
         if (body instanceof InputStream || body instanceof StreamCache) {
-            return exchange.getMessage().getBody(String.class);
+            return message.getBody(String.class);
         }
         return body;
     }
@@ -111,7 +121,7 @@ public class FlujoProducer extends DefaultAsyncProducer {
             if (Boolean.TRUE.equals(result.metadata().get(StepResult.META_PAUSED))) {
                 // the run waits for a person: what follows in the route runs after flujo:resume, at resumeUri
                 message.setHeader(FlujoConstants.STATUS, FlujoConstants.STATUS_PAUSED);
-                message.setHeader(FlujoConstants.RUN_ID, run.runId());
+                message.setHeader(FlujoConstants.RUN_ID, result.metadata().get(StepResult.META_PAUSE_ID));
                 exchange.setRouteStop(true);
             }
         } catch (Throwable t) {
@@ -120,10 +130,17 @@ public class FlujoProducer extends DefaultAsyncProducer {
     }
 
     /**
-     * Reserved (Camel*) keys never get here: updatesContext outputs are checked during the attempt
-     * (StepPlan.reservedContextKey) and a reserved sinkTo fails at start.
+     * An agent step's writes are checked during the attempt (StepPlan.reservedContextKey) and a reserved sinkTo
+     * fails at start; a composite's come from branches and merge strategies, which may be user code: a write to a
+     * Camel property (the run, say) is refused here, before any write is applied.
      */
-    private static void applyContextUpdates(Exchange exchange, Map<String, Object> updates) {
+    private void applyContextUpdates(Exchange exchange, Map<String, Object> updates) {
+        for (String key : updates.keySet()) {
+            if (ExchangeContext.isReserved(key)) {
+                throw new FlujoConfigurationException("Step '" + endpoint.getName() + "' tried to write the Camel"
+                        + " property '" + key + "' (a branch or merge strategy): Camel* properties are not context");
+            }
+        }
         updates.forEach(exchange::setProperty);
     }
 

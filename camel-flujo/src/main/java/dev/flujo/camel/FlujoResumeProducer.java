@@ -1,11 +1,16 @@
 package dev.flujo.camel;
 
 import java.time.Clock;
+import java.util.Set;
+
+import dev.flujo.core.FlujoConfigurationException;
+import dev.flujo.core.state.PausedRun;
 
 import dev.flujo.core.state.ResumeService;
 import dev.flujo.core.state.Resumption;
 
 import org.apache.camel.AsyncCallback;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -14,6 +19,8 @@ import org.apache.camel.support.CamelContextHelper;
 import org.apache.camel.support.DefaultAsyncProducer;
 import org.apache.camel.support.cache.DefaultProducerCache;
 import org.apache.camel.support.service.ServiceHelper;
+import org.apache.camel.util.StringHelper;
+import org.apache.camel.util.URISupport;
 
 /**
  * {@code flujo:resume}: continues a run a human step paused. The run id is the {@code CamelFlujoRunId} header, the
@@ -24,6 +31,9 @@ import org.apache.camel.support.service.ServiceHelper;
  * as it was.
  */
 final class FlujoResumeProducer extends DefaultAsyncProducer {
+
+    /** Endpoints that hand an exchange to a route in this JVM: without a consuming route, nothing continues. */
+    private static final Set<String> IN_JVM = Set.of("direct", "seda", "vm", "disruptor", "disruptor-vm");
 
     private final FlujoEndpoint endpoint;
     private ResumeService resumes;
@@ -49,6 +59,28 @@ final class FlujoResumeProducer extends DefaultAsyncProducer {
         super.doStop();
     }
 
+    /**
+     * Where the run continues, checked before the run is claimed so that a run nothing can continue stays paused: the
+     * endpoint must resolve, and an in-JVM endpoint ({@code direct:}, {@code seda:}) must have a route consuming it.
+     */
+    private Endpoint continuation(CamelContext camel, PausedRun paused) {
+        String uri = endpoint.getComponent().stateStores().resumeUriFor(paused.stepName(), paused.resumeUri());
+        Endpoint target;
+        try {
+            target = CamelContextHelper.getMandatoryEndpoint(camel, uri);
+        } catch (RuntimeException e) {
+            throw new FlujoConfigurationException("Cannot continue run " + paused.runId() + " at "
+                    + URISupport.sanitizeUri(uri) + ": " + URISupport.sanitizeUri(String.valueOf(e.getMessage())),
+                    EndpointProducers.sanitized(e));
+        }
+        String scheme = StringHelper.before(target.getEndpointUri(), ":");
+        if (IN_JVM.contains(scheme) && camel.getRoutes().stream().noneMatch(r -> r.getEndpoint() == target)) {
+            throw new FlujoConfigurationException("Cannot continue run " + paused.runId() + " at "
+                    + URISupport.sanitizeUri(uri) + ": no route consumes it in this Camel context");
+        }
+        return target;
+    }
+
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         Endpoint[] target = new Endpoint[1];
@@ -56,8 +88,8 @@ final class FlujoResumeProducer extends DefaultAsyncProducer {
             Message message = exchange.getMessage();
             String runId = message.getHeader(FlujoConstants.RUN_ID, String.class);
             // the target is resolved before the run is claimed: a run nothing can continue stays paused
-            Resumption resumed = resumes.resume(runId, FlujoProducer.input(exchange), paused -> target[0] =
-                    CamelContextHelper.getMandatoryEndpoint(exchange.getContext(), paused.resumeUri()));
+            Resumption resumed = resumes.resume(runId, FlujoProducer.input(exchange),
+                    paused -> target[0] = continuation(exchange.getContext(), paused));
             resumed.paused().context().forEach(exchange::setProperty);
             ExchangeContext.bindRun(exchange, resumed.run());
             exchange.removeProperty(FlujoConstants.FALLBACK_CHAIN);

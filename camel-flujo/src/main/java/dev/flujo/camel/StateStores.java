@@ -28,9 +28,39 @@ final class StateStores {
 
     private final CamelContext camelContext;
     private final Map<String, StateStore> stores = new ConcurrentHashMap<>();
+    /** Human step name -> its resumeUri as configured (secrets included), never stored. */
+    private final Map<String, String> resumeUris = new ConcurrentHashMap<>();
 
     StateStores(CamelContext camelContext) {
         this.camelContext = camelContext;
+    }
+
+    /**
+     * Remembers a human step's resumeUri and returns what is stored with its paused runs: the URI with secrets
+     * masked, so a state database never holds an API key.
+     */
+    String rememberResumeUri(String step, String resumeUri) {
+        resumeUris.put(step, resumeUri);
+        return URISupport.sanitizeUri(resumeUri);
+    }
+
+    /**
+     * The URI to continue a paused run at: the live human step's own resumeUri when this context has that step and
+     * its URI is the one stored (masked alike); else the stored URI, unless it was masked.
+     *
+     * @throws FlujoConfigurationException when the stored URI had a secret masked and no human step here knows it
+     */
+    String resumeUriFor(String step, String stored) {
+        String live = resumeUris.get(step);
+        if (live != null && URISupport.sanitizeUri(live).equals(URISupport.sanitizeUri(stored))) {
+            return live;
+        }
+        if (stored.contains("xxxxxx")) {
+            throw new FlujoConfigurationException("The run paused at human step '" + step + "' continues at "
+                    + URISupport.sanitizeUri(stored) + ", whose secrets were not stored; no flujo:human:" + step
+                    + " endpoint with that resumeUri is started in this Camel context");
+        }
+        return stored;
     }
 
     /** @throws FlujoConfigurationException naming the step and the option */

@@ -44,6 +44,10 @@ final class Composite {
         run.ledger().applyLimits(step.limits());
     }
 
+    String name() {
+        return step.name();
+    }
+
     /** Results that come before the branches' in this step's result (a router's own agent step). */
     Composite leadingChildren(List<StepResult> results) {
         this.leadingChildren = List.copyOf(results);
@@ -62,7 +66,7 @@ final class Composite {
 
     /** Ends the step with a failure; {@code feedback} says what went wrong, one line per failed branch. */
     void fail(Throwable cause, List<String> feedback, List<StepResult> children, Map<String, Object> metadata) {
-        UsageLimitExceededException breach = find(cause, UsageLimitExceededException.class);
+        UsageLimitExceededException breach = findOwn(cause, UsageLimitExceededException.class);
         if (breach != null) {
             Map<String, Object> meta = new LinkedHashMap<>(metadata);
             meta.put(StepResult.META_LIMIT_EXCEEDED, breach.getBreach().describe());
@@ -72,7 +76,7 @@ final class Composite {
             return;
         }
         StepResult failed = record(null, false, feedback, metadata, Map.of(), children);
-        FlujoConfigurationException configuration = find(cause, FlujoConfigurationException.class);
+        FlujoConfigurationException configuration = findOwn(cause, FlujoConfigurationException.class);
         if (configuration != null) {
             result.completeExceptionally(configuration);
         } else {
@@ -108,7 +112,8 @@ final class Composite {
         Map<String, Object> writes;
         Object out;
         try {
-            writes = merge.merge(parent, succeeded.stream().map(o -> new BranchWrites(o.job.name(), o.writes)).toList());
+            writes = merge.merge(parent, succeeded.stream()
+                    .map(o -> new BranchWrites(o.job.name(), changes(parent, o.writes))).toList());
             out = output.shape(outcomes);
         } catch (Exception e) {
             fail(e, List.of(describe(e)), children, meta);
@@ -134,22 +139,53 @@ final class Composite {
         return result;
     }
 
+    /**
+     * What a branch really changed: a write of the value the key already had is none, whichever way the branch
+     * wrote it (an endpoint branch only reports changes; a Java branch may put an equal value), so no merge
+     * strategy sees a conflict where nothing changed.
+     */
+    private static Map<String, Object> changes(FlujoContext parent, Map<String, Object> writes) {
+        Map<String, Object> changed = new LinkedHashMap<>();
+        writes.forEach((k, v) -> {
+            if (!java.util.Objects.equals(parent.get(k), v)) {
+                changed.put(k, v);
+            }
+        });
+        return changed;
+    }
+
     /** Shapes a fan-out's output from its outcomes (a map by branch, a list by item, the one chosen output). */
     @FunctionalInterface
     interface OutputShape {
         Object shape(List<FanOut.Outcome> outcomes) throws Exception;
     }
 
-    /** A failure no policy can ignore: a usage-limit breach or a configuration error, wherever it happened. */
+    /**
+     * A failure no policy can ignore: a usage-limit breach or a configuration error of a branch's own. A branch
+     * cancelled because of a sibling's breach carries that breach as its cancellation's cause; it is a cancellation.
+     */
     private static Throwable stoppingFailure(List<FanOut.Outcome> outcomes) {
         for (FanOut.Outcome o : outcomes) {
-            if (o.error != null && find(o.error, UsageLimitExceededException.class) != null) {
+            if (o.error != null && findOwn(o.error, UsageLimitExceededException.class) != null) {
                 return o.error;
             }
         }
         for (FanOut.Outcome o : outcomes) {
-            if (o.error != null && find(o.error, FlujoConfigurationException.class) != null) {
+            if (o.error != null && findOwn(o.error, FlujoConfigurationException.class) != null) {
                 return o.error;
+            }
+        }
+        return null;
+    }
+
+    /** Like {@link #find}, but not past a cancellation: what caused a cancellation is not this branch's failure. */
+    static <T extends Throwable> T findOwn(Throwable error, Class<T> type) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+            if (t instanceof FlujoCancelledException) {
+                return null;
             }
         }
         return null;

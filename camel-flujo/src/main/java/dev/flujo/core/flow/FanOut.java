@@ -167,8 +167,8 @@ final class FanOut {
 
     private boolean stops(Throwable cause) {
         return onFailure == BranchFailurePolicy.PROPAGATE
-                || Composite.find(cause, UsageLimitExceededException.class) != null
-                || Composite.find(cause, FlujoConfigurationException.class) != null;
+                || Composite.findOwn(cause, UsageLimitExceededException.class) != null
+                || Composite.findOwn(cause, FlujoConfigurationException.class) != null;
     }
 
     private void stop(Throwable cause, String failedBranch) {

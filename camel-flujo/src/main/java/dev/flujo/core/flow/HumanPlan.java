@@ -11,6 +11,7 @@ import dev.flujo.core.FlujoException;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
 import dev.flujo.core.run.FlujoRun;
+import dev.flujo.core.state.HumanInteraction;
 import dev.flujo.core.state.PausedRun;
 import dev.flujo.core.state.RunStatus;
 import dev.flujo.core.state.StateCodec;
@@ -63,9 +64,17 @@ public record HumanPlan(CompositeStep step, MessageText message, String answerSc
                         + " values are stored as JSON, and these are not JSON-writable: " + String.join(", ", unwritable)
                         + "; store plain values (strings, numbers, maps, lists) in them, or remove them before pausing");
             }
+            if (!StateCodec.writable(input)) {
+                throw new FlujoException("Human step '" + step.name() + "' cannot save the run: its input (a "
+                        + input.getClass().getName() + ") is not JSON-writable");
+            }
+            List<HumanInteraction> answered = run.humanHistory();
+            String pauseId = PausedRun.pauseIdOf(run.runId(), answered.size());
             store.save(new PausedRun(run.runId(), RunStatus.PAUSED, step.name(), text, answerSchema, resumeUri, input,
-                    values, run.history(), run.usage(), run.limits(), run.humanHistory(), clock.instant()));
-            composite.succeed(text, Map.of(), List.of(), Map.of(StepResult.META_PAUSED, true));
+                    values, StateCodec.storable(run.history()), run.usage(), run.limits(), answered, clock.instant(),
+                    pauseId));
+            composite.succeed(text, Map.of(), List.of(), Map.of(StepResult.META_PAUSED, true,
+                    StepResult.META_PAUSE_ID, pauseId));
         } catch (Exception e) {
             composite.fail(e, List.of("could not pause: " + Composite.describe(e)), List.of(), Map.of());
         }

@@ -137,10 +137,11 @@ public record LoopPlan(CompositeStep step, FlujoBranch body, ExitCondition until
                                        long start) {
             branchRun.detach();
             Throwable cause = error == null ? null : Composite.unwrap(error);
-            children.add(Composite.branchResult("iteration-" + iteration, output, cause, false, core.now() - start,
+            boolean cancelled = cause != null && run.cancellation() != null && Composite.isCancellation(cause);
+            children.add(Composite.branchResult("iteration-" + iteration, output, cause, cancelled, core.now() - start,
                     branchRun.history(), cause == null ? context.writes() : Map.of()));
             if (cause != null) {
-                LoopExitReason reason = Composite.find(cause, UsageLimitExceededException.class) != null
+                LoopExitReason reason = Composite.findOwn(cause, UsageLimitExceededException.class) != null
                         ? LoopExitReason.LIMIT_EXCEEDED : LoopExitReason.BODY_ERROR;
                 composite.fail(cause, List.of("iteration " + iteration + " failed: " + Composite.describe(cause)),
                         children, exit(reason));

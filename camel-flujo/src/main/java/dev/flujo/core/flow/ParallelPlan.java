@@ -47,17 +47,24 @@ public record ParallelPlan(CompositeStep step, Map<String, FlujoBranch> branches
                                                  List<String> fallbackChain) {
         List<FanOut.Job> jobs = branches.entrySet().stream()
                 .map(e -> new FanOut.Job(e.getKey(), e.getValue(), input)).toList();
-        return run(core, step, jobs, context, run, merge, onFailure, maxConcurrency, reduce, Map.of(), List.of());
+        return run(core, step, jobs, context, run, merge, onFailure, maxConcurrency, reduce, Map.of());
     }
 
     /** Shared with the router, which runs the branches its agent chose as a parallel step. */
     static CompletableFuture<StepResult> run(ExecutorCore core, CompositeStep step, List<FanOut.Job> jobs,
                                              FlujoContext context, FlujoRun run, MergeStrategy merge,
                                              BranchFailurePolicy onFailure, int maxConcurrency, FlujoProcessor reduce,
-                                             Map<String, Object> metadata, List<StepResult> leadingChildren) {
-        Composite composite = new Composite(core, step, run).leadingChildren(leadingChildren);
-        return composite.finishWhenDone(new FanOut(core, step.name(), jobs, context, run, onFailure, maxConcurrency),
-                onFailure, merge, context, metadata, done -> {
+                                             Map<String, Object> metadata) {
+        return run(new Composite(core, step, run), core, jobs, context, run, merge, onFailure, maxConcurrency, reduce,
+                metadata);
+    }
+
+    static CompletableFuture<StepResult> run(Composite composite, ExecutorCore core, List<FanOut.Job> jobs,
+                                             FlujoContext context, FlujoRun run, MergeStrategy merge,
+                                             BranchFailurePolicy onFailure, int maxConcurrency, FlujoProcessor reduce,
+                                             Map<String, Object> metadata) {
+        return composite.finishWhenDone(new FanOut(core, composite.name(), jobs, context, run, onFailure,
+                        maxConcurrency), onFailure, merge, context, metadata, done -> {
                     Map<String, Object> outputs = new LinkedHashMap<>();
                     for (FanOut.Outcome o : done) {
                         if (o.succeeded()) {

@@ -27,8 +27,8 @@ import dev.flujo.core.step.ValidationResult;
  *
  * <p>An unknown name is never dropped: {@link #branchNames} is a validator the router step runs, so an agent that
  * answers with an unknown name gets a retry with feedback listing the names there are, and fails naming it when
- * its attempts are spent. The router agent's step ({@code NAME.router}) is recorded in the run's history, and is
- * also the first child of this step's result, so the step's usage includes the routing call.
+ * its attempts are spent. The router agent's step ({@code NAME.router}) is the first child of this step's result
+ * (so the step's usage includes the routing call); when routing fails, this step fails with it as its child.
  */
 public record RouterPlan(CompositeStep step, StepPlan router, Map<String, FlujoBranch> branches,
                          MergeStrategy merge, BranchFailurePolicy onFailure, int maxConcurrency,
@@ -43,6 +43,9 @@ public record RouterPlan(CompositeStep step, StepPlan router, Map<String, FlujoB
         branches = Collections.unmodifiableMap(new LinkedHashMap<>(branches));
         merge = merge == null ? MergeStrategies.CONTEXT_UPDATE : merge;
         onFailure = onFailure == null ? BranchFailurePolicy.PROPAGATE : onFailure;
+        if (maxConcurrency < 0) {
+            throw new FlujoConfigurationException("Router step '" + step.name() + "': maxConcurrency must be >= 0");
+        }
     }
 
     /** The validator that rejects a router agent's answer naming no branch or an unknown one. */
@@ -90,34 +93,40 @@ public record RouterPlan(CompositeStep step, StepPlan router, Map<String, FlujoB
     @Override
     public CompletableFuture<StepResult> execute(ExecutorCore core, Object input, FlujoContext context, FlujoRun run,
                                                  List<String> fallbackChain) {
-        CompletableFuture<StepResult> done = new CompletableFuture<>();
-        run.ledger().applyLimits(step.limits()); // before the router agent's call, which they bound too
-        // the router's own step result goes to the run's history first, like any agent step's
-        router.execute(core, input, context, run, fallbackChain).whenComplete((routed, error) -> {
-            if (error != null) {
-                done.completeExceptionally(Composite.unwrap(error));
-                return;
-            }
-            List<String> chosen = parse(routed.output());
-            List<FanOut.Job> jobs = new ArrayList<>(chosen.size());
-            for (String name : chosen) {
-                FlujoBranch branch = branches.get(name);
-                if (branch == null) { // the validator makes this unreachable unless the plan was built without it
-                    done.completeExceptionally(new FlujoConfigurationException("Router step '" + step.name()
-                            + "' chose unknown branch '" + name + "'; branches: " + String.join(", ", branches.keySet())));
+        // limits first: they bound the routing call too
+        Composite composite = new Composite(core, step, run);
+        // the routing call runs in a branch run of its own, so its result is recorded once: as this step's first
+        // child (and in its usage), not also beside it in the run's history
+        FlujoRun routing = run.branch();
+        router.execute(core, input, context, routing, fallbackChain).whenComplete((routed, error) -> {
+            routing.detach();
+            try {
+                List<StepResult> routingResults = routing.history();
+                if (error != null) {
+                    Throwable cause = Composite.unwrap(error);
+                    composite.fail(cause, List.of("routing failed: " + Composite.describe(cause)), routingResults,
+                            Map.of());
                     return;
                 }
-                jobs.add(new FanOut.Job(name, branch, input));
+                List<String> chosen = parse(routed.output());
+                List<FanOut.Job> jobs = new ArrayList<>(chosen.size());
+                for (String name : chosen) {
+                    FlujoBranch branch = branches.get(name);
+                    if (branch == null) { // the validator makes this unreachable unless the plan was built without it
+                        FlujoConfigurationException unknown = new FlujoConfigurationException("Router step '"
+                                + step.name() + "' chose unknown branch '" + name + "'; branches: "
+                                + String.join(", ", branches.keySet()));
+                        composite.fail(unknown, List.of(unknown.getMessage()), routingResults, Map.of());
+                        return;
+                    }
+                    jobs.add(new FanOut.Job(name, branch, input));
+                }
+                ParallelPlan.run(composite.leadingChildren(routingResults), core, jobs, context, run, merge, onFailure,
+                        maxConcurrency, reduce, Map.of(StepResult.META_CHOSEN, chosen));
+            } catch (Throwable t) {
+                composite.crash(t);
             }
-            ParallelPlan.run(core, step, jobs, context, run, merge, onFailure, maxConcurrency, reduce,
-                    Map.of(StepResult.META_CHOSEN, chosen), List.of(routed)).whenComplete((result, failure) -> {
-                        if (failure != null) {
-                            done.completeExceptionally(Composite.unwrap(failure));
-                        } else {
-                            done.complete(result);
-                        }
-                    });
         });
-        return done;
+        return composite.result;
     }
 }

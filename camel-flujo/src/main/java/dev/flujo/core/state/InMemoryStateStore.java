@@ -13,7 +13,7 @@ public final class InMemoryStateStore implements StateStore {
 
     @Override
     public void save(PausedRun run) {
-        runs.put(run.runId(), run);
+        runs.put(run.pauseId(), run);
     }
 
     @Override
@@ -37,6 +37,6 @@ public final class InMemoryStateStore implements StateStore {
 
     @Override
     public List<String> pausedRunIds() {
-        return runs.values().stream().filter(r -> r.status() == RunStatus.PAUSED).map(PausedRun::runId).sorted().toList();
+        return runs.values().stream().filter(r -> r.status() == RunStatus.PAUSED).map(PausedRun::pauseId).sorted().toList();
     }
 }

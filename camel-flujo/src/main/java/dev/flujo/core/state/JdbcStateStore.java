@@ -52,12 +52,12 @@ public final class JdbcStateStore implements StateStore {
     @Override
     public void save(PausedRun run) {
         String json = StateCodec.write(run);
-        execute("save run " + run.runId(), c -> {
+        execute("save run " + run.pauseId(), c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE
                     + " (run_id, status, state, updated_at) VALUES (?, ?, ?, ?)"
                     + " ON CONFLICT (run_id) DO UPDATE SET status = excluded.status, state = excluded.state,"
                     + " updated_at = excluded.updated_at")) {
-                ps.setString(1, run.runId());
+                ps.setString(1, run.pauseId());
                 ps.setString(2, run.status().name());
                 ps.setString(3, json);
                 ps.setLong(4, System.currentTimeMillis());

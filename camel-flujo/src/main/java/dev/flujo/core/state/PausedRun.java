@@ -25,13 +25,30 @@ import dev.flujo.core.usage.UsageLimits;
  * @param limits       the run's limits
  * @param humanHistory earlier interactions of this run with people
  * @param pausedAt     when the run paused
+ * @param pauseId      what a resume names: the run id for a run's first pause, {@code <runId>.<n>} for its n-th, so
+ *                     that a late duplicate of an earlier answer cannot resume a later pause
  */
 public record PausedRun(String runId, RunStatus status, String stepName, String message, String answerSchema,
                         String resumeUri, Object input, Map<String, Object> context, List<StepResult> history,
-                        Usage usage, UsageLimits limits, List<HumanInteraction> humanHistory, Instant pausedAt) {
+                        Usage usage, UsageLimits limits, List<HumanInteraction> humanHistory, Instant pausedAt,
+                        String pauseId) {
+
+    /** A run's first pause: resumed by its run id. */
+    public PausedRun(String runId, RunStatus status, String stepName, String message, String answerSchema,
+                     String resumeUri, Object input, Map<String, Object> context, List<StepResult> history,
+                     Usage usage, UsageLimits limits, List<HumanInteraction> humanHistory, Instant pausedAt) {
+        this(runId, status, stepName, message, answerSchema, resumeUri, input, context, history, usage, limits,
+                humanHistory, pausedAt, runId);
+    }
+
+    /** The pause id of a run's pause after {@code earlierAnswers} answered ones. */
+    public static String pauseIdOf(String runId, int earlierAnswers) {
+        return earlierAnswers == 0 ? runId : runId + "." + (earlierAnswers + 1);
+    }
 
     public PausedRun {
         Objects.requireNonNull(runId, "runId");
+        pauseId = pauseId == null ? runId : pauseId; // state written before pause ids existed
         Objects.requireNonNull(status, "status");
         context = context == null ? Map.of() : Map.copyOf(context);
         history = history == null ? List.of() : List.copyOf(history);
@@ -42,6 +59,6 @@ public record PausedRun(String runId, RunStatus status, String stepName, String 
 
     public PausedRun withStatus(RunStatus newStatus) {
         return new PausedRun(runId, newStatus, stepName, message, answerSchema, resumeUri, input, context, history,
-                usage, limits, humanHistory, pausedAt);
+                usage, limits, humanHistory, pausedAt, pauseId);
     }
 }

@@ -42,6 +42,8 @@ public final class ResumeService {
     }
 
     /**
+     * @param runId the pause id (header {@code CamelFlujoRunId} of the paused exchange): the run id for a run's first
+     *              pause, {@code <runId>.<n>} for its n-th
      * @throws ResumeRejectedException when the run is unknown, not paused, or the answer is not acceptable; the
      *                                 stored run is then unchanged
      */
@@ -67,7 +69,7 @@ public final class ResumeService {
         beforeClaim.accept(paused);
         PausedRun claimed = store.claim(runId).orElseThrow(() -> new ResumeRejectedException(runId, Reason.NOT_PAUSED,
                 "the run was resumed concurrently by another caller", List.of()));
-        FlujoRun run = FlujoRun.restore(runId, claimed.history(), claimed.usage(), claimed.limits(),
+        FlujoRun run = FlujoRun.restore(claimed.runId(), claimed.history(), claimed.usage(), claimed.limits(),
                 claimed.humanHistory());
         run.recordHumanInteraction(new HumanInteraction(claimed.stepName(), claimed.message(), value, clock.instant()));
         run.record(new StepResult(claimed.stepName(), value, true, 1, 0, Usage.ZERO, List.of(),

@@ -41,6 +41,37 @@ public final class StateCodec {
     }
 
     /**
+     * The step results with every output JSON cannot hold replaced by a note of its type, children included: the
+     * history of a paused run is a record, and one odd output (a stream from an endpoint) must not keep the run
+     * from pausing.
+     */
+    public static java.util.List<dev.flujo.core.step.StepResult> storable(
+            java.util.List<dev.flujo.core.step.StepResult> history) {
+        return history.stream().map(StateCodec::storable).toList();
+    }
+
+    private static dev.flujo.core.step.StepResult storable(dev.flujo.core.step.StepResult r) {
+        Object output = r.output();
+        if (output != null && !writable(output)) {
+            output = "(not stored: a " + output.getClass().getName() + ")";
+        }
+        java.util.Map<String, Object> updates = new java.util.LinkedHashMap<>();
+        r.contextUpdates().forEach((k, v) -> updates.put(k, writable(v) ? v : "(not stored: a " + v.getClass().getName() + ")"));
+        return new dev.flujo.core.step.StepResult(r.name(), output, r.success(), r.attempts(), r.latencyNanos(),
+                r.usage(), r.feedback(), r.metadata(), updates, storable(r.children()));
+    }
+
+    /** Whether a value can be stored as JSON. */
+    public static boolean writable(Object value) {
+        try {
+            JSON.writeValueAsString(value);
+            return true;
+        } catch (JsonProcessingException e) {
+            return false;
+        }
+    }
+
+    /**
      * The context keys whose values cannot be stored as JSON, each with its type, so that a failed pause can say
      * which property to change.
      */

@@ -4,16 +4,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where paused runs live until a person answers. Every method is atomic on its own; {@link #claim} is the one that
- * makes resumption safe: of two concurrent resumes of one run, exactly one gets it.
+ * Where paused runs live until a person answers, keyed by {@link PausedRun#pauseId()} (the run id for a run's first
+ * pause). Every method is atomic on its own; {@link #claim} is the one that makes resumption safe: of two
+ * concurrent resumes of one pause, exactly one gets it.
  */
 public interface StateStore extends AutoCloseable {
 
-    /** Stores (or replaces) a run's state. */
+    /** Stores (or replaces) a paused run under its pause id. */
     void save(PausedRun run);
 
-    /** The stored run, whatever its status. */
-    Optional<PausedRun> load(String runId);
+    /** The stored run of a pause, whatever its status. */
+    Optional<PausedRun> load(String pauseId);
 
     /**
      * Atomically moves a {@link RunStatus#PAUSED} run to {@link RunStatus#RESUMED}.
@@ -21,9 +22,9 @@ public interface StateStore extends AutoCloseable {
      * @return the claimed run (status RESUMED), or empty when there is no such run or it is not paused (already
      *         resumed, by this caller or another)
      */
-    Optional<PausedRun> claim(String runId);
+    Optional<PausedRun> claim(String pauseId);
 
-    /** The ids of the runs waiting for a person. */
+    /** The pause ids of the runs waiting for a person (what {@code flujo:resume} takes). */
     List<String> pausedRunIds();
 
     @Override

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.flujo.camel.FlujoConstants;
+import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
 import dev.flujo.core.flow.FlujoBranch;
@@ -58,8 +59,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Review of the composite kinds: each {@code @Disabled("BUG: ...")} test fails against the current code and proves
- * one defect; the others pin tricky behaviour that is correct.
+ * Review of the composite kinds: regression tests for the defects a review proved (each failed before its fix), and
+ * pins for tricky behaviour that is correct.
  */
 class CompositeReviewBugsTest extends CamelTestSupport {
 
@@ -214,9 +215,6 @@ class CompositeReviewBugsTest extends CamelTestSupport {
 
     // --- usage -------------------------------------------------------------------------------------------------------
 
-    @Disabled("BUG: a router nested in a branch counts its routing call twice in the enclosing step's usage: its "
-            + "NAME.router result is recorded in the branch run's history and again as the first child of the router "
-            + "result, and the branch result sums the whole branch history")
     @Test
     void aRouterInsideAParallelBranchCountsItsRoutingCallOnce() {
         Exchange out = template.request("direct:outer-router", e -> e.getMessage().setBody("q"));
@@ -232,37 +230,28 @@ class CompositeReviewBugsTest extends CamelTestSupport {
 
     // --- context writes ----------------------------------------------------------------------------------------------
 
-    @Disabled("BUG: EndpointBranch only sees a property as written when its value differs from the branch's starting "
-            + "value, so a branch that sets a property to the parent's value is invisible to OVERWRITE, KEEP_FIRST, "
-            + "ERROR_ON_CONFLICT and custom merges: here a real conflict is merged silently")
     @Test
-    void aBranchSettingAPropertyToThePreviousValueIsAWriteForErrorOnConflict() {
+    void aBranchSettingAPropertyToThePreviousValueChangedNothingSoTheOtherBranchsChangeIsKept() {
+        // the review's finding, decided: writes are changes. status starts "open"; one branch sets it to "open" (no
+        // change), the other to "closed": ERROR_ON_CONFLICT sees one change and keeps it, as CONTEXT_UPDATE does
         Exchange out = template.request("direct:same-value", e -> e.getMessage().setBody("q"));
 
-        // both branches set status, to different values: ERROR_ON_CONFLICT must refuse to pick one
-        assertNotNull(out.getException(), "merged silently to status=" + out.getProperty("status"));
-        assertContains(messages(out.getException()), MergeConflictException.class.getName(), "status");
+        assertNull(out.getException(), () -> messages(out.getException()));
+        assertEquals("closed", out.getProperty("status"));
     }
 
-    @Disabled("BUG: composite context writes are applied to the exchange unfiltered (FlujoProducer.applyContextUpdates):"
-            + " a Java branch (or merge bean) that writes a Camel* property such as CamelFlujoRun replaces the run, and"
-            + " every later step books its usage to another run")
     @Test
     void aBranchCannotReplaceTheRunThroughAReservedProperty() {
         Exchange out = template.request("direct:copier", e -> e.getMessage().setBody("q"));
 
-        assertNull(out.getException(), () -> messages(out.getException()));
-        assertEquals("copied", out.getProperty("note"));
-        assertEquals(List.of("before", "copy", "after"), names(runOf(out).history()),
-                "the step after the parallel one belongs to the same run");
-        assertEquals(10, runOf(out).usage().totalTokens());
+        // refused with a clear error rather than applied (or silently dropped); the run is left as it was
+        FlujoConfigurationException refused = exceptionOf(out, FlujoConfigurationException.class);
+        assertContains(refused.getMessage(), "CamelFlujoRun");
+        assertEquals(List.of("before", "copy"), names(runOf(out).history()));
     }
 
     // --- human / resume ----------------------------------------------------------------------------------------------
 
-    @Disabled("BUG: a human step cannot pause a run whose history holds a step output JSON cannot write (a stream, as an"
-            + " http agent's reply body is), even though the context is clean: HumanPlan checks only the context and"
-            + " StateCodec.write fails on PausedRun.history")
     @Test
     void aStreamOutputEarlierInTheRunDoesNotKeepTheRunFromPausing() {
         Exchange out = template.request("direct:stream-then-pause", e -> e.getMessage().setBody("q"));
@@ -271,9 +260,6 @@ class CompositeReviewBugsTest extends CamelTestSupport {
         assertEquals(FlujoConstants.STATUS_PAUSED, out.getMessage().getHeader(FlujoConstants.STATUS));
     }
 
-    @Disabled("BUG: a resumeUri that is a direct: endpoint with no route resolves (Camel creates direct endpoints on "
-            + "demand), so flujo:resume claims the run and then fails with DirectConsumerNotAvailableException: the "
-            + "answer continued nothing and the run can never be resumed again")
     @Test
     void aResumeWhoseDirectRouteIsGoneLeavesTheRunPaused() {
         String runId = "paused-by-another-version";
@@ -291,9 +277,6 @@ class CompositeReviewBugsTest extends CamelTestSupport {
                 "a resume that continued nothing must not use the run up");
     }
 
-    @Disabled("BUG: a resumed run that pauses again keeps its run id as the resume key, so a duplicate delivery of the "
-            + "first person's answer (an HTTP retry) is accepted as the answer to the second question: a pause is not "
-            + "resumable once")
     @Test
     void aDuplicateOfTheFirstAnswerDoesNotResumeTheSecondPause() throws Exception {
         getMockEndpoint("mock:after-finance").expectedBodiesReceived("finance says yes");
@@ -323,8 +306,6 @@ class CompositeReviewBugsTest extends CamelTestSupport {
 
     // --- secrets -----------------------------------------------------------------------------------------------------
 
-    @Disabled("BUG: CompositePlanFactory.human puts Camel's own message (which lists the unknown parameters with their "
-            + "values) into the start failure and chains Camel's exception unsanitized: an API key in resumeUri leaks")
     @Test
     void aSecretInAnUnresolvableResumeUriDoesNotLeakIntoTheStartFailure() {
         Exception e = assertThrows(Exception.class, () -> context.addRoutes(new RouteBuilder() {
@@ -339,8 +320,6 @@ class CompositeReviewBugsTest extends CamelTestSupport {
         assertFalse(all.contains("TOPSECRET42"), all);
     }
 
-    @Disabled("BUG: a human step stores its resumeUri verbatim in the PausedRun, so a secret in it (password, apiKey) "
-            + "is written to the state store (a shared database) in clear text")
     @Test
     void aSecretInTheResumeUriIsNotWrittenToTheStateStore() {
         Exchange paused = template.request("direct:secret-pause", e -> e.getMessage().setBody("q"));
@@ -352,8 +331,6 @@ class CompositeReviewBugsTest extends CamelTestSupport {
         assertFalse(stored.contains("TOPSECRET42"), stored);
     }
 
-    @Disabled("BUG: FlujoResumeProducer resolves the stored resumeUri with CamelContextHelper.getMandatoryEndpoint and "
-            + "sets Camel's exception unsanitized: its message lists the unknown parameters with their values")
     @Test
     void aSecretInAStoredResumeUriDoesNotLeakIntoTheResumeFailure() {
         String runId = "paused-with-a-key";
@@ -374,9 +351,6 @@ class CompositeReviewBugsTest extends CamelTestSupport {
 
     // --- concurrency -------------------------------------------------------------------------------------------------
 
-    @Disabled("BUG: EndpointProducers creates one producer per branch/body/agent endpoint and shares it between "
-            + "concurrent branches, ignoring Endpoint.isSingletonProducer(): endpoints whose producers are not "
-            + "thread-safe (Camel's SendProcessor uses a producer per exchange for them) are driven concurrently")
     @Test
     void concurrentItemsNeverShareAProducerThatIsNotThreadSafe() {
         Exchange out = template.request("direct:map-single-use", e -> e.getMessage().setBody(List.of("x", "y")));
@@ -389,8 +363,6 @@ class CompositeReviewBugsTest extends CamelTestSupport {
 
     // --- option checks -----------------------------------------------------------------------------------------------
 
-    @Disabled("BUG: RouterPlan does not check maxConcurrency as ParallelPlan and MapPlan do, so "
-            + "flujo:router:x?maxConcurrency=-1 starts and silently means 'no cap'")
     @Test
     void aNegativeMaxConcurrencyFailsTheRouterStartAsItFailsParallelAndMap() {
         FlowAssertions.assertRouteStartFails(context, "flujo:parallel:p?branches=a=direct:a&maxConcurrency=-1",

@@ -300,9 +300,11 @@ class FlujoHumanResumeTest extends CamelTestSupport {
         assertNull(second.getException(), () -> messages(second.getException()));
         assertEquals(FlujoConstants.STATUS_PAUSED, second.getMessage().getHeader(FlujoConstants.STATUS));
         assertEquals("Finance OK after legal said yes?", second.getMessage().getBody());
-        assertEquals(runId, runIdOf(second), "the same run pauses again");
+        String secondPause = runIdOf(second);
+        assertEquals(runId + ".2", secondPause, "the same run pauses again, under a pause id of its own");
+        assertEquals(runId, runOf(second).runId());
 
-        Exchange done = resume(runId, "also yes");
+        Exchange done = resume(secondPause, "also yes");
 
         assertNull(done.getException(), () -> messages(done.getException()));
         MockEndpoint.assertIsSatisfied(context);

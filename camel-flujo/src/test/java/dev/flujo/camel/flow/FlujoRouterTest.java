@@ -7,6 +7,7 @@ import static dev.flujo.camel.flow.FlowAssertions.messages;
 import static dev.flujo.camel.flow.FlowAssertions.names;
 import static dev.flujo.camel.flow.FlowAssertions.runOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
@@ -77,8 +78,9 @@ class FlujoRouterTest extends CamelTestSupport {
         StepResult result = lastResult(out, "both");
         assertEquals("router", result.metadata().get(StepResult.META_KIND));
         assertEquals(List.of("a", "b"), result.metadata().get(StepResult.META_CHOSEN));
-        assertEquals(List.of("both.router", "both"), names(runOf(out).history()),
-                "the router agent's own step comes first");
+        assertEquals(List.of("both"), names(runOf(out).history()), "the routing call is recorded once");
+        assertEquals(List.of("both.router", "a", "b"), names(result.children()),
+                "the router agent's own step comes first among the children");
     }
 
     @Test
@@ -101,8 +103,11 @@ class FlujoRouterTest extends CamelTestSupport {
 
         FlujoStepFailedException failure = exceptionOf(out, FlujoStepFailedException.class);
         assertContains(failure.getMessage(), "zzz");
-        assertEquals("confused.router", failure.getStepName(), "the failing step is the router's agent step");
-        assertEquals(2, failure.getAttempts());
+        assertEquals("confused", failure.getStepName(), "the router step fails, with its agent step as the cause");
+        FlujoStepFailedException routing = assertInstanceOf(FlujoStepFailedException.class, failure.getCause());
+        assertEquals("confused.router", routing.getStepName());
+        assertEquals(2, routing.getAttempts());
+        assertEquals(List.of("confused.router"), names(failure.getResult().children()));
         MockEndpoint.assertIsSatisfied(context);
     }
 

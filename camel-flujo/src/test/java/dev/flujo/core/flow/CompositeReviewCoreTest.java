@@ -27,8 +27,8 @@ import dev.flujo.core.usage.UsageLimitExceededException;
 import dev.flujo.core.usage.UsageLimits;
 
 /**
- * Review of the Camel-free composite engine: {@code @Disabled("BUG: ...")} tests fail against the current code; the
- * others pin behaviour that is correct and easy to break.
+ * Review of the Camel-free composite engine: regression tests for the defects a review proved, and pins for behaviour
+ * that is correct and easy to break.
  */
 class CompositeReviewCoreTest extends FlowTestSupport {
 
@@ -45,9 +45,6 @@ class CompositeReviewCoreTest extends FlowTestSupport {
         });
     }
 
-    @Disabled("BUG: RouterPlan records its NAME.router result in the (branch) run's history and again as the first "
-            + "child of its own result; FanOut's branch result sums the whole branch history, so a router inside a "
-            + "branch (or a loop body) counts the routing call twice")
     @Test
     void aRouterInsideABranchCountsTheRoutingCallOnce() {
         RouterPlan router = new RouterPlan(step("triage", "router"),
@@ -62,8 +59,6 @@ class CompositeReviewCoreTest extends FlowTestSupport {
         assertEquals(10, result.usage().totalTokens());
     }
 
-    @Disabled("BUG: LoopPlan reports every iteration with cancelled=false, so a loop inside a branch that a failing "
-            + "sibling cancelled shows its interrupted iteration as an ordinary failure, unlike FanOut's branches")
     @Test
     void aLoopIterationInterruptedByTheCancellationOfItsRunIsReportedCancelled() throws Exception {
         TestAgent slow = TestAgent.hanging("slow");
@@ -81,10 +76,6 @@ class CompositeReviewCoreTest extends FlowTestSupport {
         assertEquals(true, iteration.metadata().get(StepResult.META_CANCELLED), iteration.toString());
     }
 
-    @Disabled("BUG: a nested composite whose branch run is cancelled because a sibling broke the budget turns the "
-            + "cancellation into a usage-limit failure of its own (Composite.stoppingFailure and LoopPlan find the "
-            + "sibling's UsageLimitExceededException in the FlujoCancelledException's cause chain and raise a fresh "
-            + "breach without the cancellation), so the enclosing step reports that branch as failed, not cancelled")
     @Test
     void aNestedCompositeCancelledBecauseASiblingBrokeTheBudgetIsReportedCancelled() {
         TestAgent waiter = TestAgent.hanging("waiter");

@@ -51,7 +51,10 @@ class HumanPlanTest extends FlowTestSupport {
 
         StepResult result = await(execute(human(new UsageLimits(null, 1000L)), "the refund", context));
 
-        PausedRun paused = store.load(run.runId()).orElseThrow();
+        // the run answered a person once already: this pause has a pause id of its own
+        assertEquals(run.runId() + ".2", result.metadata().get(StepResult.META_PAUSE_ID));
+        PausedRun paused = store.load(run.runId() + ".2").orElseThrow();
+        assertEquals(run.runId(), paused.runId());
         assertEquals(RunStatus.PAUSED, paused.status());
         assertEquals("approve", paused.stepName());
         assertEquals("Approve the refund for acme?", paused.message());
@@ -64,7 +67,7 @@ class HumanPlanTest extends FlowTestSupport {
         assertEquals(1000L, paused.limits().tokenLimit(), "the human step's own limits are part of the run's");
         assertEquals(run.humanHistory(), paused.humanHistory());
         assertEquals(NOW, paused.pausedAt());
-        assertEquals(List.of(run.runId()), store.pausedRunIds());
+        assertEquals(List.of(run.runId() + ".2"), store.pausedRunIds(), "paused runs are listed by pause id");
 
         assertTrue(result.success());
         assertEquals("Approve the refund for acme?", result.output());

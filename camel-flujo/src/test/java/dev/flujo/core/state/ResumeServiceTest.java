@@ -128,7 +128,9 @@ class ResumeServiceTest {
         FlujoRun resumed = service(memory).resume(first.runId(), "yes").run();
 
         pause(memory, resumed, "confirm", null);
-        FlujoRun again = service(memory).resume(first.runId(), "confirmed").run();
+        // a late duplicate of the first answer cannot resume the second pause: it has a pause id of its own
+        assertThrows(ResumeRejectedException.class, () -> service(memory).resume(first.runId(), "yes"));
+        FlujoRun again = service(memory).resume(first.runId() + ".2", "confirmed").run();
 
         assertEquals(List.of("approve", "confirm"), again.humanHistory().stream().map(HumanInteraction::stepName)
                 .toList());
