@@ -65,6 +65,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "enableCircuitBreaker": getOrCreateConfiguration(target).setEnableCircuitBreaker(property(camelContext, boolean.class, value)); return true;
         case "enableoptimizederrorhandling":
         case "enableOptimizedErrorHandling": getOrCreateConfiguration(target).setEnableOptimizedErrorHandling(property(camelContext, boolean.class, value)); return true;
+        case "enableperformancemonitoring":
+        case "enablePerformanceMonitoring": getOrCreateConfiguration(target).setEnablePerformanceMonitoring(property(camelContext, boolean.class, value)); return true;
         case "errorcachesize":
         case "errorCacheSize": getOrCreateConfiguration(target).setErrorCacheSize(property(camelContext, int.class, value)); return true;
         case "expectedcostusd":
@@ -162,6 +164,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "enableCircuitBreaker": return boolean.class;
         case "enableoptimizederrorhandling":
         case "enableOptimizedErrorHandling": return boolean.class;
+        case "enableperformancemonitoring":
+        case "enablePerformanceMonitoring": return boolean.class;
         case "errorcachesize":
         case "errorCacheSize": return int.class;
         case "expectedcostusd":
@@ -260,6 +264,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "enableCircuitBreaker": return getOrCreateConfiguration(target).isEnableCircuitBreaker();
         case "enableoptimizederrorhandling":
         case "enableOptimizedErrorHandling": return getOrCreateConfiguration(target).isEnableOptimizedErrorHandling();
+        case "enableperformancemonitoring":
+        case "enablePerformanceMonitoring": return getOrCreateConfiguration(target).isEnablePerformanceMonitoring();
         case "errorcachesize":
         case "errorCacheSize": return getOrCreateConfiguration(target).getErrorCacheSize();
         case "expectedcostusd":

@@ -55,6 +55,8 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "enableCircuitBreaker": target.setEnableCircuitBreaker(property(camelContext, boolean.class, value)); return true;
         case "enableoptimizederrorhandling":
         case "enableOptimizedErrorHandling": target.setEnableOptimizedErrorHandling(property(camelContext, boolean.class, value)); return true;
+        case "enableperformancemonitoring":
+        case "enablePerformanceMonitoring": target.setEnablePerformanceMonitoring(property(camelContext, boolean.class, value)); return true;
         case "errorcachesize":
         case "errorCacheSize": target.setErrorCacheSize(property(camelContext, int.class, value)); return true;
         case "expectedcostusd":
@@ -147,6 +149,8 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "enableCircuitBreaker": return boolean.class;
         case "enableoptimizederrorhandling":
         case "enableOptimizedErrorHandling": return boolean.class;
+        case "enableperformancemonitoring":
+        case "enablePerformanceMonitoring": return boolean.class;
         case "errorcachesize":
         case "errorCacheSize": return int.class;
         case "expectedcostusd":
@@ -240,6 +244,8 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "enableCircuitBreaker": return target.isEnableCircuitBreaker();
         case "enableoptimizederrorhandling":
         case "enableOptimizedErrorHandling": return target.isEnableOptimizedErrorHandling();
+        case "enableperformancemonitoring":
+        case "enablePerformanceMonitoring": return target.isEnablePerformanceMonitoring();
         case "errorcachesize":
         case "errorCacheSize": return target.getErrorCacheSize();
         case "expectedcostusd":

@@ -55,6 +55,8 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "enableCircuitBreaker": target.getConfiguration().setEnableCircuitBreaker(property(camelContext, boolean.class, value)); return true;
         case "enableoptimizederrorhandling":
         case "enableOptimizedErrorHandling": target.getConfiguration().setEnableOptimizedErrorHandling(property(camelContext, boolean.class, value)); return true;
+        case "enableperformancemonitoring":
+        case "enablePerformanceMonitoring": target.getConfiguration().setEnablePerformanceMonitoring(property(camelContext, boolean.class, value)); return true;
         case "errorcachesize":
         case "errorCacheSize": target.getConfiguration().setErrorCacheSize(property(camelContext, int.class, value)); return true;
         case "expectedcostusd":
@@ -149,6 +151,8 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "enableCircuitBreaker": return boolean.class;
         case "enableoptimizederrorhandling":
         case "enableOptimizedErrorHandling": return boolean.class;
+        case "enableperformancemonitoring":
+        case "enablePerformanceMonitoring": return boolean.class;
         case "errorcachesize":
         case "errorCacheSize": return int.class;
         case "expectedcostusd":
@@ -244,6 +248,8 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "enableCircuitBreaker": return target.getConfiguration().isEnableCircuitBreaker();
         case "enableoptimizederrorhandling":
         case "enableOptimizedErrorHandling": return target.getConfiguration().isEnableOptimizedErrorHandling();
+        case "enableperformancemonitoring":
+        case "enablePerformanceMonitoring": return target.getConfiguration().isEnablePerformanceMonitoring();
         case "errorcachesize":
         case "errorCacheSize": return target.getConfiguration().getErrorCacheSize();
         case "expectedcostusd":

@@ -23,7 +23,7 @@ public class FlujoEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(53);
+        Set<String> props = new HashSet<>(54);
         props.add("agent");
         props.add("answerSchema");
         props.add("body");
@@ -43,6 +43,7 @@ public class FlujoEndpointUriFactory extends org.apache.camel.support.component.
         props.add("default");
         props.add("enableCircuitBreaker");
         props.add("enableOptimizedErrorHandling");
+        props.add("enablePerformanceMonitoring");
         props.add("errorCacheSize");
         props.add("expectedCostUsd");
         props.add("expectedTokens");

@@ -150,6 +150,14 @@ public class FlujoConfiguration implements Cloneable {
             + " more execution waits (on the calling thread) for a slot before it fails with StepRejectedException.")
     private long maxConcurrentExecutionsWait = OptimizationConfig.DEFAULT_MAX_CONCURRENT_EXECUTIONS_WAIT.toMillis();
 
+    // --- monitoring -----------------------------------------------------------------------------------------------
+
+    @UriParam(label = "monitoring", defaultValue = "false", description = "Record Micrometer meters for the step"
+            + " (gen_ai.client.operation.duration, gen_ai.client.token.usage, flujo.step.cost, flujo.step.outcomes) in"
+            + " the registry camel-micrometer uses: a metricsRegistry bean, else the only MeterRegistry bean, else a"
+            + " new SimpleMeterRegistry. Needs micrometer-core on the classpath.")
+    private boolean enablePerformanceMonitoring;
+
     // --- composite kinds ------------------------------------------------------------------------------------------
 
     @UriParam(label = "parallel", description = "parallel, router, conditional: the branches, comma-separated"
@@ -692,5 +700,13 @@ public class FlujoConfiguration implements Cloneable {
 
     public void setMaxConcurrentExecutionsWait(long maxConcurrentExecutionsWait) {
         this.maxConcurrentExecutionsWait = maxConcurrentExecutionsWait;
+    }
+
+    public boolean isEnablePerformanceMonitoring() {
+        return enablePerformanceMonitoring;
+    }
+
+    public void setEnablePerformanceMonitoring(boolean enablePerformanceMonitoring) {
+        this.enablePerformanceMonitoring = enablePerformanceMonitoring;
     }
 }

@@ -39,7 +39,8 @@ public enum FlujoKind {
                 "cacheKeyContext", "expectedCostUsd", "expectedTokens", "costPerInputToken", "costPerOutputToken",
                 "inputTokensHeader", "outputTokensHeader", "costHeader", "enableCircuitBreaker",
                 "circuitBreakerFailureThreshold", "circuitBreakerRecoveryTimeoutSeconds", "circuitBreakerRef",
-                "enableOptimizedErrorHandling", "errorCacheSize", "maxConcurrentExecutions", "maxConcurrentExecutionsWait");
+                "enableOptimizedErrorHandling", "errorCacheSize", "maxConcurrentExecutions", "maxConcurrentExecutionsWait",
+                "enablePerformanceMonitoring");
         static final Set<String> FAN_OUT = Set.of("branches", "mergeStrategy", "onBranchFailure", "maxConcurrency",
                 "reduce");
         static final Set<String> STATE = Set.of("stateStore", "stateUrl", "stateDataSource");

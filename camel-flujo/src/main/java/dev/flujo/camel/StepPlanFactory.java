@@ -67,7 +67,21 @@ final class StepPlanFactory {
         if (config.maxConcurrentExecutions() > 0 && breakers != null) {
             plan.bulkhead(breakers.bulkheadForStep(step, config));
         }
+        if (options.isEnablePerformanceMonitoring()) {
+            plan.observer(meters());
+        }
         return plan.build();
+    }
+
+    /** Loaded only when monitoring is on, so micrometer-core is needed only then. */
+    private dev.flujo.core.telemetry.StepObserver meters() {
+        try {
+            Class.forName("io.micrometer.core.instrument.MeterRegistry", false, getClass().getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new FlujoConfigurationException("Step '" + step + "', option enablePerformanceMonitoring: add"
+                    + " io.micrometer:micrometer-core (or camel-micrometer) to the classpath");
+        }
+        return new FlujoMeters(FlujoMeters.registryOf(camelContext), camelContext.getName(), step);
     }
 
     private CircuitBreaker ownBreaker() {

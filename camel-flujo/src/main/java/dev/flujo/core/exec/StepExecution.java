@@ -437,7 +437,18 @@ final class StepExecution {
         StepResult stepResult = new StepResult(plan.name(), output, success, attempts, core.now() - startNanos, usage,
                 feedback, metadata, writes, List.of());
         run.record(stepResult);
+        if (plan.observer() != null) {
+            observe(stepResult);
+        }
         return stepResult;
+    }
+
+    private void observe(StepResult stepResult) {
+        try {
+            plan.observer().stepEnded(stepResult);
+        } catch (RuntimeException e) {
+            // telemetry must never fail a step
+        }
     }
 
     private static String describe(Throwable t) {

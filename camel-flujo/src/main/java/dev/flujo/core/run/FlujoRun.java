@@ -29,21 +29,47 @@ public final class FlujoRun {
 
     private final String runId;
     private final UsageLedger ledger;
-    private final List<StepResult> history = new ArrayList<>();
-    private final List<HumanInteraction> humanHistory;
+    private final List<StepResult> history = new ArrayList<>(4);
+    /** Kept by the top-level run only (branch runs ask it); created on the first interaction. */
+    private List<HumanInteraction> humanHistory;
     private final FlujoRun parent;
-    private final CancelSignal cancelSignal = new CancelSignal();
+    /**
+     * Created when a branch run is made or a listener registers: a top-level run that never branches - most runs -
+     * allocates no signal.
+     */
+    private volatile CancelSignal cancelSignal;
     private CancelSignal.Registration parentLink;
 
     public FlujoRun(String runId) {
-        this(runId, new UsageLedger(), new ArrayList<>(), null);
+        this(runId, new UsageLedger(), null);
     }
 
-    private FlujoRun(String runId, UsageLedger ledger, List<HumanInteraction> humanHistory, FlujoRun parent) {
+    private FlujoRun(String runId, UsageLedger ledger, FlujoRun parent) {
         this.runId = runId;
         this.ledger = ledger;
-        this.humanHistory = humanHistory;
         this.parent = parent;
+    }
+
+    private FlujoRun top() {
+        FlujoRun run = this;
+        while (run.parent != null) {
+            run = run.parent;
+        }
+        return run;
+    }
+
+    private CancelSignal signal() {
+        CancelSignal signal = cancelSignal;
+        if (signal == null) {
+            synchronized (this) {
+                signal = cancelSignal;
+                if (signal == null) {
+                    signal = new CancelSignal();
+                    cancelSignal = signal;
+                }
+            }
+        }
+        return signal;
     }
 
     public static FlujoRun create() {
@@ -56,8 +82,11 @@ public final class FlujoRun {
      */
     public static FlujoRun restore(String runId, List<StepResult> history, Usage usage, UsageLimits limits,
                                    List<HumanInteraction> humanHistory) {
-        FlujoRun run = new FlujoRun(runId, new UsageLedger(usage, limits), new ArrayList<>(humanHistory), null);
+        FlujoRun run = new FlujoRun(runId, new UsageLedger(usage, limits), null);
         run.history.addAll(history);
+        if (!humanHistory.isEmpty()) {
+            run.humanHistory = new ArrayList<>(humanHistory);
+        }
         return run;
     }
 
@@ -66,8 +95,8 @@ public final class FlujoRun {
      * branch ends, so that a long-lived run does not keep listeners of finished branches.
      */
     public FlujoRun branch() {
-        FlujoRun child = new FlujoRun(runId, ledger, humanHistory, this);
-        child.parentLink = cancelSignal.onCancel(child::cancel);
+        FlujoRun child = new FlujoRun(runId, ledger, this);
+        child.parentLink = signal().onCancel(child::cancel);
         return child;
     }
 
@@ -86,12 +115,13 @@ public final class FlujoRun {
 
     /** Cancels this run and its branch runs: no step of it calls an agent any more. */
     public void cancel(Throwable reason) {
-        cancelSignal.cancel(reason);
+        signal().cancel(reason);
     }
 
     /** Why this run was cancelled, or {@code null} while it was not. */
     public Throwable cancellation() {
-        return cancelSignal.reason();
+        CancelSignal signal = cancelSignal;
+        return signal == null ? null : signal.reason();
     }
 
     /**
@@ -99,7 +129,7 @@ public final class FlujoRun {
      * cancelled, so a top-level run returns {@code null} and callers keep their fast path.
      */
     public CancelSignal.Registration onCancel(Consumer<Throwable> listener) {
-        return parent == null ? null : cancelSignal.onCancel(listener);
+        return parent == null ? null : signal().onCancel(listener);
     }
 
     public String runId() {
@@ -145,14 +175,19 @@ public final class FlujoRun {
 
     /** The run's interactions with people, oldest first. */
     public List<HumanInteraction> humanHistory() {
-        synchronized (humanHistory) {
-            return List.copyOf(humanHistory);
+        FlujoRun top = top();
+        synchronized (top.history) {
+            return top.humanHistory == null ? List.of() : List.copyOf(top.humanHistory);
         }
     }
 
     public void recordHumanInteraction(HumanInteraction interaction) {
-        synchronized (humanHistory) {
-            humanHistory.add(interaction);
+        FlujoRun top = top();
+        synchronized (top.history) {
+            if (top.humanHistory == null) {
+                top.humanHistory = new ArrayList<>(2);
+            }
+            top.humanHistory.add(interaction);
         }
     }
 

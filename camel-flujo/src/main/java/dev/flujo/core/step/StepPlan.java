@@ -22,6 +22,7 @@ import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
 import dev.flujo.core.resilience.AgentBreakers;
 import dev.flujo.core.resilience.ErrorClassifier;
+import dev.flujo.core.telemetry.StepObserver;
 import dev.flujo.core.exec.FlujoPlan;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.usage.UsageLimits;
@@ -61,6 +62,7 @@ public final class StepPlan implements FlujoPlan {
     private final AgentBreakers breakers;
     private final ErrorClassifier errorClassifier;
     private final Bulkhead bulkhead;
+    private final StepObserver observer;
     private final OptimizationConfig config;
 
     private StepPlan(Builder b) {
@@ -99,6 +101,7 @@ public final class StepPlan implements FlujoPlan {
         this.agentResolver = b.agentResolver;
         this.breakers = b.config.enableCircuitBreaker() ? b.breakers : null;
         this.bulkhead = b.config.maxConcurrentExecutions() > 0 ? b.bulkhead : null;
+        this.observer = b.observer;
         this.errorClassifier = b.config.enableOptimizedErrorHandling()
                 ? new ErrorClassifier(b.config.errorCacheSize()) : null;
     }
@@ -205,6 +208,11 @@ public final class StepPlan implements FlujoPlan {
         return agentResolver;
     }
 
+    /** Told of every finished execution (telemetry); {@code null} when nobody listens. */
+    public StepObserver observer() {
+        return observer;
+    }
+
     /** Caps the step's executions in flight; {@code null} when uncapped. */
     public Bulkhead bulkhead() {
         return bulkhead;
@@ -239,6 +247,7 @@ public final class StepPlan implements FlujoPlan {
         private AgentResolver agentResolver = AgentResolver.NONE;
         private AgentBreakers breakers;
         private Bulkhead bulkhead;
+        private StepObserver observer;
         private Ticker ticker = Ticker.systemTicker();
         private Predicate<String> reservedContextKey = key -> false;
 
@@ -298,6 +307,11 @@ public final class StepPlan implements FlujoPlan {
          */
         public Builder breakers(AgentBreakers breakers) {
             this.breakers = breakers;
+            return this;
+        }
+
+        public Builder observer(StepObserver observer) {
+            this.observer = observer;
             return this;
         }
 
