@@ -72,10 +72,12 @@ public final class ExchangeContext implements FlujoContext {
                 + value.getClass().getName() + ", not a FlujoRun; refusing to run a step with it");
     }
 
-    /** Makes the exchange the run's own: the one exchange that may pause it (see {@link #checkOwnsRun}). */
+    /**
+     * Makes the exchange the run's own: the one exchange that may pause it (see {@link #checkOwnsRun}). The owner is
+     * kept in the run, not in another property: copies of the exchange share the run object but not the exchange id.
+     */
     static void bindRun(Exchange exchange, FlujoRun run) {
-        exchange.setProperty(FlujoConstants.RUN, run);
-        exchange.setProperty(FlujoConstants.RUN_OWNER, exchange.getExchangeId());
+        exchange.setProperty(FlujoConstants.RUN, run.ownedBy(exchange.getExchangeId()));
     }
 
     /**
@@ -85,16 +87,15 @@ public final class ExchangeContext implements FlujoContext {
      * @throws FlujoConfigurationException naming the step and saying how to give the copy a run of its own
      */
     static void checkOwnsRun(Exchange exchange, String step) {
-        Object owner = exchange.getProperty(FlujoConstants.RUN_OWNER);
-        if (exchange.getProperty(FlujoConstants.RUN) instanceof FlujoRun run && run.isBranch()) {
-            return; // a branch of a composite step: the human step itself refuses, naming that restriction
+        if (!(exchange.getProperty(FlujoConstants.RUN) instanceof FlujoRun run) || run.isBranch()) {
+            return; // no run yet (this step creates it), or a branch: the human step itself refuses, naming that
         }
-        if (exchange.getProperty(FlujoConstants.RUN) != null && owner != null
-                && !owner.equals(exchange.getExchangeId())) {
+        String owner = run.owner();
+        if (owner != null && !owner.equals(exchange.getExchangeId())) {
             throw new FlujoConfigurationException("Human step '" + step + "' cannot pause the run of exchange " + owner
                     + " from a copy of it (a split part, an agent route, a wire tap, a branch): the other copies would"
                     + " go on. Pause in the exchange that owns the run, or give the copy a run of its own by removing"
-                    + " the " + FlujoConstants.RUN + " and " + FlujoConstants.RUN_OWNER + " properties first");
+                    + " the " + FlujoConstants.RUN + " property first");
         }
     }
 

@@ -65,12 +65,6 @@ public final class FlujoConstants {
     public static final String RUN = "CamelFlujoRun";
 
     /**
-     * Exchange property: the id of the exchange that owns the run in {@link #RUN}. Copies of the exchange (split
-     * parts, agent calls, branches) share the run but not its ownership, so a human step refuses to pause from them.
-     */
-    public static final String RUN_OWNER = "CamelFlujoRunOwner";
-
-    /**
      * Exchange property on the exchange sent to an endpoint agent: the steps whose fallback the call runs for
      * (a {@code List<String>}, outermost first). A flujo step reached through that agent continues the chain, so a
      * fallback chain that comes back to a step fails instead of looping.

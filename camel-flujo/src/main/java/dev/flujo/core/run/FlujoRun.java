@@ -39,6 +39,8 @@ public final class FlujoRun {
      */
     private volatile CancelSignal cancelSignal;
     private CancelSignal.Registration parentLink;
+    /** Who may pause the run (in Camel, the id of the exchange it belongs to); {@code null} = anyone. */
+    private volatile String owner;
 
     public FlujoRun(String runId) {
         this(runId, new UsageLedger(), null);
@@ -134,6 +136,20 @@ public final class FlujoRun {
 
     public String runId() {
         return runId;
+    }
+
+    /** The host's id of whatever owns this run (the exchange), or {@code null}; see {@link #ownedBy}. */
+    public String owner() {
+        return owner;
+    }
+
+    /**
+     * Binds the run to its owner - in Camel the exchange that created or resumed it - so that copies of that
+     * exchange, which share the run object, can be told apart from it (only the owner may pause the run).
+     */
+    public FlujoRun ownedBy(String ownerId) {
+        this.owner = ownerId;
+        return this;
     }
 
     public UsageLedger ledger() {
