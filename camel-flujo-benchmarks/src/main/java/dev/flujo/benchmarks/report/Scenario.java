@@ -136,7 +136,7 @@ record Scenario(String title, String description, List<Part> parts, List<String>
                             mergeCost("branches=2, keys=10"),
                             mergeCost("branches=8, keys=10")),
                     "Both end-to-end contenders hand the branches to a pool from Camel's default thread-pool"
-                            + " profile (flujo: the component's continuation pool; multicast: its own), so on a"
+                            + " profile (flujo: the component's FlujoBranches pool; multicast: its own), so on a"
                             + " 2-core machine the branches contend with the caller for the cores, and the times are"
                             + " mostly threads waking up: differences between them mean something only where they"
                             + " exceed the errors; `alloc B/op` does not depend on the load. What `NO_MERGE`"

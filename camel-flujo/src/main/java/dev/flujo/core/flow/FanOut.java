@@ -131,20 +131,21 @@ final class FanOut {
     }
 
     private void settle(int i, long start, Object output, Throwable error) {
-        Outcome outcome = outcomes[i];
-        FlujoRun branchRun = branchRuns[i];
-        branchRun.detach();
-        Throwable cause = error == null ? null : Composite.unwrap(error);
-        outcome.output = output;
-        outcome.error = cause;
-        outcome.cancelled = cause != null && (stopReason != null || run.cancellation() != null)
-                && Composite.find(cause, FlujoCancelledException.class) != null;
-        if (cause == null) {
-            outcome.writes = contexts[i].writes();
-        }
-        outcome.result = Composite.branchResult(outcome.job.name(), output, cause, outcome.cancelled,
-                core.now() - start, branchRun.history(), outcome.writes);
+        // whatever happens here, the slot is handed on and the count goes down: a step never waits forever
         try {
+            Outcome outcome = outcomes[i];
+            FlujoRun branchRun = branchRuns[i];
+            branchRun.detach();
+            Throwable cause = error == null ? null : Composite.unwrap(error);
+            outcome.output = output;
+            outcome.error = cause;
+            outcome.cancelled = cause != null && (stopReason != null || run.cancellation() != null)
+                    && Composite.find(cause, FlujoCancelledException.class) != null;
+            if (cause == null) {
+                outcome.writes = contexts[i].writes();
+            }
+            outcome.result = Composite.branchResult(outcome.job.name(), output, cause, outcome.cancelled,
+                    core.now() - start, branchRun.history(), outcome.writes);
             if (cause != null && !outcome.cancelled && stops(cause)) {
                 stop(cause, outcome.job.name());
             }
