@@ -141,6 +141,36 @@ public class FlujoComponent extends DefaultComponent {
         super.doStop();
     }
 
+    /** The performance statistics of every flujo step endpoint of the context that keeps them, by endpoint URI. */
+    public Map<String, Map<String, Object>> getPerformanceStatistics() {
+        Map<String, Map<String, Object>> all = new java.util.TreeMap<>();
+        for (FlujoEndpoint endpoint : endpoints()) {
+            Map<String, Object> stats = endpoint.getPerformanceStatistics();
+            if (!stats.isEmpty()) {
+                all.put(URISupport.sanitizeUri(endpoint.getEndpointUri()), stats);
+            }
+        }
+        return all;
+    }
+
+    /** The recommendations of every flujo step endpoint that has any, by endpoint URI. */
+    public Map<String, java.util.List<dev.flujo.core.telemetry.StepStatistics.Recommendation>> getPerformanceRecommendations() {
+        Map<String, java.util.List<dev.flujo.core.telemetry.StepStatistics.Recommendation>> all = new java.util.TreeMap<>();
+        for (FlujoEndpoint endpoint : endpoints()) {
+            var advice = endpoint.getPerformanceRecommendations();
+            if (!advice.isEmpty()) {
+                all.put(URISupport.sanitizeUri(endpoint.getEndpointUri()), advice);
+            }
+        }
+        return all;
+    }
+
+    /** The flujo endpoints of this component in the context. */
+    java.util.List<FlujoEndpoint> endpoints() {
+        return getCamelContext().getEndpoints().stream().filter(FlujoEndpoint.class::isInstance)
+                .map(FlujoEndpoint.class::cast).filter(e -> e.getComponent() == this).toList();
+    }
+
     public FlujoConfiguration getConfiguration() {
         return configuration;
     }

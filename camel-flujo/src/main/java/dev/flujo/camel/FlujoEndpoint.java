@@ -4,10 +4,19 @@ import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.exec.FlujoPlan;
 import dev.flujo.core.state.StateStore;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.flujo.core.telemetry.StepStatistics;
+
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
+import org.apache.camel.api.management.ManagedAttribute;
+import org.apache.camel.api.management.ManagedOperation;
+import org.apache.camel.api.management.ManagedResource;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
@@ -21,6 +30,7 @@ import org.apache.camel.support.service.ServiceHelper;
  * composite of steps: parallel branches, a loop, a conditional, a router, a map over a list, a pause for a person
  * and the resume that continues it.
  */
+@ManagedResource(description = "Flujo step")
 @UriEndpoint(firstVersion = "0.1.0", scheme = "flujo", title = "Flujo", syntax = "flujo:kind:name",
              producerOnly = true, category = { Category.AI }, headersClass = FlujoConstants.class)
 // kinds: step (agent), parallel, loop, conditional, router, map, human (pause for a person), resume
@@ -40,6 +50,7 @@ public class FlujoEndpoint extends DefaultEndpoint {
     private CamelAgentResolver agents;
     private CamelBranches branches;
     private volatile FlujoPlan plan;
+    private volatile StepStatistics statistics;
     private StateStore stateStore;
 
     public FlujoEndpoint(String uri, FlujoComponent component, FlujoKind kind, String name,
@@ -81,7 +92,7 @@ public class FlujoEndpoint extends DefaultEndpoint {
             StateStores stores = getComponent().stateStores();
             plan = switch (kind) {
                 case STEP -> new StepPlanFactory(getCamelContext(), name, configuration,
-                        getComponent().resilience()).create(config, agents);
+                        getComponent().resilience()).statistics(statistics = newStatistics()).create(config, agents);
                 case PARALLEL -> composites.parallel(config);
                 case LOOP -> composites.loop(config);
                 case CONDITIONAL -> composites.conditional(config);
@@ -104,6 +115,70 @@ public class FlujoEndpoint extends DefaultEndpoint {
         ServiceHelper.stopService(agents, branches);
         plan = null;
         super.doStop();
+    }
+
+    private StepStatistics newStatistics() {
+        return configuration.isEnablePerformanceMonitoring() ? new StepStatistics() : null;
+    }
+
+    /**
+     * Execution count, failures, total and mean time, p50/p95/p99 (over the last executions), retries, fallbacks,
+     * cache hits, misses and hit rate, breaker rejections, errors by type; empty unless
+     * {@code enablePerformanceMonitoring} is on.
+     */
+    public Map<String, Object> getPerformanceStatistics() {
+        StepStatistics stats = statistics;
+        return stats == null ? Map.of() : stats.snapshot();
+    }
+
+    /** Which optimizations this endpoint runs with. */
+    public Map<String, Object> getOptimizationStats() {
+        Map<String, Object> on = new LinkedHashMap<>();
+        on.put("cache", configuration.isCache());
+        on.put("cacheMaxSize", configuration.getCacheMaxSize());
+        on.put("circuitBreaker", configuration.isEnableCircuitBreaker()
+                || (configuration.getCircuitBreakerRef() != null && !configuration.getCircuitBreakerRef().isBlank()));
+        on.put("maxConcurrentExecutions", configuration.getMaxConcurrentExecutions());
+        on.put("optimizedErrorHandling", configuration.isEnableOptimizedErrorHandling());
+        on.put("performanceMonitoring", configuration.isEnablePerformanceMonitoring());
+        on.put("resultHeaders", configuration.isResultHeaders());
+        return on;
+    }
+
+    /** Advice computed from the statistics: description, impact and priority of each. */
+    public List<StepStatistics.Recommendation> getPerformanceRecommendations() {
+        StepStatistics stats = statistics;
+        return stats == null ? List.of() : stats.recommendations(configuration.isCache(), configuration.getCacheMaxSize());
+    }
+
+    @ManagedAttribute(description = "Executions of the step (enablePerformanceMonitoring)")
+    public long getExecutionCount() {
+        return (long) getPerformanceStatistics().getOrDefault("executionCount", 0L);
+    }
+
+    @ManagedAttribute(description = "Mean time of an execution in ms")
+    public double getMeanTimeMs() {
+        return (double) getPerformanceStatistics().getOrDefault("meanTimeMs", 0.0);
+    }
+
+    @ManagedAttribute(description = "95th percentile of the recent executions' time in ms")
+    public double getP95Ms() {
+        return (double) getPerformanceStatistics().getOrDefault("p95Ms", 0.0);
+    }
+
+    @ManagedAttribute(description = "Share of cache lookups that hit")
+    public double getCacheHitRate() {
+        return (double) getPerformanceStatistics().getOrDefault("cacheHitRate", 0.0);
+    }
+
+    @ManagedOperation(description = "All performance statistics")
+    public String performanceStatistics() {
+        return getPerformanceStatistics().toString();
+    }
+
+    @ManagedOperation(description = "Recommendations computed from the statistics")
+    public String performanceRecommendations() {
+        return getPerformanceRecommendations().toString();
     }
 
     /** The plan decided at start; {@code null} while the endpoint is stopped (and always for resume). */

@@ -11,6 +11,8 @@ import dev.flujo.core.step.FlujoPlugin;
 import dev.flujo.core.step.FlujoProcessor;
 import dev.flujo.core.step.FlujoValidator;
 import dev.flujo.core.step.StepPlan;
+import dev.flujo.core.telemetry.StepObserver;
+import dev.flujo.core.telemetry.StepStatistics;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Predicate;
@@ -23,10 +25,13 @@ import org.apache.camel.Processor;
  */
 final class StepPlanFactory {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StepPlanFactory.class);
+
     private final CamelContext camelContext;
     private final String step;
     private final FlujoConfiguration options;
     private final CamelResilience breakers;
+    private StepStatistics statistics;
 
     /** @param breakers where agents' circuit breakers come from; {@code null} for none */
     StepPlanFactory(CamelContext camelContext, String step, FlujoConfiguration options, CamelResilience breakers) {
@@ -68,18 +73,28 @@ final class StepPlanFactory {
             plan.bulkhead(breakers.bulkheadForStep(step, config));
         }
         if (options.isEnablePerformanceMonitoring()) {
-            plan.observer(meters());
+            plan.observer(StepObserver.both(statistics, meters()));
         }
         return plan.build();
     }
 
-    /** Loaded only when monitoring is on, so micrometer-core is needed only then. */
-    private dev.flujo.core.telemetry.StepObserver meters() {
+    /** The step's statistics (statistics API, JMX, dev console) when monitoring is on. */
+    StepPlanFactory statistics(StepStatistics statistics) {
+        this.statistics = statistics;
+        return this;
+    }
+
+    /**
+     * Micrometer meters, loaded only when monitoring is on and micrometer-core is on the classpath; without it the
+     * statistics are still kept.
+     */
+    private StepObserver meters() {
         try {
             Class.forName("io.micrometer.core.instrument.MeterRegistry", false, getClass().getClassLoader());
         } catch (ClassNotFoundException e) {
-            throw new FlujoConfigurationException("Step '" + step + "', option enablePerformanceMonitoring: add"
-                    + " io.micrometer:micrometer-core (or camel-micrometer) to the classpath");
+            LOG.info("Step '{}': no micrometer-core on the classpath, so no Micrometer meters; statistics are kept",
+                    step);
+            return null;
         }
         return new FlujoMeters(FlujoMeters.registryOf(camelContext), camelContext.getName(), step);
     }

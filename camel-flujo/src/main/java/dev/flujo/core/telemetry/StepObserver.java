@@ -11,4 +11,18 @@ import dev.flujo.core.step.StepResult;
 public interface StepObserver {
 
     void stepEnded(StepResult result);
+
+    /** Both observers, in order; {@code null}s are left out. */
+    static StepObserver both(StepObserver first, StepObserver second) {
+        if (first == null) {
+            return second;
+        }
+        if (second == null) {
+            return first;
+        }
+        return result -> {
+            first.stepEnded(result);
+            second.stepEnded(result);
+        };
+    }
 }
