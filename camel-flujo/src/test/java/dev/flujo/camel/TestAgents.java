@@ -15,7 +15,7 @@ import dev.flujo.core.agent.FlujoAgent;
 import dev.flujo.core.usage.Usage;
 
 /** Reusable fake agents for the flujo tests. */
-final class TestAgents {
+public final class TestAgents {
 
     /** A script entry: the agent never answers this call (the future stays pending until the test completes it). */
     static final Object PENDING = new Object() {
@@ -29,38 +29,38 @@ final class TestAgents {
     }
 
     /** An agent that records every request and answers with a function (which may throw to fail the call). */
-    static CountingAgent answering(Function<AgentRequest, Object> answer) {
+    public static CountingAgent answering(Function<AgentRequest, Object> answer) {
         return new CountingAgent(answer, Usage.ZERO);
     }
 
-    static CountingAgent answering(Object output) {
+    public static CountingAgent answering(Object output) {
         return new CountingAgent(r -> output, Usage.ZERO);
     }
 
     /** An agent that answers {@code output} and reports {@code usage} on every call. */
-    static CountingAgent answering(Object output, Usage usage) {
+    public static CountingAgent answering(Object output, Usage usage) {
         return new CountingAgent(r -> output, usage);
     }
 
     /** An agent that answers with a function and reports {@code usage} on every call. */
-    static CountingAgent answering(Function<AgentRequest, Object> answer, Usage usage) {
+    public static CountingAgent answering(Function<AgentRequest, Object> answer, Usage usage) {
         return new CountingAgent(answer, usage);
     }
 
     /** An agent whose every call fails with an IllegalStateException carrying {@code message}. */
-    static CountingAgent failing(String message) {
+    public static CountingAgent failing(String message) {
         return new CountingAgent(r -> {
             throw new IllegalStateException(message);
         }, Usage.ZERO);
     }
 
     /** Answers each call with the next entry of the script; the last entry repeats. See {@link ScriptedAgent}. */
-    static ScriptedAgent scripted(Object... script) {
+    public static ScriptedAgent scripted(Object... script) {
         return new ScriptedAgent(Arrays.asList(script));
     }
 
     /** Records calls and answers them with the function's output (or its exception) and a fixed usage. */
-    static class CountingAgent implements FlujoAgent {
+    public static class CountingAgent implements FlujoAgent {
         private final Function<AgentRequest, Object> answer;
         private final Usage usage;
         final List<AgentRequest> requests = new CopyOnWriteArrayList<>();
@@ -80,7 +80,7 @@ final class TestAgents {
             }
         }
 
-        int calls() {
+        public int calls() {
             return requests.size();
         }
 
@@ -139,7 +139,7 @@ final class TestAgents {
     }
 
     /** Never answers by itself: every call returns a fresh uncompleted future that the test completes by hand. */
-    static final class PendingAgent implements FlujoAgent {
+    public static final class PendingAgent implements FlujoAgent {
         /** One call: what was asked and the future the test completes. */
         record Call(AgentRequest request, CompletableFuture<AgentResponse> future) {
         }
@@ -147,7 +147,7 @@ final class TestAgents {
         final List<Call> calls = new CopyOnWriteArrayList<>();
         private final CountDownLatch arrived;
 
-        PendingAgent(int expectedCalls) {
+        public PendingAgent(int expectedCalls) {
             this.arrived = new CountDownLatch(expectedCalls);
         }
 
@@ -159,12 +159,22 @@ final class TestAgents {
             return future;
         }
 
-        CountDownLatch arrived() {
+        public CountDownLatch arrived() {
             return arrived;
         }
 
-        void releaseAll(Object output) {
-            calls.forEach(c -> c.future().complete(AgentResponse.of(output)));
+        /** How many calls arrived. */
+        public int calls() {
+            return calls.size();
+        }
+
+        public void releaseAll(Object output) {
+            releaseAll(output, Usage.ZERO);
+        }
+
+        /** Answers every call still pending (a late answer, dropped by a cancelled step). */
+        public void releaseAll(Object output, Usage usage) {
+            calls.forEach(c -> c.future().complete(AgentResponse.of(output, usage)));
         }
     }
 }

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.flujo.camel.FlujoConstants;
+import dev.flujo.camel.TestAgents;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
@@ -67,8 +68,8 @@ class CompositeReviewBugsTest extends CamelTestSupport {
     @TempDir
     Path dir;
 
-    private final FlowAgents.CountingAgent routerAgent = FlowAgents.answering("a", Usage.tokens(7, 3));
-    private final FlowAgents.CountingAgent worker = FlowAgents.answering(r -> "did " + r.input(), Usage.tokens(4, 1));
+    private final TestAgents.CountingAgent routerAgent = TestAgents.answering("a", Usage.tokens(7, 3));
+    private final TestAgents.CountingAgent worker = TestAgents.answering(r -> "did " + r.input(), Usage.tokens(4, 1));
     private final InMemoryStateStore memoryStore = new InMemoryStateStore();
 
     private String stateUrl() {

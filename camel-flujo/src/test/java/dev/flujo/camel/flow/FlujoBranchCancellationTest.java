@@ -1,5 +1,6 @@
 package dev.flujo.camel.flow;
 
+import dev.flujo.camel.TestAgents;
 import static dev.flujo.camel.flow.FlowAssertions.assertContains;
 import static dev.flujo.camel.flow.FlowAssertions.exceptionOf;
 import static dev.flujo.camel.flow.FlowAssertions.names;
@@ -34,11 +35,11 @@ class FlujoBranchCancellationTest extends CamelTestSupport {
     private static final long WAIT = 10;
 
     /** Branch "slow" of the race: its agent never answers; the broken branch fails once it is called. */
-    private final FlowAgents.PendingAgent neverAnswers = new FlowAgents.PendingAgent(1);
+    private final TestAgents.PendingAgent neverAnswers = new TestAgents.PendingAgent(1);
     /** Budget test: the waiter's first step calls this and waits; the spender breaches the limit meanwhile. */
-    private final FlowAgents.PendingAgent waiterAgent = new FlowAgents.PendingAgent(1);
-    private final FlowAgents.CountingAgent afterWait = FlowAgents.answering("after wait", Usage.tokens(1, 1));
-    private final FlowAgents.CountingAgent bigSpender = FlowAgents.answering("spent", Usage.tokens(100, 50));
+    private final TestAgents.PendingAgent waiterAgent = new TestAgents.PendingAgent(1);
+    private final TestAgents.CountingAgent afterWait = TestAgents.answering("after wait", Usage.tokens(1, 1));
+    private final TestAgents.CountingAgent bigSpender = TestAgents.answering("spent", Usage.tokens(100, 50));
 
     @Override
     protected void bindToRegistry(Registry registry) {

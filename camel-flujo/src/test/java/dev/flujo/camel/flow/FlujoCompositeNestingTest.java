@@ -17,6 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import dev.flujo.camel.FlujoConstants;
+import dev.flujo.camel.TestAgents;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.FlujoProcessor;
@@ -45,13 +46,13 @@ class FlujoCompositeNestingTest extends CamelTestSupport {
     @TempDir
     Path dir;
 
-    private final FlowAgents.CountingAgent researcher = FlowAgents.answering(r -> "facts on " + r.input(),
+    private final TestAgents.CountingAgent researcher = TestAgents.answering(r -> "facts on " + r.input(),
             Usage.tokens(10, 5));
-    private final FlowAgents.CountingAgent critic = FlowAgents.answering(r -> "doubts on " + r.input(),
+    private final TestAgents.CountingAgent critic = TestAgents.answering(r -> "doubts on " + r.input(),
             Usage.tokens(20, 10));
-    private final FlowAgents.CountingAgent polisher = FlowAgents.answering(r -> r.input() + "*", Usage.tokens(30, 30));
-    private final FlowAgents.PendingAgent deepPending = new FlowAgents.PendingAgent(1);
-    private final FlowAgents.PendingAgent lenientPending = new FlowAgents.PendingAgent(1);
+    private final TestAgents.CountingAgent polisher = TestAgents.answering(r -> r.input() + "*", Usage.tokens(30, 30));
+    private final TestAgents.PendingAgent deepPending = new TestAgents.PendingAgent(1);
+    private final TestAgents.PendingAgent lenientPending = new TestAgents.PendingAgent(1);
 
     @Override
     protected void bindToRegistry(Registry registry) {

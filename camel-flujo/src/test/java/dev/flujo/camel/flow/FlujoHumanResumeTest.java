@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import dev.flujo.camel.FlujoConstants;
+import dev.flujo.camel.TestAgents;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.run.FlujoRun;
@@ -49,11 +50,11 @@ class FlujoHumanResumeTest extends CamelTestSupport {
     @TempDir
     Path dir;
 
-    private final FlowAgents.CountingAgent drafter = FlowAgents.answering(r -> "draft for " + r.input(),
+    private final TestAgents.CountingAgent drafter = TestAgents.answering(r -> "draft for " + r.input(),
             Usage.tokens(7, 5));
-    private final FlowAgents.CountingAgent publisher = FlowAgents.answering(r -> "published: " + r.input(),
+    private final TestAgents.CountingAgent publisher = TestAgents.answering(r -> "published: " + r.input(),
             Usage.tokens(2, 1));
-    private final FlowAgents.CountingAgent bigPublisher = FlowAgents.answering("too expensive", Usage.tokens(6, 4));
+    private final TestAgents.CountingAgent bigPublisher = TestAgents.answering("too expensive", Usage.tokens(6, 4));
 
     private String stateUrl() {
         return "jdbc:sqlite:" + dir.resolve("flujo-state.db");
@@ -64,7 +65,7 @@ class FlujoHumanResumeTest extends CamelTestSupport {
         registry.bind("drafter", drafter);
         registry.bind("publisher", publisher);
         registry.bind("bigPublisher", bigPublisher);
-        registry.bind("liner", FlowAgents.answering(List.of("line 1", "line 2")));
+        registry.bind("liner", TestAgents.answering(List.of("line 1", "line 2")));
     }
 
     @Override

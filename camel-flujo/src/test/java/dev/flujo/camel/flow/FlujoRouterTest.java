@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.flujo.camel.FlujoConstants;
+import dev.flujo.camel.TestAgents;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.step.StepResult;
 
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
 /** flujo:router: a router agent (a route or a bean) names the branches; unknown names are retried, then fail. */
 class FlujoRouterTest extends CamelTestSupport {
 
-    private final FlowAgents.CountingAgent beanRouter = FlowAgents.answering(List.of("b"));
+    private final TestAgents.CountingAgent beanRouter = TestAgents.answering(List.of("b"));
 
     @Override
     protected void bindToRegistry(Registry registry) {

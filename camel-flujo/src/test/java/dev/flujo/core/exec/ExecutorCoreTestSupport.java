@@ -16,6 +16,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
+import dev.flujo.core.StepFutures;
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.run.FlujoRun;
@@ -75,19 +76,11 @@ abstract class ExecutorCoreTestSupport {
     }
 
     static StepResult await(CompletableFuture<StepResult> future) {
-        try {
-            return future.get(SAFETY_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new AssertionError("step failed unexpectedly: " + e.getCause(), e.getCause());
-        } catch (InterruptedException | TimeoutException e) {
-            throw new AssertionError("step did not complete", e);
-        }
+        return StepFutures.await(future);
     }
 
     static <T extends Throwable> T awaitFailure(CompletableFuture<?> future, Class<T> type) {
-        ExecutionException e = assertThrows(ExecutionException.class,
-                () -> future.get(SAFETY_SECONDS, TimeUnit.SECONDS));
-        return assertInstanceOf(type, e.getCause());
+        return StepFutures.awaitFailure(future, type);
     }
 
     static FlujoValidator validator(String name, Function<Object, ValidationResult> check) {

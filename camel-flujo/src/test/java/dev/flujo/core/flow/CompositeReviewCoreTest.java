@@ -107,7 +107,7 @@ class CompositeReviewCoreTest extends FlowTestSupport {
     // --- pinned behaviour --------------------------------------------------------------------------------------------
 
     @Test
-    void concurrentBranchesNeverSpendMoreThanTheReservationsAllowAndTheResultSumsMatchTheLedger() {
+    void concurrentBranchesNeverSpendMoreThanTheReservationsAllowAndTheResultsNeverClaimMoreThanTheLedger() {
         // each call reserves 10 tokens and costs 10: a budget of 45 pays for exactly four calls, whatever the timing
         OptimizationConfig config = OptimizationConfig.builder().maxRetries(0).expectedTokens(10).build();
         TestAgent agent = TestAgent.returning("spender", "ok", Usage.tokens(6, 4));
@@ -123,7 +123,11 @@ class CompositeReviewCoreTest extends FlowTestSupport {
         assertTrue(agent.calls() <= 4, "calls: " + agent.calls());
         assertEquals(agent.calls() * 10L, run.usage().totalTokens());
         StepResult par = last(e.getPartialHistory());
-        assertEquals(run.usage().totalTokens(), par.usage().totalTokens(), "the step's usage is the ledger's");
+        // a call abandoned by the cancellation after it was made books its usage to the run (it was spent) but not to
+        // its step's result, which already ended as cancelled: the results never claim more than the ledger holds
+        assertTrue(par.usage().totalTokens() <= run.usage().totalTokens(), "step " + par.usage() + ", ledger "
+                + run.usage());
+        assertTrue(run.usage().totalTokens() - par.usage().totalTokens() <= 10L * (8 - 4), "at most the abandoned calls");
         assertEquals(8, par.children().size());
     }
 
