@@ -60,6 +60,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "costPerInputToken": getOrCreateConfiguration(target).setCostPerInputToken(property(camelContext, double.class, value)); return true;
         case "costperoutputtoken":
         case "costPerOutputToken": getOrCreateConfiguration(target).setCostPerOutputToken(property(camelContext, double.class, value)); return true;
+        case "cpuusagethresholdpercent":
+        case "cpuUsageThresholdPercent": getOrCreateConfiguration(target).setCpuUsageThresholdPercent(property(camelContext, int.class, value)); return true;
         case "default": getOrCreateConfiguration(target).setDefault(property(camelContext, java.lang.String.class, value)); return true;
         case "enablecircuitbreaker":
         case "enableCircuitBreaker": getOrCreateConfiguration(target).setEnableCircuitBreaker(property(camelContext, boolean.class, value)); return true;
@@ -108,6 +110,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "resumeUri": getOrCreateConfiguration(target).setResumeUri(property(camelContext, java.lang.String.class, value)); return true;
         case "sinkto":
         case "sinkTo": getOrCreateConfiguration(target).setSinkTo(property(camelContext, java.lang.String.class, value)); return true;
+        case "slowexecutionthresholdms":
+        case "slowExecutionThresholdMs": getOrCreateConfiguration(target).setSlowExecutionThresholdMs(property(camelContext, long.class, value)); return true;
         case "statedatasource":
         case "stateDataSource": getOrCreateConfiguration(target).setStateDataSource(property(camelContext, java.lang.String.class, value)); return true;
         case "statestore":
@@ -159,6 +163,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "costPerInputToken": return double.class;
         case "costperoutputtoken":
         case "costPerOutputToken": return double.class;
+        case "cpuusagethresholdpercent":
+        case "cpuUsageThresholdPercent": return int.class;
         case "default": return java.lang.String.class;
         case "enablecircuitbreaker":
         case "enableCircuitBreaker": return boolean.class;
@@ -207,6 +213,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "resumeUri": return java.lang.String.class;
         case "sinkto":
         case "sinkTo": return java.lang.String.class;
+        case "slowexecutionthresholdms":
+        case "slowExecutionThresholdMs": return long.class;
         case "statedatasource":
         case "stateDataSource": return java.lang.String.class;
         case "statestore":
@@ -259,6 +267,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "costPerInputToken": return getOrCreateConfiguration(target).getCostPerInputToken();
         case "costperoutputtoken":
         case "costPerOutputToken": return getOrCreateConfiguration(target).getCostPerOutputToken();
+        case "cpuusagethresholdpercent":
+        case "cpuUsageThresholdPercent": return getOrCreateConfiguration(target).getCpuUsageThresholdPercent();
         case "default": return getOrCreateConfiguration(target).getDefault();
         case "enablecircuitbreaker":
         case "enableCircuitBreaker": return getOrCreateConfiguration(target).isEnableCircuitBreaker();
@@ -307,6 +317,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "resumeUri": return getOrCreateConfiguration(target).getResumeUri();
         case "sinkto":
         case "sinkTo": return getOrCreateConfiguration(target).getSinkTo();
+        case "slowexecutionthresholdms":
+        case "slowExecutionThresholdMs": return getOrCreateConfiguration(target).getSlowExecutionThresholdMs();
         case "statedatasource":
         case "stateDataSource": return getOrCreateConfiguration(target).getStateDataSource();
         case "statestore":

@@ -50,6 +50,8 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "costPerInputToken": target.setCostPerInputToken(property(camelContext, double.class, value)); return true;
         case "costperoutputtoken":
         case "costPerOutputToken": target.setCostPerOutputToken(property(camelContext, double.class, value)); return true;
+        case "cpuusagethresholdpercent":
+        case "cpuUsageThresholdPercent": target.setCpuUsageThresholdPercent(property(camelContext, int.class, value)); return true;
         case "default": target.setDefault(property(camelContext, java.lang.String.class, value)); return true;
         case "enablecircuitbreaker":
         case "enableCircuitBreaker": target.setEnableCircuitBreaker(property(camelContext, boolean.class, value)); return true;
@@ -96,6 +98,8 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "resumeUri": target.setResumeUri(property(camelContext, java.lang.String.class, value)); return true;
         case "sinkto":
         case "sinkTo": target.setSinkTo(property(camelContext, java.lang.String.class, value)); return true;
+        case "slowexecutionthresholdms":
+        case "slowExecutionThresholdMs": target.setSlowExecutionThresholdMs(property(camelContext, long.class, value)); return true;
         case "statedatasource":
         case "stateDataSource": target.setStateDataSource(property(camelContext, java.lang.String.class, value)); return true;
         case "statestore":
@@ -144,6 +148,8 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "costPerInputToken": return double.class;
         case "costperoutputtoken":
         case "costPerOutputToken": return double.class;
+        case "cpuusagethresholdpercent":
+        case "cpuUsageThresholdPercent": return int.class;
         case "default": return java.lang.String.class;
         case "enablecircuitbreaker":
         case "enableCircuitBreaker": return boolean.class;
@@ -190,6 +196,8 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "resumeUri": return java.lang.String.class;
         case "sinkto":
         case "sinkTo": return java.lang.String.class;
+        case "slowexecutionthresholdms":
+        case "slowExecutionThresholdMs": return long.class;
         case "statedatasource":
         case "stateDataSource": return java.lang.String.class;
         case "statestore":
@@ -239,6 +247,8 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "costPerInputToken": return target.getCostPerInputToken();
         case "costperoutputtoken":
         case "costPerOutputToken": return target.getCostPerOutputToken();
+        case "cpuusagethresholdpercent":
+        case "cpuUsageThresholdPercent": return target.getCpuUsageThresholdPercent();
         case "default": return target.getDefault();
         case "enablecircuitbreaker":
         case "enableCircuitBreaker": return target.isEnableCircuitBreaker();
@@ -285,6 +295,8 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "resumeUri": return target.getResumeUri();
         case "sinkto":
         case "sinkTo": return target.getSinkTo();
+        case "slowexecutionthresholdms":
+        case "slowExecutionThresholdMs": return target.getSlowExecutionThresholdMs();
         case "statedatasource":
         case "stateDataSource": return target.getStateDataSource();
         case "statestore":

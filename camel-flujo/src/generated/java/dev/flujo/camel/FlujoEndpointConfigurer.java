@@ -50,6 +50,8 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "costPerInputToken": target.getConfiguration().setCostPerInputToken(property(camelContext, double.class, value)); return true;
         case "costperoutputtoken":
         case "costPerOutputToken": target.getConfiguration().setCostPerOutputToken(property(camelContext, double.class, value)); return true;
+        case "cpuusagethresholdpercent":
+        case "cpuUsageThresholdPercent": target.getConfiguration().setCpuUsageThresholdPercent(property(camelContext, int.class, value)); return true;
         case "default": target.getConfiguration().setDefault(property(camelContext, java.lang.String.class, value)); return true;
         case "enablecircuitbreaker":
         case "enableCircuitBreaker": target.getConfiguration().setEnableCircuitBreaker(property(camelContext, boolean.class, value)); return true;
@@ -98,6 +100,8 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "resumeUri": target.getConfiguration().setResumeUri(property(camelContext, java.lang.String.class, value)); return true;
         case "sinkto":
         case "sinkTo": target.getConfiguration().setSinkTo(property(camelContext, java.lang.String.class, value)); return true;
+        case "slowexecutionthresholdms":
+        case "slowExecutionThresholdMs": target.getConfiguration().setSlowExecutionThresholdMs(property(camelContext, long.class, value)); return true;
         case "statedatasource":
         case "stateDataSource": target.getConfiguration().setStateDataSource(property(camelContext, java.lang.String.class, value)); return true;
         case "statestore":
@@ -146,6 +150,8 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "costPerInputToken": return double.class;
         case "costperoutputtoken":
         case "costPerOutputToken": return double.class;
+        case "cpuusagethresholdpercent":
+        case "cpuUsageThresholdPercent": return int.class;
         case "default": return java.lang.String.class;
         case "enablecircuitbreaker":
         case "enableCircuitBreaker": return boolean.class;
@@ -194,6 +200,8 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "resumeUri": return java.lang.String.class;
         case "sinkto":
         case "sinkTo": return java.lang.String.class;
+        case "slowexecutionthresholdms":
+        case "slowExecutionThresholdMs": return long.class;
         case "statedatasource":
         case "stateDataSource": return java.lang.String.class;
         case "statestore":
@@ -243,6 +251,8 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "costPerInputToken": return target.getConfiguration().getCostPerInputToken();
         case "costperoutputtoken":
         case "costPerOutputToken": return target.getConfiguration().getCostPerOutputToken();
+        case "cpuusagethresholdpercent":
+        case "cpuUsageThresholdPercent": return target.getConfiguration().getCpuUsageThresholdPercent();
         case "default": return target.getConfiguration().getDefault();
         case "enablecircuitbreaker":
         case "enableCircuitBreaker": return target.getConfiguration().isEnableCircuitBreaker();
@@ -291,6 +301,8 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "resumeUri": return target.getConfiguration().getResumeUri();
         case "sinkto":
         case "sinkTo": return target.getConfiguration().getSinkTo();
+        case "slowexecutionthresholdms":
+        case "slowExecutionThresholdMs": return target.getConfiguration().getSlowExecutionThresholdMs();
         case "statedatasource":
         case "stateDataSource": return target.getConfiguration().getStateDataSource();
         case "statestore":

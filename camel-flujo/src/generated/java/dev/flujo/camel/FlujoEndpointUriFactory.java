@@ -23,7 +23,7 @@ public class FlujoEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(54);
+        Set<String> props = new HashSet<>(56);
         props.add("agent");
         props.add("answerSchema");
         props.add("body");
@@ -40,6 +40,7 @@ public class FlujoEndpointUriFactory extends org.apache.camel.support.component.
         props.add("costLimitUsd");
         props.add("costPerInputToken");
         props.add("costPerOutputToken");
+        props.add("cpuUsageThresholdPercent");
         props.add("default");
         props.add("enableCircuitBreaker");
         props.add("enableOptimizedErrorHandling");
@@ -69,6 +70,7 @@ public class FlujoEndpointUriFactory extends org.apache.camel.support.component.
         props.add("resultHeaders");
         props.add("resumeUri");
         props.add("sinkTo");
+        props.add("slowExecutionThresholdMs");
         props.add("stateDataSource");
         props.add("stateStore");
         props.add("stateUrl");

@@ -158,6 +158,14 @@ public class FlujoConfiguration implements Cloneable {
             + " new SimpleMeterRegistry. Needs micrometer-core on the classpath.")
     private boolean enablePerformanceMonitoring;
 
+    @UriParam(label = "monitoring", defaultValue = "0", description = "Warn (a log line, and slowExecutions in the"
+            + " statistics) when an execution of the step takes longer than this many milliseconds; 0 = off.")
+    private long slowExecutionThresholdMs;
+    @UriParam(label = "monitoring", defaultValue = "0", description = "Warn (a log line, and overloadWarnings in the"
+            + " statistics) when the process CPU load, sampled at most once a second as steps end, is above this"
+            + " percentage; 0 = off.")
+    private int cpuUsageThresholdPercent;
+
     // --- composite kinds ------------------------------------------------------------------------------------------
 
     @UriParam(label = "parallel", description = "parallel, router, conditional: the branches, comma-separated"
@@ -251,6 +259,8 @@ public class FlujoConfiguration implements Cloneable {
                 .errorCacheSize(errorCacheSize)
                 .maxConcurrentExecutions(maxConcurrentExecutions)
                 .maxConcurrentExecutionsWait(Duration.ofMillis(maxConcurrentExecutionsWait))
+                .slowExecutionThresholdMs(slowExecutionThresholdMs)
+                .cpuUsageThresholdPercent(cpuUsageThresholdPercent)
                 .build();
         problems.addAll(config.validate());
         checkHeaderName(problems, "inputTokensHeader", inputTokensHeader);
@@ -708,5 +718,21 @@ public class FlujoConfiguration implements Cloneable {
 
     public void setEnablePerformanceMonitoring(boolean enablePerformanceMonitoring) {
         this.enablePerformanceMonitoring = enablePerformanceMonitoring;
+    }
+
+    public long getSlowExecutionThresholdMs() {
+        return slowExecutionThresholdMs;
+    }
+
+    public void setSlowExecutionThresholdMs(long slowExecutionThresholdMs) {
+        this.slowExecutionThresholdMs = slowExecutionThresholdMs;
+    }
+
+    public int getCpuUsageThresholdPercent() {
+        return cpuUsageThresholdPercent;
+    }
+
+    public void setCpuUsageThresholdPercent(int cpuUsageThresholdPercent) {
+        this.cpuUsageThresholdPercent = cpuUsageThresholdPercent;
     }
 }

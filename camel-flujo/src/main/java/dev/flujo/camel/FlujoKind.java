@@ -40,7 +40,7 @@ public enum FlujoKind {
                 "inputTokensHeader", "outputTokensHeader", "costHeader", "enableCircuitBreaker",
                 "circuitBreakerFailureThreshold", "circuitBreakerRecoveryTimeoutSeconds", "circuitBreakerRef",
                 "enableOptimizedErrorHandling", "errorCacheSize", "maxConcurrentExecutions", "maxConcurrentExecutionsWait",
-                "enablePerformanceMonitoring");
+                "enablePerformanceMonitoring", "slowExecutionThresholdMs", "cpuUsageThresholdPercent");
         static final Set<String> FAN_OUT = Set.of("branches", "mergeStrategy", "onBranchFailure", "maxConcurrency",
                 "reduce");
         static final Set<String> STATE = Set.of("stateStore", "stateUrl", "stateDataSource");

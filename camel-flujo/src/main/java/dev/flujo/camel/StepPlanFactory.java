@@ -11,6 +11,7 @@ import dev.flujo.core.step.FlujoPlugin;
 import dev.flujo.core.step.FlujoProcessor;
 import dev.flujo.core.step.FlujoValidator;
 import dev.flujo.core.step.StepPlan;
+import dev.flujo.core.telemetry.PerformanceMonitor;
 import dev.flujo.core.telemetry.StepObserver;
 import dev.flujo.core.telemetry.StepStatistics;
 
@@ -72,9 +73,19 @@ final class StepPlanFactory {
         if (config.maxConcurrentExecutions() > 0 && breakers != null) {
             plan.bulkhead(breakers.bulkheadForStep(step, config));
         }
+        StepObserver observer = null;
         if (options.isEnablePerformanceMonitoring()) {
-            plan.observer(StepObserver.both(statistics, meters()));
+            observer = StepObserver.both(statistics, meters());
         }
+        if (config.slowExecutionThresholdMs() > 0 || config.cpuUsageThresholdPercent() > 0) {
+            PerformanceMonitor monitor = new PerformanceMonitor(step, config.slowExecutionThresholdMs(),
+                    config.cpuUsageThresholdPercent(), PerformanceMonitor::processCpuLoad, System::nanoTime);
+            if (statistics != null) {
+                statistics.watchedBy(monitor);
+            }
+            observer = StepObserver.both(observer, monitor);
+        }
+        plan.observer(observer);
         return plan.build();
     }
 

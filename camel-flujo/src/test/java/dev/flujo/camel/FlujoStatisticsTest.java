@@ -40,6 +40,10 @@ class FlujoStatisticsTest extends CamelTestSupport {
         CamelContext context = super.createCamelContext();
         context.setDevConsole(true);
         context.getRegistry().bind("echo", TestAgents.answering(r -> "echo:" + r.input()));
+        // answers 20 ms later, which is certainly over a 1 ms threshold
+        context.getRegistry().bind("slow", (dev.flujo.core.agent.FlujoAgent) r -> java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> dev.flujo.core.agent.AgentResponse.of("late"), java.util.concurrent.CompletableFuture
+                        .delayedExecutor(20, java.util.concurrent.TimeUnit.MILLISECONDS)));
         return context;
     }
 
@@ -51,6 +55,8 @@ class FlujoStatisticsTest extends CamelTestSupport {
                 from("direct:watched").to("flujo:step:watched?agent=#echo&cache=true&cacheMaxSize=50"
                         + "&enablePerformanceMonitoring=true");
                 from("direct:plain").to("flujo:step:plain?agent=#echo");
+                from("direct:slow").to("flujo:step:slow?agent=#slow&enablePerformanceMonitoring=true"
+                        + "&slowExecutionThresholdMs=1");
             }
         };
     }
@@ -80,8 +86,18 @@ class FlujoStatisticsTest extends CamelTestSupport {
 
         FlujoComponent component = context.getComponent("flujo", FlujoComponent.class);
         assertEquals(Set.of("flujo://step:watched?agent=%23echo&cache=true&cacheMaxSize=50"
-                + "&enablePerformanceMonitoring=true"), component.getPerformanceStatistics().keySet());
+                + "&enablePerformanceMonitoring=true", "flujo://step:slow?agent=%23slow&enablePerformanceMonitoring=true"
+                + "&slowExecutionThresholdMs=1"), component.getPerformanceStatistics().keySet(),
+                "every monitored endpoint, not the unmonitored one");
         assertEquals(1, component.getPerformanceRecommendations().size());
+    }
+
+    @Test
+    void slowExecutionsAreCountedInTheStatistics() {
+        template.requestBody("direct:slow", "a");
+
+        assertEquals(1L, endpoint("flujo:step:slow?agent=#slow&enablePerformanceMonitoring=true"
+                + "&slowExecutionThresholdMs=1").getPerformanceStatistics().get("slowExecutions"));
     }
 
     @Test

@@ -48,6 +48,8 @@ import dev.flujo.core.FlujoConfigurationException;
  * @param errorCacheSize                       how many exception types' classifications are remembered
  * @param maxConcurrentExecutions              the most executions of the step at once (a bulkhead); 0 = no cap
  * @param maxConcurrentExecutionsWait          how long one more execution waits for a slot before it is rejected
+ * @param slowExecutionThresholdMs             warn (log + count) when an execution takes longer; 0 = off
+ * @param cpuUsageThresholdPercent             warn when the process CPU load is above this; 0 = off
  */
 @JsonDeserialize(builder = OptimizationConfig.Builder.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -70,7 +72,9 @@ public record OptimizationConfig(
         boolean enableOptimizedErrorHandling,
         int errorCacheSize,
         int maxConcurrentExecutions,
-        Duration maxConcurrentExecutionsWait) {
+        Duration maxConcurrentExecutionsWait,
+        long slowExecutionThresholdMs,
+        int cpuUsageThresholdPercent) {
 
     public static final int DEFAULT_MAX_RETRIES = 1;
     public static final long DEFAULT_CACHE_MAX_SIZE = 10_000;
@@ -122,7 +126,9 @@ public record OptimizationConfig(
                 .enableOptimizedErrorHandling(enableOptimizedErrorHandling)
                 .errorCacheSize(errorCacheSize)
                 .maxConcurrentExecutions(maxConcurrentExecutions)
-                .maxConcurrentExecutionsWait(maxConcurrentExecutionsWait);
+                .maxConcurrentExecutionsWait(maxConcurrentExecutionsWait)
+                .slowExecutionThresholdMs(slowExecutionThresholdMs)
+                .cpuUsageThresholdPercent(cpuUsageThresholdPercent);
     }
 
     public int maxAttempts() {
@@ -173,6 +179,12 @@ public record OptimizationConfig(
         }
         if (maxConcurrentExecutionsWait.isNegative()) {
             problems.add("maxConcurrentExecutionsWait must not be negative, was " + maxConcurrentExecutionsWait);
+        }
+        if (slowExecutionThresholdMs < 0) {
+            problems.add("slowExecutionThresholdMs must not be negative (0 = off), was " + slowExecutionThresholdMs);
+        }
+        if (cpuUsageThresholdPercent < 0 || cpuUsageThresholdPercent > 100) {
+            problems.add("cpuUsageThresholdPercent must be between 0 (off) and 100, was " + cpuUsageThresholdPercent);
         }
         return problems;
     }
@@ -252,6 +264,8 @@ public record OptimizationConfig(
         private int errorCacheSize = DEFAULT_ERROR_CACHE_SIZE;
         private int maxConcurrentExecutions;
         private Duration maxConcurrentExecutionsWait = DEFAULT_MAX_CONCURRENT_EXECUTIONS_WAIT;
+        private long slowExecutionThresholdMs;
+        private int cpuUsageThresholdPercent;
 
         private Builder() {
         }
@@ -351,11 +365,22 @@ public record OptimizationConfig(
             return this;
         }
 
+        public Builder slowExecutionThresholdMs(long slowExecutionThresholdMs) {
+            this.slowExecutionThresholdMs = slowExecutionThresholdMs;
+            return this;
+        }
+
+        public Builder cpuUsageThresholdPercent(int cpuUsageThresholdPercent) {
+            this.cpuUsageThresholdPercent = cpuUsageThresholdPercent;
+            return this;
+        }
+
         public OptimizationConfig build() {
             return new OptimizationConfig(maxRetries, timeout, cache, cacheTtl, cacheMaxSize, cacheKeyContext,
                     costLimitUsd, tokenLimit, expectedCostUsd, expectedTokens, costPerInputToken, costPerOutputToken,
                     enableCircuitBreaker, circuitBreakerFailureThreshold, circuitBreakerRecoveryTimeoutSeconds,
-                    enableOptimizedErrorHandling, errorCacheSize, maxConcurrentExecutions, maxConcurrentExecutionsWait);
+                    enableOptimizedErrorHandling, errorCacheSize, maxConcurrentExecutions, maxConcurrentExecutionsWait,
+                    slowExecutionThresholdMs, cpuUsageThresholdPercent);
         }
     }
 }

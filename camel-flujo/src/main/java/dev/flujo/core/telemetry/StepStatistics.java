@@ -32,6 +32,13 @@ public final class StepStatistics implements StepObserver {
     private final Map<String, LongAdder> errorsByType = new ConcurrentHashMap<>();
     private final long[] latencies = new long[WINDOW];
     private long next;
+    private volatile PerformanceMonitor monitor;
+
+    /** Adds the monitor's warnings (slow executions, CPU overload) to the statistics. */
+    public StepStatistics watchedBy(PerformanceMonitor monitor) {
+        this.monitor = monitor;
+        return this;
+    }
 
     /** One recommendation: what to change, why it matters, how urgent. */
     public record Recommendation(String description, String impact, String priority) {
@@ -115,6 +122,11 @@ public final class StepStatistics implements StepObserver {
         Map<String, Long> errors = new LinkedHashMap<>();
         errorsByType.forEach((type, n) -> errors.put(type, n.sum()));
         stats.put("errorsByType", errors);
+        PerformanceMonitor watching = monitor;
+        if (watching != null) {
+            stats.put("slowExecutions", watching.slowExecutions());
+            stats.put("overloadWarnings", watching.overloadWarnings());
+        }
         return stats;
     }
 
