@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -87,14 +86,7 @@ class FlujoYamlDslTest extends CamelTestSupport {
 
     @Override
     protected RoutesBuilder[] createRouteBuilders() throws Exception {
-        List<RoutesBuilder> builders = new ArrayList<>();
-        for (String file : ROUTE_FILES) {
-            Resource resource = PluginHelper.getResourceLoader(context)
-                    .resolveResource("classpath:routes/" + file + ".camel.yaml");
-            assertTrue(resource.exists(), resource.getLocation());
-            builders.addAll(PluginHelper.getRoutesLoader(context).findRoutesBuilders(resource));
-        }
-        return builders.toArray(new RoutesBuilder[0]);
+        return YamlRoutes.load(context, ROUTE_FILES);
     }
 
     @AfterEach

@@ -7,13 +7,12 @@ import static dev.flujo.camel.flow.FlowAssertions.names;
 import static dev.flujo.camel.flow.FlowAssertions.runOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
+import dev.flujo.camel.YamlRoutes;
 import dev.flujo.camel.FlujoConstants;
 import dev.flujo.core.state.ResumeRejectedException;
 
@@ -21,8 +20,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.spi.Resource;
-import org.apache.camel.support.PluginHelper;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,14 +46,7 @@ class FlujoCompositeYamlDslTest extends CamelTestSupport {
 
     @Override
     protected RoutesBuilder[] createRouteBuilders() throws Exception {
-        List<RoutesBuilder> builders = new ArrayList<>();
-        for (String file : ROUTE_FILES) {
-            Resource resource = PluginHelper.getResourceLoader(context)
-                    .resolveResource("classpath:routes/" + file + ".camel.yaml");
-            assertTrue(resource.exists(), resource.getLocation());
-            builders.addAll(PluginHelper.getRoutesLoader(context).findRoutesBuilders(resource));
-        }
-        return builders.toArray(new RoutesBuilder[0]);
+        return YamlRoutes.load(context, ROUTE_FILES);
     }
 
     @Test
