@@ -34,52 +34,41 @@ final class CamelResilience {
     private final java.util.function.Supplier<CamelContext> camelContext;
     private final Set<String> created = ConcurrentHashMap.newKeySet();
     private final Set<String> createdBulkheads = ConcurrentHashMap.newKeySet();
-    private volatile CircuitBreakerRegistry registry;
-    private volatile BulkheadRegistry bulkheads;
+    private CircuitBreakerRegistry registry;
+    private BulkheadRegistry bulkheads;
 
     /** @param camelContext the component's context, read when first needed (a component gets it after creation) */
     CamelResilience(java.util.function.Supplier<CamelContext> camelContext) {
         this.camelContext = camelContext;
     }
 
-    CircuitBreakerRegistry registry() {
-        CircuitBreakerRegistry found = registry;
-        if (found == null) {
-            synchronized (this) {
-                found = registry;
-                if (found == null) {
-                    CamelContext context = camelContext.get();
-                    found = CamelContextHelper.findSingleByType(context, CircuitBreakerRegistry.class);
-                    if (found == null) {
-                        var extension = context.getCamelContextExtension();
-                        found = extension.getContextPlugin(CircuitBreakerRegistry.class);
-                        if (found == null) {
-                            found = CircuitBreakerRegistry.ofDefaults();
-                            extension.addContextPlugin(CircuitBreakerRegistry.class, found);
-                        }
-                    }
-                    registry = found;
-                }
-            }
+    synchronized CircuitBreakerRegistry registry() {
+        if (registry == null) {
+            registry = lookup(CircuitBreakerRegistry.class, CircuitBreakerRegistry::ofDefaults);
         }
-        return found;
+        return registry;
     }
 
     private synchronized BulkheadRegistry bulkheadRegistry() {
         if (bulkheads == null) {
-            CamelContext context = camelContext.get();
-            BulkheadRegistry found = CamelContextHelper.findSingleByType(context, BulkheadRegistry.class);
-            if (found == null) {
-                var extension = context.getCamelContextExtension();
-                found = extension.getContextPlugin(BulkheadRegistry.class);
-                if (found == null) {
-                    found = BulkheadRegistry.ofDefaults();
-                    extension.addContextPlugin(BulkheadRegistry.class, found);
-                }
-            }
-            bulkheads = found;
+            bulkheads = lookup(BulkheadRegistry.class, BulkheadRegistry::ofDefaults);
         }
         return bulkheads;
+    }
+
+    /** camel-resilience4j's chain: the single bean of the type, else the context's plugin, else a new plugin. */
+    private <R> R lookup(Class<R> type, java.util.function.Supplier<R> create) {
+        CamelContext context = camelContext.get();
+        R found = CamelContextHelper.findSingleByType(context, type);
+        if (found == null) {
+            var extension = context.getCamelContextExtension();
+            found = extension.getContextPlugin(type);
+            if (found == null) {
+                found = create.get();
+                extension.addContextPlugin(type, found);
+            }
+        }
+        return found;
     }
 
     /**
@@ -112,18 +101,16 @@ final class CamelResilience {
     }
 
     /** Removes the breakers and bulkheads flujo created (the EIP's and the user's are left alone). */
-    void clear() {
-        CircuitBreakerRegistry found = registry;
-        if (found != null) {
-            created.forEach(found::remove);
+    synchronized void clear() {
+        if (registry != null) {
+            created.forEach(registry::remove);
+        }
+        if (bulkheads != null) {
+            createdBulkheads.forEach(bulkheads::remove);
         }
         created.clear();
-        registry = null;
-        BulkheadRegistry foundBulkheads = bulkheads;
-        if (foundBulkheads != null) {
-            createdBulkheads.forEach(foundBulkheads::remove);
-        }
         createdBulkheads.clear();
+        registry = null;
         bulkheads = null;
     }
 }

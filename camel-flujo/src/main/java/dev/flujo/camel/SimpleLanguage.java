@@ -7,7 +7,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.Predicate;
-import org.apache.camel.support.DefaultExchange;
 
 /**
  * Simple predicates and expressions of composite options ({@code until}, {@code condition}, {@code message}),
@@ -54,13 +53,8 @@ final class SimpleLanguage {
      * new exchange with the context as properties; in both cases the body is the value.
      */
     static Exchange exchangeFor(CamelContext camelContext, FlujoContext context, Object body) {
-        Exchange source = ExchangeContext.exchangeOf(context);
-        Exchange scratch;
-        if (source != null) {
-            scratch = source.copy();
-            scratch.setException(null);
-        } else {
-            scratch = new DefaultExchange(camelContext);
+        Exchange scratch = ExchangeContext.scratchExchange(context, camelContext);
+        if (ExchangeContext.exchangeOf(context) == null) {
             context.asMap().forEach(scratch::setProperty);
         }
         scratch.getMessage().setBody(body);

@@ -173,15 +173,8 @@ final class StepPlanFactory {
         }
         String expression = options.getValidate();
         if (expression != null && !expression.isBlank()) {
-            Predicate predicate;
-            try {
-                predicate = camelContext.resolveLanguage("simple").createPredicate(expression);
-                predicate.init(camelContext);
-            } catch (RuntimeException e) {
-                throw new FlujoConfigurationException("Step '" + step + "', option validate: invalid Simple predicate '"
-                        + expression + "': " + e.getMessage(), e);
-            }
-            result.add(new PredicateValidator(camelContext, predicate, "validate", expression));
+            result.add(new PredicateValidator(camelContext,
+                    SimpleLanguage.predicate(camelContext, step, "validate", expression), "validate", expression));
         }
         return result;
     }

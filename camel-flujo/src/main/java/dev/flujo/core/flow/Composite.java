@@ -180,11 +180,15 @@ final class Composite {
 
     /** Like {@link #find}, but not past a cancellation: what caused a cancellation is not this branch's failure. */
     static <T extends Throwable> T findOwn(Throwable error, Class<T> type) {
+        return find(error, type, true);
+    }
+
+    private static <T extends Throwable> T find(Throwable error, Class<T> type, boolean stopAtCancellation) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (type.isInstance(t)) {
                 return type.cast(t);
             }
-            if (t instanceof FlujoCancelledException) {
+            if (stopAtCancellation && t instanceof FlujoCancelledException) {
                 return null;
             }
         }
@@ -268,12 +272,7 @@ final class Composite {
 
     /** The first throwable of the type in the cause chain, or {@code null}. */
     static <T extends Throwable> T find(Throwable error, Class<T> type) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
+        return find(error, type, false);
     }
 
     static boolean isCancellation(Throwable t) {

@@ -80,6 +80,13 @@ final class FanOut {
         this.concurrency = maxConcurrency <= 0 ? jobs.size() : Math.min(maxConcurrency, jobs.size());
     }
 
+    /** @throws FlujoConfigurationException naming the step when {@code maxConcurrency} is negative */
+    static void checkMaxConcurrency(String kind, CompositeStep step, int maxConcurrency) {
+        if (maxConcurrency < 0) {
+            throw new FlujoConfigurationException(kind + " step '" + step.name() + "': maxConcurrency must be >= 0");
+        }
+    }
+
     CompletableFuture<List<Outcome>> start() {
         if (jobs.isEmpty()) {
             done.complete(List.of());

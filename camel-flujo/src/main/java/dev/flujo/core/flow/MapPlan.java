@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
-import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
 import dev.flujo.core.run.FlujoRun;
@@ -28,9 +27,7 @@ public record MapPlan(CompositeStep step, FlujoBranch body, String itemsKey, Mer
         Objects.requireNonNull(body, "body");
         merge = merge == null ? MergeStrategies.CONTEXT_UPDATE : merge;
         onFailure = onFailure == null ? BranchFailurePolicy.PROPAGATE : onFailure;
-        if (maxConcurrency < 0) {
-            throw new FlujoConfigurationException("Map step '" + step.name() + "': maxConcurrency must be >= 0");
-        }
+        FanOut.checkMaxConcurrency("Map", step, maxConcurrency);
     }
 
     @Override

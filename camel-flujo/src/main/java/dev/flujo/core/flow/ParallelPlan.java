@@ -37,9 +37,7 @@ public record ParallelPlan(CompositeStep step, Map<String, FlujoBranch> branches
         branches = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(branches));
         merge = merge == null ? MergeStrategies.CONTEXT_UPDATE : merge;
         onFailure = onFailure == null ? BranchFailurePolicy.PROPAGATE : onFailure;
-        if (maxConcurrency < 0) {
-            throw new FlujoConfigurationException("Parallel step '" + step.name() + "': maxConcurrency must be >= 0");
-        }
+        FanOut.checkMaxConcurrency("Parallel", step, maxConcurrency);
     }
 
     @Override

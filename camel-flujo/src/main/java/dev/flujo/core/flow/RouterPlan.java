@@ -43,9 +43,7 @@ public record RouterPlan(CompositeStep step, StepPlan router, Map<String, FlujoB
         branches = Collections.unmodifiableMap(new LinkedHashMap<>(branches));
         merge = merge == null ? MergeStrategies.CONTEXT_UPDATE : merge;
         onFailure = onFailure == null ? BranchFailurePolicy.PROPAGATE : onFailure;
-        if (maxConcurrency < 0) {
-            throw new FlujoConfigurationException("Router step '" + step.name() + "': maxConcurrency must be >= 0");
-        }
+        FanOut.checkMaxConcurrency("Router", step, maxConcurrency);
     }
 
     /** The validator that rejects a router agent's answer naming no branch or an unknown one. */

@@ -78,9 +78,7 @@ public final class StateCodec {
     public static java.util.List<String> unwritable(java.util.Map<String, Object> context) {
         java.util.List<String> keys = new java.util.ArrayList<>();
         context.forEach((key, value) -> {
-            try {
-                JSON.writeValueAsString(value);
-            } catch (JsonProcessingException e) {
+            if (!writable(value)) {
                 keys.add(key + " (a " + value.getClass().getName() + ")");
             }
         });
