@@ -38,6 +38,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "body": getOrCreateConfiguration(target).setBody(property(camelContext, java.lang.String.class, value)); return true;
         case "branches": getOrCreateConfiguration(target).setBranches(property(camelContext, java.lang.String.class, value)); return true;
         case "cache": getOrCreateConfiguration(target).setCache(property(camelContext, boolean.class, value)); return true;
+        case "cachecompression":
+        case "cacheCompression": getOrCreateConfiguration(target).setCacheCompression(property(camelContext, boolean.class, value)); return true;
         case "cachekeycontext":
         case "cacheKeyContext": getOrCreateConfiguration(target).setCacheKeyContext(property(camelContext, java.lang.String.class, value)); return true;
         case "cachemaxsize":
@@ -63,12 +65,30 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "cpuusagethresholdpercent":
         case "cpuUsageThresholdPercent": getOrCreateConfiguration(target).setCpuUsageThresholdPercent(property(camelContext, int.class, value)); return true;
         case "default": getOrCreateConfiguration(target).setDefault(property(camelContext, java.lang.String.class, value)); return true;
+        case "enablealgorithmoptimization":
+        case "enableAlgorithmOptimization": getOrCreateConfiguration(target).setEnableAlgorithmOptimization(property(camelContext, boolean.class, value)); return true;
+        case "enableautomaticoptimization":
+        case "enableAutomaticOptimization": getOrCreateConfiguration(target).setEnableAutomaticOptimization(property(camelContext, boolean.class, value)); return true;
+        case "enablecacheoptimization":
+        case "enableCacheOptimization": getOrCreateConfiguration(target).setEnableCacheOptimization(property(camelContext, boolean.class, value)); return true;
         case "enablecircuitbreaker":
         case "enableCircuitBreaker": getOrCreateConfiguration(target).setEnableCircuitBreaker(property(camelContext, boolean.class, value)); return true;
+        case "enableconcurrencyoptimization":
+        case "enableConcurrencyOptimization": getOrCreateConfiguration(target).setEnableConcurrencyOptimization(property(camelContext, boolean.class, value)); return true;
+        case "enablecontextoptimization":
+        case "enableContextOptimization": getOrCreateConfiguration(target).setEnableContextOptimization(property(camelContext, boolean.class, value)); return true;
+        case "enablememoryoptimization":
+        case "enableMemoryOptimization": getOrCreateConfiguration(target).setEnableMemoryOptimization(property(camelContext, boolean.class, value)); return true;
+        case "enableobjectpool":
+        case "enableObjectPool": getOrCreateConfiguration(target).setEnableObjectPool(property(camelContext, boolean.class, value)); return true;
         case "enableoptimizederrorhandling":
         case "enableOptimizedErrorHandling": getOrCreateConfiguration(target).setEnableOptimizedErrorHandling(property(camelContext, boolean.class, value)); return true;
+        case "enableoptimizedtelemetry":
+        case "enableOptimizedTelemetry": getOrCreateConfiguration(target).setEnableOptimizedTelemetry(property(camelContext, boolean.class, value)); return true;
         case "enableperformancemonitoring":
         case "enablePerformanceMonitoring": getOrCreateConfiguration(target).setEnablePerformanceMonitoring(property(camelContext, boolean.class, value)); return true;
+        case "enablestepoptimization":
+        case "enableStepOptimization": getOrCreateConfiguration(target).setEnableStepOptimization(property(camelContext, boolean.class, value)); return true;
         case "errorcachesize":
         case "errorCacheSize": getOrCreateConfiguration(target).setErrorCacheSize(property(camelContext, int.class, value)); return true;
         case "expectedcostusd":
@@ -91,15 +111,25 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxLoops": getOrCreateConfiguration(target).setMaxLoops(property(camelContext, int.class, value)); return true;
         case "maxretries":
         case "maxRetries": getOrCreateConfiguration(target).setMaxRetries(property(camelContext, int.class, value)); return true;
+        case "memorypressurethresholdmb":
+        case "memoryPressureThresholdMb": getOrCreateConfiguration(target).setMemoryPressureThresholdMb(property(camelContext, long.class, value)); return true;
         case "mergestrategy":
         case "mergeStrategy": getOrCreateConfiguration(target).setMergeStrategy(property(camelContext, java.lang.String.class, value)); return true;
         case "message": getOrCreateConfiguration(target).setMessage(property(camelContext, java.lang.String.class, value)); return true;
+        case "objectpoolcleanupthreshold":
+        case "objectPoolCleanupThreshold": getOrCreateConfiguration(target).setObjectPoolCleanupThreshold(property(camelContext, int.class, value)); return true;
+        case "objectpoolmaxsize":
+        case "objectPoolMaxSize": getOrCreateConfiguration(target).setObjectPoolMaxSize(property(camelContext, int.class, value)); return true;
         case "onbranchfailure":
         case "onBranchFailure": getOrCreateConfiguration(target).setOnBranchFailure(property(camelContext, dev.flujo.core.flow.BranchFailurePolicy.class, value)); return true;
+        case "optimizationanalysisintervalseconds":
+        case "optimizationAnalysisIntervalSeconds": getOrCreateConfiguration(target).setOptimizationAnalysisIntervalSeconds(property(camelContext, long.class, value)); return true;
         case "outputprocessors":
         case "outputProcessors": getOrCreateConfiguration(target).setOutputProcessors(property(camelContext, java.lang.String.class, value)); return true;
         case "outputtokensheader":
         case "outputTokensHeader": getOrCreateConfiguration(target).setOutputTokensHeader(property(camelContext, java.lang.String.class, value)); return true;
+        case "performancedegradationthreshold":
+        case "performanceDegradationThreshold": getOrCreateConfiguration(target).setPerformanceDegradationThreshold(property(camelContext, double.class, value)); return true;
         case "plugins": getOrCreateConfiguration(target).setPlugins(property(camelContext, java.lang.String.class, value)); return true;
         case "promptprocessors":
         case "promptProcessors": getOrCreateConfiguration(target).setPromptProcessors(property(camelContext, java.lang.String.class, value)); return true;
@@ -118,6 +148,10 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "stateStore": getOrCreateConfiguration(target).setStateStore(property(camelContext, java.lang.String.class, value)); return true;
         case "stateurl":
         case "stateUrl": getOrCreateConfiguration(target).setStateUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "telemetrybatchsize":
+        case "telemetryBatchSize": getOrCreateConfiguration(target).setTelemetryBatchSize(property(camelContext, int.class, value)); return true;
+        case "telemetryflushintervalseconds":
+        case "telemetryFlushIntervalSeconds": getOrCreateConfiguration(target).setTelemetryFlushIntervalSeconds(property(camelContext, long.class, value)); return true;
         case "timeout": getOrCreateConfiguration(target).setTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "tokenlimit":
         case "tokenLimit": getOrCreateConfiguration(target).setTokenLimit(property(camelContext, java.lang.Long.class, value)); return true;
@@ -141,6 +175,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "body": return java.lang.String.class;
         case "branches": return java.lang.String.class;
         case "cache": return boolean.class;
+        case "cachecompression":
+        case "cacheCompression": return boolean.class;
         case "cachekeycontext":
         case "cacheKeyContext": return java.lang.String.class;
         case "cachemaxsize":
@@ -166,12 +202,30 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "cpuusagethresholdpercent":
         case "cpuUsageThresholdPercent": return int.class;
         case "default": return java.lang.String.class;
+        case "enablealgorithmoptimization":
+        case "enableAlgorithmOptimization": return boolean.class;
+        case "enableautomaticoptimization":
+        case "enableAutomaticOptimization": return boolean.class;
+        case "enablecacheoptimization":
+        case "enableCacheOptimization": return boolean.class;
         case "enablecircuitbreaker":
         case "enableCircuitBreaker": return boolean.class;
+        case "enableconcurrencyoptimization":
+        case "enableConcurrencyOptimization": return boolean.class;
+        case "enablecontextoptimization":
+        case "enableContextOptimization": return boolean.class;
+        case "enablememoryoptimization":
+        case "enableMemoryOptimization": return boolean.class;
+        case "enableobjectpool":
+        case "enableObjectPool": return boolean.class;
         case "enableoptimizederrorhandling":
         case "enableOptimizedErrorHandling": return boolean.class;
+        case "enableoptimizedtelemetry":
+        case "enableOptimizedTelemetry": return boolean.class;
         case "enableperformancemonitoring":
         case "enablePerformanceMonitoring": return boolean.class;
+        case "enablestepoptimization":
+        case "enableStepOptimization": return boolean.class;
         case "errorcachesize":
         case "errorCacheSize": return int.class;
         case "expectedcostusd":
@@ -194,15 +248,25 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxLoops": return int.class;
         case "maxretries":
         case "maxRetries": return int.class;
+        case "memorypressurethresholdmb":
+        case "memoryPressureThresholdMb": return long.class;
         case "mergestrategy":
         case "mergeStrategy": return java.lang.String.class;
         case "message": return java.lang.String.class;
+        case "objectpoolcleanupthreshold":
+        case "objectPoolCleanupThreshold": return int.class;
+        case "objectpoolmaxsize":
+        case "objectPoolMaxSize": return int.class;
         case "onbranchfailure":
         case "onBranchFailure": return dev.flujo.core.flow.BranchFailurePolicy.class;
+        case "optimizationanalysisintervalseconds":
+        case "optimizationAnalysisIntervalSeconds": return long.class;
         case "outputprocessors":
         case "outputProcessors": return java.lang.String.class;
         case "outputtokensheader":
         case "outputTokensHeader": return java.lang.String.class;
+        case "performancedegradationthreshold":
+        case "performanceDegradationThreshold": return double.class;
         case "plugins": return java.lang.String.class;
         case "promptprocessors":
         case "promptProcessors": return java.lang.String.class;
@@ -221,6 +285,10 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "stateStore": return java.lang.String.class;
         case "stateurl":
         case "stateUrl": return java.lang.String.class;
+        case "telemetrybatchsize":
+        case "telemetryBatchSize": return int.class;
+        case "telemetryflushintervalseconds":
+        case "telemetryFlushIntervalSeconds": return long.class;
         case "timeout": return long.class;
         case "tokenlimit":
         case "tokenLimit": return java.lang.Long.class;
@@ -245,6 +313,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "body": return getOrCreateConfiguration(target).getBody();
         case "branches": return getOrCreateConfiguration(target).getBranches();
         case "cache": return getOrCreateConfiguration(target).isCache();
+        case "cachecompression":
+        case "cacheCompression": return getOrCreateConfiguration(target).isCacheCompression();
         case "cachekeycontext":
         case "cacheKeyContext": return getOrCreateConfiguration(target).getCacheKeyContext();
         case "cachemaxsize":
@@ -270,12 +340,30 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "cpuusagethresholdpercent":
         case "cpuUsageThresholdPercent": return getOrCreateConfiguration(target).getCpuUsageThresholdPercent();
         case "default": return getOrCreateConfiguration(target).getDefault();
+        case "enablealgorithmoptimization":
+        case "enableAlgorithmOptimization": return getOrCreateConfiguration(target).isEnableAlgorithmOptimization();
+        case "enableautomaticoptimization":
+        case "enableAutomaticOptimization": return getOrCreateConfiguration(target).isEnableAutomaticOptimization();
+        case "enablecacheoptimization":
+        case "enableCacheOptimization": return getOrCreateConfiguration(target).isEnableCacheOptimization();
         case "enablecircuitbreaker":
         case "enableCircuitBreaker": return getOrCreateConfiguration(target).isEnableCircuitBreaker();
+        case "enableconcurrencyoptimization":
+        case "enableConcurrencyOptimization": return getOrCreateConfiguration(target).isEnableConcurrencyOptimization();
+        case "enablecontextoptimization":
+        case "enableContextOptimization": return getOrCreateConfiguration(target).isEnableContextOptimization();
+        case "enablememoryoptimization":
+        case "enableMemoryOptimization": return getOrCreateConfiguration(target).isEnableMemoryOptimization();
+        case "enableobjectpool":
+        case "enableObjectPool": return getOrCreateConfiguration(target).isEnableObjectPool();
         case "enableoptimizederrorhandling":
         case "enableOptimizedErrorHandling": return getOrCreateConfiguration(target).isEnableOptimizedErrorHandling();
+        case "enableoptimizedtelemetry":
+        case "enableOptimizedTelemetry": return getOrCreateConfiguration(target).isEnableOptimizedTelemetry();
         case "enableperformancemonitoring":
         case "enablePerformanceMonitoring": return getOrCreateConfiguration(target).isEnablePerformanceMonitoring();
+        case "enablestepoptimization":
+        case "enableStepOptimization": return getOrCreateConfiguration(target).isEnableStepOptimization();
         case "errorcachesize":
         case "errorCacheSize": return getOrCreateConfiguration(target).getErrorCacheSize();
         case "expectedcostusd":
@@ -298,15 +386,25 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxLoops": return getOrCreateConfiguration(target).getMaxLoops();
         case "maxretries":
         case "maxRetries": return getOrCreateConfiguration(target).getMaxRetries();
+        case "memorypressurethresholdmb":
+        case "memoryPressureThresholdMb": return getOrCreateConfiguration(target).getMemoryPressureThresholdMb();
         case "mergestrategy":
         case "mergeStrategy": return getOrCreateConfiguration(target).getMergeStrategy();
         case "message": return getOrCreateConfiguration(target).getMessage();
+        case "objectpoolcleanupthreshold":
+        case "objectPoolCleanupThreshold": return getOrCreateConfiguration(target).getObjectPoolCleanupThreshold();
+        case "objectpoolmaxsize":
+        case "objectPoolMaxSize": return getOrCreateConfiguration(target).getObjectPoolMaxSize();
         case "onbranchfailure":
         case "onBranchFailure": return getOrCreateConfiguration(target).getOnBranchFailure();
+        case "optimizationanalysisintervalseconds":
+        case "optimizationAnalysisIntervalSeconds": return getOrCreateConfiguration(target).getOptimizationAnalysisIntervalSeconds();
         case "outputprocessors":
         case "outputProcessors": return getOrCreateConfiguration(target).getOutputProcessors();
         case "outputtokensheader":
         case "outputTokensHeader": return getOrCreateConfiguration(target).getOutputTokensHeader();
+        case "performancedegradationthreshold":
+        case "performanceDegradationThreshold": return getOrCreateConfiguration(target).getPerformanceDegradationThreshold();
         case "plugins": return getOrCreateConfiguration(target).getPlugins();
         case "promptprocessors":
         case "promptProcessors": return getOrCreateConfiguration(target).getPromptProcessors();
@@ -325,6 +423,10 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "stateStore": return getOrCreateConfiguration(target).getStateStore();
         case "stateurl":
         case "stateUrl": return getOrCreateConfiguration(target).getStateUrl();
+        case "telemetrybatchsize":
+        case "telemetryBatchSize": return getOrCreateConfiguration(target).getTelemetryBatchSize();
+        case "telemetryflushintervalseconds":
+        case "telemetryFlushIntervalSeconds": return getOrCreateConfiguration(target).getTelemetryFlushIntervalSeconds();
         case "timeout": return getOrCreateConfiguration(target).getTimeout();
         case "tokenlimit":
         case "tokenLimit": return getOrCreateConfiguration(target).getTokenLimit();

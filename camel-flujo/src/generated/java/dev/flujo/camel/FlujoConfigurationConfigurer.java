@@ -29,6 +29,8 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "body": target.setBody(property(camelContext, java.lang.String.class, value)); return true;
         case "branches": target.setBranches(property(camelContext, java.lang.String.class, value)); return true;
         case "cache": target.setCache(property(camelContext, boolean.class, value)); return true;
+        case "cachecompression":
+        case "cacheCompression": target.setCacheCompression(property(camelContext, boolean.class, value)); return true;
         case "cachekeycontext":
         case "cacheKeyContext": target.setCacheKeyContext(property(camelContext, java.lang.String.class, value)); return true;
         case "cachemaxsize":
@@ -53,12 +55,30 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "cpuusagethresholdpercent":
         case "cpuUsageThresholdPercent": target.setCpuUsageThresholdPercent(property(camelContext, int.class, value)); return true;
         case "default": target.setDefault(property(camelContext, java.lang.String.class, value)); return true;
+        case "enablealgorithmoptimization":
+        case "enableAlgorithmOptimization": target.setEnableAlgorithmOptimization(property(camelContext, boolean.class, value)); return true;
+        case "enableautomaticoptimization":
+        case "enableAutomaticOptimization": target.setEnableAutomaticOptimization(property(camelContext, boolean.class, value)); return true;
+        case "enablecacheoptimization":
+        case "enableCacheOptimization": target.setEnableCacheOptimization(property(camelContext, boolean.class, value)); return true;
         case "enablecircuitbreaker":
         case "enableCircuitBreaker": target.setEnableCircuitBreaker(property(camelContext, boolean.class, value)); return true;
+        case "enableconcurrencyoptimization":
+        case "enableConcurrencyOptimization": target.setEnableConcurrencyOptimization(property(camelContext, boolean.class, value)); return true;
+        case "enablecontextoptimization":
+        case "enableContextOptimization": target.setEnableContextOptimization(property(camelContext, boolean.class, value)); return true;
+        case "enablememoryoptimization":
+        case "enableMemoryOptimization": target.setEnableMemoryOptimization(property(camelContext, boolean.class, value)); return true;
+        case "enableobjectpool":
+        case "enableObjectPool": target.setEnableObjectPool(property(camelContext, boolean.class, value)); return true;
         case "enableoptimizederrorhandling":
         case "enableOptimizedErrorHandling": target.setEnableOptimizedErrorHandling(property(camelContext, boolean.class, value)); return true;
+        case "enableoptimizedtelemetry":
+        case "enableOptimizedTelemetry": target.setEnableOptimizedTelemetry(property(camelContext, boolean.class, value)); return true;
         case "enableperformancemonitoring":
         case "enablePerformanceMonitoring": target.setEnablePerformanceMonitoring(property(camelContext, boolean.class, value)); return true;
+        case "enablestepoptimization":
+        case "enableStepOptimization": target.setEnableStepOptimization(property(camelContext, boolean.class, value)); return true;
         case "errorcachesize":
         case "errorCacheSize": target.setErrorCacheSize(property(camelContext, int.class, value)); return true;
         case "expectedcostusd":
@@ -79,15 +99,25 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "maxLoops": target.setMaxLoops(property(camelContext, int.class, value)); return true;
         case "maxretries":
         case "maxRetries": target.setMaxRetries(property(camelContext, int.class, value)); return true;
+        case "memorypressurethresholdmb":
+        case "memoryPressureThresholdMb": target.setMemoryPressureThresholdMb(property(camelContext, long.class, value)); return true;
         case "mergestrategy":
         case "mergeStrategy": target.setMergeStrategy(property(camelContext, java.lang.String.class, value)); return true;
         case "message": target.setMessage(property(camelContext, java.lang.String.class, value)); return true;
+        case "objectpoolcleanupthreshold":
+        case "objectPoolCleanupThreshold": target.setObjectPoolCleanupThreshold(property(camelContext, int.class, value)); return true;
+        case "objectpoolmaxsize":
+        case "objectPoolMaxSize": target.setObjectPoolMaxSize(property(camelContext, int.class, value)); return true;
         case "onbranchfailure":
         case "onBranchFailure": target.setOnBranchFailure(property(camelContext, dev.flujo.core.flow.BranchFailurePolicy.class, value)); return true;
+        case "optimizationanalysisintervalseconds":
+        case "optimizationAnalysisIntervalSeconds": target.setOptimizationAnalysisIntervalSeconds(property(camelContext, long.class, value)); return true;
         case "outputprocessors":
         case "outputProcessors": target.setOutputProcessors(property(camelContext, java.lang.String.class, value)); return true;
         case "outputtokensheader":
         case "outputTokensHeader": target.setOutputTokensHeader(property(camelContext, java.lang.String.class, value)); return true;
+        case "performancedegradationthreshold":
+        case "performanceDegradationThreshold": target.setPerformanceDegradationThreshold(property(camelContext, double.class, value)); return true;
         case "plugins": target.setPlugins(property(camelContext, java.lang.String.class, value)); return true;
         case "promptprocessors":
         case "promptProcessors": target.setPromptProcessors(property(camelContext, java.lang.String.class, value)); return true;
@@ -106,6 +136,10 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "stateStore": target.setStateStore(property(camelContext, java.lang.String.class, value)); return true;
         case "stateurl":
         case "stateUrl": target.setStateUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "telemetrybatchsize":
+        case "telemetryBatchSize": target.setTelemetryBatchSize(property(camelContext, int.class, value)); return true;
+        case "telemetryflushintervalseconds":
+        case "telemetryFlushIntervalSeconds": target.setTelemetryFlushIntervalSeconds(property(camelContext, long.class, value)); return true;
         case "timeout": target.setTimeout(property(camelContext, long.class, value)); return true;
         case "tokenlimit":
         case "tokenLimit": target.setTokenLimit(property(camelContext, java.lang.Long.class, value)); return true;
@@ -127,6 +161,8 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "body": return java.lang.String.class;
         case "branches": return java.lang.String.class;
         case "cache": return boolean.class;
+        case "cachecompression":
+        case "cacheCompression": return boolean.class;
         case "cachekeycontext":
         case "cacheKeyContext": return java.lang.String.class;
         case "cachemaxsize":
@@ -151,12 +187,30 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "cpuusagethresholdpercent":
         case "cpuUsageThresholdPercent": return int.class;
         case "default": return java.lang.String.class;
+        case "enablealgorithmoptimization":
+        case "enableAlgorithmOptimization": return boolean.class;
+        case "enableautomaticoptimization":
+        case "enableAutomaticOptimization": return boolean.class;
+        case "enablecacheoptimization":
+        case "enableCacheOptimization": return boolean.class;
         case "enablecircuitbreaker":
         case "enableCircuitBreaker": return boolean.class;
+        case "enableconcurrencyoptimization":
+        case "enableConcurrencyOptimization": return boolean.class;
+        case "enablecontextoptimization":
+        case "enableContextOptimization": return boolean.class;
+        case "enablememoryoptimization":
+        case "enableMemoryOptimization": return boolean.class;
+        case "enableobjectpool":
+        case "enableObjectPool": return boolean.class;
         case "enableoptimizederrorhandling":
         case "enableOptimizedErrorHandling": return boolean.class;
+        case "enableoptimizedtelemetry":
+        case "enableOptimizedTelemetry": return boolean.class;
         case "enableperformancemonitoring":
         case "enablePerformanceMonitoring": return boolean.class;
+        case "enablestepoptimization":
+        case "enableStepOptimization": return boolean.class;
         case "errorcachesize":
         case "errorCacheSize": return int.class;
         case "expectedcostusd":
@@ -177,15 +231,25 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "maxLoops": return int.class;
         case "maxretries":
         case "maxRetries": return int.class;
+        case "memorypressurethresholdmb":
+        case "memoryPressureThresholdMb": return long.class;
         case "mergestrategy":
         case "mergeStrategy": return java.lang.String.class;
         case "message": return java.lang.String.class;
+        case "objectpoolcleanupthreshold":
+        case "objectPoolCleanupThreshold": return int.class;
+        case "objectpoolmaxsize":
+        case "objectPoolMaxSize": return int.class;
         case "onbranchfailure":
         case "onBranchFailure": return dev.flujo.core.flow.BranchFailurePolicy.class;
+        case "optimizationanalysisintervalseconds":
+        case "optimizationAnalysisIntervalSeconds": return long.class;
         case "outputprocessors":
         case "outputProcessors": return java.lang.String.class;
         case "outputtokensheader":
         case "outputTokensHeader": return java.lang.String.class;
+        case "performancedegradationthreshold":
+        case "performanceDegradationThreshold": return double.class;
         case "plugins": return java.lang.String.class;
         case "promptprocessors":
         case "promptProcessors": return java.lang.String.class;
@@ -204,6 +268,10 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "stateStore": return java.lang.String.class;
         case "stateurl":
         case "stateUrl": return java.lang.String.class;
+        case "telemetrybatchsize":
+        case "telemetryBatchSize": return int.class;
+        case "telemetryflushintervalseconds":
+        case "telemetryFlushIntervalSeconds": return long.class;
         case "timeout": return long.class;
         case "tokenlimit":
         case "tokenLimit": return java.lang.Long.class;
@@ -226,6 +294,8 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "body": return target.getBody();
         case "branches": return target.getBranches();
         case "cache": return target.isCache();
+        case "cachecompression":
+        case "cacheCompression": return target.isCacheCompression();
         case "cachekeycontext":
         case "cacheKeyContext": return target.getCacheKeyContext();
         case "cachemaxsize":
@@ -250,12 +320,30 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "cpuusagethresholdpercent":
         case "cpuUsageThresholdPercent": return target.getCpuUsageThresholdPercent();
         case "default": return target.getDefault();
+        case "enablealgorithmoptimization":
+        case "enableAlgorithmOptimization": return target.isEnableAlgorithmOptimization();
+        case "enableautomaticoptimization":
+        case "enableAutomaticOptimization": return target.isEnableAutomaticOptimization();
+        case "enablecacheoptimization":
+        case "enableCacheOptimization": return target.isEnableCacheOptimization();
         case "enablecircuitbreaker":
         case "enableCircuitBreaker": return target.isEnableCircuitBreaker();
+        case "enableconcurrencyoptimization":
+        case "enableConcurrencyOptimization": return target.isEnableConcurrencyOptimization();
+        case "enablecontextoptimization":
+        case "enableContextOptimization": return target.isEnableContextOptimization();
+        case "enablememoryoptimization":
+        case "enableMemoryOptimization": return target.isEnableMemoryOptimization();
+        case "enableobjectpool":
+        case "enableObjectPool": return target.isEnableObjectPool();
         case "enableoptimizederrorhandling":
         case "enableOptimizedErrorHandling": return target.isEnableOptimizedErrorHandling();
+        case "enableoptimizedtelemetry":
+        case "enableOptimizedTelemetry": return target.isEnableOptimizedTelemetry();
         case "enableperformancemonitoring":
         case "enablePerformanceMonitoring": return target.isEnablePerformanceMonitoring();
+        case "enablestepoptimization":
+        case "enableStepOptimization": return target.isEnableStepOptimization();
         case "errorcachesize":
         case "errorCacheSize": return target.getErrorCacheSize();
         case "expectedcostusd":
@@ -276,15 +364,25 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "maxLoops": return target.getMaxLoops();
         case "maxretries":
         case "maxRetries": return target.getMaxRetries();
+        case "memorypressurethresholdmb":
+        case "memoryPressureThresholdMb": return target.getMemoryPressureThresholdMb();
         case "mergestrategy":
         case "mergeStrategy": return target.getMergeStrategy();
         case "message": return target.getMessage();
+        case "objectpoolcleanupthreshold":
+        case "objectPoolCleanupThreshold": return target.getObjectPoolCleanupThreshold();
+        case "objectpoolmaxsize":
+        case "objectPoolMaxSize": return target.getObjectPoolMaxSize();
         case "onbranchfailure":
         case "onBranchFailure": return target.getOnBranchFailure();
+        case "optimizationanalysisintervalseconds":
+        case "optimizationAnalysisIntervalSeconds": return target.getOptimizationAnalysisIntervalSeconds();
         case "outputprocessors":
         case "outputProcessors": return target.getOutputProcessors();
         case "outputtokensheader":
         case "outputTokensHeader": return target.getOutputTokensHeader();
+        case "performancedegradationthreshold":
+        case "performanceDegradationThreshold": return target.getPerformanceDegradationThreshold();
         case "plugins": return target.getPlugins();
         case "promptprocessors":
         case "promptProcessors": return target.getPromptProcessors();
@@ -303,6 +401,10 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "stateStore": return target.getStateStore();
         case "stateurl":
         case "stateUrl": return target.getStateUrl();
+        case "telemetrybatchsize":
+        case "telemetryBatchSize": return target.getTelemetryBatchSize();
+        case "telemetryflushintervalseconds":
+        case "telemetryFlushIntervalSeconds": return target.getTelemetryFlushIntervalSeconds();
         case "timeout": return target.getTimeout();
         case "tokenlimit":
         case "tokenLimit": return target.getTokenLimit();

@@ -29,6 +29,8 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "body": target.getConfiguration().setBody(property(camelContext, java.lang.String.class, value)); return true;
         case "branches": target.getConfiguration().setBranches(property(camelContext, java.lang.String.class, value)); return true;
         case "cache": target.getConfiguration().setCache(property(camelContext, boolean.class, value)); return true;
+        case "cachecompression":
+        case "cacheCompression": target.getConfiguration().setCacheCompression(property(camelContext, boolean.class, value)); return true;
         case "cachekeycontext":
         case "cacheKeyContext": target.getConfiguration().setCacheKeyContext(property(camelContext, java.lang.String.class, value)); return true;
         case "cachemaxsize":
@@ -53,12 +55,30 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "cpuusagethresholdpercent":
         case "cpuUsageThresholdPercent": target.getConfiguration().setCpuUsageThresholdPercent(property(camelContext, int.class, value)); return true;
         case "default": target.getConfiguration().setDefault(property(camelContext, java.lang.String.class, value)); return true;
+        case "enablealgorithmoptimization":
+        case "enableAlgorithmOptimization": target.getConfiguration().setEnableAlgorithmOptimization(property(camelContext, boolean.class, value)); return true;
+        case "enableautomaticoptimization":
+        case "enableAutomaticOptimization": target.getConfiguration().setEnableAutomaticOptimization(property(camelContext, boolean.class, value)); return true;
+        case "enablecacheoptimization":
+        case "enableCacheOptimization": target.getConfiguration().setEnableCacheOptimization(property(camelContext, boolean.class, value)); return true;
         case "enablecircuitbreaker":
         case "enableCircuitBreaker": target.getConfiguration().setEnableCircuitBreaker(property(camelContext, boolean.class, value)); return true;
+        case "enableconcurrencyoptimization":
+        case "enableConcurrencyOptimization": target.getConfiguration().setEnableConcurrencyOptimization(property(camelContext, boolean.class, value)); return true;
+        case "enablecontextoptimization":
+        case "enableContextOptimization": target.getConfiguration().setEnableContextOptimization(property(camelContext, boolean.class, value)); return true;
+        case "enablememoryoptimization":
+        case "enableMemoryOptimization": target.getConfiguration().setEnableMemoryOptimization(property(camelContext, boolean.class, value)); return true;
+        case "enableobjectpool":
+        case "enableObjectPool": target.getConfiguration().setEnableObjectPool(property(camelContext, boolean.class, value)); return true;
         case "enableoptimizederrorhandling":
         case "enableOptimizedErrorHandling": target.getConfiguration().setEnableOptimizedErrorHandling(property(camelContext, boolean.class, value)); return true;
+        case "enableoptimizedtelemetry":
+        case "enableOptimizedTelemetry": target.getConfiguration().setEnableOptimizedTelemetry(property(camelContext, boolean.class, value)); return true;
         case "enableperformancemonitoring":
         case "enablePerformanceMonitoring": target.getConfiguration().setEnablePerformanceMonitoring(property(camelContext, boolean.class, value)); return true;
+        case "enablestepoptimization":
+        case "enableStepOptimization": target.getConfiguration().setEnableStepOptimization(property(camelContext, boolean.class, value)); return true;
         case "errorcachesize":
         case "errorCacheSize": target.getConfiguration().setErrorCacheSize(property(camelContext, int.class, value)); return true;
         case "expectedcostusd":
@@ -81,15 +101,25 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxLoops": target.getConfiguration().setMaxLoops(property(camelContext, int.class, value)); return true;
         case "maxretries":
         case "maxRetries": target.getConfiguration().setMaxRetries(property(camelContext, int.class, value)); return true;
+        case "memorypressurethresholdmb":
+        case "memoryPressureThresholdMb": target.getConfiguration().setMemoryPressureThresholdMb(property(camelContext, long.class, value)); return true;
         case "mergestrategy":
         case "mergeStrategy": target.getConfiguration().setMergeStrategy(property(camelContext, java.lang.String.class, value)); return true;
         case "message": target.getConfiguration().setMessage(property(camelContext, java.lang.String.class, value)); return true;
+        case "objectpoolcleanupthreshold":
+        case "objectPoolCleanupThreshold": target.getConfiguration().setObjectPoolCleanupThreshold(property(camelContext, int.class, value)); return true;
+        case "objectpoolmaxsize":
+        case "objectPoolMaxSize": target.getConfiguration().setObjectPoolMaxSize(property(camelContext, int.class, value)); return true;
         case "onbranchfailure":
         case "onBranchFailure": target.getConfiguration().setOnBranchFailure(property(camelContext, dev.flujo.core.flow.BranchFailurePolicy.class, value)); return true;
+        case "optimizationanalysisintervalseconds":
+        case "optimizationAnalysisIntervalSeconds": target.getConfiguration().setOptimizationAnalysisIntervalSeconds(property(camelContext, long.class, value)); return true;
         case "outputprocessors":
         case "outputProcessors": target.getConfiguration().setOutputProcessors(property(camelContext, java.lang.String.class, value)); return true;
         case "outputtokensheader":
         case "outputTokensHeader": target.getConfiguration().setOutputTokensHeader(property(camelContext, java.lang.String.class, value)); return true;
+        case "performancedegradationthreshold":
+        case "performanceDegradationThreshold": target.getConfiguration().setPerformanceDegradationThreshold(property(camelContext, double.class, value)); return true;
         case "plugins": target.getConfiguration().setPlugins(property(camelContext, java.lang.String.class, value)); return true;
         case "promptprocessors":
         case "promptProcessors": target.getConfiguration().setPromptProcessors(property(camelContext, java.lang.String.class, value)); return true;
@@ -108,6 +138,10 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "stateStore": target.getConfiguration().setStateStore(property(camelContext, java.lang.String.class, value)); return true;
         case "stateurl":
         case "stateUrl": target.getConfiguration().setStateUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "telemetrybatchsize":
+        case "telemetryBatchSize": target.getConfiguration().setTelemetryBatchSize(property(camelContext, int.class, value)); return true;
+        case "telemetryflushintervalseconds":
+        case "telemetryFlushIntervalSeconds": target.getConfiguration().setTelemetryFlushIntervalSeconds(property(camelContext, long.class, value)); return true;
         case "timeout": target.getConfiguration().setTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "tokenlimit":
         case "tokenLimit": target.getConfiguration().setTokenLimit(property(camelContext, java.lang.Long.class, value)); return true;
@@ -129,6 +163,8 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "body": return java.lang.String.class;
         case "branches": return java.lang.String.class;
         case "cache": return boolean.class;
+        case "cachecompression":
+        case "cacheCompression": return boolean.class;
         case "cachekeycontext":
         case "cacheKeyContext": return java.lang.String.class;
         case "cachemaxsize":
@@ -153,12 +189,30 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "cpuusagethresholdpercent":
         case "cpuUsageThresholdPercent": return int.class;
         case "default": return java.lang.String.class;
+        case "enablealgorithmoptimization":
+        case "enableAlgorithmOptimization": return boolean.class;
+        case "enableautomaticoptimization":
+        case "enableAutomaticOptimization": return boolean.class;
+        case "enablecacheoptimization":
+        case "enableCacheOptimization": return boolean.class;
         case "enablecircuitbreaker":
         case "enableCircuitBreaker": return boolean.class;
+        case "enableconcurrencyoptimization":
+        case "enableConcurrencyOptimization": return boolean.class;
+        case "enablecontextoptimization":
+        case "enableContextOptimization": return boolean.class;
+        case "enablememoryoptimization":
+        case "enableMemoryOptimization": return boolean.class;
+        case "enableobjectpool":
+        case "enableObjectPool": return boolean.class;
         case "enableoptimizederrorhandling":
         case "enableOptimizedErrorHandling": return boolean.class;
+        case "enableoptimizedtelemetry":
+        case "enableOptimizedTelemetry": return boolean.class;
         case "enableperformancemonitoring":
         case "enablePerformanceMonitoring": return boolean.class;
+        case "enablestepoptimization":
+        case "enableStepOptimization": return boolean.class;
         case "errorcachesize":
         case "errorCacheSize": return int.class;
         case "expectedcostusd":
@@ -181,15 +235,25 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxLoops": return int.class;
         case "maxretries":
         case "maxRetries": return int.class;
+        case "memorypressurethresholdmb":
+        case "memoryPressureThresholdMb": return long.class;
         case "mergestrategy":
         case "mergeStrategy": return java.lang.String.class;
         case "message": return java.lang.String.class;
+        case "objectpoolcleanupthreshold":
+        case "objectPoolCleanupThreshold": return int.class;
+        case "objectpoolmaxsize":
+        case "objectPoolMaxSize": return int.class;
         case "onbranchfailure":
         case "onBranchFailure": return dev.flujo.core.flow.BranchFailurePolicy.class;
+        case "optimizationanalysisintervalseconds":
+        case "optimizationAnalysisIntervalSeconds": return long.class;
         case "outputprocessors":
         case "outputProcessors": return java.lang.String.class;
         case "outputtokensheader":
         case "outputTokensHeader": return java.lang.String.class;
+        case "performancedegradationthreshold":
+        case "performanceDegradationThreshold": return double.class;
         case "plugins": return java.lang.String.class;
         case "promptprocessors":
         case "promptProcessors": return java.lang.String.class;
@@ -208,6 +272,10 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "stateStore": return java.lang.String.class;
         case "stateurl":
         case "stateUrl": return java.lang.String.class;
+        case "telemetrybatchsize":
+        case "telemetryBatchSize": return int.class;
+        case "telemetryflushintervalseconds":
+        case "telemetryFlushIntervalSeconds": return long.class;
         case "timeout": return long.class;
         case "tokenlimit":
         case "tokenLimit": return java.lang.Long.class;
@@ -230,6 +298,8 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "body": return target.getConfiguration().getBody();
         case "branches": return target.getConfiguration().getBranches();
         case "cache": return target.getConfiguration().isCache();
+        case "cachecompression":
+        case "cacheCompression": return target.getConfiguration().isCacheCompression();
         case "cachekeycontext":
         case "cacheKeyContext": return target.getConfiguration().getCacheKeyContext();
         case "cachemaxsize":
@@ -254,12 +324,30 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "cpuusagethresholdpercent":
         case "cpuUsageThresholdPercent": return target.getConfiguration().getCpuUsageThresholdPercent();
         case "default": return target.getConfiguration().getDefault();
+        case "enablealgorithmoptimization":
+        case "enableAlgorithmOptimization": return target.getConfiguration().isEnableAlgorithmOptimization();
+        case "enableautomaticoptimization":
+        case "enableAutomaticOptimization": return target.getConfiguration().isEnableAutomaticOptimization();
+        case "enablecacheoptimization":
+        case "enableCacheOptimization": return target.getConfiguration().isEnableCacheOptimization();
         case "enablecircuitbreaker":
         case "enableCircuitBreaker": return target.getConfiguration().isEnableCircuitBreaker();
+        case "enableconcurrencyoptimization":
+        case "enableConcurrencyOptimization": return target.getConfiguration().isEnableConcurrencyOptimization();
+        case "enablecontextoptimization":
+        case "enableContextOptimization": return target.getConfiguration().isEnableContextOptimization();
+        case "enablememoryoptimization":
+        case "enableMemoryOptimization": return target.getConfiguration().isEnableMemoryOptimization();
+        case "enableobjectpool":
+        case "enableObjectPool": return target.getConfiguration().isEnableObjectPool();
         case "enableoptimizederrorhandling":
         case "enableOptimizedErrorHandling": return target.getConfiguration().isEnableOptimizedErrorHandling();
+        case "enableoptimizedtelemetry":
+        case "enableOptimizedTelemetry": return target.getConfiguration().isEnableOptimizedTelemetry();
         case "enableperformancemonitoring":
         case "enablePerformanceMonitoring": return target.getConfiguration().isEnablePerformanceMonitoring();
+        case "enablestepoptimization":
+        case "enableStepOptimization": return target.getConfiguration().isEnableStepOptimization();
         case "errorcachesize":
         case "errorCacheSize": return target.getConfiguration().getErrorCacheSize();
         case "expectedcostusd":
@@ -282,15 +370,25 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxLoops": return target.getConfiguration().getMaxLoops();
         case "maxretries":
         case "maxRetries": return target.getConfiguration().getMaxRetries();
+        case "memorypressurethresholdmb":
+        case "memoryPressureThresholdMb": return target.getConfiguration().getMemoryPressureThresholdMb();
         case "mergestrategy":
         case "mergeStrategy": return target.getConfiguration().getMergeStrategy();
         case "message": return target.getConfiguration().getMessage();
+        case "objectpoolcleanupthreshold":
+        case "objectPoolCleanupThreshold": return target.getConfiguration().getObjectPoolCleanupThreshold();
+        case "objectpoolmaxsize":
+        case "objectPoolMaxSize": return target.getConfiguration().getObjectPoolMaxSize();
         case "onbranchfailure":
         case "onBranchFailure": return target.getConfiguration().getOnBranchFailure();
+        case "optimizationanalysisintervalseconds":
+        case "optimizationAnalysisIntervalSeconds": return target.getConfiguration().getOptimizationAnalysisIntervalSeconds();
         case "outputprocessors":
         case "outputProcessors": return target.getConfiguration().getOutputProcessors();
         case "outputtokensheader":
         case "outputTokensHeader": return target.getConfiguration().getOutputTokensHeader();
+        case "performancedegradationthreshold":
+        case "performanceDegradationThreshold": return target.getConfiguration().getPerformanceDegradationThreshold();
         case "plugins": return target.getConfiguration().getPlugins();
         case "promptprocessors":
         case "promptProcessors": return target.getConfiguration().getPromptProcessors();
@@ -309,6 +407,10 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "stateStore": return target.getConfiguration().getStateStore();
         case "stateurl":
         case "stateUrl": return target.getConfiguration().getStateUrl();
+        case "telemetrybatchsize":
+        case "telemetryBatchSize": return target.getConfiguration().getTelemetryBatchSize();
+        case "telemetryflushintervalseconds":
+        case "telemetryFlushIntervalSeconds": return target.getConfiguration().getTelemetryFlushIntervalSeconds();
         case "timeout": return target.getConfiguration().getTimeout();
         case "tokenlimit":
         case "tokenLimit": return target.getConfiguration().getTokenLimit();

@@ -165,6 +165,67 @@ public class FlujoConfiguration implements Cloneable {
             + " statistics) when the process CPU load, sampled at most once a second as steps end, is above this"
             + " percentage; 0 = off.")
     private int cpuUsageThresholdPercent;
+    @UriParam(label = "monitoring", defaultValue = "false", description = "Hand the Micrometer meters their"
+            + " recordings in batches (telemetryBatchSize, at the latest after telemetryFlushIntervalSeconds)"
+            + " instead of one by one. Off by default: see docs/benchmarks.md for what it measured.")
+    private boolean enableOptimizedTelemetry;
+    @UriParam(label = "monitoring", defaultValue = "100", description = "enableOptimizedTelemetry: recordings"
+            + " handed to the meters at once.")
+    private int telemetryBatchSize = OptimizationConfig.DEFAULT_TELEMETRY_BATCH_SIZE;
+    @UriParam(label = "monitoring", defaultValue = "5", description = "enableOptimizedTelemetry: the longest a"
+            + " recording waits before the meters see it.")
+    private long telemetryFlushIntervalSeconds = OptimizationConfig.DEFAULT_TELEMETRY_FLUSH_INTERVAL_SECONDS;
+    @UriParam(label = "resilience", defaultValue = "false", description = "An adaptive concurrency limit for the"
+            + " step (Netflix concurrency-limits, Gradient2): it grows while latency holds and shrinks when it"
+            + " degrades; an execution over the limit waits up to maxConcurrentExecutionsWait, then fails with"
+            + " StepRejectedException. The limit is the gauge flujo.step.concurrency.limit.")
+    private boolean enableConcurrencyOptimization;
+    @UriParam(label = "monitoring", defaultValue = "false", description = "Every"
+            + " optimizationAnalysisIntervalSeconds, apply the recommendations that are safe to apply"
+            + " automatically: grow a cache that evicts while its hit rate is low, lower maxConcurrentExecutions"
+            + " when the step got slower than performanceDegradationThreshold allows, raise it again when it"
+            + " recovers. Each change is logged. Needs enablePerformanceMonitoring.")
+    private boolean enableAutomaticOptimization;
+    @UriParam(label = "monitoring", defaultValue = "60", description = "enableAutomaticOptimization: seconds"
+            + " between two analyses.")
+    private long optimizationAnalysisIntervalSeconds = OptimizationConfig.DEFAULT_OPTIMIZATION_ANALYSIS_INTERVAL_SECONDS;
+    @UriParam(label = "monitoring", defaultValue = "0.5", description = "enableAutomaticOptimization: how much"
+            + " slower than its baseline (the first analysed interval) the step's p95 may get before it counts as"
+            + " degraded; 0.5 = 50%.")
+    private double performanceDegradationThreshold = OptimizationConfig.DEFAULT_PERFORMANCE_DEGRADATION_THRESHOLD;
+    @UriParam(label = "cache", defaultValue = "false", description = "Graceful degradation: when the used heap is"
+            + " above memoryPressureThresholdMb the step cache shrinks to a quarter and refuses new entries; it"
+            + " grows back when the pressure is gone.")
+    private boolean enableMemoryOptimization;
+    @UriParam(label = "cache", defaultValue = "0", description = "enableMemoryOptimization: used heap in MB above"
+            + " which memory is under pressure; 0 = 90% of the maximum heap.")
+    private long memoryPressureThresholdMb;
+    @UriParam(label = "cache", defaultValue = "false", description = "Pool the zlib codecs cacheCompression uses"
+            + " (each holds native memory and is costly to create). Other per-exchange objects are cheap JVM"
+            + " allocations and are not pooled.")
+    private boolean enableObjectPool;
+    @UriParam(label = "cache", defaultValue = "16", description = "enableObjectPool: idle objects kept; more are"
+            + " released when returned.")
+    private int objectPoolMaxSize = OptimizationConfig.DEFAULT_OBJECT_POOL_MAX_SIZE;
+    @UriParam(label = "cache", defaultValue = "1000", description = "enableObjectPool: an idle pooled object not"
+            + " borrowed during this many borrows is released.")
+    private int objectPoolCleanupThreshold = OptimizationConfig.DEFAULT_OBJECT_POOL_CLEANUP_THRESHOLD;
+    @UriParam(label = "advanced", defaultValue = "true", description = "Give parallel, map and loop branches"
+            + " copy-on-write contexts (O(1) to create) instead of eager copies of every exchange property.")
+    private boolean enableContextOptimization = true;
+    @UriParam(label = "advanced", defaultValue = "true", description = "Run only the phases a step uses (decided"
+            + " when the endpoint starts) instead of every phase on every call.")
+    private boolean enableStepOptimization = true;
+    @UriParam(label = "cache", defaultValue = "false", description = "Hash text and byte inputs of cache keys with"
+            + " a 128-bit xxHash (equality still compares the whole key).")
+    private boolean enableAlgorithmOptimization;
+    @UriParam(label = "cache", defaultValue = "true", description = "Concurrent cache misses of the same key share"
+            + " one agent call: the first one calls the agent, the others wait for its output (and count as cache"
+            + " hits).")
+    private boolean enableCacheOptimization = true;
+    @UriParam(label = "cache", defaultValue = "false", description = "Keep text outputs of 1 KB or more"
+            + " deflate-compressed in the step cache; they are decompressed on a hit.")
+    private boolean cacheCompression;
 
     // --- composite kinds ------------------------------------------------------------------------------------------
 
@@ -261,6 +322,24 @@ public class FlujoConfiguration implements Cloneable {
                 .maxConcurrentExecutionsWait(Duration.ofMillis(maxConcurrentExecutionsWait))
                 .slowExecutionThresholdMs(slowExecutionThresholdMs)
                 .cpuUsageThresholdPercent(cpuUsageThresholdPercent)
+                .enablePerformanceMonitoring(enablePerformanceMonitoring)
+                .enableOptimizedTelemetry(enableOptimizedTelemetry)
+                .telemetryBatchSize(telemetryBatchSize)
+                .telemetryFlushIntervalSeconds(telemetryFlushIntervalSeconds)
+                .enableConcurrencyOptimization(enableConcurrencyOptimization)
+                .enableAutomaticOptimization(enableAutomaticOptimization)
+                .optimizationAnalysisIntervalSeconds(optimizationAnalysisIntervalSeconds)
+                .performanceDegradationThreshold(performanceDegradationThreshold)
+                .enableMemoryOptimization(enableMemoryOptimization)
+                .memoryPressureThresholdMb(memoryPressureThresholdMb)
+                .enableObjectPool(enableObjectPool)
+                .objectPoolMaxSize(objectPoolMaxSize)
+                .objectPoolCleanupThreshold(objectPoolCleanupThreshold)
+                .enableContextOptimization(enableContextOptimization)
+                .enableStepOptimization(enableStepOptimization)
+                .enableAlgorithmOptimization(enableAlgorithmOptimization)
+                .enableCacheOptimization(enableCacheOptimization)
+                .cacheCompression(cacheCompression)
                 .build();
         problems.addAll(config.validate());
         checkHeaderName(problems, "inputTokensHeader", inputTokensHeader);
@@ -734,5 +813,141 @@ public class FlujoConfiguration implements Cloneable {
 
     public void setCpuUsageThresholdPercent(int cpuUsageThresholdPercent) {
         this.cpuUsageThresholdPercent = cpuUsageThresholdPercent;
+    }
+
+    public boolean isEnableOptimizedTelemetry() {
+        return enableOptimizedTelemetry;
+    }
+
+    public void setEnableOptimizedTelemetry(boolean enableOptimizedTelemetry) {
+        this.enableOptimizedTelemetry = enableOptimizedTelemetry;
+    }
+
+    public int getTelemetryBatchSize() {
+        return telemetryBatchSize;
+    }
+
+    public void setTelemetryBatchSize(int telemetryBatchSize) {
+        this.telemetryBatchSize = telemetryBatchSize;
+    }
+
+    public long getTelemetryFlushIntervalSeconds() {
+        return telemetryFlushIntervalSeconds;
+    }
+
+    public void setTelemetryFlushIntervalSeconds(long telemetryFlushIntervalSeconds) {
+        this.telemetryFlushIntervalSeconds = telemetryFlushIntervalSeconds;
+    }
+
+    public boolean isEnableConcurrencyOptimization() {
+        return enableConcurrencyOptimization;
+    }
+
+    public void setEnableConcurrencyOptimization(boolean enableConcurrencyOptimization) {
+        this.enableConcurrencyOptimization = enableConcurrencyOptimization;
+    }
+
+    public boolean isEnableAutomaticOptimization() {
+        return enableAutomaticOptimization;
+    }
+
+    public void setEnableAutomaticOptimization(boolean enableAutomaticOptimization) {
+        this.enableAutomaticOptimization = enableAutomaticOptimization;
+    }
+
+    public long getOptimizationAnalysisIntervalSeconds() {
+        return optimizationAnalysisIntervalSeconds;
+    }
+
+    public void setOptimizationAnalysisIntervalSeconds(long optimizationAnalysisIntervalSeconds) {
+        this.optimizationAnalysisIntervalSeconds = optimizationAnalysisIntervalSeconds;
+    }
+
+    public double getPerformanceDegradationThreshold() {
+        return performanceDegradationThreshold;
+    }
+
+    public void setPerformanceDegradationThreshold(double performanceDegradationThreshold) {
+        this.performanceDegradationThreshold = performanceDegradationThreshold;
+    }
+
+    public boolean isEnableMemoryOptimization() {
+        return enableMemoryOptimization;
+    }
+
+    public void setEnableMemoryOptimization(boolean enableMemoryOptimization) {
+        this.enableMemoryOptimization = enableMemoryOptimization;
+    }
+
+    public long getMemoryPressureThresholdMb() {
+        return memoryPressureThresholdMb;
+    }
+
+    public void setMemoryPressureThresholdMb(long memoryPressureThresholdMb) {
+        this.memoryPressureThresholdMb = memoryPressureThresholdMb;
+    }
+
+    public boolean isEnableObjectPool() {
+        return enableObjectPool;
+    }
+
+    public void setEnableObjectPool(boolean enableObjectPool) {
+        this.enableObjectPool = enableObjectPool;
+    }
+
+    public int getObjectPoolMaxSize() {
+        return objectPoolMaxSize;
+    }
+
+    public void setObjectPoolMaxSize(int objectPoolMaxSize) {
+        this.objectPoolMaxSize = objectPoolMaxSize;
+    }
+
+    public int getObjectPoolCleanupThreshold() {
+        return objectPoolCleanupThreshold;
+    }
+
+    public void setObjectPoolCleanupThreshold(int objectPoolCleanupThreshold) {
+        this.objectPoolCleanupThreshold = objectPoolCleanupThreshold;
+    }
+
+    public boolean isEnableContextOptimization() {
+        return enableContextOptimization;
+    }
+
+    public void setEnableContextOptimization(boolean enableContextOptimization) {
+        this.enableContextOptimization = enableContextOptimization;
+    }
+
+    public boolean isEnableStepOptimization() {
+        return enableStepOptimization;
+    }
+
+    public void setEnableStepOptimization(boolean enableStepOptimization) {
+        this.enableStepOptimization = enableStepOptimization;
+    }
+
+    public boolean isEnableAlgorithmOptimization() {
+        return enableAlgorithmOptimization;
+    }
+
+    public void setEnableAlgorithmOptimization(boolean enableAlgorithmOptimization) {
+        this.enableAlgorithmOptimization = enableAlgorithmOptimization;
+    }
+
+    public boolean isEnableCacheOptimization() {
+        return enableCacheOptimization;
+    }
+
+    public void setEnableCacheOptimization(boolean enableCacheOptimization) {
+        this.enableCacheOptimization = enableCacheOptimization;
+    }
+
+    public boolean isCacheCompression() {
+        return cacheCompression;
+    }
+
+    public void setCacheCompression(boolean cacheCompression) {
+        this.cacheCompression = cacheCompression;
     }
 }

@@ -15,17 +15,18 @@ import dev.flujo.core.FlujoConfigurationException;
 public enum FlujoKind {
 
     /** An agent step: prompt processors, agent, output processors, validators, plugins, retries, fallback. */
-    STEP(Options.COMMON, Options.AGENT, Set.of("updatesContext")),
+    STEP(Options.COMMON, Options.MONITORING, Options.AGENT, Set.of("updatesContext")),
     /** Branches side by side, each on a copy of the context, writes merged. */
-    PARALLEL(Options.COMMON, Options.FAN_OUT),
+    PARALLEL(Options.COMMON, Options.MONITORING, Options.BRANCH_CONTEXTS, Options.FAN_OUT),
     /** A body again and again until a condition holds or maxLoops. */
-    LOOP(Options.COMMON, Set.of("body", "until", "maxLoops")),
+    LOOP(Options.COMMON, Options.MONITORING, Options.BRANCH_CONTEXTS, Set.of("body", "until", "maxLoops")),
     /** One branch chosen by a Simple expression. */
-    CONDITIONAL(Options.COMMON, Set.of("condition", "branches", "default")),
+    CONDITIONAL(Options.COMMON, Options.MONITORING, Set.of("condition", "branches", "default")),
     /** One or several branches chosen by a router agent, run as a parallel step. */
-    ROUTER(Options.COMMON, Options.AGENT, Options.FAN_OUT),
+    ROUTER(Options.COMMON, Options.MONITORING, Options.BRANCH_CONTEXTS, Options.AGENT, Options.FAN_OUT),
     /** A body once per item of a list, in order. */
-    MAP(Options.COMMON, Set.of("body", "items", "mergeStrategy", "onBranchFailure", "maxConcurrency")),
+    MAP(Options.COMMON, Options.MONITORING, Options.BRANCH_CONTEXTS,
+            Set.of("body", "items", "mergeStrategy", "onBranchFailure", "maxConcurrency")),
     /** Pauses the run for a person; saved in the state store. */
     HUMAN(Set.of("resultHeaders"), Options.STATE, Set.of("message", "answerSchema", "resumeUri")),
     /** Continues a paused run with a person's answer. */
@@ -40,7 +41,16 @@ public enum FlujoKind {
                 "inputTokensHeader", "outputTokensHeader", "costHeader", "enableCircuitBreaker",
                 "circuitBreakerFailureThreshold", "circuitBreakerRecoveryTimeoutSeconds", "circuitBreakerRef",
                 "enableOptimizedErrorHandling", "errorCacheSize", "maxConcurrentExecutions", "maxConcurrentExecutionsWait",
-                "enablePerformanceMonitoring", "slowExecutionThresholdMs", "cpuUsageThresholdPercent");
+                "enableConcurrencyOptimization", "enableAutomaticOptimization", "optimizationAnalysisIntervalSeconds",
+                "performanceDegradationThreshold", "enableMemoryOptimization", "memoryPressureThresholdMb",
+                "enableObjectPool", "objectPoolMaxSize", "objectPoolCleanupThreshold", "enableStepOptimization",
+                "enableAlgorithmOptimization", "enableCacheOptimization", "cacheCompression");
+        /** Telemetry every kind but human and resume records. */
+        static final Set<String> MONITORING = Set.of("enablePerformanceMonitoring", "enableOptimizedTelemetry",
+                "telemetryBatchSize", "telemetryFlushIntervalSeconds", "slowExecutionThresholdMs",
+                "cpuUsageThresholdPercent");
+        /** Kinds whose branches get a copy of the context. */
+        static final Set<String> BRANCH_CONTEXTS = Set.of("enableContextOptimization");
         static final Set<String> FAN_OUT = Set.of("branches", "mergeStrategy", "onBranchFailure", "maxConcurrency",
                 "reduce");
         static final Set<String> STATE = Set.of("stateStore", "stateUrl", "stateDataSource");

@@ -50,6 +50,24 @@ import dev.flujo.core.FlujoConfigurationException;
  * @param maxConcurrentExecutionsWait          how long one more execution waits for a slot before it is rejected
  * @param slowExecutionThresholdMs             warn (log + count) when an execution takes longer; 0 = off
  * @param cpuUsageThresholdPercent             warn when the process CPU load is above this; 0 = off
+ * @param enablePerformanceMonitoring          keep statistics and Micrometer meters of every execution
+ * @param enableOptimizedTelemetry             hand meters their recordings in batches instead of one by one
+ * @param telemetryBatchSize                   recordings per batch
+ * @param telemetryFlushIntervalSeconds        the longest a recording waits in a batch
+ * @param enableConcurrencyOptimization        an adaptive concurrency limit per step (Netflix concurrency-limits)
+ * @param enableAutomaticOptimization          periodically apply the safe recommendations (cache size, limits)
+ * @param optimizationAnalysisIntervalSeconds  how often the automatic optimizer looks at the statistics
+ * @param performanceDegradationThreshold      how much slower (0.5 = 50%) than its baseline a step counts as degraded
+ * @param enableMemoryOptimization             shrink the cache and refuse new entries under memory pressure
+ * @param memoryPressureThresholdMb            used heap above which memory is under pressure; 0 = 90% of the maximum
+ * @param enableObjectPool                     pool the compression codecs of cacheCompression (native zlib state)
+ * @param objectPoolMaxSize                    idle objects the pool keeps
+ * @param objectPoolCleanupThreshold           borrows after which an idle pooled object is released
+ * @param enableContextOptimization            copy-on-write branch contexts instead of eager copies
+ * @param enableStepOptimization               run only the phases a step uses, decided at start
+ * @param enableAlgorithmOptimization          a 128-bit content hash of text cache keys (full-key equality kept)
+ * @param enableCacheOptimization              concurrent misses of the same key share one agent call
+ * @param cacheCompression                     keep large text outputs compressed in the cache
  */
 @JsonDeserialize(builder = OptimizationConfig.Builder.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -74,7 +92,25 @@ public record OptimizationConfig(
         int maxConcurrentExecutions,
         Duration maxConcurrentExecutionsWait,
         long slowExecutionThresholdMs,
-        int cpuUsageThresholdPercent) {
+        int cpuUsageThresholdPercent,
+        boolean enablePerformanceMonitoring,
+        boolean enableOptimizedTelemetry,
+        int telemetryBatchSize,
+        long telemetryFlushIntervalSeconds,
+        boolean enableConcurrencyOptimization,
+        boolean enableAutomaticOptimization,
+        long optimizationAnalysisIntervalSeconds,
+        double performanceDegradationThreshold,
+        boolean enableMemoryOptimization,
+        long memoryPressureThresholdMb,
+        boolean enableObjectPool,
+        int objectPoolMaxSize,
+        int objectPoolCleanupThreshold,
+        boolean enableContextOptimization,
+        boolean enableStepOptimization,
+        boolean enableAlgorithmOptimization,
+        boolean enableCacheOptimization,
+        boolean cacheCompression) {
 
     public static final int DEFAULT_MAX_RETRIES = 1;
     public static final long DEFAULT_CACHE_MAX_SIZE = 10_000;
@@ -84,6 +120,12 @@ public record OptimizationConfig(
     public static final long DEFAULT_CIRCUIT_BREAKER_RECOVERY_TIMEOUT_SECONDS = 60;
     public static final int DEFAULT_ERROR_CACHE_SIZE = 1000;
     public static final Duration DEFAULT_MAX_CONCURRENT_EXECUTIONS_WAIT = Duration.ofSeconds(1);
+    public static final int DEFAULT_TELEMETRY_BATCH_SIZE = 100;
+    public static final long DEFAULT_TELEMETRY_FLUSH_INTERVAL_SECONDS = 5;
+    public static final long DEFAULT_OPTIMIZATION_ANALYSIS_INTERVAL_SECONDS = 60;
+    public static final double DEFAULT_PERFORMANCE_DEGRADATION_THRESHOLD = 0.5;
+    public static final int DEFAULT_OBJECT_POOL_MAX_SIZE = 16;
+    public static final int DEFAULT_OBJECT_POOL_CLEANUP_THRESHOLD = 1000;
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .addModule(new JavaTimeModule())
@@ -128,7 +170,25 @@ public record OptimizationConfig(
                 .maxConcurrentExecutions(maxConcurrentExecutions)
                 .maxConcurrentExecutionsWait(maxConcurrentExecutionsWait)
                 .slowExecutionThresholdMs(slowExecutionThresholdMs)
-                .cpuUsageThresholdPercent(cpuUsageThresholdPercent);
+                .cpuUsageThresholdPercent(cpuUsageThresholdPercent)
+                .enablePerformanceMonitoring(enablePerformanceMonitoring)
+                .enableOptimizedTelemetry(enableOptimizedTelemetry)
+                .telemetryBatchSize(telemetryBatchSize)
+                .telemetryFlushIntervalSeconds(telemetryFlushIntervalSeconds)
+                .enableConcurrencyOptimization(enableConcurrencyOptimization)
+                .enableAutomaticOptimization(enableAutomaticOptimization)
+                .optimizationAnalysisIntervalSeconds(optimizationAnalysisIntervalSeconds)
+                .performanceDegradationThreshold(performanceDegradationThreshold)
+                .enableMemoryOptimization(enableMemoryOptimization)
+                .memoryPressureThresholdMb(memoryPressureThresholdMb)
+                .enableObjectPool(enableObjectPool)
+                .objectPoolMaxSize(objectPoolMaxSize)
+                .objectPoolCleanupThreshold(objectPoolCleanupThreshold)
+                .enableContextOptimization(enableContextOptimization)
+                .enableStepOptimization(enableStepOptimization)
+                .enableAlgorithmOptimization(enableAlgorithmOptimization)
+                .enableCacheOptimization(enableCacheOptimization)
+                .cacheCompression(cacheCompression);
     }
 
     public int maxAttempts() {
@@ -186,7 +246,39 @@ public record OptimizationConfig(
         if (cpuUsageThresholdPercent < 0 || cpuUsageThresholdPercent > 100) {
             problems.add("cpuUsageThresholdPercent must be between 0 (off) and 100, was " + cpuUsageThresholdPercent);
         }
+        atLeastOne(problems, "telemetryBatchSize", telemetryBatchSize);
+        atLeastOne(problems, "telemetryFlushIntervalSeconds", telemetryFlushIntervalSeconds);
+        atLeastOne(problems, "optimizationAnalysisIntervalSeconds", optimizationAnalysisIntervalSeconds);
+        if (!(performanceDegradationThreshold > 0) || Double.isInfinite(performanceDegradationThreshold)) {
+            problems.add("performanceDegradationThreshold must be a positive fraction (0.5 = 50% slower), was "
+                    + performanceDegradationThreshold);
+        }
+        if (memoryPressureThresholdMb < 0) {
+            problems.add("memoryPressureThresholdMb must not be negative (0 = 90% of the maximum heap), was "
+                    + memoryPressureThresholdMb);
+        }
+        atLeastOne(problems, "objectPoolMaxSize", objectPoolMaxSize);
+        atLeastOne(problems, "objectPoolCleanupThreshold", objectPoolCleanupThreshold);
         return problems;
+    }
+
+    private static void atLeastOne(List<String> problems, String option, long value) {
+        if (value < 1) {
+            problems.add(option + " must be at least 1, was " + value);
+        }
+    }
+
+    /**
+     * This configuration with every optimization off (the kill switch behind {@code disableOptimizations()}): the
+     * enable*Optimization flags, optimized error handling and telemetry, the object pool and cache compression.
+     * What changes results or protects the agents (cache, limits, retries, breakers, bulkheads, monitoring) stays.
+     */
+    public OptimizationConfig withoutOptimizations() {
+        return toBuilder().enableOptimizedErrorHandling(false).enableOptimizedTelemetry(false)
+                .enableConcurrencyOptimization(false).enableAutomaticOptimization(false)
+                .enableMemoryOptimization(false).enableObjectPool(false).enableContextOptimization(false)
+                .enableStepOptimization(false).enableAlgorithmOptimization(false).enableCacheOptimization(false)
+                .cacheCompression(false).build();
     }
 
     /** @throws FlujoConfigurationException listing every problem, naming the step */
@@ -266,6 +358,24 @@ public record OptimizationConfig(
         private Duration maxConcurrentExecutionsWait = DEFAULT_MAX_CONCURRENT_EXECUTIONS_WAIT;
         private long slowExecutionThresholdMs;
         private int cpuUsageThresholdPercent;
+        private boolean enablePerformanceMonitoring;
+        private boolean enableOptimizedTelemetry;
+        private int telemetryBatchSize = DEFAULT_TELEMETRY_BATCH_SIZE;
+        private long telemetryFlushIntervalSeconds = DEFAULT_TELEMETRY_FLUSH_INTERVAL_SECONDS;
+        private boolean enableConcurrencyOptimization;
+        private boolean enableAutomaticOptimization;
+        private long optimizationAnalysisIntervalSeconds = DEFAULT_OPTIMIZATION_ANALYSIS_INTERVAL_SECONDS;
+        private double performanceDegradationThreshold = DEFAULT_PERFORMANCE_DEGRADATION_THRESHOLD;
+        private boolean enableMemoryOptimization;
+        private long memoryPressureThresholdMb;
+        private boolean enableObjectPool;
+        private int objectPoolMaxSize = DEFAULT_OBJECT_POOL_MAX_SIZE;
+        private int objectPoolCleanupThreshold = DEFAULT_OBJECT_POOL_CLEANUP_THRESHOLD;
+        private boolean enableContextOptimization = true;
+        private boolean enableStepOptimization = true;
+        private boolean enableAlgorithmOptimization;
+        private boolean enableCacheOptimization = true;
+        private boolean cacheCompression;
 
         private Builder() {
         }
@@ -375,12 +485,107 @@ public record OptimizationConfig(
             return this;
         }
 
+        public Builder enablePerformanceMonitoring(boolean enablePerformanceMonitoring) {
+            this.enablePerformanceMonitoring = enablePerformanceMonitoring;
+            return this;
+        }
+
+        public Builder enableOptimizedTelemetry(boolean enableOptimizedTelemetry) {
+            this.enableOptimizedTelemetry = enableOptimizedTelemetry;
+            return this;
+        }
+
+        public Builder telemetryBatchSize(int telemetryBatchSize) {
+            this.telemetryBatchSize = telemetryBatchSize;
+            return this;
+        }
+
+        public Builder telemetryFlushIntervalSeconds(long telemetryFlushIntervalSeconds) {
+            this.telemetryFlushIntervalSeconds = telemetryFlushIntervalSeconds;
+            return this;
+        }
+
+        public Builder enableConcurrencyOptimization(boolean enableConcurrencyOptimization) {
+            this.enableConcurrencyOptimization = enableConcurrencyOptimization;
+            return this;
+        }
+
+        public Builder enableAutomaticOptimization(boolean enableAutomaticOptimization) {
+            this.enableAutomaticOptimization = enableAutomaticOptimization;
+            return this;
+        }
+
+        public Builder optimizationAnalysisIntervalSeconds(long optimizationAnalysisIntervalSeconds) {
+            this.optimizationAnalysisIntervalSeconds = optimizationAnalysisIntervalSeconds;
+            return this;
+        }
+
+        public Builder performanceDegradationThreshold(double performanceDegradationThreshold) {
+            this.performanceDegradationThreshold = performanceDegradationThreshold;
+            return this;
+        }
+
+        public Builder enableMemoryOptimization(boolean enableMemoryOptimization) {
+            this.enableMemoryOptimization = enableMemoryOptimization;
+            return this;
+        }
+
+        public Builder memoryPressureThresholdMb(long memoryPressureThresholdMb) {
+            this.memoryPressureThresholdMb = memoryPressureThresholdMb;
+            return this;
+        }
+
+        public Builder enableObjectPool(boolean enableObjectPool) {
+            this.enableObjectPool = enableObjectPool;
+            return this;
+        }
+
+        public Builder objectPoolMaxSize(int objectPoolMaxSize) {
+            this.objectPoolMaxSize = objectPoolMaxSize;
+            return this;
+        }
+
+        public Builder objectPoolCleanupThreshold(int objectPoolCleanupThreshold) {
+            this.objectPoolCleanupThreshold = objectPoolCleanupThreshold;
+            return this;
+        }
+
+        public Builder enableContextOptimization(boolean enableContextOptimization) {
+            this.enableContextOptimization = enableContextOptimization;
+            return this;
+        }
+
+        public Builder enableStepOptimization(boolean enableStepOptimization) {
+            this.enableStepOptimization = enableStepOptimization;
+            return this;
+        }
+
+        public Builder enableAlgorithmOptimization(boolean enableAlgorithmOptimization) {
+            this.enableAlgorithmOptimization = enableAlgorithmOptimization;
+            return this;
+        }
+
+        public Builder enableCacheOptimization(boolean enableCacheOptimization) {
+            this.enableCacheOptimization = enableCacheOptimization;
+            return this;
+        }
+
+        public Builder cacheCompression(boolean cacheCompression) {
+            this.cacheCompression = cacheCompression;
+            return this;
+        }
+
         public OptimizationConfig build() {
             return new OptimizationConfig(maxRetries, timeout, cache, cacheTtl, cacheMaxSize, cacheKeyContext,
                     costLimitUsd, tokenLimit, expectedCostUsd, expectedTokens, costPerInputToken, costPerOutputToken,
                     enableCircuitBreaker, circuitBreakerFailureThreshold, circuitBreakerRecoveryTimeoutSeconds,
                     enableOptimizedErrorHandling, errorCacheSize, maxConcurrentExecutions, maxConcurrentExecutionsWait,
-                    slowExecutionThresholdMs, cpuUsageThresholdPercent);
+                    slowExecutionThresholdMs, cpuUsageThresholdPercent, enablePerformanceMonitoring,
+                    enableOptimizedTelemetry, telemetryBatchSize, telemetryFlushIntervalSeconds,
+                    enableConcurrencyOptimization, enableAutomaticOptimization, optimizationAnalysisIntervalSeconds,
+                    performanceDegradationThreshold, enableMemoryOptimization, memoryPressureThresholdMb,
+                    enableObjectPool, objectPoolMaxSize, objectPoolCleanupThreshold, enableContextOptimization,
+                    enableStepOptimization, enableAlgorithmOptimization, enableCacheOptimization, cacheCompression);
         }
     }
 }
