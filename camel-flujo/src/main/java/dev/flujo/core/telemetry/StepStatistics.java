@@ -98,11 +98,7 @@ public final class StepStatistics implements StepObserver {
      */
     public Map<String, Object> snapshot() {
         long count = executions.sum();
-        long[] window;
-        synchronized (latencies) {
-            window = Arrays.copyOf(latencies, (int) Math.min(next, WINDOW));
-        }
-        Arrays.sort(window);
+        long[] window = sortedWindow();
         long hits = cacheHits.sum();
         long misses = cacheMisses.sum();
         Map<String, Object> stats = new LinkedHashMap<>();
@@ -128,6 +124,35 @@ public final class StepStatistics implements StepObserver {
             stats.put("overloadWarnings", watching.overloadWarnings());
         }
         return stats;
+    }
+
+    /** Executions recorded so far, successful or not. */
+    public long executionCount() {
+        return executions.sum();
+    }
+
+    /** Cache hits so far; the difference of two readings is what happened in between. */
+    public long cacheHits() {
+        return cacheHits.sum();
+    }
+
+    /** Cache misses so far; the difference of two readings is what happened in between. */
+    public long cacheMisses() {
+        return cacheMisses.sum();
+    }
+
+    /** The p95 time (ms) of the recent window, without building a whole snapshot; 0 before any execution. */
+    public double p95Ms() {
+        return percentile(sortedWindow(), 0.95);
+    }
+
+    private long[] sortedWindow() {
+        long[] window;
+        synchronized (latencies) {
+            window = Arrays.copyOf(latencies, (int) Math.min(next, WINDOW));
+        }
+        Arrays.sort(window);
+        return window;
     }
 
     private static double percentile(long[] sorted, double p) {
