@@ -20,6 +20,7 @@ import dev.flujo.core.flow.RouterPlan;
 import dev.flujo.core.state.AnswerSchema;
 import dev.flujo.core.step.FlujoProcessor;
 import dev.flujo.core.step.StepPlan;
+import dev.flujo.core.telemetry.StepObserver;
 import dev.flujo.core.usage.UsageLimits;
 
 import org.apache.camel.CamelContext;
@@ -42,9 +43,12 @@ final class CompositePlanFactory {
     private final FlujoConfiguration options;
     private final CamelBranches branches;
     private final CamelResilience breakers;
+    private final StepObserver observer;
 
+    /** @param observer told of every finished execution of the step (telemetry), or {@code null} */
     CompositePlanFactory(CamelContext camelContext, String step, FlujoKind kind, FlujoConfiguration options,
-                         CamelBranches branches, CamelResilience breakers) {
+                         CamelBranches branches, CamelResilience breakers, StepObserver observer) {
+        this.observer = observer;
         this.breakers = breakers;
         this.camelContext = camelContext;
         this.step = step;
@@ -149,7 +153,7 @@ final class CompositePlanFactory {
 
     private CompositeStep composite(OptimizationConfig config) {
         return new CompositeStep(step, kind.uriName(), new UsageLimits(config.costLimitUsd(), config.tokenLimit()),
-                options.getSinkTo());
+                options.getSinkTo(), observer, config.enableContextOptimization());
     }
 
     private MergeStrategy mergeStrategy() {

@@ -35,6 +35,7 @@ public class FlujoComponent extends DefaultComponent {
     private volatile ExecutorCore executorCore;
     private volatile boolean defaultsChecked;
     private volatile StateStores stateStores;
+    private volatile boolean optimizationsOff;
     private final CamelResilience resilience = new CamelResilience(this::getCamelContext);
 
     public FlujoComponent() {
@@ -60,6 +61,9 @@ public class FlujoComponent extends DefaultComponent {
         OptionValues.checkKind(parameters, flujoKind, safeUri);
         FlujoEndpoint endpoint = new FlujoEndpoint(uri, this, flujoKind, name, configuration.copy());
         setProperties(endpoint, parameters);
+        if (optimizationsOff) {
+            endpoint.disableOptimizations();
+        }
         // option values are checked now, so a bad one fails the route start naming the option
         endpoint.getConfiguration().toOptimizationConfig(name);
         return endpoint;
@@ -75,6 +79,59 @@ public class FlujoComponent extends DefaultComponent {
         if (!defaultsChecked && getCamelContext().getPropertiesComponent() != null) {
             OptionValues.checkComponentDefaults(getCamelContext().getPropertiesComponent(), "camel.component.flujo.");
             defaultsChecked = true;
+        }
+    }
+
+    /** Runs the endpoints' scheduled telemetry work (batch flushes, automatic optimization): the time-out timer. */
+    ScheduledExecutorService scheduler() {
+        executorCore();
+        return timeoutScheduler;
+    }
+
+    /**
+     * Turns every optimization off on every flujo endpoint, and on endpoints created later, effective for the next
+     * exchange (see {@link FlujoEndpoint#disableOptimizations()}).
+     */
+    public void disableOptimizations() {
+        optimizationsOff = true;
+        endpoints().forEach(FlujoEndpoint::disableOptimizations);
+    }
+
+    /** Turns the configured optimizations back on, on every flujo endpoint, effective for the next exchange. */
+    public void enableOptimizations() {
+        optimizationsOff = false;
+        endpoints().forEach(FlujoEndpoint::enableOptimizations);
+    }
+
+    public boolean isOptimizationsEnabled() {
+        return !optimizationsOff;
+    }
+
+    /**
+     * Changes options at runtime on every flujo endpoint whose kind takes them (and as defaults of endpoints
+     * created later), effective for the next exchange.
+     *
+     * @throws FlujoConfigurationException naming a bad option or value; then nothing is changed
+     */
+    public synchronized void reconfigure(Map<String, Object> options) {
+        Map<String, Object> remaining = new java.util.LinkedHashMap<>(options);
+        OptionValues.check(remaining, "flujo component");
+        FlujoConfiguration changed = configuration.copy();
+        org.apache.camel.support.PropertyBindingSupport.build().withCamelContext(getCamelContext())
+                .withTarget(changed).withConfigurer(new FlujoConfigurationConfigurer()).withReflection(false)
+                .withMandatory(true).withRemoveParameters(true).withProperties(remaining).bind();
+        changed.toOptimizationConfig("(component defaults)");
+        configuration = changed;
+        for (FlujoEndpoint endpoint : endpoints()) {
+            Map<String, Object> taken = new java.util.LinkedHashMap<>();
+            options.forEach((option, value) -> {
+                if (endpoint.getKind().takes(option)) {
+                    taken.put(option, value);
+                }
+            });
+            if (!taken.isEmpty()) {
+                endpoint.reconfigure(taken);
+            }
         }
     }
 

@@ -8,6 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.flujo.core.FlujoConfigurationException;
+import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
+import dev.flujo.core.step.StepPlan;
+import dev.flujo.core.telemetry.AutomaticOptimizer;
+import dev.flujo.core.telemetry.StepObserver;
 import dev.flujo.core.telemetry.StepStatistics;
 
 import org.apache.camel.Category;
@@ -22,6 +27,8 @@ import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
+import org.apache.camel.support.PropertyBindingSupport;
+import org.apache.camel.util.URISupport;
 import org.apache.camel.support.service.ServiceHelper;
 
 /**
@@ -36,6 +43,8 @@ import org.apache.camel.support.service.ServiceHelper;
 // kinds: step (agent), parallel, loop, conditional, router, map, human (pause for a person), resume
 public class FlujoEndpoint extends DefaultEndpoint {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FlujoEndpoint.class);
+
     @UriPath(description = "The kind of endpoint: step (an agent call), parallel, loop, conditional, router, map,"
             + " human (pause the run for a person) or resume (continue a paused run).",
              enums = "step,parallel,loop,conditional,router,map,human,resume")
@@ -45,12 +54,15 @@ public class FlujoEndpoint extends DefaultEndpoint {
             + " every kind but resume.")
     private String name;
     @UriParam
-    private FlujoConfiguration configuration;
+    private volatile FlujoConfiguration configuration;
 
     private CamelAgentResolver agents;
     private CamelBranches branches;
     private volatile FlujoPlan plan;
-    private volatile StepStatistics statistics;
+    private volatile OptimizationConfig configured;
+    private volatile boolean optimizationsOff;
+    private EndpointTelemetry telemetry;
+    private AdaptiveConcurrencyLimit adaptiveLimit;
     private StateStore stateStore;
 
     public FlujoEndpoint(String uri, FlujoComponent component, FlujoKind kind, String name,
@@ -80,45 +92,155 @@ public class FlujoEndpoint extends DefaultEndpoint {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        OptimizationConfig config = configuration.toOptimizationConfig(name);
+        configured = configuration.toOptimizationConfig(name);
         agents = new CamelAgentResolver(getCamelContext(), name, new EndpointAgent.UsageHeaders(
                 configuration.getInputTokensHeader(), configuration.getOutputTokensHeader(),
                 configuration.getCostHeader()));
         branches = new CamelBranches(getCamelContext(), name);
+        telemetry = new EndpointTelemetry(getCamelContext(), name, kind, getComponent().scheduler());
         ServiceHelper.startService(agents, branches);
         try {
-            CompositePlanFactory composites = new CompositePlanFactory(getCamelContext(), name, kind, configuration,
-                    branches, getComponent().resilience());
-            StateStores stores = getComponent().stateStores();
-            plan = switch (kind) {
-                case STEP -> new StepPlanFactory(getCamelContext(), name, configuration,
-                        getComponent().resilience()).statistics(statistics = newStatistics()).create(config, agents);
-                case PARALLEL -> composites.parallel(config);
-                case LOOP -> composites.loop(config);
-                case CONDITIONAL -> composites.conditional(config);
-                case ROUTER -> composites.router(config, agents);
-                case MAP -> composites.map(config);
-                case HUMAN -> composites.human(stores);
-                case RESUME -> null;
-            };
+            plan = buildPlan(effectiveConfig());
             if (kind == FlujoKind.RESUME) {
-                stateStore = stores.storeFor(name.isEmpty() ? "resume" : name, configuration);
+                stateStore = getComponent().stateStores().storeFor(name.isEmpty() ? "resume" : name, configuration);
             }
         } catch (RuntimeException e) {
+            telemetry.stop();
             ServiceHelper.stopService(agents, branches);
             throw e;
         }
     }
 
+    /**
+     * Everything decided once per configuration: the plan of the kind, its telemetry, the automatic optimizer.
+     * Called at start and again when the options change at runtime; a step keeps its cache entries and its
+     * adaptive limit across such changes.
+     */
+    private FlujoPlan buildPlan(OptimizationConfig config) {
+        if (config.enableConcurrencyOptimization() && adaptiveLimit == null) {
+            adaptiveLimit = new AdaptiveConcurrencyLimit(name, config.maxConcurrentExecutionsWait());
+        }
+        AdaptiveConcurrencyLimit limit = config.enableConcurrencyOptimization() ? adaptiveLimit : null;
+        StepObserver observer = kind == FlujoKind.HUMAN || kind == FlujoKind.RESUME ? null
+                : telemetry.observer(config, limit);
+        CompositePlanFactory composites = new CompositePlanFactory(getCamelContext(), name, kind, configuration,
+                branches, getComponent().resilience(), observer);
+        FlujoPlan built = switch (kind) {
+            case STEP -> new StepPlanFactory(getCamelContext(), name, configuration, getComponent().resilience())
+                    .keeping(observer, limit, plan instanceof StepPlan previous ? previous.cache() : null)
+                    .create(config, agents);
+            case PARALLEL -> composites.parallel(config);
+            case LOOP -> composites.loop(config);
+            case CONDITIONAL -> composites.conditional(config);
+            case ROUTER -> composites.router(config, agents);
+            case MAP -> composites.map(config);
+            case HUMAN -> composites.human(getComponent().stateStores());
+            case RESUME -> null;
+        };
+        if (built instanceof StepPlan step) {
+            telemetry.optimize(config, step.cache(), step.bulkhead());
+        } else {
+            telemetry.optimize(config, null, null);
+        }
+        return built;
+    }
+
     @Override
     protected void doStop() throws Exception {
+        if (telemetry != null) {
+            telemetry.stop();
+        }
         ServiceHelper.stopService(agents, branches);
         plan = null;
         super.doStop();
     }
 
-    private StepStatistics newStatistics() {
-        return configuration.isEnablePerformanceMonitoring() ? new StepStatistics() : null;
+    private OptimizationConfig effectiveConfig() {
+        return optimizationsOff ? configured.withoutOptimizations() : configured;
+    }
+
+    /**
+     * Turns every optimization off (see {@link OptimizationConfig#withoutOptimizations()}) for the next exchange,
+     * without a restart; exchanges in flight finish as they started. The kill switch when an optimization is
+     * suspected of a problem.
+     */
+    @ManagedOperation(description = "Turn every optimization off, effective for the next exchange")
+    public synchronized void disableOptimizations() {
+        optimizationsOff = true;
+        replan();
+    }
+
+    /** Turns the optimizations back on, as the options configure them, for the next exchange. */
+    @ManagedOperation(description = "Turn the configured optimizations back on, effective for the next exchange")
+    public synchronized void enableOptimizations() {
+        optimizationsOff = false;
+        replan();
+    }
+
+    @ManagedAttribute(description = "Whether the optimizations are on (as configured) or turned off at runtime")
+    public boolean isOptimizationsEnabled() {
+        return !optimizationsOff;
+    }
+
+    /**
+     * Changes options at runtime, effective for the next exchange, e.g. {@code reconfigure(Map.of("maxRetries",
+     * 3, "cacheMaxSize", 50000))}. The options are checked like URI options: an unknown option, one this kind does
+     * not take or a bad value fails naming it and changes nothing.
+     *
+     * @throws FlujoConfigurationException naming the problems; the endpoint keeps its previous options
+     */
+    public synchronized void reconfigure(Map<String, Object> options) {
+        Map<String, Object> remaining = new LinkedHashMap<>(options);
+        OptionValues.check(remaining, "flujo step '" + name + "'");
+        OptionValues.checkKind(remaining, kind, URISupport.sanitizeUri(getEndpointUri()));
+        FlujoConfiguration changed = configuration.copy();
+        PropertyBindingSupport.build().withCamelContext(getCamelContext()).withTarget(changed)
+                .withConfigurer(new FlujoConfigurationConfigurer()).withReflection(false).withMandatory(true)
+                .withRemoveParameters(true).withProperties(remaining).bind();
+        OptimizationConfig next = changed.toOptimizationConfig(name);
+        FlujoConfiguration previous = configuration;
+        OptimizationConfig previousConfig = configured;
+        configuration = changed;
+        configured = next;
+        try {
+            replan();
+        } catch (RuntimeException e) {
+            configuration = previous;
+            configured = previousConfig;
+            replan();
+            throw e;
+        }
+        LOG.info("Step '{}' reconfigured at runtime: {}", name, options.keySet());
+    }
+
+    /** A reconfiguration of one option, as JMX and the console pass it: the value as text. */
+    @ManagedOperation(description = "Change one option at runtime (e.g. maxRetries, 3), effective for the next exchange")
+    public void updateOption(String option, String value) {
+        reconfigure(Map.of(option, value));
+    }
+
+    private void replan() {
+        if (isStarted() || isStarting()) {
+            plan = buildPlan(effectiveConfig());
+        }
+    }
+
+    /** Hands the meters what {@code enableOptimizedTelemetry} has buffered, now. */
+    @ManagedOperation(description = "Flush the batched telemetry to the meters now")
+    public void flushTelemetry() {
+        if (telemetry != null) {
+            telemetry.flush();
+        }
+    }
+
+    /** Runs the automatic optimizer's analysis now; what it applied (empty when it is off). */
+    @ManagedOperation(description = "Run the automatic optimization analysis now")
+    public List<AutomaticOptimizer.Action> runOptimizationAnalysis() {
+        return telemetry == null ? List.of() : telemetry.analyzeNow();
+    }
+
+    private StepStatistics statistics() {
+        return telemetry == null ? null : telemetry.statistics();
     }
 
     /**
@@ -127,27 +249,58 @@ public class FlujoEndpoint extends DefaultEndpoint {
      * {@code enablePerformanceMonitoring} is on.
      */
     public Map<String, Object> getPerformanceStatistics() {
-        StepStatistics stats = statistics;
+        StepStatistics stats = statistics();
         return stats == null ? Map.of() : stats.snapshot();
     }
 
-    /** Which optimizations this endpoint runs with. */
+    /** Which optimizations this endpoint runs with now, and what they did. */
     public Map<String, Object> getOptimizationStats() {
+        OptimizationConfig config = configured == null ? configuration.toOptimizationConfig(name) : effectiveConfig();
         Map<String, Object> on = new LinkedHashMap<>();
-        on.put("cache", configuration.isCache());
-        on.put("cacheMaxSize", configuration.getCacheMaxSize());
-        on.put("circuitBreaker", configuration.isEnableCircuitBreaker()
-                || (configuration.getCircuitBreakerRef() != null && !configuration.getCircuitBreakerRef().isBlank()));
-        on.put("maxConcurrentExecutions", configuration.getMaxConcurrentExecutions());
-        on.put("optimizedErrorHandling", configuration.isEnableOptimizedErrorHandling());
-        on.put("performanceMonitoring", configuration.isEnablePerformanceMonitoring());
+        on.put("optimizationsEnabled", !optimizationsOff);
+        on.put("cache", config.cache());
+        on.put("cacheMaxSize", config.cacheMaxSize());
+        on.put("circuitBreaker", config.enableCircuitBreaker());
+        on.put("maxConcurrentExecutions", config.maxConcurrentExecutions());
+        on.put("optimizedErrorHandling", config.enableOptimizedErrorHandling());
+        on.put("performanceMonitoring", config.enablePerformanceMonitoring());
+        on.put("optimizedTelemetry", config.enableOptimizedTelemetry());
+        on.put("concurrencyOptimization", config.enableConcurrencyOptimization());
+        on.put("automaticOptimization", config.enableAutomaticOptimization());
+        on.put("memoryOptimization", config.enableMemoryOptimization());
+        on.put("contextOptimization", config.enableContextOptimization());
+        on.put("stepOptimization", config.enableStepOptimization());
+        on.put("algorithmOptimization", config.enableAlgorithmOptimization());
+        on.put("cacheOptimization", config.enableCacheOptimization());
+        on.put("cacheCompression", config.cacheCompression());
+        on.put("objectPool", config.enableObjectPool());
         on.put("resultHeaders", configuration.isResultHeaders());
+        if (plan instanceof StepPlan step) {
+            if (step.cache() != null) {
+                on.put("cacheEntries", step.cache().estimatedSize());
+                on.put("cacheCurrentMaximum", step.cache().currentMaximum());
+                on.put("cacheUnderMemoryPressure", step.cache().underMemoryPressure());
+                on.put("cacheRefusedUnderPressure", step.cache().refusedUnderPressure());
+            }
+            if (step.bulkhead() != null) {
+                on.put("bulkheadMaxConcurrent", step.bulkhead().getBulkheadConfig().getMaxConcurrentCalls());
+            }
+            if (step.concurrencyLimit() != null) {
+                on.put("concurrencyLimit", step.concurrencyLimit().limit());
+                on.put("concurrencyInFlight", step.concurrencyLimit().inFlight());
+                on.put("concurrencyRejected", step.concurrencyLimit().rejected());
+            }
+        }
+        AutomaticOptimizer optimizer = telemetry == null ? null : telemetry.optimizer();
+        if (optimizer != null) {
+            on.put("automaticActions", optimizer.history().stream().map(Object::toString).toList());
+        }
         return on;
     }
 
     /** Advice computed from the statistics: description, impact and priority of each. */
     public List<StepStatistics.Recommendation> getPerformanceRecommendations() {
-        StepStatistics stats = statistics;
+        StepStatistics stats = statistics();
         return stats == null ? List.of() : stats.recommendations(configuration.isCache(), configuration.getCacheMaxSize());
     }
 
@@ -174,6 +327,11 @@ public class FlujoEndpoint extends DefaultEndpoint {
     @ManagedOperation(description = "All performance statistics")
     public String performanceStatistics() {
         return getPerformanceStatistics().toString();
+    }
+
+    @ManagedOperation(description = "Which optimizations run, and what they did")
+    public String optimizationStats() {
+        return getOptimizationStats().toString();
     }
 
     @ManagedOperation(description = "Recommendations computed from the statistics")

@@ -5,10 +5,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
 import dev.flujo.core.step.StepResult;
 import dev.flujo.core.telemetry.StepObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -21,7 +23,8 @@ import org.apache.camel.spi.Registry;
 /**
  * The Micrometer meters of one step endpoint ({@code enablePerformanceMonitoring}), registered once when the
  * endpoint starts and recorded per execution without any lookup. Names follow the OpenTelemetry GenAI conventions
- * where they apply, tags Camel's ({@code camelContext}, {@code kind=CamelFlujo}) plus the step name and the outcome -
+ * where they apply, tags Camel's ({@code camelContext}, {@code kind=CamelFlujo}) plus the step name, its kind
+ * ({@code flujo.kind} = step, parallel, loop, ...) and the outcome -
  * never the input, so the number of meters does not grow with traffic:
  *
  * <ul>
@@ -29,7 +32,8 @@ import org.apache.camel.spi.Registry;
  * <li>{@code gen_ai.client.token.usage} (distribution), tag {@code gen_ai.token.type} = input | output;</li>
  * <li>{@code flujo.step.cost} (counter, USD);</li>
  * <li>{@code flujo.step.outcomes} (counter), tag {@code outcome} = success, failure, retry, fallback, cache_hit,
- * cache_miss, breaker_open, limit_exceeded.</li>
+ * cache_miss, breaker_open, limit_exceeded;</li>
+ * <li>{@code flujo.step.concurrency.limit} (gauge) with {@code enableConcurrencyOptimization}.</li>
  * </ul>
  *
  * The registry is found the way camel-micrometer finds it: a {@code metricsRegistry} bean, else the only
@@ -55,9 +59,17 @@ final class FlujoMeters implements StepObserver {
     private final Counter cost;
     private final Map<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
 
-    FlujoMeters(MeterRegistry registry, String camelContext, String step) {
+    /** @param limit the step's adaptive concurrency limit, metered as a gauge; {@code null} for none */
+    FlujoMeters(MeterRegistry registry, String camelContext, String step, String flujoKind,
+                AdaptiveConcurrencyLimit limit) {
         Tags tags = Tags.of("camelContext", camelContext, "kind", "CamelFlujo", "flujo.step", step,
-                "gen_ai.operation.name", "invoke_agent");
+                "flujo.kind", flujoKind, "gen_ai.operation.name", "invoke_agent");
+        if (limit != null) {
+            // the gauge reads the limit object, which the endpoint keeps for its whole life (runtime changes too)
+            Gauge.builder("flujo.step.concurrency.limit", limit, AdaptiveConcurrencyLimit::limit)
+                    .description("The step's adaptive concurrency limit (enableConcurrencyOptimization)")
+                    .tags(tags).register(registry);
+        }
         succeeded = timer(registry, tags.and("outcome", "success"));
         failed = timer(registry, tags.and("outcome", "failure"));
         inputTokens = tokens(registry, tags.and("gen_ai.token.type", "input"));

@@ -11,9 +11,9 @@ import dev.flujo.core.step.FlujoPlugin;
 import dev.flujo.core.step.FlujoProcessor;
 import dev.flujo.core.step.FlujoValidator;
 import dev.flujo.core.step.StepPlan;
-import dev.flujo.core.telemetry.PerformanceMonitor;
+import dev.flujo.core.cache.StepCache;
+import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
 import dev.flujo.core.telemetry.StepObserver;
-import dev.flujo.core.telemetry.StepStatistics;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Predicate;
@@ -26,13 +26,13 @@ import org.apache.camel.Processor;
  */
 final class StepPlanFactory {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StepPlanFactory.class);
-
     private final CamelContext camelContext;
     private final String step;
     private final FlujoConfiguration options;
     private final CamelResilience breakers;
-    private StepStatistics statistics;
+    private StepObserver observer;
+    private AdaptiveConcurrencyLimit limit;
+    private StepCache previousCache;
 
     /** @param breakers where agents' circuit breakers come from; {@code null} for none */
     StepPlanFactory(CamelContext camelContext, String step, FlujoConfiguration options, CamelResilience breakers) {
@@ -73,41 +73,16 @@ final class StepPlanFactory {
         if (config.maxConcurrentExecutions() > 0 && breakers != null) {
             plan.bulkhead(breakers.bulkheadForStep(step, config));
         }
-        StepObserver observer = null;
-        if (options.isEnablePerformanceMonitoring()) {
-            observer = StepObserver.both(statistics, meters());
-        }
-        if (config.slowExecutionThresholdMs() > 0 || config.cpuUsageThresholdPercent() > 0) {
-            PerformanceMonitor monitor = new PerformanceMonitor(step, config.slowExecutionThresholdMs(),
-                    config.cpuUsageThresholdPercent(), PerformanceMonitor::processCpuLoad, System::nanoTime);
-            if (statistics != null) {
-                statistics.watchedBy(monitor);
-            }
-            observer = StepObserver.both(observer, monitor);
-        }
-        plan.observer(observer);
+        plan.observer(observer).concurrencyLimit(limit).previousCache(previousCache);
         return plan.build();
     }
 
-    /** The step's statistics (statistics API, JMX, dev console) when monitoring is on. */
-    StepPlanFactory statistics(StepStatistics statistics) {
-        this.statistics = statistics;
+    /** What the endpoint keeps across plans: the observer, the adaptive limit and the previous plan's cache. */
+    StepPlanFactory keeping(StepObserver observer, AdaptiveConcurrencyLimit limit, StepCache previousCache) {
+        this.observer = observer;
+        this.limit = limit;
+        this.previousCache = previousCache;
         return this;
-    }
-
-    /**
-     * Micrometer meters, loaded only when monitoring is on and micrometer-core is on the classpath; without it the
-     * statistics are still kept.
-     */
-    private StepObserver meters() {
-        try {
-            Class.forName("io.micrometer.core.instrument.MeterRegistry", false, getClass().getClassLoader());
-        } catch (ClassNotFoundException e) {
-            LOG.info("Step '{}': no micrometer-core on the classpath, so no Micrometer meters; statistics are kept",
-                    step);
-            return null;
-        }
-        return new FlujoMeters(FlujoMeters.registryOf(camelContext), camelContext.getName(), step);
     }
 
     private CircuitBreaker ownBreaker() {

@@ -3,27 +3,63 @@ package dev.flujo.core.cache;
 import java.util.Arrays;
 import java.util.Objects;
 
+import net.openhft.hashing.LongTupleHashFunction;
+
 /**
  * The key of a cached step output: the step fingerprint, the input and the values of the listed context keys.
  *
  * <p>The hash is computed once; equality compares the full key (never a hash alone), so two inputs that collide
  * can never be served each other's output. Arrays are compared by content. Inputs must not be mutated after they
  * were used as a key (the Camel adapter turns streams into strings first).
+ *
+ * <p>{@code enableAlgorithmOptimization} ({@link #wide}): a text or byte input is hashed with 128-bit xxHash
+ * (zero-allocation-hashing) instead of {@link String#hashCode()}, which walks a new string char by char on every
+ * exchange; keys whose 128-bit hashes differ are told apart without comparing their inputs. Equality still compares
+ * the full input when the hashes agree. docs/benchmarks.md has what it measured.
  */
 public final class CacheKey {
 
     private static final Object[] NO_VALUES = new Object[0];
+    private static final LongTupleHashFunction XX128 = LongTupleHashFunction.xx128();
 
     private final String fingerprint;
     private final Object input;
     private final Object[] contextValues;
     private final int hash;
+    /** The 128-bit hash of a text or byte input (wide keys only). */
+    private final long wideLow;
+    private final long wideHigh;
+    private final boolean wide;
 
     public CacheKey(String fingerprint, Object input, Object[] contextValues) {
+        this(fingerprint, input, contextValues, false);
+    }
+
+    private CacheKey(String fingerprint, Object input, Object[] contextValues, boolean wideHash) {
         this.fingerprint = Objects.requireNonNull(fingerprint, "fingerprint");
         this.input = input;
         this.contextValues = contextValues == null ? NO_VALUES : contextValues;
-        this.hash = 31 * (31 * fingerprint.hashCode() + hashOf(input)) + Arrays.deepHashCode(this.contextValues);
+        long[] wideHash128 = wideHash ? wideHashOf(input) : null;
+        this.wide = wideHash128 != null;
+        this.wideLow = wide ? wideHash128[0] : 0;
+        this.wideHigh = wide ? wideHash128[1] : 0;
+        int inputHash = wide ? Long.hashCode(wideLow ^ wideHigh) : hashOf(input);
+        this.hash = 31 * (31 * fingerprint.hashCode() + inputHash) + Arrays.deepHashCode(this.contextValues);
+    }
+
+    /** A key whose text or byte input is hashed with 128-bit xxHash (other inputs as by the plain constructor). */
+    public static CacheKey wide(String fingerprint, Object input, Object[] contextValues) {
+        return new CacheKey(fingerprint, input, contextValues, true);
+    }
+
+    private static long[] wideHashOf(Object input) {
+        if (input instanceof String text) {
+            return XX128.hashChars(text);
+        }
+        if (input instanceof byte[] bytes) {
+            return XX128.hashBytes(bytes);
+        }
+        return null;
     }
 
     /** Content hash for arrays (like {@link Objects#deepEquals}), the object's own hash otherwise. */
@@ -37,6 +73,11 @@ public final class CacheKey {
         return input.hashCode();
     }
 
+    /** Whether the input was hashed with 128-bit xxHash ({@code enableAlgorithmOptimization}, text or bytes). */
+    public boolean isWide() {
+        return wide;
+    }
+
     @Override
     public int hashCode() {
         return hash;
@@ -48,6 +89,9 @@ public final class CacheKey {
             return true;
         }
         if (!(o instanceof CacheKey other) || other.hash != hash) {
+            return false;
+        }
+        if (wide && other.wide && (wideLow != other.wideLow || wideHigh != other.wideHigh)) {
             return false;
         }
         return fingerprint.equals(other.fingerprint)

@@ -50,6 +50,26 @@ public final class CopyOnWriteContext implements FlujoContext {
         return new CopyOnWriteContext(new Layer(snapshot, null, 1));
     }
 
+    /**
+     * A branch's copy of {@code context}: copy-on-write (O(1)) with {@code enableContextOptimization}, else an eager
+     * copy of every entry (the plain approach, kept to measure against; both are isolated both ways).
+     */
+    public static CopyOnWriteContext branchCopy(CopyOnWriteContext context, boolean copyOnWrite) {
+        return copyOnWrite ? context.copy() : of(context.asMap());
+    }
+
+    /** Whether this copy still shares stored values with {@code other} (copy-on-write), rather than its own. */
+    public boolean sharesStorageWith(CopyOnWriteContext other) {
+        for (Layer mine = frozen; mine != null && mine != EMPTY; mine = mine.parent) {
+            for (Layer theirs = other.frozen; theirs != null; theirs = theirs.parent) {
+                if (mine == theirs) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     @Override
     public Object get(String key) {
         if (overlay != null) {

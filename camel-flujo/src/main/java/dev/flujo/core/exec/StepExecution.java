@@ -23,6 +23,8 @@ import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.AgentTimeoutException;
 import dev.flujo.core.agent.NamedAgent;
 import dev.flujo.core.cache.CacheKey;
+import dev.flujo.core.cache.StepCache;
+import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.OutputPhase;
@@ -118,15 +120,55 @@ final class StepExecution {
             return;
         }
         run.ledger().applyLimits(plan.limits());
-        if (plan.cache() != null) {
-            cacheKey = plan.cache().keyFor(input, context);
-            Object cached = plan.cache().get(cacheKey);
+        StepCache cache = plan.cache();
+        if (cache != null) {
+            cacheKey = cache.keyFor(input, context);
+            Object cached = cache.get(cacheKey);
             metadata.put(StepResult.META_CACHE_HIT, cached != null);
             if (cached != null) {
                 succeed(cached);
                 return;
             }
+            if (plan.sharesCacheMisses() && followsCallInFlight(cache)) {
+                return;
+            }
         }
+        proceed();
+    }
+
+    /**
+     * enableCacheOptimization: when an execution of the same key is already calling the agent, wait for its output
+     * instead of paying for the same call again; otherwise lead, so later identical misses wait for this one.
+     *
+     * @return true when this execution follows another (it continues when that one ends)
+     */
+    private boolean followsCallInFlight(StepCache cache) {
+        CompletableFuture<Object> call = new CompletableFuture<>();
+        CompletableFuture<Object> leader = cache.lead(cacheKey, call);
+        if (leader == null) {
+            CacheKey key = cacheKey;
+            // a fallback's output is never cached, so it is not shared either: followers then call the agent
+            result.whenComplete((r, e) -> cache.finish(key, call, e == null && !r.fallbackUsed() ? r.output() : null));
+            return false;
+        }
+        leader.whenComplete((shared, ignored) -> {
+            try {
+                if (shared != null) {
+                    metadata.put(StepResult.META_CACHE_HIT, true);
+                    metadata.put(StepResult.META_CACHE_SHARED, true);
+                    succeed(shared);
+                } else {
+                    proceed();
+                }
+            } catch (Throwable t) {
+                crash(t);
+            }
+        });
+        return true;
+    }
+
+    /** Past the cache: take a slot (bulkhead, adaptive limit), then the first attempt. */
+    private void proceed() {
         Bulkhead bulkhead = plan.bulkhead();
         if (bulkhead != null) {
             // waits on this thread up to maxConcurrentExecutionsWait for a slot (a cache hit never gets here)
@@ -137,7 +179,31 @@ final class StepExecution {
             }
             result.whenComplete((r, e) -> bulkhead.onComplete());
         }
+        AdaptiveConcurrencyLimit limit = plan.concurrencyLimit();
+        if (limit != null) {
+            AdaptiveConcurrencyLimit.Permit permit = limit.tryAcquire();
+            if (permit == null) {
+                finishFatal(new Fatal(null, null, StepRejectedException.overAdaptiveLimit(plan.name(), limit.limit(),
+                        plan.config().maxConcurrentExecutionsWait())));
+                return;
+            }
+            result.whenComplete((r, e) -> endPermit(permit, r, e));
+        }
         attempt(1);
+    }
+
+    /**
+     * Tells the adaptive limit how the execution went: a success is a latency sample, a time-out is a sign of
+     * overload, anything else (a rejected answer, a breach, a cancellation) says nothing about capacity.
+     */
+    private void endPermit(AdaptiveConcurrencyLimit.Permit permit, StepResult r, Throwable e) {
+        if (e == null) {
+            permit.succeeded();
+        } else if (Boolean.TRUE.equals(metadata.get(StepResult.META_TIMED_OUT))) {
+            permit.dropped();
+        } else {
+            permit.ignored();
+        }
     }
 
     private void attempt(int n) {

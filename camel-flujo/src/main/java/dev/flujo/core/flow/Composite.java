@@ -44,6 +44,10 @@ final class Composite {
         run.ledger().applyLimits(step.limits());
     }
 
+    CompositeStep step() {
+        return step;
+    }
+
     String name() {
         return step.name();
     }
@@ -210,6 +214,13 @@ final class Composite {
         StepResult stepResult = new StepResult(step.name(), output, success, 1, core.now() - startNanos,
                 usageOf(children), feedback, meta, writes, children);
         run.record(stepResult);
+        if (step.observer() != null) {
+            try {
+                step.observer().stepEnded(stepResult);
+            } catch (RuntimeException e) {
+                // telemetry must never fail a step
+            }
+        }
         return stepResult;
     }
 

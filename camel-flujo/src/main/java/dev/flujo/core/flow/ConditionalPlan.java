@@ -65,7 +65,7 @@ public record ConditionalPlan(CompositeStep step, Selector selector, Map<String,
             chosen = DEFAULT;
         }
         Map<String, Object> metadata = Map.of(StepResult.META_CHOSEN, List.of(chosen));
-        FanOut one = new FanOut(core, step.name(), List.of(new FanOut.Job(chosen, branch, input)), context, run,
+        FanOut one = new FanOut(core, step, List.of(new FanOut.Job(chosen, branch, input)), context, run,
                 BranchFailurePolicy.PROPAGATE, 1);
         return composite.finishWhenDone(one, BranchFailurePolicy.PROPAGATE, MergeStrategies.OVERWRITE, context,
                 metadata, done -> done.get(0).output);

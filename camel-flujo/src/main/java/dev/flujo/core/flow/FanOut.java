@@ -52,6 +52,7 @@ final class FanOut {
 
     private final ExecutorCore core;
     private final String stepName;
+    private final boolean copyOnWrite;
     private final List<Job> jobs;
     private final FlujoContext context;
     private final FlujoRun run;
@@ -65,10 +66,11 @@ final class FanOut {
     private final CompletableFuture<List<Outcome>> done = new CompletableFuture<>();
     private volatile Throwable stopReason;
 
-    FanOut(ExecutorCore core, String stepName, List<Job> jobs, FlujoContext context, FlujoRun run,
+    FanOut(ExecutorCore core, CompositeStep step, List<Job> jobs, FlujoContext context, FlujoRun run,
            BranchFailurePolicy onFailure, int maxConcurrency) {
         this.core = core;
-        this.stepName = stepName;
+        this.stepName = step.name();
+        this.copyOnWrite = step.copyOnWriteContexts();
         this.jobs = jobs;
         this.context = context;
         this.run = run;
@@ -97,7 +99,7 @@ final class FanOut {
         CopyOnWriteContext snapshot = context.copy();
         for (int i = 0; i < jobs.size(); i++) {
             outcomes[i] = new Outcome(jobs.get(i));
-            contexts[i] = snapshot.copy();
+            contexts[i] = CopyOnWriteContext.branchCopy(snapshot, copyOnWrite);
             branchRuns[i] = run.branch();
         }
         if (jobs.size() == 1) {

@@ -87,7 +87,8 @@ public record LoopPlan(CompositeStep step, FlujoBranch body, ExitCondition until
                         return;
                     }
                     iteration++;
-                    CopyOnWriteContext context = working.copy();
+                    CopyOnWriteContext context = CopyOnWriteContext.branchCopy(working,
+                            step.copyOnWriteContexts());
                     FlujoRun branchRun = run.branch();
                     long start = core.now();
                     CompletableFuture<Object> body = startBody(context, branchRun);

@@ -45,7 +45,7 @@ public record MapPlan(CompositeStep step, FlujoBranch body, String itemsKey, Mer
         for (int i = 0; i < items.size(); i++) {
             jobs.add(new FanOut.Job("[" + i + "]", body, items.get(i)));
         }
-        return composite.finishWhenDone(new FanOut(core, step.name(), jobs, context, run, onFailure, maxConcurrency),
+        return composite.finishWhenDone(new FanOut(core, step, jobs, context, run, onFailure, maxConcurrency),
                 onFailure, merge, context, Map.of(), done -> {
                     List<Object> outputs = new ArrayList<>(done.size());
                     done.forEach(o -> outputs.add(o.succeeded() ? o.output : null));

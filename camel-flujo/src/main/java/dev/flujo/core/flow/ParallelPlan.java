@@ -61,7 +61,7 @@ public record ParallelPlan(CompositeStep step, Map<String, FlujoBranch> branches
                                              FlujoContext context, FlujoRun run, MergeStrategy merge,
                                              BranchFailurePolicy onFailure, int maxConcurrency, FlujoProcessor reduce,
                                              Map<String, Object> metadata) {
-        return composite.finishWhenDone(new FanOut(core, composite.name(), jobs, context, run, onFailure,
+        return composite.finishWhenDone(new FanOut(core, composite.step(), jobs, context, run, onFailure,
                         maxConcurrency), onFailure, merge, context, metadata, done -> {
                     Map<String, Object> outputs = new LinkedHashMap<>();
                     for (FanOut.Outcome o : done) {

@@ -16,7 +16,10 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.agent.AgentResolver;
 import dev.flujo.core.agent.NamedAgent;
+import dev.flujo.core.cache.CodecPool;
+import dev.flujo.core.cache.MemoryGuard;
 import dev.flujo.core.cache.StepCache;
+import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
@@ -64,6 +67,8 @@ public final class StepPlan implements FlujoPlan {
     private final Bulkhead bulkhead;
     private final StepObserver observer;
     private final OptimizationConfig config;
+    private final boolean sharesCacheMisses;
+    private final AdaptiveConcurrencyLimit concurrencyLimit;
 
     private StepPlan(Builder b) {
         this.name = b.name;
@@ -71,15 +76,18 @@ public final class StepPlan implements FlujoPlan {
         this.fingerprint = b.fingerprint != null ? b.fingerprint : b.name + "|" + b.agent.name();
         this.agent = b.agent;
         this.fallback = b.fallback;
-        this.prompt = composePrompt(b.promptProcessors);
-        List<OutputPhase> phases = new ArrayList<>(3);
-        if (!b.outputProcessors.isEmpty()) {
+        // enableStepOptimization: only the phases the step uses, and a prompt phase of exactly its processors;
+        // off, every phase runs on every call, empty or not (the generic pipeline, kept to measure against)
+        boolean lean = b.config.enableStepOptimization();
+        this.prompt = lean ? composePrompt(b.promptProcessors) : chain(List.copyOf(b.promptProcessors));
+        List<OutputPhase> phases = new ArrayList<>(4);
+        if (!lean || !b.outputProcessors.isEmpty()) {
             phases.add(new OutputProcessingPhase(b.outputProcessors));
         }
-        if (!b.validators.isEmpty()) {
+        if (!lean || !b.validators.isEmpty()) {
             phases.add(new ValidationPhase(b.validators));
         }
-        if (!b.plugins.isEmpty()) {
+        if (!lean || !b.plugins.isEmpty()) {
             phases.add(new PluginPhase(b.plugins));
         }
         if (b.updatesContext) {
@@ -88,10 +96,9 @@ public final class StepPlan implements FlujoPlan {
         this.outputPhases = List.copyOf(phases);
         this.maxAttempts = b.config.maxAttempts();
         this.timeout = b.config.timeout();
-        this.cache = b.config.cache()
-                ? new StepCache(fingerprint, b.config.cacheKeyContext(), b.config.cacheMaxSize(), b.config.cacheTtl(),
-                        b.ticker)
-                : null;
+        this.cache = b.config.cache() ? cacheOf(b, fingerprint) : null;
+        this.sharesCacheMisses = b.config.enableCacheOptimization();
+        this.concurrencyLimit = b.config.enableConcurrencyOptimization() ? b.concurrencyLimit : null;
         this.limits = new UsageLimits(b.config.costLimitUsd(), b.config.tokenLimit());
         this.expectedTokens = b.config.expectedTokens();
         this.expectedCostUsd = b.config.expectedCostUsd();
@@ -106,6 +113,20 @@ public final class StepPlan implements FlujoPlan {
                 ? new ErrorClassifier(b.config.errorCacheSize()) : null;
     }
 
+    /** The step cache: the previous plan's entries when they are still valid (a runtime change), else a new one. */
+    private static StepCache cacheOf(Builder b, String fingerprint) {
+        OptimizationConfig c = b.config;
+        CodecPool codecs = !c.cacheCompression() ? null
+                : c.enableObjectPool() ? new CodecPool(c.objectPoolMaxSize(), c.objectPoolCleanupThreshold())
+                : CodecPool.unpooled();
+        StepCache.Options options = new StepCache.Options(c.enableAlgorithmOptimization(), codecs,
+                c.enableMemoryOptimization() ? MemoryGuard.forHeap(c.memoryPressureThresholdMb()) : null);
+        StepCache kept = b.previousCache == null ? null
+                : b.previousCache.reconfigured(fingerprint, c.cacheKeyContext(), c.cacheMaxSize(), c.cacheTtl(), options);
+        return kept != null ? kept
+                : new StepCache(fingerprint, c.cacheKeyContext(), c.cacheMaxSize(), c.cacheTtl(), b.ticker, options);
+    }
+
     private static PromptPhase composePrompt(List<FlujoProcessor> processors) {
         if (processors.isEmpty()) {
             return PromptPhase.IDENTITY;
@@ -114,7 +135,10 @@ public final class StepPlan implements FlujoPlan {
             FlujoProcessor only = processors.get(0);
             return only::process;
         }
-        List<FlujoProcessor> chain = List.copyOf(processors);
+        return chain(List.copyOf(processors));
+    }
+
+    private static PromptPhase chain(List<FlujoProcessor> chain) {
         return (input, context) -> {
             Object value = input;
             for (FlujoProcessor p : chain) {
@@ -213,6 +237,16 @@ public final class StepPlan implements FlujoPlan {
         return observer;
     }
 
+    /** enableCacheOptimization: identical misses in flight share one agent call. */
+    public boolean sharesCacheMisses() {
+        return sharesCacheMisses;
+    }
+
+    /** The adaptive concurrency limit ({@code enableConcurrencyOptimization}), or {@code null}. */
+    public AdaptiveConcurrencyLimit concurrencyLimit() {
+        return concurrencyLimit;
+    }
+
     /** Caps the step's executions in flight; {@code null} when uncapped. */
     public Bulkhead bulkhead() {
         return bulkhead;
@@ -247,6 +281,8 @@ public final class StepPlan implements FlujoPlan {
         private AgentResolver agentResolver = AgentResolver.NONE;
         private AgentBreakers breakers;
         private Bulkhead bulkhead;
+        private AdaptiveConcurrencyLimit concurrencyLimit;
+        private StepCache previousCache;
         private StepObserver observer;
         private Ticker ticker = Ticker.systemTicker();
         private Predicate<String> reservedContextKey = key -> false;
@@ -321,6 +357,18 @@ public final class StepPlan implements FlujoPlan {
             return this;
         }
 
+        /** The adaptive limit when {@code enableConcurrencyOptimization} is on; without it, the plan makes its own. */
+        public Builder concurrencyLimit(AdaptiveConcurrencyLimit concurrencyLimit) {
+            this.concurrencyLimit = concurrencyLimit;
+            return this;
+        }
+
+        /** The cache of the plan this one replaces (a runtime change): its entries are kept when still valid. */
+        public Builder previousCache(StepCache previousCache) {
+            this.previousCache = previousCache;
+            return this;
+        }
+
         public Builder agentResolver(AgentResolver agentResolver) {
             this.agentResolver = Objects.requireNonNull(agentResolver, "agentResolver");
             return this;
@@ -355,6 +403,9 @@ public final class StepPlan implements FlujoPlan {
                 bulkhead = Bulkhead.of("flujo-step-" + name, BulkheadConfig.custom()
                         .maxConcurrentCalls(config.maxConcurrentExecutions())
                         .maxWaitDuration(config.maxConcurrentExecutionsWait()).build());
+            }
+            if (config.enableConcurrencyOptimization() && concurrencyLimit == null) {
+                concurrencyLimit = new AdaptiveConcurrencyLimit(name, config.maxConcurrentExecutionsWait());
             }
             return new StepPlan(this);
         }

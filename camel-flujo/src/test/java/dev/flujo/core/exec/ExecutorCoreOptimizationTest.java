@@ -1,0 +1,139 @@
+package dev.flujo.core.exec;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import com.netflix.concurrency.limits.limit.FixedLimit;
+
+import dev.flujo.core.agent.AgentResponse;
+import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
+import dev.flujo.core.resilience.StepRejectedException;
+import dev.flujo.core.step.FlujoValidator;
+import dev.flujo.core.step.StepPlan;
+import dev.flujo.core.step.StepResult;
+import dev.flujo.core.step.ValidationResult;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The optimization options the executor applies: step optimization (phases decided at start), cache optimization
+ * (identical misses in flight share one call), the adaptive concurrency limit, compression of cached outputs.
+ */
+class ExecutorCoreOptimizationTest extends ExecutorCoreTestSupport {
+
+    private static final FlujoValidator ACCEPT_ALL = (output, context) -> ValidationResult.ok();
+
+    @Test
+    void stepOptimizationRunsOnlyThePhasesAStepUsesAndTheOutputIsTheSame() throws Exception {
+        ScriptedAgent agent = ScriptedAgent.named("llm").thenReturn("out").thenReturn("out");
+        StepPlan lean = plan("s", config().build(), agent).build();
+        StepPlan generic = plan("s", config().enableStepOptimization(false).build(), agent).build();
+        StepPlan validated = plan("s", config().build(), agent).validators(List.of(ACCEPT_ALL)).build();
+
+        assertEquals(0, lean.outputPhases().size());
+        assertEquals(3, generic.outputPhases().size(), "processors, validators, plugins: run even when empty");
+        assertEquals(1, validated.outputPhases().size());
+        assertEquals(await(execute(lean, "in")).output(), await(execute(generic, "in")).output());
+    }
+
+    @Test
+    void identicalMissesInFlightShareOneCallWithCacheOptimization() throws Exception {
+        ScriptedAgent agent = ScriptedAgent.named("llm").thenHang().thenHang();
+        StepPlan plan = plan("s", config().cache(true).maxRetries(0).build(), agent).build();
+
+        CompletableFuture<StepResult> leader = execute(plan, "same");
+        CompletableFuture<StepResult> follower = execute(plan, "same");
+        CompletableFuture<StepResult> other = execute(plan, "other");
+        assertEquals(2, agent.calls(), "one call for 'same', one for 'other'");
+        assertFalse(follower.isDone());
+
+        agent.nextPending().complete(AgentResponse.of("answer"));
+        assertEquals("answer", await(leader).output());
+        StepResult shared = await(follower);
+        assertEquals("answer", shared.output());
+        assertTrue(shared.cacheHit());
+        assertEquals(Boolean.TRUE, shared.metadata().get(StepResult.META_CACHE_SHARED));
+        assertFalse(other.isDone());
+    }
+
+    @Test
+    void withoutCacheOptimizationEveryMissCalls() throws Exception {
+        ScriptedAgent agent = ScriptedAgent.named("llm").thenHang().thenHang();
+        StepPlan plan = plan("s", config().cache(true).enableCacheOptimization(false).build(), agent).build();
+
+        execute(plan, "same");
+        execute(plan, "same");
+
+        assertEquals(2, agent.calls());
+    }
+
+    @Test
+    void followersCallThemselvesWhenTheLeaderFailsOrFellBack() throws Exception {
+        ScriptedAgent agent = ScriptedAgent.named("llm").thenHang().thenReturn("own");
+        StepPlan plan = plan("s", config().cache(true).maxRetries(0).build(), agent).build();
+
+        CompletableFuture<StepResult> leader = execute(plan, "same");
+        CompletableFuture<StepResult> follower = execute(plan, "same");
+        agent.nextPending().completeExceptionally(new IllegalStateException("down"));
+
+        awaitFailure(leader, dev.flujo.core.FlujoStepFailedException.class);
+        StepResult own = await(follower);
+        assertEquals("own", own.output());
+        assertFalse(own.cacheHit());
+        assertEquals(2, agent.calls());
+    }
+
+    @Test
+    void theAdaptiveLimitRejectsAnExecutionOverItAndReleasesTheSlotWhenTheStepEnds() throws Exception {
+        ScriptedAgent agent = ScriptedAgent.named("llm").thenHang().thenReturn("third");
+        AdaptiveConcurrencyLimit limit = new AdaptiveConcurrencyLimit("s", Duration.ZERO, FixedLimit.of(1),
+                System::nanoTime);
+        StepPlan plan = plan("s", config().enableConcurrencyOptimization(true).build(), agent)
+                .concurrencyLimit(limit).build();
+        assertSame(limit, plan.concurrencyLimit());
+
+        CompletableFuture<StepResult> first = execute(plan, "1");
+        StepRejectedException rejected = awaitFailure(execute(plan, "2"), StepRejectedException.class);
+        assertTrue(rejected.getMessage().contains("enableConcurrencyOptimization"), rejected.getMessage());
+        assertEquals(1, limit.rejected());
+        assertEquals(1, agent.calls());
+
+        agent.nextPending().complete(AgentResponse.of("first"));
+        await(first);
+        assertEquals(0, limit.inFlight());
+        assertEquals("third", await(execute(plan, "3")).output());
+    }
+
+    @Test
+    void withoutConcurrencyOptimizationThePlanHasNoAdaptiveLimit() throws Exception {
+        StepPlan plan = plan("s", config().build(), ScriptedAgent.named("llm").thenReturn("x")).build();
+        StepPlan adaptive = plan("s", config().enableConcurrencyOptimization(true).build(),
+                ScriptedAgent.named("llm").thenReturn("x")).build();
+
+        assertEquals(null, plan.concurrencyLimit());
+        assertTrue(adaptive.concurrencyLimit() != null);
+    }
+
+    @Test
+    void compressedCacheEntriesAreServedAsTheOriginalText() throws Exception {
+        String large = "All work and no play makes Jack a dull boy. ".repeat(200);
+        ScriptedAgent agent = ScriptedAgent.named("llm").thenReturn(large);
+        StepPlan plan = plan("s", config().cache(true).cacheCompression(true).enableObjectPool(true).build(), agent)
+                .build();
+
+        assertSame(large, await(execute(plan, "q")).output());
+        StepResult hit = await(execute(plan, "q"));
+
+        assertTrue(hit.cacheHit());
+        assertEquals(large, hit.output());
+        assertNotSame(large, hit.output(), "restored from its compressed form");
+        assertEquals(1, agent.calls());
+    }
+}
