@@ -67,6 +67,8 @@ class FlujoOptimizationOptionsTest extends CamelTestSupport {
                         + "&enablePerformanceMonitoring=true");
                 from("direct:a").setBody(simple("a:${body}"));
                 from("direct:b").setBody(simple("b:${body}"));
+                from("direct:adaptive").to("flujo:step:adaptive?agent=#echo&enableConcurrencyOptimization=true"
+                        + "&enablePerformanceMonitoring=true");
                 from("direct:eager").to("flujo:parallel:eager?branches=direct:a&enableContextOptimization=false");
             }
         };
@@ -151,6 +153,16 @@ class FlujoOptimizationOptionsTest extends CamelTestSupport {
         assertNotNull(timer);
         assertEquals(1, timer.count());
         assertEquals(1L, endpoint("flujo://parallel:fan").getPerformanceStatistics().get("executionCount"));
+    }
+
+    @Test
+    void theAdaptiveLimitIsInThePlanTheStatisticsAndAGauge() {
+        assertEquals("echo:z", template.requestBody("direct:adaptive", "z"));
+        int limit = stepPlan("flujo://step:adaptive").concurrencyLimit().limit();
+
+        assertEquals(limit, endpoint("flujo://step:adaptive").getOptimizationStats().get("concurrencyLimit"));
+        assertEquals(limit, meters.get("flujo.step.concurrency.limit").tag("flujo.step", "adaptive").gauge().value());
+        assertNull(stepPlan("flujo://step:shared").concurrencyLimit());
     }
 
     @Test

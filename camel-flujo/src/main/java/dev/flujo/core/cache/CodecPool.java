@@ -111,6 +111,16 @@ public final class CodecPool {
         }
     }
 
+    /** Idle codecs of each kind kept ({@code objectPoolMaxSize}); 0 for an unpooled one. */
+    public int maxIdle() {
+        return maxIdle;
+    }
+
+    /** Borrows after which an idle codec is released ({@code objectPoolCleanupThreshold}). */
+    public int cleanupThreshold() {
+        return cleanupThreshold;
+    }
+
     /** Codecs constructed so far, of both kinds. */
     public long created() {
         return created.sum();

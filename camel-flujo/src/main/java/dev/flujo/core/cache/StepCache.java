@@ -164,6 +164,11 @@ public final class StepCache {
         call.complete(output);
     }
 
+    /** How this cache hashes, compresses and guards memory. */
+    public Options options() {
+        return options;
+    }
+
     public long estimatedSize() {
         return cache.estimatedSize();
     }

@@ -180,6 +180,11 @@ public final class AutomaticOptimizer {
         return List.copyOf(history);
     }
 
+    /** How much slower than the baseline counts as degraded ({@code performanceDegradationThreshold}). */
+    public double degradationThreshold() {
+        return threshold;
+    }
+
     /** The p95 (ms) that later ones are compared with; null until an analysis had enough executions. */
     public Double baselineP95Ms() {
         return baselineP95Ms;

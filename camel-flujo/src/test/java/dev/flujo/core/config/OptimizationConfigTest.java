@@ -38,7 +38,95 @@ class OptimizationConfigTest {
                 .circuitBreakerRecoveryTimeoutSeconds(45)
                 .enableOptimizedErrorHandling(true)
                 .errorCacheSize(50)
+                .maxConcurrentExecutions(8)
+                .maxConcurrentExecutionsWait(Duration.ofMillis(250))
+                .slowExecutionThresholdMs(2000)
+                .cpuUsageThresholdPercent(90)
+                .enablePerformanceMonitoring(true)
+                .enableOptimizedTelemetry(true)
+                .telemetryBatchSize(7)
+                .telemetryFlushIntervalSeconds(9)
+                .enableConcurrencyOptimization(true)
+                .enableAutomaticOptimization(true)
+                .optimizationAnalysisIntervalSeconds(30)
+                .performanceDegradationThreshold(0.25)
+                .enableMemoryOptimization(true)
+                .memoryPressureThresholdMb(512)
+                .enableObjectPool(true)
+                .objectPoolMaxSize(4)
+                .objectPoolCleanupThreshold(99)
+                .enableContextOptimization(false)
+                .enableStepOptimization(false)
+                .enableAlgorithmOptimization(true)
+                .enableCacheOptimization(false)
+                .cacheCompression(true)
                 .build();
+    }
+
+    @Test
+    void theOptimizationOptionsHaveTheirDocumentedDefaults() {
+        OptimizationConfig d = OptimizationConfig.defaults();
+
+        assertFalse(d.enablePerformanceMonitoring());
+        assertFalse(d.enableOptimizedTelemetry());
+        assertEquals(100, d.telemetryBatchSize());
+        assertEquals(5, d.telemetryFlushIntervalSeconds());
+        assertFalse(d.enableConcurrencyOptimization());
+        assertFalse(d.enableAutomaticOptimization());
+        assertEquals(60, d.optimizationAnalysisIntervalSeconds());
+        assertEquals(0.5, d.performanceDegradationThreshold());
+        assertFalse(d.enableMemoryOptimization());
+        assertEquals(0, d.memoryPressureThresholdMb());
+        assertFalse(d.enableObjectPool());
+        assertEquals(16, d.objectPoolMaxSize());
+        assertEquals(1000, d.objectPoolCleanupThreshold());
+        assertTrue(d.enableContextOptimization());
+        assertTrue(d.enableStepOptimization());
+        assertFalse(d.enableAlgorithmOptimization());
+        assertTrue(d.enableCacheOptimization());
+        assertFalse(d.cacheCompression());
+    }
+
+    @Test
+    void theOptimizationOptionsAreValidatedNamingEach() {
+        OptimizationConfig bad = OptimizationConfig.builder()
+                .telemetryBatchSize(0)
+                .telemetryFlushIntervalSeconds(0)
+                .optimizationAnalysisIntervalSeconds(-1)
+                .performanceDegradationThreshold(0)
+                .memoryPressureThresholdMb(-1)
+                .objectPoolMaxSize(0)
+                .objectPoolCleanupThreshold(0)
+                .build();
+
+        List<String> problems = bad.validate();
+
+        String[] options = {"telemetryBatchSize", "telemetryFlushIntervalSeconds", "optimizationAnalysisIntervalSeconds",
+                "performanceDegradationThreshold", "memoryPressureThresholdMb", "objectPoolMaxSize",
+                "objectPoolCleanupThreshold"};
+        assertEquals(options.length, problems.size(), String.join("\n", problems));
+        for (int i = 0; i < options.length; i++) {
+            assertTrue(problems.get(i).startsWith(options[i] + " "), problems.get(i));
+        }
+        assertTrue(problemsOf(OptimizationConfig.builder().performanceDegradationThreshold(Double.NaN).build())
+                .startsWith("performanceDegradationThreshold"));
+    }
+
+    @Test
+    void withoutOptimizationsTurnsOffEveryOptimizationAndKeepsWhatTheUserAskedFor() {
+        OptimizationConfig off = full().withoutOptimizations();
+
+        assertFalse(off.enableOptimizedErrorHandling() || off.enableOptimizedTelemetry()
+                || off.enableConcurrencyOptimization() || off.enableAutomaticOptimization()
+                || off.enableMemoryOptimization() || off.enableObjectPool() || off.enableContextOptimization()
+                || off.enableStepOptimization() || off.enableAlgorithmOptimization() || off.enableCacheOptimization()
+                || off.cacheCompression());
+        assertEquals(full().toBuilder().enableOptimizedErrorHandling(false).enableOptimizedTelemetry(false)
+                .enableConcurrencyOptimization(false).enableAutomaticOptimization(false)
+                .enableMemoryOptimization(false).enableObjectPool(false).enableStepOptimization(false)
+                .enableAlgorithmOptimization(false).cacheCompression(false).build(), off);
+        assertTrue(off.cache() && off.enableCircuitBreaker() && off.enablePerformanceMonitoring());
+        assertEquals(8, off.maxConcurrentExecutions());
     }
 
     private static String problemsOf(OptimizationConfig config) {

@@ -136,4 +136,22 @@ class ExecutorCoreOptimizationTest extends ExecutorCoreTestSupport {
         assertNotSame(large, hit.output(), "restored from its compressed form");
         assertEquals(1, agent.calls());
     }
+
+    @Test
+    void theCacheOptionsReachThePlansCache() throws Exception {
+        ScriptedAgent agent = ScriptedAgent.named("llm").thenReturn("x");
+        StepPlan pooled = plan("s", config().cache(true).cacheCompression(true).enableObjectPool(true)
+                .objectPoolMaxSize(3).objectPoolCleanupThreshold(77).enableMemoryOptimization(true)
+                .memoryPressureThresholdMb(64).enableAlgorithmOptimization(true).build(), agent).build();
+        StepPlan plain = plan("s", config().cache(true).cacheCompression(true).build(), agent).build();
+        StepPlan bare = plan("s", config().cache(true).build(), agent).build();
+
+        var options = pooled.cache().options();
+        assertEquals(3, options.compression().maxIdle());
+        assertEquals(77, options.compression().cleanupThreshold());
+        assertEquals(64L * 1024 * 1024, options.memoryGuard().thresholdBytes());
+        assertTrue(options.wideKeys());
+        assertEquals(0, plain.cache().options().compression().maxIdle(), "without the pool: a codec per call");
+        assertEquals(dev.flujo.core.cache.StepCache.Options.NONE, bare.cache().options());
+    }
 }
