@@ -114,6 +114,12 @@ public class FlujoComponent extends DefaultComponent {
      * @throws FlujoConfigurationException naming a bad option or value; then nothing is changed
      */
     public synchronized void reconfigure(Map<String, Object> options) {
+        java.util.List<String> wiring = options.keySet().stream()
+                .filter(o -> !FlujoEndpoint.RUNTIME_OPTIONS.contains(o)).sorted().toList();
+        if (!wiring.isEmpty()) {
+            throw new FlujoConfigurationException("flujo component: " + wiring + " cannot change at runtime: change"
+                    + " the configuration and restart. Runtime options: the execution options and resultHeaders");
+        }
         Map<String, Object> remaining = new java.util.LinkedHashMap<>(options);
         OptionValues.check(remaining, "flujo component");
         FlujoConfiguration changed = configuration.copy();

@@ -45,6 +45,21 @@ public class FlujoEndpoint extends DefaultEndpoint {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FlujoEndpoint.class);
 
+    /**
+     * Options {@link #reconfigure} may change: every execution option (a field of {@link OptimizationConfig},
+     * read when a plan is built) and resultHeaders (read per exchange). Wiring options are resolved at start.
+     */
+    static final java.util.Set<String> RUNTIME_OPTIONS = runtimeOptions();
+
+    private static java.util.Set<String> runtimeOptions() {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (var component : OptimizationConfig.class.getRecordComponents()) {
+            names.add(component.getName());
+        }
+        names.add("resultHeaders");
+        return java.util.Set.copyOf(names);
+    }
+
     @UriPath(description = "The kind of endpoint: step (an agent call), parallel, loop, conditional, router, map,"
             + " human (pause the run for a person) or resume (continue a paused run).",
              enums = "step,parallel,loop,conditional,router,map,human,resume")
@@ -190,6 +205,12 @@ public class FlujoEndpoint extends DefaultEndpoint {
      * @throws FlujoConfigurationException naming the problems; the endpoint keeps its previous options
      */
     public synchronized void reconfigure(Map<String, Object> options) {
+        List<String> wiring = options.keySet().stream().filter(o -> !RUNTIME_OPTIONS.contains(o)).sorted().toList();
+        if (!wiring.isEmpty()) {
+            throw new FlujoConfigurationException("Step '" + name + "': " + wiring + " cannot change at runtime (they"
+                    + " name agents, beans or endpoints resolved at start): change the route and restart it. Runtime"
+                    + " options: the execution options (OptimizationConfig) and resultHeaders");
+        }
         Map<String, Object> remaining = new LinkedHashMap<>(options);
         OptionValues.check(remaining, "flujo step '" + name + "'");
         OptionValues.checkKind(remaining, kind, URISupport.sanitizeUri(getEndpointUri()));

@@ -31,14 +31,12 @@ import org.apache.camel.support.service.ServiceHelper;
 public class FlujoProducer extends DefaultAsyncProducer {
 
     private final FlujoEndpoint endpoint;
-    private final boolean resultHeaders;
     private final boolean pauses;
     private ExecutorCore core;
 
     public FlujoProducer(FlujoEndpoint endpoint) {
         super(endpoint);
         this.endpoint = endpoint;
-        this.resultHeaders = endpoint.getConfiguration().isResultHeaders();
         this.pauses = endpoint.getKind() == FlujoKind.HUMAN;
     }
 
@@ -106,7 +104,7 @@ public class FlujoProducer extends DefaultAsyncProducer {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 StepResult failed = cause instanceof FlujoStepFailedException f ? f.getResult() : run.lastResult(plan.name());
-                if (failed != null && resultHeaders) {
+                if (failed != null && endpoint.getConfiguration().isResultHeaders()) {
                     setHeaders(exchange.getMessage(), failed);
                 }
                 exchange.setException(cause);
@@ -115,7 +113,7 @@ public class FlujoProducer extends DefaultAsyncProducer {
             applyContextUpdates(exchange, result.contextUpdates());
             Message message = exchange.getMessage();
             message.setBody(result.output());
-            if (resultHeaders) {
+            if (endpoint.getConfiguration().isResultHeaders()) {
                 setHeaders(message, result);
             }
             if (Boolean.TRUE.equals(result.metadata().get(StepResult.META_PAUSED))) {

@@ -209,6 +209,19 @@ class FlujoOptimizationOptionsTest extends CamelTestSupport {
     }
 
     @Test
+    void resultHeadersCanBeTurnedOffAtRuntime() {
+        template.requestBody("direct:batched", "h");
+        assertNotNull(template.request("direct:batched", e -> e.getIn().setBody("h1")).getMessage()
+                .getHeader(FlujoConstants.STEP_NAME));
+
+        context.getComponent("flujo", FlujoComponent.class).reconfigure(Map.of("resultHeaders", "false"));
+
+        assertNull(template.request("direct:batched", e -> e.getIn().setBody("h2")).getMessage()
+                .getHeader(FlujoConstants.STEP_NAME));
+        assertFalse(endpoint("flujo://step:retried").getConfiguration().isResultHeaders());
+    }
+
+    @Test
     void aBadRuntimeChangeFailsNamingTheOptionAndChangesNothing() {
         FlujoEndpoint retried = endpoint("flujo://step:retried");
         StepPlan before = stepPlan("flujo://step:retried");
@@ -219,6 +232,12 @@ class FlujoOptimizationOptionsTest extends CamelTestSupport {
         Exception notTaken = assertThrows(FlujoConfigurationException.class,
                 () -> retried.reconfigure(Map.of("branches", "direct:a")));
         assertTrue(notTaken.getMessage().contains("branches"), notTaken.getMessage());
+
+        Exception wiring = assertThrows(FlujoConfigurationException.class,
+                () -> retried.reconfigure(Map.of("agent", "#echo")));
+        assertTrue(wiring.getMessage().contains("[agent] cannot change at runtime"), wiring.getMessage());
+        assertThrows(FlujoConfigurationException.class,
+                () -> context.getComponent("flujo", FlujoComponent.class).reconfigure(Map.of("validators", "#x")));
 
         assertEquals(before, retried.getPlan());
         assertEquals(0, retried.getConfiguration().getMaxRetries());
