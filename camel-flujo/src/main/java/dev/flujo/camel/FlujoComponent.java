@@ -24,6 +24,7 @@ import org.apache.camel.util.URISupport;
  * shut down with the context.
  */
 @Component("flujo")
+@org.apache.camel.api.management.ManagedResource(description = "Flujo component")
 public class FlujoComponent extends DefaultComponent {
 
     @Metadata(description = "Default options for every flujo endpoint of this component.")
@@ -92,17 +93,22 @@ public class FlujoComponent extends DefaultComponent {
      * Turns every optimization off on every flujo endpoint, and on endpoints created later, effective for the next
      * exchange (see {@link FlujoEndpoint#disableOptimizations()}).
      */
+    @org.apache.camel.api.management.ManagedOperation(description = "Turn every optimization off on every flujo"
+            + " endpoint, effective for the next exchange")
     public void disableOptimizations() {
         optimizationsOff = true;
         endpoints().forEach(FlujoEndpoint::disableOptimizations);
     }
 
     /** Turns the configured optimizations back on, on every flujo endpoint, effective for the next exchange. */
+    @org.apache.camel.api.management.ManagedOperation(description = "Turn the configured optimizations back on on"
+            + " every flujo endpoint, effective for the next exchange")
     public void enableOptimizations() {
         optimizationsOff = false;
         endpoints().forEach(FlujoEndpoint::enableOptimizations);
     }
 
+    @org.apache.camel.api.management.ManagedAttribute(description = "Whether the optimizations are on")
     public boolean isOptimizationsEnabled() {
         return !optimizationsOff;
     }

@@ -124,6 +124,27 @@ class FlujoStatisticsTest extends CamelTestSupport {
     }
 
     @Test
+    void theOptimizationsCanBeSwitchedOverJmxOnTheComponentAndOnAnEndpoint() throws Exception {
+        template.requestBody("direct:watched", "a");
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName component = new ObjectName("org.apache.camel:context=" + context.getName()
+                + ",type=components,name=\"flujo\"");
+        ObjectName watched = server.queryNames(new ObjectName("org.apache.camel:context=" + context.getName()
+                + ",type=endpoints,name=\"flujo://step:watched*\""), null).iterator().next();
+
+        server.invoke(component, "disableOptimizations", null, null);
+        assertEquals(Boolean.FALSE, server.getAttribute(component, "OptimizationsEnabled"));
+        assertEquals(Boolean.FALSE, server.getAttribute(watched, "OptimizationsEnabled"));
+
+        server.invoke(watched, "enableOptimizations", null, null);
+        assertEquals(Boolean.TRUE, server.getAttribute(watched, "OptimizationsEnabled"));
+        server.invoke(watched, "updateOption", new Object[] {"cacheMaxSize", "77"},
+                new String[] {String.class.getName(), String.class.getName()});
+        assertEquals(77L, endpoint("flujo:step:watched?agent=#echo&cache=true&cacheMaxSize=50"
+                + "&enablePerformanceMonitoring=true").getOptimizationStats().get("cacheMaxSize"));
+    }
+
+    @Test
     void theFlujoDevConsoleShowsEveryEndpoint() {
         template.requestBody("direct:watched", "a");
 
