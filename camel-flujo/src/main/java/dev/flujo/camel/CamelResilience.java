@@ -78,17 +78,27 @@ final class CamelResilience {
     Bulkhead bulkheadForStep(String step, OptimizationConfig options) {
         String name = "flujo-step-" + step;
         createdBulkheads.add(name);
-        return bulkheadRegistry().bulkhead(name, BulkheadConfig.custom()
+        BulkheadConfig config = BulkheadConfig.custom()
                 .maxConcurrentCalls(options.maxConcurrentExecutions())
                 .maxWaitDuration(options.maxConcurrentExecutionsWait())
-                .build(), TAGS);
+                .build();
+        Bulkhead bulkhead = bulkheadRegistry().bulkhead(name, config, TAGS);
+        BulkheadConfig current = bulkhead.getBulkheadConfig();
+        if (current.getMaxConcurrentCalls() != config.getMaxConcurrentCalls()
+                || !current.getMaxWaitDuration().equals(config.getMaxWaitDuration())) {
+            // the registry hands back the bulkhead it has; a runtime change (or the automatic optimizer's earlier
+            // resize) is applied in place, without losing the calls in flight
+            bulkhead.changeConfig(config);
+        }
+        return bulkhead;
     }
 
     /**
      * The breakers of one step: the registry's breaker of each agent ({@code flujo-<agent>}, shared by every step
      * calling that agent; the first step to create it configures it), or the user's own breaker for the step's agent.
      */
-    AgentBreakers forStep(OptimizationConfig options, String primaryAgent, CircuitBreaker ownBreaker) {
+    AgentBreakers forStep(OptimizationConfig options, String primaryAgent, CircuitBreaker ownBreaker,
+                          boolean runtimeChange) {
         CircuitBreakerConfig config = AgentBreakers.config(options, null);
         return new AgentBreakers(agent -> {
             if (ownBreaker != null && agent.equals(primaryAgent)) {
@@ -96,8 +106,22 @@ final class CamelResilience {
             }
             String name = AgentBreakers.breakerName(agent);
             created.add(name);
+            CircuitBreaker existing = registry().find(name).orElse(null);
+            if (runtimeChange && existing != null && !sameSettings(existing.getCircuitBreakerConfig(), config)) {
+                // a breaker's configuration is fixed: a runtime change of the threshold or the recovery time
+                // replaces it in the registry (camel-resilience4j-micrometer follows the replacement)
+                CircuitBreaker replacement = CircuitBreaker.of(name, config, TAGS);
+                registry().replace(name, replacement);
+                return replacement;
+            }
             return registry().circuitBreaker(name, config, TAGS);
         });
+    }
+
+    private static boolean sameSettings(CircuitBreakerConfig a, CircuitBreakerConfig b) {
+        return a.getSlidingWindowSize() == b.getSlidingWindowSize()
+                && a.getMinimumNumberOfCalls() == b.getMinimumNumberOfCalls()
+                && a.getWaitIntervalFunctionInOpenState().apply(1).equals(b.getWaitIntervalFunctionInOpenState().apply(1));
     }
 
     /** Removes the breakers and bulkheads flujo created (the EIP's and the user's are left alone). */

@@ -20,6 +20,8 @@ import dev.flujo.core.flow.RouterPlan;
 import dev.flujo.core.state.AnswerSchema;
 import dev.flujo.core.step.FlujoProcessor;
 import dev.flujo.core.step.StepPlan;
+import dev.flujo.core.cache.StepCache;
+import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
 import dev.flujo.core.telemetry.StepObserver;
 import dev.flujo.core.usage.UsageLimits;
 
@@ -62,13 +64,18 @@ final class CompositePlanFactory {
                 mergeStrategy(), options.getOnBranchFailure(), options.getMaxConcurrency(), reducer());
     }
 
-    FlujoPlan router(OptimizationConfig config, CamelAgentResolver agents) {
+    /**
+     * @param limit         the endpoint's adaptive limit (enableConcurrencyOptimization), or {@code null}
+     * @param previousCache the routing step's cache of the plan this one replaces, or {@code null}
+     */
+    FlujoPlan router(OptimizationConfig config, CamelAgentResolver agents, AdaptiveConcurrencyLimit limit,
+                     StepCache previousCache, boolean replanning) {
         Map<String, FlujoBranch> choices = branches.branches("branches", options.getBranches(), false);
         // the router agent is an agent step of its own (retries, validation, cache, usage), named after this step
         FlujoConfiguration routing = options.copy();
         routing.setSinkTo(null); // sinkTo is the router step's: its output, the branches' map, is what it stores
         StepPlan router = new StepPlanFactory(camelContext, step + ".router", routing, breakers)
-                .create(config, agents, java.util.List.of(RouterPlan.branchNames(choices.keySet())));
+                .keeping(null, limit, previousCache, replanning).create(config, agents, java.util.List.of(RouterPlan.branchNames(choices.keySet())));
         return new RouterPlan(composite(config), router, choices, mergeStrategy(), options.getOnBranchFailure(),
                 options.getMaxConcurrency(), reducer());
     }

@@ -37,6 +37,7 @@ final class EndpointTelemetry {
     private ScheduledFuture<?> flushTask;
     private ScheduledFuture<?> analysisTask;
     private volatile AutomaticOptimizer optimizer;
+    private FlujoMeters meters;
 
     /** @param scheduler runs the batch flushes and the automatic optimizer's analyses */
     EndpointTelemetry(CamelContext camelContext, String step, FlujoKind kind, ScheduledExecutorService scheduler) {
@@ -161,6 +162,10 @@ final class EndpointTelemetry {
     synchronized void stop() {
         stopTasks();
         optimizer = null;
+        if (meters != null) {
+            meters.remove();
+            meters = null;
+        }
     }
 
     private void stopTasks() {
@@ -169,7 +174,7 @@ final class EndpointTelemetry {
             flushTask = null;
         }
         if (batch != null) {
-            batch.flush();
+            batch.close();
             batch = null;
         }
         if (analysisTask != null) {
@@ -190,7 +195,8 @@ final class EndpointTelemetry {
                     step);
             return null;
         }
-        return new FlujoMeters(FlujoMeters.registryOf(camelContext), camelContext.getName(), step, kind.uriName(),
+        meters = new FlujoMeters(FlujoMeters.registryOf(camelContext), camelContext.getName(), step, kind.uriName(),
                 limit);
+        return meters;
     }
 }

@@ -31,6 +31,7 @@ public class FlujoComponent extends DefaultComponent {
     private FlujoConfiguration configuration = new FlujoConfiguration();
 
     private ScheduledExecutorService timeoutScheduler;
+    private ScheduledExecutorService telemetryScheduler;
     private ExecutorService continuationPool;
     private ExecutorService branchPool;
     private volatile ExecutorCore executorCore;
@@ -83,10 +84,16 @@ public class FlujoComponent extends DefaultComponent {
         }
     }
 
-    /** Runs the endpoints' scheduled telemetry work (batch flushes, automatic optimization): the time-out timer. */
-    ScheduledExecutorService scheduler() {
-        executorCore();
-        return timeoutScheduler;
+    /**
+     * Runs the endpoints' scheduled telemetry work (batch flushes, automatic optimization), created on first use.
+     * Not the time-out timer: a slow flush must never delay a time-out.
+     */
+    synchronized ScheduledExecutorService scheduler() {
+        if (telemetryScheduler == null) {
+            telemetryScheduler = getCamelContext().getExecutorServiceManager()
+                    .newSingleThreadScheduledExecutor(this, "FlujoTelemetry");
+        }
+        return telemetryScheduler;
     }
 
     /**
@@ -126,25 +133,31 @@ public class FlujoComponent extends DefaultComponent {
             throw new FlujoConfigurationException("flujo component: " + wiring + " cannot change at runtime: change"
                     + " the configuration and restart. Runtime options: the execution options and resultHeaders");
         }
-        Map<String, Object> remaining = new java.util.LinkedHashMap<>(options);
+        Map<String, Object> remaining = FlujoEndpoint.asText(options);
         OptionValues.check(remaining, "flujo component");
         FlujoConfiguration changed = configuration.copy();
         org.apache.camel.support.PropertyBindingSupport.build().withCamelContext(getCamelContext())
                 .withTarget(changed).withConfigurer(new FlujoConfigurationConfigurer()).withReflection(false)
                 .withMandatory(true).withRemoveParameters(true).withProperties(remaining).bind();
         changed.toOptimizationConfig("(component defaults)");
-        configuration = changed;
+        // every endpoint checked before any is changed; an option written in an endpoint's URI wins, as it does
+        // over component defaults
+        Map<FlujoEndpoint, Map<String, Object>> changes = new java.util.LinkedHashMap<>();
         for (FlujoEndpoint endpoint : endpoints()) {
             Map<String, Object> taken = new java.util.LinkedHashMap<>();
+            java.util.Set<String> explicit = endpoint.uriOptions();
             options.forEach((option, value) -> {
-                if (endpoint.getKind().takes(option)) {
+                if (endpoint.getKind().takes(option) && !explicit.contains(option)) {
                     taken.put(option, value);
                 }
             });
             if (!taken.isEmpty()) {
-                endpoint.reconfigure(taken);
+                endpoint.prepare(taken);
+                changes.put(endpoint, taken);
             }
         }
+        configuration = changed;
+        changes.forEach(FlujoEndpoint::reconfigure);
     }
 
     /** The agents' circuit breakers and the steps' bulkheads, in camel-resilience4j's registries. */
@@ -204,6 +217,10 @@ public class FlujoComponent extends DefaultComponent {
         if (branchPool != null) {
             executors.shutdown(branchPool);
             branchPool = null;
+        }
+        if (telemetryScheduler != null) {
+            executors.shutdown(telemetryScheduler);
+            telemetryScheduler = null;
         }
         executorCore = null;
         resilience.clear();

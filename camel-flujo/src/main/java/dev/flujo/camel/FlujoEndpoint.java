@@ -10,6 +10,7 @@ import java.util.Map;
 
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
+import dev.flujo.core.flow.RouterPlan;
 import dev.flujo.core.step.StepPlan;
 import dev.flujo.core.telemetry.AutomaticOptimizer;
 import dev.flujo.core.telemetry.StepObserver;
@@ -78,6 +79,7 @@ public class FlujoEndpoint extends DefaultEndpoint {
     private volatile boolean optimizationsOff;
     private EndpointTelemetry telemetry;
     private AdaptiveConcurrencyLimit adaptiveLimit;
+    private volatile List<String> ineffective = List.of();
     private StateStore stateStore;
 
     public FlujoEndpoint(String uri, FlujoComponent component, FlujoKind kind, String name,
@@ -132,36 +134,50 @@ public class FlujoEndpoint extends DefaultEndpoint {
      * adaptive limit across such changes.
      */
     private FlujoPlan buildPlan(OptimizationConfig config) {
-        if (config.enableConcurrencyOptimization() && adaptiveLimit == null) {
+        // only kinds with an agent call have an adaptive limit (a component default reaches every kind)
+        boolean callsAnAgent = kind == FlujoKind.STEP || kind == FlujoKind.ROUTER;
+        if (callsAnAgent && config.enableConcurrencyOptimization() && adaptiveLimit == null) {
             adaptiveLimit = new AdaptiveConcurrencyLimit(name, config.maxConcurrentExecutionsWait());
+        } else if (adaptiveLimit != null) {
+            adaptiveLimit.maxWait(config.maxConcurrentExecutionsWait());
         }
-        AdaptiveConcurrencyLimit limit = config.enableConcurrencyOptimization() ? adaptiveLimit : null;
+        AdaptiveConcurrencyLimit limit = callsAnAgent && config.enableConcurrencyOptimization() ? adaptiveLimit : null;
         StepObserver observer = kind == FlujoKind.HUMAN || kind == FlujoKind.RESUME ? null
                 : telemetry.observer(config, limit);
         CompositePlanFactory composites = new CompositePlanFactory(getCamelContext(), name, kind, configuration,
                 branches, getComponent().resilience(), observer);
         FlujoPlan built = switch (kind) {
             case STEP -> new StepPlanFactory(getCamelContext(), name, configuration, getComponent().resilience())
-                    .keeping(observer, limit, plan instanceof StepPlan previous ? previous.cache() : null)
+                    .keeping(observer, limit, plan instanceof StepPlan previous ? previous.cache() : null, plan != null)
                     .create(config, agents);
             case PARALLEL -> composites.parallel(config);
             case LOOP -> composites.loop(config);
             case CONDITIONAL -> composites.conditional(config);
-            case ROUTER -> composites.router(config, agents);
+            case ROUTER -> composites.router(config, agents, limit,
+                    plan instanceof RouterPlan previous ? previous.router().cache() : null, plan != null);
             case MAP -> composites.map(config);
             case HUMAN -> composites.human(getComponent().stateStores());
             case RESUME -> null;
         };
-        if (built instanceof StepPlan step) {
-            telemetry.optimize(config, step.cache(), step.bulkhead());
-        } else {
-            telemetry.optimize(config, null, null);
+        List<String> ineffective = config.ineffective(uriOptions());
+        if (!ineffective.isEmpty()) {
+            // not an error (the route may switch the prerequisite on at runtime), but never silent
+            LOG.warn("Step '{}': {}", name, String.join("; ", ineffective));
         }
+        this.ineffective = ineffective;
+        StepPlan agentStep = agentStep(built);
+        telemetry.optimize(config, agentStep == null ? null : agentStep.cache(),
+                agentStep == null ? null : agentStep.bulkhead());
         return built;
     }
 
+    /** The agent step of a plan: the step itself, a router's routing step; {@code null} for other kinds. */
+    private static StepPlan agentStep(FlujoPlan plan) {
+        return plan instanceof StepPlan step ? step : plan instanceof RouterPlan router ? router.router() : null;
+    }
+
     @Override
-    protected void doStop() throws Exception {
+    protected synchronized void doStop() throws Exception {
         if (telemetry != null) {
             telemetry.stop();
         }
@@ -205,19 +221,7 @@ public class FlujoEndpoint extends DefaultEndpoint {
      * @throws FlujoConfigurationException naming the problems; the endpoint keeps its previous options
      */
     public synchronized void reconfigure(Map<String, Object> options) {
-        List<String> wiring = options.keySet().stream().filter(o -> !RUNTIME_OPTIONS.contains(o)).sorted().toList();
-        if (!wiring.isEmpty()) {
-            throw new FlujoConfigurationException("Step '" + name + "': " + wiring + " cannot change at runtime (they"
-                    + " name agents, beans or endpoints resolved at start): change the route and restart it. Runtime"
-                    + " options: the execution options (OptimizationConfig) and resultHeaders");
-        }
-        Map<String, Object> remaining = new LinkedHashMap<>(options);
-        OptionValues.check(remaining, "flujo step '" + name + "'");
-        OptionValues.checkKind(remaining, kind, URISupport.sanitizeUri(getEndpointUri()));
-        FlujoConfiguration changed = configuration.copy();
-        PropertyBindingSupport.build().withCamelContext(getCamelContext()).withTarget(changed)
-                .withConfigurer(new FlujoConfigurationConfigurer()).withReflection(false).withMandatory(true)
-                .withRemoveParameters(true).withProperties(remaining).bind();
+        FlujoConfiguration changed = prepare(options);
         OptimizationConfig next = changed.toOptimizationConfig(name);
         FlujoConfiguration previous = configuration;
         OptimizationConfig previousConfig = configured;
@@ -232,6 +236,53 @@ public class FlujoEndpoint extends DefaultEndpoint {
             throw e;
         }
         LOG.info("Step '{}' reconfigured at runtime: {}", name, options.keySet());
+    }
+
+    /**
+     * This endpoint's options with {@code options} applied, checked as {@link #reconfigure} checks them, without
+     * changing anything (the component checks every endpoint before it changes any).
+     */
+    synchronized FlujoConfiguration prepare(Map<String, Object> options) {
+        List<String> wiring = options.keySet().stream().filter(o -> !RUNTIME_OPTIONS.contains(o)).sorted().toList();
+        if (!wiring.isEmpty()) {
+            throw new FlujoConfigurationException("Step '" + name + "': " + wiring + " cannot change at runtime (they"
+                    + " name agents, beans or endpoints resolved at start): change the route and restart it. Runtime"
+                    + " options: the execution options (OptimizationConfig) and resultHeaders");
+        }
+        Map<String, Object> remaining = asText(options);
+        OptionValues.check(remaining, "flujo step '" + name + "'");
+        OptionValues.checkKind(remaining, kind, URISupport.sanitizeUri(getEndpointUri()));
+        FlujoConfiguration changed = configuration.copy();
+        PropertyBindingSupport.build().withCamelContext(getCamelContext()).withTarget(changed)
+                .withConfigurer(new FlujoConfigurationConfigurer()).withReflection(false).withMandatory(true)
+                .withRemoveParameters(true).withProperties(remaining).bind();
+        changed.toOptimizationConfig(name);
+        return changed;
+    }
+
+    /** The options written in this endpoint's URI (they win over component-wide changes, as over defaults). */
+    java.util.Set<String> uriOptions() {
+        String uri = getEndpointUri();
+        int query = uri.indexOf('?');
+        if (query < 0) {
+            return java.util.Set.of();
+        }
+        try {
+            return URISupport.parseQuery(uri.substring(query + 1)).keySet();
+        } catch (java.net.URISyntaxException e) {
+            return java.util.Set.of();
+        }
+    }
+
+    /**
+     * Numbers and booleans as text, as URI options are: checked the same way (no silent lenient conversion) and
+     * bound whatever their boxed type ({@code 3} for a long option).
+     */
+    static Map<String, Object> asText(Map<String, Object> options) {
+        Map<String, Object> text = new LinkedHashMap<>();
+        options.forEach((option, value) -> text.put(option,
+                value instanceof Number || value instanceof Boolean ? value.toString() : value));
+        return text;
     }
 
     /** A reconfiguration of one option, as JMX and the console pass it: the value as text. */
@@ -296,7 +347,11 @@ public class FlujoEndpoint extends DefaultEndpoint {
         on.put("cacheCompression", config.cacheCompression());
         on.put("objectPool", config.enableObjectPool());
         on.put("resultHeaders", configuration.isResultHeaders());
-        if (plan instanceof StepPlan step) {
+        if (!ineffective.isEmpty()) {
+            on.put("ineffectiveOptions", ineffective);
+        }
+        StepPlan step = agentStep(plan);
+        if (step != null) {
             if (step.cache() != null) {
                 on.put("cacheEntries", step.cache().estimatedSize());
                 on.put("cacheCurrentMaximum", step.cache().currentMaximum());
@@ -322,7 +377,11 @@ public class FlujoEndpoint extends DefaultEndpoint {
     /** Advice computed from the statistics: description, impact and priority of each. */
     public List<StepStatistics.Recommendation> getPerformanceRecommendations() {
         StepStatistics stats = statistics();
-        return stats == null ? List.of() : stats.recommendations(configuration.isCache(), configuration.getCacheMaxSize());
+        if (stats == null) {
+            return List.of();
+        }
+        OptimizationConfig config = configured == null ? configuration.toOptimizationConfig(name) : effectiveConfig();
+        return stats.recommendations(config.cache(), config.cacheMaxSize());
     }
 
     @ManagedAttribute(description = "Executions of the step (enablePerformanceMonitoring)")

@@ -32,7 +32,7 @@ import org.apache.camel.spi.Registry;
  * <li>{@code gen_ai.client.token.usage} (distribution), tag {@code gen_ai.token.type} = input | output;</li>
  * <li>{@code flujo.step.cost} (counter, USD);</li>
  * <li>{@code flujo.step.outcomes} (counter), tag {@code outcome} = success, failure, retry, fallback, cache_hit,
- * cache_miss, breaker_open, limit_exceeded;</li>
+ * cache_miss, breaker_open, limit_exceeded, rejected (no slot: bulkhead or adaptive limit);</li>
  * <li>{@code flujo.step.concurrency.limit} (gauge) with {@code enableConcurrencyOptimization}.</li>
  * </ul>
  *
@@ -43,7 +43,7 @@ final class FlujoMeters implements StepObserver {
 
     /** The outcomes counted, one counter each. */
     enum Outcome {
-        SUCCESS, FAILURE, RETRY, FALLBACK, CACHE_HIT, CACHE_MISS, BREAKER_OPEN, LIMIT_EXCEEDED;
+        SUCCESS, FAILURE, RETRY, FALLBACK, CACHE_HIT, CACHE_MISS, BREAKER_OPEN, LIMIT_EXCEEDED, REJECTED;
 
         String tag() {
             return name().toLowerCase(Locale.ROOT);
@@ -52,6 +52,10 @@ final class FlujoMeters implements StepObserver {
 
     static final String REGISTRY_NAME = "metricsRegistry";
 
+    private final MeterRegistry registry;
+    private final String id;
+    private final String kindTag;
+    private final String camelContextTag;
     private final Timer succeeded;
     private final Timer failed;
     private final DistributionSummary inputTokens;
@@ -62,6 +66,10 @@ final class FlujoMeters implements StepObserver {
     /** @param limit the step's adaptive concurrency limit, metered as a gauge; {@code null} for none */
     FlujoMeters(MeterRegistry registry, String camelContext, String step, String flujoKind,
                 AdaptiveConcurrencyLimit limit) {
+        this.registry = registry;
+        this.id = step;
+        this.kindTag = flujoKind;
+        this.camelContextTag = camelContext;
         Tags tags = Tags.of("camelContext", camelContext, "kind", "CamelFlujo", "flujo.step", step,
                 "flujo.kind", flujoKind, "gen_ai.operation.name", "invoke_agent");
         if (limit != null) {
@@ -90,6 +98,13 @@ final class FlujoMeters implements StepObserver {
     private static DistributionSummary tokens(MeterRegistry registry, Tags tags) {
         return DistributionSummary.builder("gen_ai.client.token.usage").description("Tokens used by a flujo step")
                 .tags(tags).register(registry);
+    }
+
+    /** Removes this step's meters from the registry (the endpoint stopped): a registry never grows with endpoints. */
+    void remove() {
+        registry.getMeters().stream().filter(m -> id.equals(m.getId().getTag("flujo.step"))
+                && kindTag.equals(m.getId().getTag("flujo.kind"))
+                && camelContextTag.equals(m.getId().getTag("camelContext"))).toList().forEach(registry::remove);
     }
 
     /** The registry as camel-micrometer finds it. */
@@ -137,6 +152,9 @@ final class FlujoMeters implements StepObserver {
         }
         if (meta.containsKey(StepResult.META_LIMIT_EXCEEDED)) {
             count(Outcome.LIMIT_EXCEEDED);
+        }
+        if (meta.containsKey(StepResult.META_REJECTED)) {
+            count(Outcome.REJECTED);
         }
         if (result.usage().inputTokens() > 0) {
             inputTokens.record(result.usage().inputTokens());

@@ -33,6 +33,7 @@ final class StepPlanFactory {
     private StepObserver observer;
     private AdaptiveConcurrencyLimit limit;
     private StepCache previousCache;
+    private boolean replanning;
 
     /** @param breakers where agents' circuit breakers come from; {@code null} for none */
     StepPlanFactory(CamelContext camelContext, String step, FlujoConfiguration options, CamelResilience breakers) {
@@ -68,7 +69,7 @@ final class StepPlanFactory {
             plan.fallback(agents.resolve("fallback", options.getFallback()));
         }
         if (config.enableCircuitBreaker() && breakers != null) {
-            plan.breakers(breakers.forStep(config, agent.name(), ownBreaker()));
+            plan.breakers(breakers.forStep(config, agent.name(), ownBreaker(), previousCache != null || replanning));
         }
         if (config.maxConcurrentExecutions() > 0 && breakers != null) {
             plan.bulkhead(breakers.bulkheadForStep(step, config));
@@ -77,8 +78,13 @@ final class StepPlanFactory {
         return plan.build();
     }
 
-    /** What the endpoint keeps across plans: the observer, the adaptive limit and the previous plan's cache. */
-    StepPlanFactory keeping(StepObserver observer, AdaptiveConcurrencyLimit limit, StepCache previousCache) {
+    /**
+     * What the endpoint keeps across plans: the observer, the adaptive limit and the previous plan's cache;
+     * {@code replanning} when the options changed at runtime (then breakers take the new settings).
+     */
+    StepPlanFactory keeping(StepObserver observer, AdaptiveConcurrencyLimit limit, StepCache previousCache,
+                            boolean replanning) {
+        this.replanning = replanning;
         this.observer = observer;
         this.limit = limit;
         this.previousCache = previousCache;
@@ -103,7 +109,8 @@ final class StepPlanFactory {
         return String.join("|", step, "agent=" + options.getAgent(),
                 "prompt=" + options.getPromptProcessors(), "output=" + options.getOutputProcessors(),
                 "validators=" + options.getValidators(), "validate=" + options.getValidate(),
-                "plugins=" + options.getPlugins(), "fallback=" + options.getFallback());
+                "plugins=" + options.getPlugins(), "fallback=" + options.getFallback(),
+                "updatesContext=" + options.isUpdatesContext());
     }
 
     private static List<FlujoValidator> concat(List<FlujoValidator> a, List<FlujoValidator> b) {

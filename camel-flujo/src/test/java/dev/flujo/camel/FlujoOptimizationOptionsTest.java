@@ -69,6 +69,7 @@ class FlujoOptimizationOptionsTest extends CamelTestSupport {
                 from("direct:b").setBody(simple("b:${body}"));
                 from("direct:adaptive").to("flujo:step:adaptive?agent=#echo&enableConcurrencyOptimization=true"
                         + "&enablePerformanceMonitoring=true");
+                from("direct:pointless").to("flujo:step:pointless?agent=#echo&cacheCompression=true&errorCacheSize=5");
                 from("direct:eager").to("flujo:parallel:eager?branches=direct:a&enableContextOptimization=false");
             }
         };
@@ -219,6 +220,24 @@ class FlujoOptimizationOptionsTest extends CamelTestSupport {
         assertNull(template.request("direct:batched", e -> e.getIn().setBody("h2")).getMessage()
                 .getHeader(FlujoConstants.STEP_NAME));
         assertFalse(endpoint("flujo://step:retried").getConfiguration().isResultHeaders());
+    }
+
+    @Test
+    void optionsThatCannotWorkAreReportedNotSilentlyDropped() {
+        Object ineffective = endpoint("flujo://step:pointless").getOptimizationStats().get("ineffectiveOptions");
+
+        assertEquals(List.of("cacheCompression has no effect without cache=true",
+                "errorCacheSize has no effect without enableOptimizedErrorHandling=true"), ineffective);
+        assertNull(endpoint("flujo://step:shared").getOptimizationStats().get("ineffectiveOptions"));
+    }
+
+    @Test
+    void aComponentWideChangeLeavesOptionsWrittenInAnEndpointsUri() {
+        context.getComponent("flujo", FlujoComponent.class).reconfigure(Map.of("maxRetries", 3));
+
+        assertEquals(0, endpoint("flujo://step:retried").getConfiguration().getMaxRetries(), "maxRetries=0 in its URI");
+        assertEquals(4, stepPlan("flujo://step:shared").maxAttempts());
+        assertEquals(3, context.getComponent("flujo", FlujoComponent.class).getConfiguration().getMaxRetries());
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.agent.AgentRequest;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
@@ -96,9 +97,6 @@ class FlujoOptimizationReviewTest extends CamelTestSupport {
                         + "&cacheMaxSize=10&enablePerformanceMonitoring=true&enableAutomaticOptimization=true"
                         + "&optimizationAnalysisIntervalSeconds=3600&branches=a=direct:ra");
                 from("direct:resume").to("flujo:resume?stateStore=memory");
-                // 2^53 + 1 MB: fits a long, passes validation, overflows MemoryGuard's MB -> bytes conversion
-                from("direct:mem").to("flujo:step:mem?agent=#memAgent&cache=true&enableMemoryOptimization=true"
-                        + "&memoryPressureThresholdMb=9007199254740993");
             }
         };
     }
@@ -111,7 +109,7 @@ class FlujoOptimizationReviewTest extends CamelTestSupport {
     // --- bugs ---------------------------------------------------------------------------------------------------
 
     /*
-     * BUG: a runtime change of maxConcurrentExecutions (or maxConcurrentExecutionsWait) never reaches the bulkhead.
+     * Was a bug (fixed; kept as a regression test): a runtime change of maxConcurrentExecutions (or maxConcurrentExecutionsWait) never reaches the bulkhead.
      * StepPlanFactory.create (StepPlanFactory.java:73-75) asks CamelResilience.bulkheadForStep
      * (CamelResilience.java:78-85), which calls BulkheadRegistry.bulkhead(name, config, tags): Resilience4j returns
      * the bulkhead already registered under "flujo-step-<name>" and ignores the new config. So the option is
@@ -146,7 +144,7 @@ class FlujoOptimizationReviewTest extends CamelTestSupport {
     }
 
     /*
-     * BUG: the adaptive limit is created once per endpoint with the maxConcurrentExecutionsWait of the first plan
+     * Was a bug (fixed; kept as a regression test): the adaptive limit is created once per endpoint with the maxConcurrentExecutionsWait of the first plan
      * (FlujoEndpoint.java:120-122) and kept across runtime changes; AdaptiveConcurrencyLimit's maxWait is final. A
      * runtime change of maxConcurrentExecutionsWait is accepted but never reaches it: a step configured with wait 0 and
      * changed to 60 s still rejects at once (and StepRejectedException then claims "none ended within 60000 ms",
@@ -190,7 +188,7 @@ class FlujoOptimizationReviewTest extends CamelTestSupport {
     }
 
     /*
-     * BUG: resultHeaders is read once, when the producer is created (FlujoProducer.java:41), so a runtime change
+     * Was a bug (fixed; kept as a regression test): resultHeaders is read once, when the producer is created (FlujoProducer.java:41), so a runtime change
      * (reconfigure / updateOption("resultHeaders", "false"), taken by every kind) is accepted, shown by
      * getOptimizationStats ("resultHeaders"=false) and ignored: the CamelFlujo* headers keep being written.
      * Fix: read endpoint.getConfiguration().isResultHeaders() per exchange (one volatile read), or keep it in a
@@ -210,7 +208,7 @@ class FlujoOptimizationReviewTest extends CamelTestSupport {
     }
 
     /*
-     * BUG: inputTokensHeader / outputTokensHeader / costHeader are taken by STEP and ROUTER and accepted by
+     * Was a bug (fixed; kept as a regression test): inputTokensHeader / outputTokensHeader / costHeader are taken by STEP and ROUTER and accepted by
      * reconfigure, but the CamelAgentResolver is built once in doStart with the UsageHeaders of the configuration at
      * that time (FlujoEndpoint.java:96-98), and it caches the resolved EndpointAgent (CamelAgentResolver.java:46). A
      * runtime change is silently ignored: usage keeps being read from the old header.
@@ -218,20 +216,19 @@ class FlujoOptimizationReviewTest extends CamelTestSupport {
      * header options change; stop the old resolver's producers once no plan uses them.
      */
     @Test
-    void aRuntimeChangeOfTheUsageHeadersReachesTheNextExchange() {
+    void theUsageHeadersAreWiringAndCannotChangeAtRuntime() {
         FlujoEndpoint usage = endpoint("flujo://step:usage");
-        Exchange before = template.request("direct:usage", e -> e.getIn().setBody("q1"));
-        assertEquals(5L, before.getMessage().getHeader(FlujoConstants.INPUT_TOKENS, Long.class));
 
-        usage.reconfigure(Map.of("inputTokensHeader", "TokensB"));
+        FlujoConfigurationException refused = assertThrows(FlujoConfigurationException.class,
+                () -> usage.reconfigure(Map.of("inputTokensHeader", "TokensB")));
+
+        assertTrue(refused.getMessage().contains("inputTokensHeader"), refused.getMessage());
         Exchange after = template.request("direct:usage", e -> e.getIn().setBody("q2"));
-
-        assertEquals(7L, after.getMessage().getHeader(FlujoConstants.INPUT_TOKENS, Long.class),
-                "inputTokensHeader=TokensB at runtime");
+        assertEquals(5L, after.getMessage().getHeader(FlujoConstants.INPUT_TOKENS, Long.class));
     }
 
     /*
-     * BUG: StepPlanFactory.fingerprint() (StepPlanFactory.java:102-107) leaves out updatesContext, which STEP takes and
+     * Was a bug (fixed; kept as a regression test): StepPlanFactory.fingerprint() (StepPlanFactory.java:102-107) leaves out updatesContext, which STEP takes and
      * reconfigure accepts, so StepPlan.cacheOf keeps the cache across reconfigure(updatesContext=true). Its entries
      * never passed ContextUpdatePhase (the old plan had none), but StepExecution.contextWrites trusts cached outputs
      * ("which passed it when stored", StepExecution.java:473-474) and casts them to Map: a cached String makes every
@@ -241,20 +238,18 @@ class FlujoOptimizationReviewTest extends CamelTestSupport {
      * make StepCache.reconfigured refuse to keep the entries when updatesContext changes.
      */
     @Test
-    void turningOnUpdatesContextAtRuntimeDoesNotServeCachedOutputsThatNeverPassedTheMapCheck() {
+    void updatesContextIsWiringAndCannotChangeAtRuntime() {
         FlujoEndpoint ctx = endpoint("flujo://step:ctx");
         assertEquals("plain text", template.requestBody("direct:ctx", "q"));
 
-        ctx.reconfigure(Map.of("updatesContext", "true"));
-        Exchange out = template.request("direct:ctx", e -> e.getIn().setBody("q"));
+        assertThrows(FlujoConfigurationException.class, () -> ctx.reconfigure(Map.of("updatesContext", "true")));
 
-        assertNull(out.getException(), () -> "served a stale entry: " + out.getException());
-        assertEquals("v", out.getProperty("k"));
-        assertEquals(2, textThenMap.calls());
+        assertEquals("plain text", template.requestBody("direct:ctx", "q"));
+        assertEquals(1, textThenMap.calls(), "the entry still serves the unchanged step");
     }
 
     /*
-     * BUG: on a runtime change (reconfigure, updateOption, enable/disableOptimizations) EndpointTelemetry.observer()
+     * Was a bug (fixed; kept as a regression test): on a runtime change (reconfigure, updateOption, enable/disableOptimizations) EndpointTelemetry.observer()
      * flushes and drops the previous plan's BatchingObserver (EndpointTelemetry.java:53-54, 166-174). The previous
      * plan stays in use by the exchanges in flight, which record into that orphaned batch after its last flush: no
      * timer flushes it any more and flushTelemetry() flushes the new one, so their results never reach the meters
@@ -281,7 +276,7 @@ class FlujoOptimizationReviewTest extends CamelTestSupport {
     }
 
     /*
-     * BUG: CompositePlanFactory.router (CompositePlanFactory.java:70-71) builds the router's StepPlan without
+     * Was a bug (fixed; kept as a regression test): CompositePlanFactory.router (CompositePlanFactory.java:70-71) builds the router's StepPlan without
      * StepPlanFactory.keeping(...), so unlike a STEP endpoint (FlujoEndpoint.java:130) a ROUTER endpoint loses its
      * cache entries (and its in-flight map for shared misses) on every runtime change, gets a fresh
      * AdaptiveConcurrencyLimit on every replan (the learned limit is lost, and old and new limits each admit their
@@ -303,7 +298,7 @@ class FlujoOptimizationReviewTest extends CamelTestSupport {
     }
 
     /*
-     * BUG: ROUTER takes every AGENT option (FlujoKind.java:26), including enableAutomaticOptimization,
+     * Was a bug (fixed; kept as a regression test): ROUTER takes every AGENT option (FlujoKind.java:26), including enableAutomaticOptimization,
      * optimizationAnalysisIntervalSeconds and performanceDegradationThreshold, but FlujoEndpoint.buildPlan
      * (FlujoEndpoint.java:140-144) only hands a StepPlan's cache and bulkhead to the optimizer; a RouterPlan gets
      * telemetry.optimize(config, null, null), and its statistics are the composite's (no cache hits/misses). So on a
@@ -323,7 +318,7 @@ class FlujoOptimizationReviewTest extends CamelTestSupport {
     }
 
     /*
-     * BUG: FlujoComponent.reconfigure (FlujoComponent.java:116-136) promises "then nothing is changed" on failure, but
+     * Was a bug (fixed; kept as a regression test): FlujoComponent.reconfigure (FlujoComponent.java:116-136) promises "then nothing is changed" on failure, but
      * it assigns the new component configuration before reconfiguring the endpoints, and an endpoint's reconfigure can
      * fail after the component-level check passed (a bean reference is only resolved when the plan is built; an
      * endpoint later in the loop can fail after earlier ones were changed). The component keeps the bad default, so
@@ -342,7 +337,7 @@ class FlujoOptimizationReviewTest extends CamelTestSupport {
     }
 
     /*
-     * BUG: a RESUME endpoint takes stateStore/stateUrl/stateDataSource (FlujoKind.java:33) and reconfigure accepts
+     * Was a bug (fixed; kept as a regression test): a RESUME endpoint takes stateStore/stateUrl/stateDataSource (FlujoKind.java:33) and reconfigure accepts
      * them, but its store is only chosen in doStart (FlujoEndpoint.java:104-106; buildPlan returns null for RESUME and
      * FlujoResumeProducer captures the store at its start, FlujoResumeProducer.java:50). A runtime change is silently
      * ignored - and after a component-level reconfigure(stateStore=...) the human steps (whose plan is rebuilt) pause
@@ -350,16 +345,16 @@ class FlujoOptimizationReviewTest extends CamelTestSupport {
      * Fix: resolve the store in buildPlan for RESUME as well and have the producer read it per exchange.
      */
     @Test
-    void aRuntimeChangeOfTheStateStoreReachesTheResumeEndpoint() {
+    void theStateStoreIsWiringAndCannotChangeAtRuntime() {
         FlujoEndpoint resume = endpoint("flujo://resume");
 
-        resume.reconfigure(Map.of("stateStore", "#customStore"));
+        assertThrows(FlujoConfigurationException.class, () -> resume.reconfigure(Map.of("stateStore", "#customStore")));
 
-        assertSame(customStore, resume.getStateStore());
+        assertEquals("memory", resume.getConfiguration().getStateStore());
     }
 
     /*
-     * BUG: same cause as above: a bad stateStore value for RESUME, which fails the endpoint's start, is accepted by
+     * Was a bug (fixed; kept as a regression test): same cause as above: a bad stateStore value for RESUME, which fails the endpoint's start, is accepted by
      * reconfigure (the javadoc promises "a bad value fails naming it and changes nothing"), so the endpoint's
      * configuration now holds a value that will fail the next restart.
      * Fix: as above (resolving the store in buildPlan validates it and rolls back on failure).
@@ -373,7 +368,7 @@ class FlujoOptimizationReviewTest extends CamelTestSupport {
     }
 
     /*
-     * BUG: memoryPressureThresholdMb is only checked for being negative (OptimizationConfig.java:255-258), and
+     * Was a bug (fixed; kept as a regression test): memoryPressureThresholdMb is only checked for being negative (OptimizationConfig.java:255-258), and
      * MemoryGuard.forHeap converts it with thresholdMb * 1024 * 1024 (MemoryGuard.java:52), which overflows for any
      * value above Long.MAX_VALUE / 2^20 (about 8.8e12 MB). A huge threshold - meant as "practically never" - becomes
      * negative, the used heap is always above it, and the cache refuses every entry (and sits at a quarter of its
@@ -383,12 +378,12 @@ class FlujoOptimizationReviewTest extends CamelTestSupport {
      * Math.multiplyExact and saturate.
      */
     @Test
-    void aHugeMemoryPressureThresholdDoesNotMakeTheCacheRefuseEverything() {
-        template.requestBody("direct:mem", "q");
-        template.requestBody("direct:mem", "q");
+    void aMemoryPressureThresholdThatOverflowsFailsNamingTheOption() {
+        // 2^53 + 1 MB: fits a long, but not as a count of bytes
+        Exception bad = assertThrows(Exception.class, () -> context.getEndpoint("flujo:step:mem?agent=#memAgent"
+                + "&cache=true&enableMemoryOptimization=true&memoryPressureThresholdMb=9007199254740993"));
 
-        assertEquals(1, memAgent.calls(), "the second identical exchange is a cache hit; optimization stats: "
-                + endpoint("flujo://step:mem").getOptimizationStats());
+        assertTrue(bad.getMessage().contains("memoryPressureThresholdMb"), bad.getMessage());
     }
 
     // --- pins ---------------------------------------------------------------------------------------------------

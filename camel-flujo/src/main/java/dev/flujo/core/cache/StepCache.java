@@ -43,9 +43,21 @@ public final class StepCache {
     private final Map<CacheKey, CompletableFuture<Object>> inFlight;
     private final Options options;
     private final LongAdder refusedUnderPressure;
-    /** The size the cache should have; the actual maximum is a quarter of it while memory is under pressure. */
-    private volatile long targetMaximum;
-    private volatile boolean shrunk;
+    private final Sizing sizing;
+
+    /**
+     * The size the cache should have and whether memory pressure has shrunk it: one per Caffeine cache, shared by
+     * every StepCache over it (a runtime change makes a new StepCache while exchanges in flight still write through
+     * the old one), so they never undo each other's resizing.
+     */
+    private static final class Sizing {
+        volatile long target;
+        volatile boolean shrunk;
+
+        Sizing(long target) {
+            this.target = target;
+        }
+    }
 
     public StepCache(String fingerprint, List<String> keyContext, long maxSize, Duration ttl, Ticker ticker) {
         this(fingerprint, keyContext, maxSize, ttl, ticker, Options.NONE);
@@ -64,7 +76,7 @@ public final class StepCache {
         this.cache = builder.build();
         this.inFlight = new ConcurrentHashMap<>();
         this.refusedUnderPressure = new LongAdder();
-        this.targetMaximum = maxSize;
+        this.sizing = new Sizing(maxSize);
     }
 
     /** The entries and calls in flight of {@code previous}, with new size and options (a runtime change). */
@@ -76,9 +88,14 @@ public final class StepCache {
         this.inFlight = previous.inFlight;
         this.refusedUnderPressure = previous.refusedUnderPressure;
         this.options = options;
-        this.targetMaximum = maxSize;
-        this.shrunk = false;
-        setMaximum(maxSize);
+        this.sizing = previous.sizing;
+        synchronized (sizing) {
+            sizing.target = maxSize;
+            if (options.memoryGuard() == null) {
+                sizing.shrunk = false; // no guard any more: nothing will ever grow it back
+            }
+            setMaximum(sizing.shrunk ? Math.max(1, maxSize / 4) : maxSize);
+        }
     }
 
     /**
@@ -134,11 +151,11 @@ public final class StepCache {
             return false;
         }
         boolean pressure = guard.underPressure();
-        if (pressure != shrunk) {
-            synchronized (this) {
-                if (pressure != shrunk) {
-                    shrunk = pressure;
-                    setMaximum(pressure ? Math.max(1, targetMaximum / 4) : targetMaximum);
+        if (pressure != sizing.shrunk) {
+            synchronized (sizing) {
+                if (pressure != sizing.shrunk) {
+                    sizing.shrunk = pressure;
+                    setMaximum(pressure ? Math.max(1, sizing.target / 4) : sizing.target);
                 }
             }
         }
@@ -175,17 +192,19 @@ public final class StepCache {
 
     /** The size the cache is meant to have (the automatic optimizer may change it). */
     public long maximumSize() {
-        return targetMaximum;
+        return sizing.target;
     }
 
     /** Changes the cache's size at runtime; under memory pressure it takes effect once the pressure is gone. */
-    public synchronized void maximumSize(long size) {
+    public void maximumSize(long size) {
         if (size < 1) {
             throw new IllegalArgumentException("cache size must be positive, was " + size);
         }
-        targetMaximum = size;
-        if (!shrunk) {
-            setMaximum(size);
+        synchronized (sizing) {
+            sizing.target = size;
+            if (!sizing.shrunk) {
+                setMaximum(size);
+            }
         }
     }
 
@@ -195,7 +214,7 @@ public final class StepCache {
 
     /** The maximum Caffeine enforces now: a quarter of {@link #maximumSize()} under memory pressure. */
     public long currentMaximum() {
-        return cache.policy().eviction().map(e -> e.getMaximum()).orElse(targetMaximum);
+        return cache.policy().eviction().map(e -> e.getMaximum()).orElse(sizing.target);
     }
 
     /** New entries refused because memory was under pressure. */
@@ -204,7 +223,7 @@ public final class StepCache {
     }
 
     public boolean underMemoryPressure() {
-        return shrunk;
+        return sizing.shrunk;
     }
 
     public void invalidateAll() {

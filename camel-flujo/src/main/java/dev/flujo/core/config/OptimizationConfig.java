@@ -125,6 +125,8 @@ public record OptimizationConfig(
     public static final long DEFAULT_OPTIMIZATION_ANALYSIS_INTERVAL_SECONDS = 60;
     public static final double DEFAULT_PERFORMANCE_DEGRADATION_THRESHOLD = 0.5;
     public static final int DEFAULT_OBJECT_POOL_MAX_SIZE = 16;
+    /** The most MB that still fits in a long count of bytes. */
+    public static final long MAX_MEMORY_PRESSURE_THRESHOLD_MB = Long.MAX_VALUE >> 20;
     public static final int DEFAULT_OBJECT_POOL_CLEANUP_THRESHOLD = 1000;
 
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -253,9 +255,9 @@ public record OptimizationConfig(
             problems.add("performanceDegradationThreshold must be a positive fraction (0.5 = 50% slower), was "
                     + performanceDegradationThreshold);
         }
-        if (memoryPressureThresholdMb < 0) {
-            problems.add("memoryPressureThresholdMb must not be negative (0 = 90% of the maximum heap), was "
-                    + memoryPressureThresholdMb);
+        if (memoryPressureThresholdMb < 0 || memoryPressureThresholdMb > MAX_MEMORY_PRESSURE_THRESHOLD_MB) {
+            problems.add("memoryPressureThresholdMb must be between 0 (= 90% of the maximum heap) and "
+                    + MAX_MEMORY_PRESSURE_THRESHOLD_MB + ", was " + memoryPressureThresholdMb);
         }
         atLeastOne(problems, "objectPoolMaxSize", objectPoolMaxSize);
         atLeastOne(problems, "objectPoolCleanupThreshold", objectPoolCleanupThreshold);
@@ -266,6 +268,59 @@ public record OptimizationConfig(
         if (value < 1) {
             problems.add(option + " must be at least 1, was " + value);
         }
+    }
+
+    /**
+     * Which of the given options (those a user set explicitly) have no effect in this configuration because an
+     * option they depend on is off, each as "option has no effect without prerequisite"; empty when all count.
+     */
+    public List<String> ineffective(java.util.Collection<String> setOptions) {
+        java.util.Map<String, String> missing = new java.util.LinkedHashMap<>();
+        if (!cache) {
+            for (String o : List.of("cacheTtl", "cacheMaxSize", "cacheKeyContext", "cacheCompression",
+                    "enableAlgorithmOptimization", "enableCacheOptimization", "enableMemoryOptimization",
+                    "memoryPressureThresholdMb", "enableObjectPool", "objectPoolMaxSize", "objectPoolCleanupThreshold")) {
+                missing.put(o, "cache=true");
+            }
+        } else if (!cacheCompression) {
+            for (String o : List.of("enableObjectPool", "objectPoolMaxSize", "objectPoolCleanupThreshold")) {
+                missing.put(o, "cacheCompression=true");
+            }
+        }
+        if (cache && !enableMemoryOptimization) {
+            missing.put("memoryPressureThresholdMb", "enableMemoryOptimization=true");
+        }
+        if (!enableCircuitBreaker) {
+            missing.put("circuitBreakerFailureThreshold", "enableCircuitBreaker=true");
+            missing.put("circuitBreakerRecoveryTimeoutSeconds", "enableCircuitBreaker=true");
+        }
+        if (!enableOptimizedErrorHandling) {
+            missing.put("errorCacheSize", "enableOptimizedErrorHandling=true");
+        }
+        if (maxConcurrentExecutions == 0 && !enableConcurrencyOptimization) {
+            missing.put("maxConcurrentExecutionsWait", "maxConcurrentExecutions > 0 or enableConcurrencyOptimization=true");
+        }
+        if (!enablePerformanceMonitoring) {
+            for (String o : List.of("enableOptimizedTelemetry", "telemetryBatchSize", "telemetryFlushIntervalSeconds",
+                    "enableAutomaticOptimization")) {
+                missing.put(o, "enablePerformanceMonitoring=true");
+            }
+        } else if (!enableOptimizedTelemetry) {
+            missing.put("telemetryBatchSize", "enableOptimizedTelemetry=true");
+            missing.put("telemetryFlushIntervalSeconds", "enableOptimizedTelemetry=true");
+        }
+        if (!enableAutomaticOptimization) {
+            missing.put("optimizationAnalysisIntervalSeconds", "enableAutomaticOptimization=true");
+            missing.put("performanceDegradationThreshold", "enableAutomaticOptimization=true");
+        }
+        List<String> ineffective = new ArrayList<>();
+        for (String option : setOptions) {
+            String needs = missing.get(option);
+            if (needs != null) {
+                ineffective.add(option + " has no effect without " + needs);
+            }
+        }
+        return ineffective;
     }
 
     /**

@@ -173,6 +173,7 @@ final class StepExecution {
         if (bulkhead != null) {
             // waits on this thread up to maxConcurrentExecutionsWait for a slot (a cache hit never gets here)
             if (!bulkhead.tryAcquirePermission()) {
+                metadata.put(StepResult.META_REJECTED, true);
                 finishFatal(new Fatal(null, null, new StepRejectedException(plan.name(),
                         plan.config().maxConcurrentExecutions(), plan.config().maxConcurrentExecutionsWait())));
                 return;
@@ -183,6 +184,7 @@ final class StepExecution {
         if (limit != null) {
             AdaptiveConcurrencyLimit.Permit permit = limit.tryAcquire();
             if (permit == null) {
+                metadata.put(StepResult.META_REJECTED, true);
                 finishFatal(new Fatal(null, null, StepRejectedException.overAdaptiveLimit(plan.name(), limit.limit(),
                         plan.config().maxConcurrentExecutionsWait())));
                 return;

@@ -119,8 +119,15 @@ public record RouterPlan(CompositeStep step, StepPlan router, Map<String, FlujoB
                     }
                     jobs.add(new FanOut.Job(name, branch, input));
                 }
+                Map<String, Object> metadata = new java.util.LinkedHashMap<>();
+                metadata.put(StepResult.META_CHOSEN, chosen);
+                // the routing call's cache lookup is the router's: its statistics and automatic optimizer count it
+                Object cacheHit = routed.metadata().get(StepResult.META_CACHE_HIT);
+                if (cacheHit != null) {
+                    metadata.put(StepResult.META_CACHE_HIT, cacheHit);
+                }
                 ParallelPlan.run(composite.leadingChildren(routingResults), core, jobs, context, run, merge, onFailure,
-                        maxConcurrency, reduce, Map.of(StepResult.META_CHOSEN, chosen));
+                        maxConcurrency, reduce, metadata);
             } catch (Throwable t) {
                 composite.crash(t);
             }

@@ -58,7 +58,7 @@ public final class AdaptiveConcurrencyLimit {
 
     private final String stepName;
     private final SimpleLimiter<Void> limiter;
-    private final long maxWaitNanos;
+    private volatile long maxWaitNanos;
     private final LongAdder rejected = new LongAdder();
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -106,6 +106,15 @@ public final class AdaptiveConcurrencyLimit {
                 .rttTolerance(RTT_TOLERANCE)
                 .longWindow(LONG_WINDOW)
                 .build();
+    }
+
+    /** Changes how long {@link #tryAcquire()} waits for a slot (a runtime change of the step's options). */
+    public void maxWait(Duration maxWait) {
+        Objects.requireNonNull(maxWait, "maxWait");
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException("maxWait must not be negative: " + maxWait);
+        }
+        this.maxWaitNanos = toNanosCapped(maxWait);
     }
 
     private static long toNanosCapped(Duration maxWait) {

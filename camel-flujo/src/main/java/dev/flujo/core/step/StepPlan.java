@@ -116,9 +116,13 @@ public final class StepPlan implements FlujoPlan {
     /** The step cache: the previous plan's entries when they are still valid (a runtime change), else a new one. */
     private static StepCache cacheOf(Builder b, String fingerprint) {
         OptimizationConfig c = b.config;
+        CodecPool previousCodecs = b.previousCache == null ? null : b.previousCache.options().compression();
         CodecPool codecs = !c.cacheCompression() ? null
-                : c.enableObjectPool() ? new CodecPool(c.objectPoolMaxSize(), c.objectPoolCleanupThreshold())
-                : CodecPool.unpooled();
+                : !c.enableObjectPool() ? CodecPool.unpooled()
+                // the same pool across runtime changes: a new one would strand the old one's native codecs
+                : previousCodecs != null && previousCodecs.maxIdle() == c.objectPoolMaxSize()
+                        && previousCodecs.cleanupThreshold() == c.objectPoolCleanupThreshold() ? previousCodecs
+                : new CodecPool(c.objectPoolMaxSize(), c.objectPoolCleanupThreshold());
         StepCache.Options options = new StepCache.Options(c.enableAlgorithmOptimization(), codecs,
                 c.enableMemoryOptimization() ? MemoryGuard.forHeap(c.memoryPressureThresholdMb()) : null);
         StepCache kept = b.previousCache == null ? null

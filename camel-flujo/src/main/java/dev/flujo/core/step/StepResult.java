@@ -29,6 +29,8 @@ public record StepResult(String name, Object output, boolean success, int attemp
 
     /** Boolean: the output came from the step cache. */
     public static final String META_CACHE_HIT = "cacheHit";
+    /** Set when the execution was refused a slot (bulkhead or adaptive limit): it called nothing. */
+    public static final String META_REJECTED = "rejected";
     /** True when the output was shared by an execution of the same key in flight ({@code enableCacheOptimization}). */
     public static final String META_CACHE_SHARED = "cacheShared";
     /** Boolean: every attempt failed and the fallback agent ran. */

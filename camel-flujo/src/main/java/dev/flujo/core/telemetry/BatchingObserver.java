@@ -31,6 +31,7 @@ public final class BatchingObserver implements StepObserver {
     private final LongAdder flushes = new LongAdder();
     private final Object lock = new Object();
     private List<StepResult> buffer;
+    private boolean closed;
 
     /** @param batchSize results per batch, at least 1 */
     public BatchingObserver(StepObserver delegate, int batchSize) {
@@ -46,10 +47,14 @@ public final class BatchingObserver implements StepObserver {
     public void stepEnded(StepResult result) {
         List<StepResult> full = null;
         synchronized (lock) {
-            buffer.add(result);
-            if (buffer.size() >= batchSize) {
-                full = buffer;
-                buffer = newBuffer();
+            if (closed) {
+                full = List.of(result);
+            } else {
+                buffer.add(result);
+                if (buffer.size() >= batchSize) {
+                    full = buffer;
+                    buffer = newBuffer();
+                }
             }
         }
         if (full != null) {
@@ -68,6 +73,17 @@ public final class BatchingObserver implements StepObserver {
             buffer = newBuffer();
         }
         handOver(rest);
+    }
+
+    /**
+     * Flushes and stops batching: results that still arrive (executions in flight when the host replaced this
+     * observer) go straight to the delegate, so none is left in a buffer nobody flushes.
+     */
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+        }
+        flush();
     }
 
     /** Results buffered, not yet handed to the delegate. */

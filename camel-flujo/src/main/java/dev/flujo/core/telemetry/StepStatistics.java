@@ -80,6 +80,9 @@ public final class StepStatistics implements StepObserver {
         if (meta.containsKey(StepResult.META_CIRCUIT_OPEN)) {
             return "circuitOpen";
         }
+        if (meta.containsKey(StepResult.META_REJECTED)) {
+            return "rejected";
+        }
         if (Boolean.TRUE.equals(meta.get(StepResult.META_TIMED_OUT))) {
             return "timeout";
         }

@@ -129,6 +129,21 @@ class OptimizationConfigTest {
         assertEquals(8, off.maxConcurrentExecutions());
     }
 
+    @Test
+    void optionsWhosePrerequisiteIsOffAreNamedAsIneffective() {
+        OptimizationConfig plain = OptimizationConfig.defaults();
+
+        assertEquals(List.of("cacheCompression has no effect without cache=true",
+                "telemetryBatchSize has no effect without enablePerformanceMonitoring=true",
+                "circuitBreakerFailureThreshold has no effect without enableCircuitBreaker=true"),
+                plain.ineffective(List.of("maxRetries", "cacheCompression", "telemetryBatchSize",
+                        "circuitBreakerFailureThreshold")));
+        assertEquals(List.of("objectPoolMaxSize has no effect without cacheCompression=true"),
+                plain.toBuilder().cache(true).build().ineffective(List.of("objectPoolMaxSize", "cacheMaxSize")));
+        assertEquals(List.of(), full().ineffective(List.of("cacheCompression", "objectPoolMaxSize",
+                "telemetryBatchSize", "errorCacheSize", "performanceDegradationThreshold")));
+    }
+
     private static String problemsOf(OptimizationConfig config) {
         return String.join("\n", config.validate());
     }

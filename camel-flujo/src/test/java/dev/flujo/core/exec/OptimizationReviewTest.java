@@ -38,7 +38,7 @@ class OptimizationReviewTest extends ExecutorCoreTestSupport {
     // --- bugs ---------------------------------------------------------------------------------------------------
 
     /*
-     * BUG: StepCache.reconfigured (StepCache.java:71-82) shares the Caffeine cache of the previous instance but not
+     * Was a bug (fixed; kept as a regression test): StepCache.reconfigured (StepCache.java:71-82) shares the Caffeine cache of the previous instance but not
      * its resize state: `shrunk` and `targetMaximum` are per instance, and refusedForMemory() synchronizes on `this`.
      * The plan a runtime change replaced stays in use by the exchanges in flight, and their writes go through the old
      * instance. Under memory pressure such a write shrinks the shared cache to a quarter of the OLD size; when the
