@@ -70,6 +70,8 @@ class FlujoOptimizationOptionsTest extends CamelTestSupport {
                 from("direct:adaptive").to("flujo:step:adaptive?agent=#echo&enableConcurrencyOptimization=true"
                         + "&enablePerformanceMonitoring=true");
                 from("direct:pointless").to("flujo:step:pointless?agent=#echo&cacheCompression=true&errorCacheSize=5");
+                from("direct:guarded").to("flujo:step:guarded?agent=#echo&enableCircuitBreaker=true"
+                        + "&circuitBreakerFailureThreshold=5");
                 from("direct:eager").to("flujo:parallel:eager?branches=direct:a&enableContextOptimization=false");
             }
         };
@@ -238,6 +240,24 @@ class FlujoOptimizationOptionsTest extends CamelTestSupport {
         assertEquals(0, endpoint("flujo://step:retried").getConfiguration().getMaxRetries(), "maxRetries=0 in its URI");
         assertEquals(4, stepPlan("flujo://step:shared").maxAttempts());
         assertEquals(3, context.getComponent("flujo", FlujoComponent.class).getConfiguration().getMaxRetries());
+    }
+
+    @Test
+    void aRuntimeChangeOfTheBreakerSettingsReplacesTheBreakerInTheRegistry() {
+        template.requestBody("direct:guarded", "g");
+        var registry = context.getCamelContextExtension()
+                .getContextPlugin(io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry.class);
+        assertEquals(5, registry.find("flujo-#echo").orElseThrow().getCircuitBreakerConfig().getSlidingWindowSize());
+
+        endpoint("flujo://step:guarded").reconfigure(Map.of("circuitBreakerFailureThreshold", "2",
+                "circuitBreakerRecoveryTimeoutSeconds", "9"));
+
+        // breakers are looked up when the step first calls its agent: the next exchange
+        assertEquals("echo:g2", template.requestBody("direct:guarded", "g2"));
+        var replaced = registry.find("flujo-#echo").orElseThrow();
+        assertEquals(2, replaced.getCircuitBreakerConfig().getSlidingWindowSize());
+        assertEquals(9000L, replaced.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1));
+        assertEquals(1, replaced.getMetrics().getNumberOfSuccessfulCalls(), "the step calls through the new breaker");
     }
 
     @Test
