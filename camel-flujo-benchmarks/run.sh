@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the JMH suite and writes docs/benchmarks.md from the results.
-#   run.sh quick   about 5 minutes on 2 cores: 1 fork, 5 short iterations (wide errors; read the ratios)
+#   run.sh quick   about 12 minutes on 2 cores: 1 fork, 5 short iterations (wide errors; read the ratios)
 #   run.sh full    longer: 2 forks, more and longer iterations
 # Extra arguments are passed to JMH (e.g. a benchmark regex: run.sh quick StepOverhead).
 set -euo pipefail

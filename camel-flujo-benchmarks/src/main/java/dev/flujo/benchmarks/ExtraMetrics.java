@@ -33,6 +33,11 @@ public final class ExtraMetrics {
         this.name = benchmark + (params.isEmpty() ? "" : "-" + params);
     }
 
+    /** The file's name, without {@code .json}. */
+    public String name() {
+        return name;
+    }
+
     public void add(String metric, double value) {
         samples.computeIfAbsent(metric, k -> new ArrayList<>()).add(value);
     }

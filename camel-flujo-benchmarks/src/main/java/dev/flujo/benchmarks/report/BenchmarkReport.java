@@ -33,7 +33,7 @@ public final class BenchmarkReport {
 
     /** One measured row: a benchmark method with one parameter set. */
     record Result(String benchmark, Map<String, String> params, double score, double error, String unit,
-                  Double allocBytes) {
+                  Double allocBytes, Double allocError) {
         String method() {
             return benchmark.substring(benchmark.lastIndexOf('.') + 1);
         }
@@ -70,7 +70,8 @@ public final class BenchmarkReport {
             JsonNode alloc = node.path("secondaryMetrics").path("gc.alloc.rate.norm");
             results.add(new Result(node.path("benchmark").asText(), params, primary.path("score").asDouble(),
                     primary.path("scoreError").asDouble(Double.NaN), primary.path("scoreUnit").asText(),
-                    alloc.isMissingNode() ? null : alloc.path("score").asDouble()));
+                    alloc.isMissingNode() ? null : alloc.path("score").asDouble(),
+                    alloc.isMissingNode() ? null : alloc.path("scoreError").asDouble(Double.NaN)));
             jvm = node.path("vmName").asText() + " " + node.path("jdkVersion").asText() + " ("
                     + node.path("vmVersion").asText() + ")";
         }
@@ -122,6 +123,9 @@ public final class BenchmarkReport {
         md.append("## ").append(s.title()).append("\n\n").append(s.description()).append("\n\n");
         for (Scenario.Part part : s.parts()) {
             renderPart(md, s, part);
+        }
+        if (s.table() != null) {
+            md.append(s.table().apply(this));
         }
         for (String key : s.extraOnly()) {
             extra.entrySet().stream().filter(e -> e.getKey().startsWith(key)).forEach(e -> {
@@ -180,23 +184,32 @@ public final class BenchmarkReport {
                 + (r.allocBytes() == null ? "" : format(r.allocBytes())) + " | " + ratio + " |\n";
     }
 
-    /** The score of a benchmark method of a class, with the given parameters ("" for none); null if absent. */
-    Double score(String className, String method, String params) {
+    /** The result of a benchmark method of a class, with the given parameters ("" for none); null if absent. */
+    Result result(String className, String method, String params) {
         return results.stream().filter(r -> r.className().equals(className) && r.method().equals(method)
-                && r.paramsText().equals(params)).map(Result::score).findFirst().orElse(null);
+                && r.paramsText().equals(params)).findFirst().orElse(null);
     }
 
-    /** The allocation per operation ({@code -prof gc}) of a benchmark method, as {@link #score}; null if absent. */
+    /** The score of a benchmark method, as {@link #result}; null if absent. */
+    Double score(String className, String method, String params) {
+        Result r = result(className, method, params);
+        return r == null ? null : r.score();
+    }
+
+    /** The allocation per operation ({@code -prof gc}) of a benchmark method, as {@link #result}; null if absent. */
     Double alloc(String className, String method, String params) {
-        return results.stream().filter(r -> r.className().equals(className) && r.method().equals(method)
-                && r.paramsText().equals(params)).map(Result::allocBytes).filter(a -> a != null).findFirst()
-                .orElse(null);
+        Result r = result(className, method, params);
+        return r == null ? null : r.allocBytes();
     }
 
     /** An extra metric written by a benchmark; null if absent. */
     Double extra(String file, String metric) {
-        Map<String, Double> m = extra.get(file);
-        return m == null ? null : m.get(metric);
+        return extras(file).get(metric);
+    }
+
+    /** Every extra metric a benchmark wrote to a file, by name; empty if none. */
+    Map<String, Double> extras(String file) {
+        return extra.getOrDefault(file, Map.of());
     }
 
     static String format(double v) {

@@ -2,12 +2,14 @@ package dev.flujo.benchmarks.report;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * The scenarios of the report: which benchmark classes, which rows in which order, the reference rows, the targets.
+ * A scenario whose rows do not fit the one-table-per-part form renders its own {@code table} (null: none).
  */
 record Scenario(String title, String description, List<Part> parts, List<String> extraOnly, List<Target> targets,
-                String notes) {
+                String notes, Function<BenchmarkReport, String> table) {
 
     /**
      * The rows one benchmark class adds to a scenario, in order, and the row their ratios are relative to. A scenario
@@ -15,6 +17,12 @@ record Scenario(String title, String description, List<Part> parts, List<String>
      * its own reference and a caption saying what it measures.
      */
     record Part(String caption, String className, List<String> order, String reference) {
+    }
+
+    /** A scenario of parts only. */
+    Scenario(String title, String description, List<Part> parts, List<String> extraOnly, List<Target> targets,
+             String notes) {
+        this(title, description, parts, extraOnly, targets, notes, null);
     }
 
     /** A scenario of one benchmark class. */
@@ -73,9 +81,9 @@ record Scenario(String title, String description, List<Part> parts, List<String>
                                                 : Target.Verdict.reported(String.format(Locale.ROOT, "%.0f ns",
                                                         full - min));
                                     })),
-                    "Not yet in this scenario: the circuit breaker (`enableCircuitBreaker`) and the meters"
-                            + " (`enablePerformanceMonitoring`), which exist now but are off by default; issue 5 adds"
-                            + " them here, each measured on vs off, and this target is re-measured then."),
+                    "The circuit breaker (`enableCircuitBreaker`) and the meters (`enablePerformanceMonitoring`),"
+                            + " both off by default, are not in this step: scenario 9 measures each of them on vs"
+                            + " off."),
             new Scenario("3. Pipeline of 5 steps",
                     "Five `flujo:step`s in one route vs five plain processors.",
                     "StepOverheadBenchmark",
@@ -177,7 +185,32 @@ record Scenario(String title, String description, List<Part> parts, List<String>
                             "SoakBenchmark.heapAfterOneMillionSteps", "largestGrowthBetweenSamplesMb", 2, false,
                             " MB")),
                     "The single-shot score of these rows is the time one shot took, not a memory figure; the"
-                            + " memory figures are the metrics listed above the table."));
+                            + " memory figures are the metrics listed above the table."),
+            new Scenario("9. Optimization options, on vs off",
+                    "Each performance option of issue 5 measured on and off through a real `flujo:` endpoint, on a"
+                            + " workload where it can matter (listed below); one JMH fork per option and state, the"
+                            + " rest of the endpoint's options the same. Every endpoint has `resultHeaders=false`, so"
+                            + " that the result headers of scenario 1 do not add their noise around the difference."
+                            + " The verdict is computed from the figures: two figures differ only when their ± error"
+                            + " intervals do not overlap and they are at least " + OptionComparison.MIN_SHARE_PERCENT
+                            + "% apart (a time without an error estimate is `undetermined`); the extra metrics"
+                            + " (agent calls per op, heap retained per cache entry) have no error estimate and differ"
+                            + " when at least " + OptionComparison.MIN_EXTRA_SHARE_PERCENT + "% apart. Compared are"
+                            + " the time/op, `alloc B/op` and the extra metrics, lower being better in each. **pays**:"
+                            + " on is better in something and worse in nothing; **costs**: the reverse;"
+                            + " **trade-off**: both; **no measurable effect**: neither. `default` is the endpoint's"
+                            + " default, read from `FlujoConfiguration`.",
+                    List.of(), List.of(),
+                    List.of(OptionComparison.defaultsTarget(), OptionComparison.candidatesTarget()),
+                    "The resilience options (`enableCircuitBreaker`, `maxConcurrentExecutions`,"
+                            + " `enableConcurrencyOptimization`, `enableOptimizedErrorHandling`) and the monitoring"
+                            + " ones protect or observe rather than speed up: their rows are what they cost per"
+                            + " exchange on the happy path, where the best they can do is no measurable effect."
+                            + " `enableAutomaticOptimization` analyses every second here (on the component's"
+                            + " scheduler, not the exchange's thread). A `quick` run's wide errors make many rows"
+                            + " `no measurable effect`: a verdict of `pays` or `costs` there is a difference beyond"
+                            + " them.",
+                    OptionComparison::table));
 
     private static Target overheadNs() {
         return new Target("flujo's overhead per step, in ns (no target; reported)", r -> {
