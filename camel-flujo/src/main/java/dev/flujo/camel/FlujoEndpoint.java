@@ -107,7 +107,7 @@ public class FlujoEndpoint extends DefaultEndpoint {
     }
 
     @Override
-    protected void doStart() throws Exception {
+    protected synchronized void doStart() throws Exception {
         super.doStart();
         configured = configuration.toOptimizationConfig(name);
         agents = new CamelAgentResolver(getCamelContext(), name, new EndpointAgent.UsageHeaders(
