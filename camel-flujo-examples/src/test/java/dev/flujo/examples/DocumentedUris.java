@@ -21,8 +21,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  *
  * <ul>
  * <li>Markdown: fenced {@code java}, {@code yaml}/{@code yml} and {@code properties} blocks are read as such; any other
- * block, the inline code spans and the prose are scanned for {@code flujo:} tokens (up to white space). An inline span
- * that starts with {@code flujo:} is one URI, spaces included; a span {@code camel.component.flujo.x=v} is a setting.</li>
+ * block, the inline code spans and the prose are scanned for {@code flujo:} tokens (up to white space). An inline
+ * span that starts with {@code flujo:} is one URI, spaces included; a span {@code camel.component.flujo.x=v} is a
+ * setting.</li>
  * <li>Java: string literals joined by {@code +} (across lines and comments) are one string; a string that starts with
  * {@code flujo:} is a URI. One joined to something that is not a literal is built at run time: it is reported as
  * {@link Kind#UNCHECKABLE}, never skipped. A string holding YAML with a {@code uri:} key is read as YAML. Comments and
@@ -179,16 +180,19 @@ final class DocumentedUris {
             } else if (source.startsWith("\"\"\"", i)) {
                 i = closingQuote(source, i + 3, "\"\"\"") + 3;
                 String raw = source.substring(source.indexOf('\n', start) + 1, i - 3);
-                tokens.add(new Token(Lexeme.STRING, unescape(raw.stripIndent()), line + 1, line + newlines(source, start, i)));
-                line += newlines(source, start, i);
+                int lastLine = line + newlines(source, start, i);
+                tokens.add(new Token(Lexeme.STRING, unescape(raw.stripIndent()), line + 1, lastLine));
+                line = lastLine;
             } else if (c == '"' || c == '\'') {
                 String quote = String.valueOf(c);
                 i = closingQuote(source, i + 1, quote) + 1;
+                int lastLine = line + newlines(source, start, i);
                 if (c == '"') {
-                    tokens.add(new Token(Lexeme.STRING, unescape(source.substring(start + 1, i - 1)), line, line));
+                    tokens.add(new Token(Lexeme.STRING, unescape(source.substring(start + 1, i - 1)), line, lastLine));
                 } else {
-                    tokens.add(new Token(Lexeme.OTHER, quote, line, line));
+                    tokens.add(new Token(Lexeme.OTHER, quote, line, lastLine));
                 }
+                line = lastLine;
             } else if (c == '+' && !source.startsWith("++", i) && !source.startsWith("+=", i)) {
                 tokens.add(new Token(Lexeme.PLUS, "+", line, line));
                 i++;
@@ -209,7 +213,8 @@ final class DocumentedUris {
     /** Strings joined by {@code +}: one value; a URI joined to anything but a literal cannot be checked. */
     private static void joinLiterals(List<Token> tokens, List<Found> found) throws IOException {
         for (int t = 0; t < tokens.size(); t++) {
-            if (tokens.get(t).type() != Lexeme.STRING || isType(tokens, t - 1, Lexeme.PLUS) && isType(tokens, t - 2, Lexeme.STRING)) {
+            boolean continuesAChain = isType(tokens, t - 1, Lexeme.PLUS) && isType(tokens, t - 2, Lexeme.STRING);
+            if (tokens.get(t).type() != Lexeme.STRING || continuesAChain) {
                 continue;
             }
             StringBuilder value = new StringBuilder(tokens.get(t).value());
@@ -343,7 +348,8 @@ final class DocumentedUris {
         }
         int lastLine = Math.max(uri.line(), parameters.lastLine());
         if (parameters.mapping() == null) {
-            return new Found(Kind.UNCHECKABLE, text + ": its parameters are not a mapping", Map.of(), uri.line(), lastLine);
+            return new Found(Kind.UNCHECKABLE, text + ": its parameters are not a mapping", Map.of(), uri.line(),
+                    lastLine);
         }
         Map<String, String> values = new LinkedHashMap<>();
         for (Map.Entry<String, Node> p : parameters.mapping().entrySet()) {
@@ -432,9 +438,11 @@ final class DocumentedUris {
         return found;
     }
 
-    /** The tokens of a string whose lines are not the file's (a joined Java string): all on lines {@code line..lastLine}. */
+    /** The tokens of a string whose lines are not the file's (a joined Java string), all on {@code line..lastLine}. */
     private static List<Found> tokensOn(String text, int line, int lastLine) {
-        return tokens(text, line).stream().map(f -> new Found(f.kind(), f.text(), f.parameters(), line, lastLine)).toList();
+        return tokens(text, line).stream()
+                .map(f -> new Found(f.kind(), f.text(), f.parameters(), line, lastLine))
+                .toList();
     }
 
     private static String trimPunctuation(String token) {

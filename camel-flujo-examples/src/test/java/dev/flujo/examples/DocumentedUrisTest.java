@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,8 +47,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code validateProperties}, so a value is never re-encoded into a URI;</li>
  * <li>a setting with {@code validateConfigurationProperty("camel.component.flujo.x=v")};</li>
  * <li>{@code {{placeholders}}} are handed to the catalog as written: it checks the option names and skips the value
- * checks of an option whose value starts with {@code {{}. In the examples, a URI whose placeholders all resolve from
- * the examples' own .properties files is checked once more with them resolved.</li>
+ * checks of an option whose value starts with {@code {{}. In the examples, a URI or setting is checked once more with
+ * the placeholders that the examples' own .properties files (or a {@code :default}) resolve resolved.</li>
  * <li>{@code RAW(...)} values are handed over as written. camel-catalog 4.18's URI parser splits one at {@code &}
  * (Camel's runtime does not), so a URI with such a value has its query split by Camel's own {@code URISupport} and its
  * options checked with {@code validateProperties}. The catalog does not unwrap RAW: a typed option written as
@@ -62,6 +63,8 @@ class DocumentedUrisTest {
     private static final Path ROOT = Path.of("..");
     private static final Path EXAMPLES = ROOT.resolve("camel-flujo-examples/src/main");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([^}:]+)(?::([^}]*))?}}");
+    /** Camel's placeholder functions ({{env:NAME}}, ...): nothing here resolves them. */
+    private static final Set<String> PROPERTY_FUNCTIONS = Set.of("env", "sys", "sysenv", "ref", "bean");
 
     /** What the validation results record as errors, by getter: getUnknown() is reported as "unknown=[...]". */
     private static final List<String> ERRORS = List.of("SyntaxError", "UnknownComponent", "Incapable", "Unknown",
@@ -93,8 +96,8 @@ class DocumentedUrisTest {
             counts.put(name, perKind);
         }
 
-        StringBuilder report = new StringBuilder("flujo URIs (URI), camel.component.flujo settings (COMPONENT_PROPERTY),"
-                + " scheme names and notations checked, by file:\n");
+        StringBuilder report = new StringBuilder("flujo URIs (URI), camel.component.flujo settings"
+                + " (COMPONENT_PROPERTY), scheme names and notations checked, by file:\n");
         counts.forEach((name, perKind) -> report.append("  ").append(name).append(' ').append(perKind).append('\n'));
         System.out.print(report);
 
@@ -126,7 +129,8 @@ class DocumentedUrisTest {
 
     @Test
     void mistypedValuesFailInEveryKindOfFile() throws IOException {
-        assertOneProblem("Routes.java", "to(\"flujo:step:x?agent=#a&timeout=soon\");", "invalid duration={timeout=soon}");
+        assertOneProblem("Routes.java", "to(\"flujo:step:x?agent=#a&timeout=soon\");",
+                "invalid duration={timeout=soon}");
         assertOneProblem("Routes.java", "to(\"flujo:step:x?agent=#a&cache=maybe\");", "invalid boolean={cache=maybe}");
         assertOneProblem("Routes.java", "to(\"flujo:stepp:x?agent=#a\");", "invalid enum={kind=stepp}");
         assertOneProblem("routes.camel.yaml", """
@@ -146,7 +150,8 @@ class DocumentedUrisTest {
                 "invalid number={camel.component.flujo.costLimitUsd=cheap}");
         assertOneProblem("application.properties", "camel.component.flujo.maxRetrys=2",
                 "unknown=[camel.component.flujo.maxRetrys]");
-        assertOneProblem("application.yaml", "camel:\n  component:\n    flujo:\n      cacheTtl: 10m\n      maxRetries: many\n",
+        assertOneProblem("application.yaml",
+                "camel:\n  component:\n    flujo:\n      cacheTtl: 10m\n      maxRetries: many\n",
                 "invalid integer={camel.component.flujo.maxRetries=many}");
         assertOneProblem("page.md", "Set it per endpoint (`flujo:step:x?agent=#a&cacheTTL=10m`).",
                 "unknown=[cacheTTL]");
@@ -171,6 +176,12 @@ class DocumentedUrisTest {
                 && resolved.get(0).contains("invalid integer={maxRetries=three}"), resolved.get(0));
         assertOneProblem("Routes.java", "to(\"flujo:step:x?agent=#a&{{retries}}=2&maxRetrys={{retries}}\");",
                 "unknown=[maxRetrys]");
+        String yaml = "- to:\n    uri: flujo:step:x\n    parameters:\n      agent: direct:a\n"
+                + "      timeout: \"{{wait:2s}}\"\n      maxRetries: \"{{env:RETRIES}}\"\n";
+        assertEquals(List.of(), problems("routes.yaml", yaml, Map.of(), new TreeMap<>()));
+        List<String> yamlResolved = problems("routes.yaml", yaml, Map.of("wait", "later"), new TreeMap<>());
+        assertEquals(1, yamlResolved.size(), yamlResolved.toString());
+        assertTrue(yamlResolved.get(0).contains("invalid duration={timeout=later}"), yamlResolved.get(0));
     }
 
     @Test
@@ -222,24 +233,23 @@ class DocumentedUrisTest {
         }
         for (Found f : found) {
             counts.merge(f.kind(), 1, Integer::sum);
-            String where = name + ":" + f.line() + ": " + f.text() + (f.parameters().isEmpty() ? "" : " " + f.parameters());
-            check(f, f.text()).ifPresent(p -> problems.add(where + " -> " + p));
-            String resolved = resolve(f.text(), placeholders);
-            if (f.kind() == Kind.URI && resolved != null) {
-                check(f, resolved).ifPresent(p -> problems.add(where + " -> with {{placeholders}} resolved: " + p));
-            }
+            String where = name + ":" + f.line() + ": " + f.text()
+                    + (f.parameters().isEmpty() ? "" : " " + f.parameters());
+            check(f).ifPresent(p -> problems.add(where + " -> " + p));
+            resolved(f, placeholders).flatMap(DocumentedUrisTest::check)
+                    .ifPresent(p -> problems.add(where + " -> with {{placeholders}} resolved: " + p));
         }
         return problems;
     }
 
-    private static Optional<String> check(Found f, String text) {
+    private static Optional<String> check(Found f) {
         switch (f.kind()) {
             case URI -> {
-                EndpointValidationResult result = validateUri(text, f.parameters());
+                EndpointValidationResult result = validateUri(f.text(), f.parameters());
                 return result.isSuccess() ? Optional.empty() : Optional.of(describe(result));
             }
             case COMPONENT_PROPERTY -> {
-                ConfigurationPropertiesValidationResult result = catalog.validateConfigurationProperty(text);
+                ConfigurationPropertiesValidationResult result = catalog.validateConfigurationProperty(f.text());
                 return result.isSuccess() ? Optional.empty() : Optional.of(describe(result));
             }
             case UNCHECKABLE -> {
@@ -297,20 +307,29 @@ class DocumentedUrisTest {
         return errors.toString().replace(", ", "; ");
     }
 
-    /** The text with every {@code {{key}}} / {@code {{key:default}}} resolved, or null if it has none or one stays. */
+    /**
+     * A URI or setting with the {@code {{key}}} / {@code {{key:default}}} placeholders of its text and parameters that
+     * the examples' properties (or the default) resolve, resolved; the others stay as written. Empty if none resolves.
+     */
+    private static Optional<Found> resolved(Found f, Map<String, String> placeholders) {
+        if (f.kind() != Kind.URI && f.kind() != Kind.COMPONENT_PROPERTY) {
+            return Optional.empty();
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        f.parameters().forEach((k, v) -> parameters.put(k, resolve(v, placeholders)));
+        Found resolved = new Found(f.kind(), resolve(f.text(), placeholders), parameters, f.line(), f.lastLine());
+        return resolved.equals(f) ? Optional.empty() : Optional.of(resolved);
+    }
+
+    /** The text with the placeholders that resolve resolved; a function ({@code env:}, {@code sys:}, ...) stays. */
     private static String resolve(String text, Map<String, String> placeholders) {
         Matcher m = PLACEHOLDER.matcher(text);
-        if (!m.find()) {
-            return null;
-        }
         StringBuilder out = new StringBuilder();
-        do {
-            String value = placeholders.getOrDefault(m.group(1).strip(), m.group(2));
-            if (value == null) {
-                return null;
-            }
-            m.appendReplacement(out, Matcher.quoteReplacement(value));
-        } while (m.find());
+        while (m.find()) {
+            String key = m.group(1).strip();
+            String value = PROPERTY_FUNCTIONS.contains(key) ? null : placeholders.getOrDefault(key, m.group(2));
+            m.appendReplacement(out, Matcher.quoteReplacement(value == null ? m.group() : value));
+        }
         return m.appendTail(out).toString();
     }
 

@@ -40,6 +40,7 @@ public final class KaravanComponents {
         }
         Path out = Path.of(args[1]);
         Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, render(Files.readString(Path.of(args[0]), StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+        String descriptor = Files.readString(Path.of(args[0]), StandardCharsets.UTF_8);
+        Files.writeString(out, render(descriptor), StandardCharsets.UTF_8);
     }
 }
