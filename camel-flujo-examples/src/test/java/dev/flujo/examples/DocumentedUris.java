@@ -24,10 +24,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  * block, the inline code spans and the prose are scanned for {@code flujo:} tokens (up to white space). An inline
  * span that starts with {@code flujo:} is one URI, spaces included; a span {@code camel.component.flujo.x=v} is a
  * setting.</li>
- * <li>Java: string literals joined by {@code +} (across lines and comments) are one string; a string that starts with
- * {@code flujo:} is a URI. One joined to something that is not a literal is built at run time: it is reported as
- * {@link Kind#UNCHECKABLE}, never skipped. A string holding YAML with a {@code uri:} key is read as YAML. Comments and
- * other strings are scanned for tokens.</li>
+ * <li>Java: string literals joined by {@code +} (across lines and comments) are one string, and so is a variable the
+ * same source assigns a string once ({@code String check = "RAW(...)";}); a string that starts with {@code flujo:} is a
+ * URI. One joined to anything else is built at run time: it is reported as {@link Kind#UNCHECKABLE}, never skipped. A
+ * string holding YAML with a {@code uri:} key is read as YAML. Comments and other strings are scanned for tokens.</li>
  * <li>YAML: a mapping whose {@code uri} starts with {@code flujo:} is one URI together with its {@code parameters}; any
  * other scalar starting with {@code flujo:} is a URI; each entry of a {@code camel: component: flujo:} mapping is a
  * setting; comments are scanned for tokens.</li>
@@ -210,18 +210,27 @@ final class DocumentedUris {
         return found;
     }
 
-    /** Strings joined by {@code +}: one value; a URI joined to anything but a literal cannot be checked. */
+    /**
+     * Strings joined by {@code +}: one value. A part is a literal or a variable of {@code constants}; a chain with no
+     * literal is only a use of a variable, already read where it was assigned.
+     */
     private static void joinLiterals(List<Token> tokens, List<Found> found) throws IOException {
+        Map<String, String> constants = constants(tokens);
         for (int t = 0; t < tokens.size(); t++) {
-            boolean continuesAChain = isType(tokens, t - 1, Lexeme.PLUS) && isType(tokens, t - 2, Lexeme.STRING);
-            if (tokens.get(t).type() != Lexeme.STRING || continuesAChain) {
+            boolean continuesAChain = isType(tokens, t - 1, Lexeme.PLUS) && value(tokens, t - 2, constants) != null;
+            if (value(tokens, t, constants) == null || continuesAChain) {
                 continue;
             }
-            StringBuilder value = new StringBuilder(tokens.get(t).value());
+            StringBuilder value = new StringBuilder(value(tokens, t, constants));
+            boolean hasLiteral = tokens.get(t).type() == Lexeme.STRING;
             int last = t;
-            while (isType(tokens, last + 1, Lexeme.PLUS) && isType(tokens, last + 2, Lexeme.STRING)) {
+            while (isType(tokens, last + 1, Lexeme.PLUS) && value(tokens, last + 2, constants) != null) {
                 last += 2;
-                value.append(tokens.get(last).value());
+                value.append(value(tokens, last, constants));
+                hasLiteral |= tokens.get(last).type() == Lexeme.STRING;
+            }
+            if (!hasLiteral) {
+                continue;
             }
             int line = tokens.get(t).line();
             int lastLine = tokens.get(last).lastLine();
@@ -238,6 +247,42 @@ final class DocumentedUris {
                 found.addAll(tokensOn(text, line, lastLine));
             }
         }
+    }
+
+    /** The token's string: a literal's value, or the value a constant was assigned; null for anything else. */
+    private static String value(List<Token> tokens, int index, Map<String, String> constants) {
+        if (index < 0 || index >= tokens.size()) {
+            return null;
+        }
+        Token token = tokens.get(index);
+        return token.type() == Lexeme.STRING ? token.value() : constants.get(token.value());
+    }
+
+    /** Variables assigned a string of literals ({@code name = "a" + "b";}) exactly once in the source. */
+    private static Map<String, String> constants(List<Token> tokens) {
+        Map<String, String> constants = new LinkedHashMap<>();
+        Map<String, Integer> assignments = new LinkedHashMap<>();
+        for (int t = 0; t + 2 < tokens.size(); t++) {
+            if (tokens.get(t).type() == Lexeme.OTHER && Character.isJavaIdentifierStart(tokens.get(t).value().charAt(0))
+                    && tokens.get(t + 1).value().equals("=") && tokens.get(t + 2).type() == Lexeme.STRING) {
+                StringBuilder value = new StringBuilder(tokens.get(t + 2).value());
+                int last = t + 2;
+                while (isType(tokens, last + 1, Lexeme.PLUS) && isType(tokens, last + 2, Lexeme.STRING)) {
+                    last += 2;
+                    value.append(tokens.get(last).value());
+                }
+                if (last + 1 < tokens.size() && tokens.get(last + 1).value().equals(";")) {
+                    constants.put(tokens.get(t).value(), value.toString());
+                    assignments.merge(tokens.get(t).value(), 1, Integer::sum);
+                }
+            }
+        }
+        assignments.forEach((name, count) -> {
+            if (count > 1) {
+                constants.remove(name);
+            }
+        });
+        return constants;
     }
 
     private static boolean isType(List<Token> tokens, int index, Lexeme type) {

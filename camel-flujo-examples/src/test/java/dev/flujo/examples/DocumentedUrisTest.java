@@ -128,6 +128,20 @@ class DocumentedUrisTest {
     }
 
     @Test
+    void javaStringVariablesAssignedOnceAreJoinedIn() throws IOException {
+        String broken = """
+                String check = "RAW(${body} != null && ${body} contains 'x')";
+                String base = "flujo:step:c?agent=#a";
+                from("direct:c").to(base + "&maxRetrys=2&validate=" + check);
+                """;
+        assertOneProblem("Routes.java", broken, "Routes.java:3: flujo:step:c?agent=#a&maxRetrys=2&validate=RAW(");
+        assertOneProblem("Routes.java", broken, "unknown=[maxRetrys]");
+        assertEquals(List.of(), problems("Routes.java", broken.replace("maxRetrys", "maxRetries")));
+        assertOneProblem("Routes.java", broken.replace("from(", "check = \"other\";\nfrom("),
+                "known only at run time");
+    }
+
+    @Test
     void mistypedValuesFailInEveryKindOfFile() throws IOException {
         assertOneProblem("Routes.java", "to(\"flujo:step:x?agent=#a&timeout=soon\");",
                 "invalid duration={timeout=soon}");
