@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.StepResult;
 import dev.flujo.core.usage.Usage;
@@ -13,6 +14,7 @@ import dev.flujo.core.usage.UsageLimitExceededException;
 import dev.flujo.examples.triage.TriageDemo;
 import dev.flujo.examples.triage.TriageTestSupport;
 
+import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,12 +39,19 @@ class OpenAiTriageTest {
     @TempDir
     Path dir;
 
-    /** Summarize: too long at first (the step's validator rejects it), brief once told why; then the reply. */
+    /**
+     * Summarize: too long at first (the step's validator rejects it), brief once told why; then the reply. While
+     * {@link #down}, every request fails with HTTP 500.
+     */
     private final StubChatCompletions server;
+    private volatile boolean down;
     private Main main;
 
     OpenAiTriageTest() throws Exception {
         server = new StubChatCompletions(request -> {
+            if (down) {
+                throw new IllegalStateException("model overloaded");
+            }
             JsonNode messages = request.path("messages");
             String prompt = messages.path(0).path("content").asText();
             if (prompt.startsWith("Write the reply")) {
@@ -128,5 +137,22 @@ class OpenAiTriageTest {
         assertEquals(local + 61 + 40, breach.getTotals().totalTokens(), "the first answer's usage breached it");
         assertEquals(1, server.requests.size(), "no agent is called after the breach");
         assertNull(outcome.approval(), "the run never paused for approval");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "java", "yaml" })
+    void anHttpErrorFailsTheAttemptWhichIsRetriedThenTheStep(String dsl) throws Exception {
+        down = true;
+
+        TriageDemo.Outcome outcome = triage(dsl, Map.of());
+
+        FlujoStepFailedException failed = assertInstanceOf(FlujoStepFailedException.class, outcome.error());
+        assertEquals("summarize", failed.getStepName());
+        assertEquals(3, server.requests.size(), "maxRetries=2: three attempts");
+        HttpOperationFailedException http = assertInstanceOf(HttpOperationFailedException.class, failed.getCause());
+        assertEquals(500, http.getStatusCode());
+        assertEquals(localUsage(outcome.run()).totalTokens(), outcome.run().usage().totalTokens(),
+                "a failed call reports no usage");
+        assertNull(outcome.approval());
     }
 }
