@@ -1,6 +1,7 @@
 package dev.flujo.examples.openai;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -71,7 +72,7 @@ class OpenAiTriageTest {
     }
 
     private TriageDemo.Outcome triage(String dsl, Map<String, String> settings) throws Exception {
-        Map<String, String> config = new java.util.HashMap<>(Map.of(OpenAiChat.BASE_URL, server.baseUrl(),
+        Map<String, String> config = new HashMap<>(Map.of(OpenAiChat.BASE_URL, server.baseUrl(),
                 OpenAiChat.API_KEY, "test-key", OpenAiChat.MODEL, "test-model"));
         config.putAll(settings);
         main = TriageTestSupport.start(TriageTestSupport.main(dsl), dir, config);
