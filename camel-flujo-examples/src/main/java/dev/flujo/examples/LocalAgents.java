@@ -21,7 +21,8 @@ public final class LocalAgents {
     private LocalAgents() {
     }
 
-    static long words(Object text) {
+    /** One token per word: how these stand-ins count usage. */
+    public static long words(Object text) {
         String s = String.valueOf(text).trim();
         return s.isEmpty() ? 0 : s.split("\\s+").length;
     }
@@ -58,13 +59,18 @@ public final class LocalAgents {
      */
     public static Processor classifier() {
         return (Exchange exchange) -> {
-            String text = exchange.getMessage().getBody(String.class).toLowerCase(Locale.ROOT);
-            String category = text.matches(".*\\b(charged|invoice|refund|payment)\\b.*") ? "billing"
-                    : text.matches(".*\\b(crash(es)?|error|bug|app)\\b.*") ? "technical"
-                    : "general";
+            String text = exchange.getMessage().getBody(String.class);
             exchange.getMessage().setHeader("CamelFlujoInputTokens", words(text));
             exchange.getMessage().setHeader("CamelFlujoOutputTokens", 1);
-            exchange.getMessage().setBody(category);
+            exchange.getMessage().setBody(category(text));
         };
+    }
+
+    /** A ticket's category by keywords: billing, technical or general. */
+    public static String category(String ticket) {
+        String text = ticket.toLowerCase(Locale.ROOT);
+        return text.matches(".*\\b(charged|invoice|refund|payment)\\b.*") ? "billing"
+                : text.matches(".*\\b(crash(es)?|error|bug|app)\\b.*") ? "technical"
+                : "general";
     }
 }

@@ -42,6 +42,7 @@ public final class PipelineExample {
     /** Starts camel-main, sends every sample ticket through {@code direct:triage}, stops. */
     public static List<TicketRun> runSamples() throws Exception {
         Main main = new Main();
+        main.setPropertyPlaceholderLocations("classpath:pipeline.properties");
         main.configure().addRoutesBuilder(new PipelineRoutes());
         main.bind("extractor", LocalAgents.extractor());
         main.bind("summarizer", LocalAgents.summarizer());
@@ -61,8 +62,13 @@ public final class PipelineExample {
     }
 
     static List<String> sampleTickets() throws IOException {
+        return samples("/samples/tickets.txt");
+    }
+
+    /** The lines of a classpath resource, without blank lines and {@code #} comments. */
+    public static List<String> samples(String resource) throws IOException {
         List<String> tickets = new ArrayList<>();
-        try (InputStream in = PipelineExample.class.getResourceAsStream("/samples/tickets.txt");
+        try (InputStream in = PipelineExample.class.getResourceAsStream(resource);
              BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             for (String line; (line = reader.readLine()) != null; ) {
                 if (!line.isBlank() && !line.startsWith("#")) {

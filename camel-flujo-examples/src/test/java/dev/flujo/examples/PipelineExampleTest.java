@@ -2,18 +2,15 @@ package dev.flujo.examples;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import dev.flujo.core.step.StepResult;
-import dev.flujo.core.usage.Usage;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,25 +43,13 @@ class PipelineExampleTest {
 
     @Test
     void theRepeatedTicketIsClassifiedFromTheCache() {
-        StepResult first = runs.get(0).run().lastResult("classify");
-        StepResult repeated = runs.get(3).run().lastResult("classify");
-        assertFalse(first.cacheHit());
-        assertTrue(repeated.cacheHit());
-        assertEquals(0, repeated.attempts());
-        assertEquals(0, repeated.usage().totalTokens());
-        assertEquals(first.output(), repeated.output());
+        ExampleAssertions.assertAnsweredFromCache(runs.get(0).run().lastResult("classify"),
+                runs.get(3).run().lastResult("classify"));
     }
 
     @Test
     void runUsageIsTheSumOfItsStepsPricedByTheComponentDefaults() {
-        for (PipelineExample.TicketRun r : runs) {
-            Usage sum = r.run().history().stream().map(StepResult::usage).reduce(Usage.ZERO, Usage::plus);
-            assertEquals(sum.totalTokens(), r.run().usage().totalTokens());
-            assertEquals(0, sum.costOrZero().compareTo(r.run().usage().costOrZero()));
-            BigDecimal priced = new BigDecimal("0.000003").multiply(BigDecimal.valueOf(sum.inputTokens()))
-                    .add(new BigDecimal("0.000015").multiply(BigDecimal.valueOf(sum.outputTokens())));
-            assertEquals(0, priced.compareTo(r.run().usage().costOrZero()));
-        }
+        runs.forEach(r -> ExampleAssertions.assertUsageIsThePricedSumOfTheSteps(r.run()));
     }
 
     @Test
