@@ -490,15 +490,25 @@ final class DocumentedUris {
                 .toList();
     }
 
+    /** Without trailing punctuation (an ellipsis stays) nor a closing bracket the token does not open. */
     private static String trimPunctuation(String token) {
         String t = token;
-        while (t.length() > "flujo:".length() && !t.endsWith("...") && ".,;:".indexOf(t.charAt(t.length() - 1)) >= 0) {
-            t = t.substring(0, t.length() - 1);
-        }
-        while (t.endsWith(")") && t.chars().filter(c -> c == ')').count() > t.chars().filter(c -> c == '(').count()) {
+        while (t.length() > "flujo:".length()) {
+            char last = t.charAt(t.length() - 1);
+            int closer = ")}]".indexOf(last);
+            boolean punctuation = ".,;:".indexOf(last) >= 0 && !t.endsWith("...");
+            boolean unopened = closer >= 0
+                    && count(t, last) > count(t, "({[".charAt(closer));
+            if (!punctuation && !unopened) {
+                break;
+            }
             t = t.substring(0, t.length() - 1);
         }
         return t;
+    }
+
+    private static long count(String text, char c) {
+        return text.chars().filter(x -> x == c).count();
     }
 
     private static Found classify(String text, int line, int lastLine) {

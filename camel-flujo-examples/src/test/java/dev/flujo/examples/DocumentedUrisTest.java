@@ -208,9 +208,10 @@ class DocumentedUrisTest {
 
     @Test
     void theSchemeNameAndTheSyntaxAreNotUris() throws IOException {
-        String prose = "`flujo:` runs steps; the syntax is `flujo:kind:name`, e.g. `flujo:step:x` (flujo: the scheme).";
+        String prose = "`flujo:` runs steps; the syntax is `flujo:kind:name`, e.g. `flujo:step:x` (flujo: the scheme),"
+                + " resumed by {@code flujo:resume}.";
         List<Found> found = DocumentedUris.in("page.md", prose);
-        assertEquals(List.of(Kind.URI, Kind.SCHEME, Kind.SCHEME, Kind.NOTATION),
+        assertEquals(List.of(Kind.URI, Kind.URI, Kind.SCHEME, Kind.SCHEME, Kind.NOTATION),
                 found.stream().map(Found::kind).sorted().toList());
         assertEquals(List.of(), problems("page.md", prose));
     }
