@@ -11,6 +11,7 @@ import dev.flujo.core.exec.ExecutorCore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
 import org.apache.camel.util.URISupport;
@@ -188,7 +189,15 @@ public class FlujoComponent extends DefaultComponent {
                 core = executorCore;
                 if (core == null) {
                     var executors = getCamelContext().getExecutorServiceManager();
-                    timeoutScheduler = executors.newSingleThreadScheduledExecutor(this, "FlujoTimeouts");
+                    // one alarm per agent call in flight with a time-out: not Camel's default queue bound (1,000),
+                    // which rejected the alarm of the 1,001st call in flight and so failed that call
+                    ThreadPoolProfile alarms = new ThreadPoolProfile("FlujoTimeouts");
+                    alarms.setPoolSize(1);
+                    alarms.setMaxPoolSize(1);
+                    alarms.setKeepAliveTime(0L);
+                    alarms.setAllowCoreThreadTimeOut(false);
+                    alarms.setMaxQueueSize(-1);
+                    timeoutScheduler = executors.newScheduledThreadPool(this, "FlujoTimeouts", alarms);
                     if (timeoutScheduler instanceof ScheduledThreadPoolExecutor stpe) {
                         // an answered call cancels its alarm: drop it now rather than keep it queued until it was due
                         stpe.setRemoveOnCancelPolicy(true);
