@@ -28,6 +28,8 @@ public final class ReliabilityReport {
             return;
         }
         Files.writeString(page, render(Files.readAllLines(figures, StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+        // the figures are appended to as tests run: gone once reported, so the next run starts afresh
+        Files.delete(figures);
         System.out.println("wrote " + page.toAbsolutePath().normalize());
     }
 
