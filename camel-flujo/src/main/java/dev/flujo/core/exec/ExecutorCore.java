@@ -180,10 +180,22 @@ public final class ExecutorCore {
             onReply.accept(null, t);
             return;
         }
-        if (stage instanceof CompletableFuture<AgentResponse> done && done.isDone() && !done.isCompletedExceptionally()) {
-            deliver(agent, done.join(), null, onReply);
+        if (answered(stage)) {
+            deliver(agent, stage.toCompletableFuture().join(), null, onReply);
         } else {
             stage.whenComplete((response, error) -> deliver(agent, response, error, onReply));
+        }
+    }
+
+    /**
+     * Whether the stage has already answered normally. A minimal stage ({@code minimalCompletionStage()}) is a
+     * CompletableFuture that refuses to be asked: it is treated as not answered yet, and waited for.
+     */
+    private static boolean answered(CompletionStage<?> stage) {
+        try {
+            return stage instanceof CompletableFuture<?> f && f.isDone() && !f.isCompletedExceptionally();
+        } catch (UnsupportedOperationException minimalStage) {
+            return false;
         }
     }
 
