@@ -212,8 +212,17 @@ public class FlujoComponent extends DefaultComponent {
         return core;
     }
 
+    /**
+     * Stops after the routes (Camel's shutdown strategy has given exchanges in flight its time-out to finish): an agent
+     * call still waiting for its answer is abandoned, so its exchange fails with a FlujoCancelledException instead of
+     * waiting forever for an agent - and a time-out - that a stopped context no longer runs.
+     */
     @Override
     protected synchronized void doStop() throws Exception {
+        if (executorCore != null) {
+            executorCore.stop(new IllegalStateException("the flujo component of Camel context '"
+                    + getCamelContext().getName() + "' stopped"));
+        }
         var executors = getCamelContext().getExecutorServiceManager();
         if (timeoutScheduler != null) {
             executors.shutdown(timeoutScheduler);

@@ -2,10 +2,12 @@ package dev.flujo.core.exec;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -40,6 +42,9 @@ public final class ExecutorCore {
     private final Executor continuationExecutor;
     private final Executor branchExecutor;
     private final LongSupplier nanoClock;
+    /** Agent calls still waiting for their answer, with their step's name: what {@link #stop} abandons. */
+    private final Map<CompletableFuture<AgentResponse>, String> callsInFlight = new ConcurrentHashMap<>();
+    private volatile Throwable stopped;
 
     public ExecutorCore(ScheduledExecutorService timer, Executor continuationExecutor) {
         this(timer, continuationExecutor, continuationExecutor, System::nanoTime);
@@ -91,6 +96,18 @@ public final class ExecutorCore {
     }
 
     /**
+     * Stops this core (its host is stopping): every agent call still waiting for its answer is abandoned as a
+     * cancellation abandons it - its step fails at once with a {@link FlujoCancelledException}, with no retry and no
+     * fallback, and the answer, if it comes, is dropped (its usage still booked) - and a later call fails the same
+     * way without being made. So no caller waits for an agent that will never answer, time-out or not.
+     */
+    public void stop(Throwable reason) {
+        stopped = Objects.requireNonNull(reason, "reason");
+        callsInFlight.forEach((reply, stepName) -> reply.completeExceptionally(
+                new FlujoCancelledException(stepName, reason)));
+    }
+
+    /**
      * Runs a task on the branch executor: composite steps start their branches here, so that branches whose
      * endpoints work on the calling thread ({@code direct:} routes) still run side by side. A full or stopping pool
      * runs the task on the calling thread rather than lose it.
@@ -111,13 +128,12 @@ public final class ExecutorCore {
     void invoke(String stepName, NamedAgent agent, AgentRequest request, Duration timeout, FlujoRun run,
                 BiConsumer<AgentResponse, Throwable> onReply, Consumer<AgentResponse> lateReply) {
         if (timeout == null && !run.isBranch()) {
-            invokeUnbounded(agent, request, onReply);
+            invokeUnbounded(stepName, agent, request, onReply, lateReply);
             return;
         }
-        CompletableFuture<AgentResponse> reply = new CompletableFuture<>();
         // the step continues from the reply, not from this method's return: an agent that blocks inside call()
         // must not hold up the step once its time-out has fired
-        reply.whenComplete(onReply);
+        CompletableFuture<AgentResponse> reply = track(stepName, onReply);
         // a branch run can be cancelled (a sibling failed): the call in flight is then abandoned like a time-out
         CancelSignal.Registration cancellation = run.onCancel(
                 reason -> reply.completeExceptionally(new FlujoCancelledException(stepName, reason)));
@@ -152,12 +168,7 @@ public final class ExecutorCore {
         }
         stage.whenComplete((response, error) -> deliver(agent, response, error, (answer, failure) -> {
             release.run();
-            if (failure != null) {
-                reply.completeExceptionally(failure);
-            } else if (!reply.complete(answer)) {
-                // the time-out or cancellation won: the output is dropped, the usage is still reported
-                lateReply.accept(answer);
-            }
+            forward(reply, answer, failure, lateReply);
         }));
         reply.whenComplete((r, e) -> {
             if (e instanceof AgentTimeoutException || e instanceof FlujoCancelledException) {
@@ -169,10 +180,16 @@ public final class ExecutorCore {
 
     /**
      * Without a time-out there is nothing to race, so no future of our own is needed: an agent that has already
-     * answered (the common synchronous case) is handed on directly.
+     * answered (the common synchronous case) is handed on directly. A call still waiting for its answer gets a reply
+     * future all the same, which {@link #stop} can abandon.
      */
-    private static void invokeUnbounded(NamedAgent agent, AgentRequest request,
-                                        BiConsumer<AgentResponse, Throwable> onReply) {
+    private void invokeUnbounded(String stepName, NamedAgent agent, AgentRequest request,
+                                 BiConsumer<AgentResponse, Throwable> onReply, Consumer<AgentResponse> lateReply) {
+        Throwable stop = stopped;
+        if (stop != null) {
+            onReply.accept(null, new FlujoCancelledException(stepName, stop));
+            return;
+        }
         CompletionStage<AgentResponse> stage;
         try {
             stage = call(agent, request);
@@ -180,10 +197,56 @@ public final class ExecutorCore {
             onReply.accept(null, t);
             return;
         }
-        if (stage instanceof CompletableFuture<AgentResponse> done && done.isDone() && !done.isCompletedExceptionally()) {
-            deliver(agent, done.join(), null, onReply);
-        } else {
-            stage.whenComplete((response, error) -> deliver(agent, response, error, onReply));
+        if (answered(stage)) {
+            deliver(agent, stage.toCompletableFuture().join(), null, onReply);
+            return;
+        }
+        CompletableFuture<AgentResponse> reply = track(stepName, onReply);
+        stage.whenComplete((response, error) -> deliver(agent, response, error,
+                (answer, failure) -> forward(reply, answer, failure, lateReply)));
+        reply.whenComplete((r, e) -> {
+            if (e instanceof FlujoCancelledException) {
+                cancelQuietly(stage);
+            }
+        });
+    }
+
+    /**
+     * The future the step continues from: it hands the reply (or the error, the time-out, the cancellation) to
+     * {@code onReply}, and {@link #stop} knows it until it completes.
+     */
+    private CompletableFuture<AgentResponse> track(String stepName, BiConsumer<AgentResponse, Throwable> onReply) {
+        CompletableFuture<AgentResponse> reply = new CompletableFuture<>();
+        reply.whenComplete(onReply);
+        callsInFlight.put(reply, stepName);
+        reply.whenComplete((r, e) -> callsInFlight.remove(reply));
+        Throwable stop = stopped;
+        if (stop != null) {
+            reply.completeExceptionally(new FlujoCancelledException(stepName, stop));
+        }
+        return reply;
+    }
+
+    /** Completes the reply with the agent's answer; an answer that comes too late is only booked. */
+    private static void forward(CompletableFuture<AgentResponse> reply, AgentResponse answer, Throwable failure,
+                                Consumer<AgentResponse> lateReply) {
+        if (failure != null) {
+            reply.completeExceptionally(failure);
+        } else if (!reply.complete(answer)) {
+            // the time-out, a cancellation or the stop won: the output is dropped, the usage is still reported
+            lateReply.accept(answer);
+        }
+    }
+
+    /**
+     * Whether the stage has already answered normally. A minimal stage ({@code minimalCompletionStage()}) is a
+     * CompletableFuture that refuses to be asked: it is treated as not answered yet, and waited for.
+     */
+    private static boolean answered(CompletionStage<?> stage) {
+        try {
+            return stage instanceof CompletableFuture<?> f && f.isDone() && !f.isCompletedExceptionally();
+        } catch (UnsupportedOperationException minimalStage) {
+            return false;
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.flujo.core.state;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,7 +22,16 @@ import dev.flujo.core.FlujoException;
  */
 public final class StateCodec {
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
+    /**
+     * What a pause writes, a resume must read: a paused run's values have no size limit (an agent's 50 MB answer may
+     * be the human step's input), so the reader lifts Jackson's default limit of 20,000,000 characters per string.
+     * The other read limits (nesting depth, number length) stay.
+     */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+            .build();
+
+    private static final ObjectMapper JSON = JsonMapper.builder(FACTORY)
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(MapperFeature.AUTO_DETECT_IS_GETTERS)

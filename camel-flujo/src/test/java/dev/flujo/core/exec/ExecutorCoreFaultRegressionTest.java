@@ -1,0 +1,71 @@
+package dev.flujo.core.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.Test;
+
+import dev.flujo.core.FlujoCancelledException;
+import dev.flujo.core.agent.AgentResponse;
+import dev.flujo.core.step.StepPlan;
+import dev.flujo.core.step.StepResult;
+import dev.flujo.core.usage.Usage;
+
+/** Bugs found by the fault tests (dev.flujo.reliability), one regression test each. */
+class ExecutorCoreFaultRegressionTest extends ExecutorCoreTestSupport {
+
+    /**
+     * A bean agent may return any CompletionStage, e.g. a {@code minimalCompletionStage()} - whose
+     * {@code isDone()} throws UnsupportedOperationException although it is a CompletableFuture. Without a time-out
+     * the step asked it whether it was done, and failed with that exception instead of waiting for the answer.
+     */
+    @Test
+    void aMinimalStageWithoutTimeOutIsWaitedFor() throws Exception {
+        ScriptedAgent agent = ScriptedAgent.named("minimal").thenHangUncancellable();
+        StepPlan plan = plan("s", retries(0), agent).build();
+
+        CompletableFuture<StepResult> future = execute(plan, "q");
+        agent.nextPending().complete(AgentResponse.of("answer", Usage.tokens(2, 3)));
+
+        StepResult result = await(future);
+        assertEquals("answer", result.output());
+        assertEquals(5, run.usage().totalTokens());
+        assertTrue(result.success());
+    }
+
+    /**
+     * When the host stops (FlujoComponent.doStop, after Camel's graceful shutdown gave exchanges in flight its
+     * time-out), a call without time-out whose agent never answers kept its exchange in flight forever, and so did a
+     * call with a time-out: the stopped timer never fired it. Every call in flight is now abandoned, and a later
+     * call is not made.
+     */
+    @Test
+    void stopAbandonsEveryCallInFlightAndMakesNoNewOne() throws Exception {
+        ScriptedAgent unbounded = ScriptedAgent.named("unbounded").thenHang();
+        ScriptedAgent bounded = ScriptedAgent.named("bounded").thenHangUncancellable();
+        ScriptedAgent later = ScriptedAgent.named("later").alwaysReturn("never asked");
+        CompletableFuture<StepResult> waiting = execute(plan("a", config().maxRetries(2).build(), unbounded).build(), "q");
+        CompletableFuture<StepResult> timed = execute(plan("b", config().maxRetries(2).timeout(Duration.ofHours(1))
+                .build(), bounded).build(), "q");
+        CompletableFuture<AgentResponse> unboundedCall = unbounded.nextPending();
+        CompletableFuture<AgentResponse> boundedCall = bounded.nextPending();
+        IllegalStateException why = new IllegalStateException("context stopped");
+
+        core.stop(why);
+
+        assertSame(why, awaitFailure(waiting, FlujoCancelledException.class).getCause());
+        assertEquals("b", awaitFailure(timed, FlujoCancelledException.class).getStepName());
+        assertTrue(unboundedCall.isCancelled(), "the agent is told its answer is no longer wanted");
+        assertEquals(1, unbounded.calls(), "no retry after the stop");
+        assertEquals(1, bounded.calls());
+        // an answer after the stop is dropped, its usage booked
+        boundedCall.complete(AgentResponse.of("late", Usage.tokens(4, 0)));
+        assertEquals(4, run.usage().totalTokens());
+        awaitFailure(execute(plan("c", retries(0), later).build(), "q"), FlujoCancelledException.class);
+        assertEquals(0, later.calls(), "a call after the stop is not made");
+    }
+}

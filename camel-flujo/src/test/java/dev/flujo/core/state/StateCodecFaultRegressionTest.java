@@ -1,0 +1,30 @@
+package dev.flujo.core.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** Bugs found by the fault tests (dev.flujo.reliability), one regression test each. */
+class StateCodecFaultRegressionTest {
+
+    /**
+     * A run paused with a large value (an agent's 50 MB answer as the human step's input) was saved, but could never be
+     * resumed: reading it back hit Jackson's default limit of 20,000,000 characters per string, and the resume failed
+     * with "Stored state is not a valid paused run". What a pause writes, a resume reads.
+     */
+    @Test
+    void aRunPausedWithAValueOverJacksonsDefaultStringLimitReadsBack() {
+        String large = "x".repeat(20_000_001);
+        PausedRun small = StateStoreContract.paused("large-run");
+        PausedRun paused = new PausedRun(small.runId(), small.status(), small.stepName(), small.message(),
+                small.answerSchema(), small.resumeUri(), large, Map.of("answer", large), small.history(), small.usage(),
+                small.limits(), small.humanHistory(), small.pausedAt());
+
+        PausedRun read = StateCodec.read(StateCodec.write(paused));
+
+        assertEquals(large, read.input());
+        assertEquals(large, read.context().get("answer"));
+    }
+}
