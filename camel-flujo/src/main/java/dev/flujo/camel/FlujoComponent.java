@@ -14,7 +14,6 @@ import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
-import org.apache.camel.util.URISupport;
 
 /**
  * The {@code flujo:} component: {@code flujo:kind:name?options}. Every endpoint option can also be set here as a
@@ -51,7 +50,7 @@ public class FlujoComponent extends DefaultComponent {
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         checkComponentDefaultsOnce();
-        String safeUri = URISupport.sanitizeUri(uri);
+        String safeUri = FlujoUris.sanitize(uri);
         int colon = remaining.indexOf(':');
         String kind = colon < 0 ? remaining : remaining.substring(0, colon);
         FlujoKind flujoKind = FlujoKind.of(kind, safeUri);
@@ -251,7 +250,7 @@ public class FlujoComponent extends DefaultComponent {
         for (FlujoEndpoint endpoint : endpoints()) {
             Map<String, Object> stats = endpoint.getPerformanceStatistics();
             if (!stats.isEmpty()) {
-                all.put(URISupport.sanitizeUri(endpoint.getEndpointUri()), stats);
+                all.put(FlujoUris.sanitize(endpoint.getEndpointUri()), stats);
             }
         }
         return all;
@@ -263,7 +262,7 @@ public class FlujoComponent extends DefaultComponent {
         for (FlujoEndpoint endpoint : endpoints()) {
             var advice = endpoint.getPerformanceRecommendations();
             if (!advice.isEmpty()) {
-                all.put(URISupport.sanitizeUri(endpoint.getEndpointUri()), advice);
+                all.put(FlujoUris.sanitize(endpoint.getEndpointUri()), advice);
             }
         }
         return all;

@@ -6,7 +6,6 @@ import java.util.Map;
 import org.apache.camel.Component;
 import org.apache.camel.spi.annotations.DevConsole;
 import org.apache.camel.support.console.AbstractDevConsole;
-import org.apache.camel.util.URISupport;
 import org.apache.camel.util.json.JsonObject;
 
 /**
@@ -25,7 +24,7 @@ public class FlujoDevConsole extends AbstractDevConsole {
     protected String doCallText(Map<String, Object> options) {
         StringBuilder sb = new StringBuilder();
         for (FlujoEndpoint endpoint : endpoints()) {
-            sb.append(URISupport.sanitizeUri(endpoint.getEndpointUri())).append('\n');
+            sb.append(FlujoUris.sanitize(endpoint.getEndpointUri())).append('\n');
             sb.append("    optimizations: ").append(endpoint.getOptimizationStats()).append('\n');
             if (!endpoint.getPerformanceStatistics().isEmpty()) {
                 sb.append("    statistics: ").append(endpoint.getPerformanceStatistics()).append('\n');
@@ -46,7 +45,7 @@ public class FlujoDevConsole extends AbstractDevConsole {
             entry.put("recommendations", endpoint.getPerformanceRecommendations().stream()
                     .map(r -> Map.of("description", r.description(), "impact", r.impact(), "priority", r.priority()))
                     .toList());
-            root.put(URISupport.sanitizeUri(endpoint.getEndpointUri()), new JsonObject(entry));
+            root.put(FlujoUris.sanitize(endpoint.getEndpointUri()), new JsonObject(entry));
         }
         return root;
     }

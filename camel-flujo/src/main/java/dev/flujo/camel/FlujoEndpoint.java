@@ -251,7 +251,7 @@ public class FlujoEndpoint extends DefaultEndpoint {
         }
         Map<String, Object> remaining = asText(options);
         OptionValues.check(remaining, "flujo step '" + name + "'");
-        OptionValues.checkKind(remaining, kind, URISupport.sanitizeUri(getEndpointUri()));
+        OptionValues.checkKind(remaining, kind, FlujoUris.sanitize(getEndpointUri()));
         FlujoConfiguration changed = configuration.copy();
         PropertyBindingSupport.build().withCamelContext(getCamelContext()).withTarget(changed)
                 .withConfigurer(new FlujoConfigurationConfigurer()).withReflection(false).withMandatory(true)
