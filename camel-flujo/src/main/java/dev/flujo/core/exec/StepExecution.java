@@ -146,6 +146,14 @@ final class StepExecution {
         CompletableFuture<Object> call = new CompletableFuture<>();
         CompletableFuture<Object> leader = cache.lead(cacheKey, call);
         if (leader == null) {
+            Object stored = cache.get(cacheKey);
+            if (stored != null) {
+                // the previous leader stored its answer between this execution's lookup and lead(): use it
+                cache.finish(cacheKey, call, stored);
+                metadata.put(StepResult.META_CACHE_HIT, true);
+                succeed(stored);
+                return true;
+            }
             CacheKey key = cacheKey;
             // a fallback's output is never cached, so it is not shared either: followers then call the agent
             result.whenComplete((r, e) -> cache.finish(key, call, e == null && !r.fallbackUsed() ? r.output() : null));
