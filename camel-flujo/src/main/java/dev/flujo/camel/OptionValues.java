@@ -5,11 +5,14 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.flujo.core.FlujoConfigurationException;
@@ -30,9 +33,12 @@ final class OptionValues {
     enum Kind { INT, LONG, DURATION, DECIMAL }
 
     private static final Pattern COUNT = Pattern.compile("-?\\d+");
-    /** Camel's TimeUtils reads lower-case units only: "5S" would silently become 0, so it is refused here. */
-    private static final Pattern UNIT_DURATION = Pattern.compile("(\\d+\\s*(ms|s|m|h|d)\\s*)+");
-    private static final Pattern PLACEHOLDER = Pattern.compile(".*\\{\\{.*}}.*");
+    /**
+     * One part of a duration such as {@code 1m30s}. Camel's TimeUtils reads lower-case units only: "5S" would silently
+     * become 0, so it is refused here. Read part by part: a repeated group in one pattern recurses once per part and
+     * overflows the stack on a few thousand of them.
+     */
+    private static final Pattern DURATION_PART = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)\\s*");
 
     /** Option name (lower case) → kind, for every numeric option of {@link FlujoConfiguration}. */
     static final Map<String, Kind> NUMERIC_OPTIONS = numericOptions();
@@ -142,7 +148,8 @@ final class OptionValues {
     }
 
     private static String problem(Kind kind, String text) {
-        if (PLACEHOLDER.matcher(text).matches()) {
+        int open = text.indexOf("{{");
+        if (open >= 0 && text.indexOf("}}", open + 2) >= 0) {
             return null; // resolved later by Camel's property placeholders
         }
         switch (kind) {
@@ -178,16 +185,70 @@ final class OptionValues {
         if (text.startsWith("-")) {
             return "must not be negative";
         }
-        if (COUNT.matcher(text).matches() || UNIT_DURATION.matcher(text).matches()) {
-            return null;
+        // Camel computes the milliseconds in a long without a check: 18446744073709552s would become 384 ms
+        try {
+            if (COUNT.matcher(text).matches()) {
+                Long.parseLong(text);
+                return null;
+            }
+            if (unitMillis(text) >= 0) {
+                return null;
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            return "is out of range";
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
         }
         if (text.startsWith("P") || text.startsWith("p")) {
             try {
-                return Duration.parse(text).isNegative() ? "must not be negative" : null;
+                Duration duration = Duration.parse(text);
+                if (duration.isNegative()) {
+                    return "must not be negative";
+                }
+                duration.toMillis();
+                return null;
+            } catch (ArithmeticException e) {
+                return "is out of range";
             } catch (DateTimeParseException e) {
+                if (e.getCause() instanceof ArithmeticException) {
+                    return "is out of range";
+                }
                 // fall through
             }
         }
         return "must be a duration such as 500ms, 30s, 5m, 1h (lower-case units), PT30S or a number of milliseconds";
+    }
+
+    /**
+     * The milliseconds of a duration such as {@code 1m30s}; -1 when the text is not such a duration.
+     *
+     * @throws ArithmeticException      when they do not fit a long
+     * @throws IllegalArgumentException when a unit is repeated: Camel would read the first only ({@code 1h1h} = 1h)
+     */
+    private static long unitMillis(String text) {
+        Matcher part = DURATION_PART.matcher(text);
+        Set<String> units = new HashSet<>();
+        long millis = 0;
+        int end = 0;
+        while (end < text.length()) {
+            part.region(end, text.length());
+            if (!part.lookingAt()) {
+                return -1;
+            }
+            if (!units.add(part.group(2))) {
+                throw new IllegalArgumentException("must not repeat the unit " + part.group(2) + " (Camel would read"
+                        + " the first one only)");
+            }
+            long factor = switch (part.group(2)) {
+                case "ms" -> 1;
+                case "s" -> 1_000;
+                case "m" -> 60_000;
+                case "h" -> 3_600_000;
+                default -> 86_400_000;
+            };
+            millis = Math.addExact(millis, Math.multiplyExact(Long.parseLong(part.group(1)), factor));
+            end = part.end();
+        }
+        return end == 0 ? -1 : millis;
     }
 }
