@@ -58,18 +58,28 @@ public final class ExchangeContext implements FlujoContext {
      *                                     an untrusted caller set: it is never converted or trusted
      */
     static FlujoRun runOf(Exchange exchange) {
-        Object value = exchange.getProperty(FlujoConstants.RUN);
-        if (value == null) {
+        FlujoRun run = existingRun(exchange, "run a step");
+        if (run == null) {
             // the exchange id is unique, already generated and correlates the run with Camel's own logs and traces
-            FlujoRun run = new FlujoRun(exchange.getExchangeId());
+            run = new FlujoRun(exchange.getExchangeId());
             bindRun(exchange, run);
-            return run;
         }
-        if (value instanceof FlujoRun run) {
-            return run;
+        return run;
+    }
+
+    /**
+     * The run an exchange carries, or {@code null}.
+     *
+     * @param refusing what is refused when the property holds something else, for the message
+     * @throws FlujoConfigurationException when the {@code CamelFlujoRun} property holds something else than a run
+     */
+    static FlujoRun existingRun(Exchange exchange, String refusing) {
+        Object value = exchange.getProperty(FlujoConstants.RUN);
+        if (value == null || value instanceof FlujoRun) {
+            return (FlujoRun) value;
         }
         throw new FlujoConfigurationException("Exchange property " + FlujoConstants.RUN + " holds a "
-                + value.getClass().getName() + ", not a FlujoRun; refusing to run a step with it");
+                + value.getClass().getName() + ", not a FlujoRun; refusing to " + refusing + " with it");
     }
 
     /**

@@ -86,6 +86,8 @@ final class FlujoResumeProducer extends DefaultAsyncProducer {
         Endpoint[] target = new Endpoint[1];
         try {
             Message message = exchange.getMessage();
+            // the stored run replaces a run the exchange carries; a forged one (text, a map) is refused, as by steps
+            ExchangeContext.existingRun(exchange, "resume a run");
             String runId = message.getHeader(FlujoConstants.RUN_ID, String.class);
             // the target is resolved before the run is claimed: a run nothing can continue stays paused
             Resumption resumed = resumes.resume(runId, FlujoProducer.input(exchange),

@@ -4,6 +4,7 @@ import java.lang.reflect.Field;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -21,16 +22,18 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.UriParam;
 
 /**
- * Checks the raw text of numeric options before Camel converts it.
+ * Checks the raw text of numeric, boolean and enum options before Camel converts it.
  *
  * <p>Why: Camel 4.18 converts the text of every int/long option with {@code TimeUtils.toMilliSeconds}, which turns
  * {@code "abc"} into 0 and {@code "-5s"} into 0, so {@code maxRetries=abc} would silently mean "no retries" and
  * {@code timeout=-5s} "no time-out". Here such text fails, naming the option. The kind of each option is read from
  * the {@link UriParam} fields of {@link FlujoConfiguration}, so a new numeric option is checked without being listed.
+ * Booleans and enums are checked here too (Camel would refuse them, but alone and with an error of its own), so that
+ * every bad value of an endpoint is one of the problems of one {@link FlujoConfigurationException}.
  */
 final class OptionValues {
 
-    enum Kind { INT, LONG, DURATION, DECIMAL }
+    enum Kind { INT, LONG, DURATION, DECIMAL, BOOLEAN, ENUM }
 
     private static final Pattern COUNT = Pattern.compile("-?\\d+");
     /**
@@ -40,8 +43,11 @@ final class OptionValues {
      */
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)\\s*");
 
-    /** Option name (lower case) → kind, for every numeric option of {@link FlujoConfiguration}. */
-    static final Map<String, Kind> NUMERIC_OPTIONS = numericOptions();
+    /** Option name (lower case) → kind, for every numeric, boolean and enum option of {@link FlujoConfiguration}. */
+    static final Map<String, Kind> TYPED_OPTIONS = typedOptions();
+
+    /** Option name (lower case) → the names of its constants, for every enum option. */
+    private static final Map<String, List<String>> ENUM_CONSTANTS = enumConstants();
 
     /** Option name as Camel matches it (lower case, no dashes) → the name in URIs, for every endpoint option. */
     private static final Map<String, String> CONFIGURATION_OPTIONS = configurationOptions();
@@ -85,7 +91,7 @@ final class OptionValues {
         return option.replace("-", "").toLowerCase(Locale.ROOT);
     }
 
-    private static Map<String, Kind> numericOptions() {
+    private static Map<String, Kind> typedOptions() {
         Map<String, Kind> kinds = new TreeMap<>();
         for (Field f : FlujoConfiguration.class.getDeclaredFields()) {
             UriParam param = f.getAnnotation(UriParam.class);
@@ -97,12 +103,25 @@ final class OptionValues {
                     : t == int.class || t == Integer.class ? Kind.INT
                     : t == long.class || t == Long.class ? Kind.LONG
                     : t == double.class || t == Double.class ? Kind.DECIMAL
+                    : t == boolean.class || t == Boolean.class ? Kind.BOOLEAN
+                    : t.isEnum() ? Kind.ENUM
                     : null;
             if (kind != null) {
                 kinds.put(f.getName().toLowerCase(Locale.ROOT), kind);
             }
         }
         return Collections.unmodifiableMap(kinds);
+    }
+
+    private static Map<String, List<String>> enumConstants() {
+        Map<String, List<String>> constants = new TreeMap<>();
+        for (Field f : FlujoConfiguration.class.getDeclaredFields()) {
+            if (f.getAnnotation(UriParam.class) != null && f.getType().isEnum()) {
+                constants.put(f.getName().toLowerCase(Locale.ROOT), Arrays.stream(f.getType().getEnumConstants())
+                        .map(c -> ((Enum<?>) c).name()).toList());
+            }
+        }
+        return Collections.unmodifiableMap(constants);
     }
 
     /**
@@ -134,9 +153,13 @@ final class OptionValues {
         options.forEach((name, value) -> {
             // Camel matches option names ignoring case and dashes (max-retries = maxRetries)
             String option = name.substring(name.lastIndexOf('.') + 1);
-            Kind kind = NUMERIC_OPTIONS.get(option.replace("-", "").toLowerCase(Locale.ROOT));
+            String key = option.replace("-", "").toLowerCase(Locale.ROOT);
+            Kind kind = TYPED_OPTIONS.get(key);
             if (kind != null && value instanceof String text) {
-                String problem = problem(kind, text.trim());
+                // Camel reads true and false in any case, but untrimmed; enum constants in any case, trimmed
+                String problem = kind == Kind.BOOLEAN ? booleanProblem(text)
+                        : kind == Kind.ENUM ? enumProblem(ENUM_CONSTANTS.get(key), text.trim())
+                        : problem(kind, text.trim());
                 if (problem != null) {
                     problems.add(name + " " + problem + ", was '" + text + "'");
                 }
@@ -147,9 +170,24 @@ final class OptionValues {
         }
     }
 
-    private static String problem(Kind kind, String text) {
+    /** Whether the text holds a property placeholder, resolved later by Camel (checked then). */
+    private static boolean placeholder(String text) {
         int open = text.indexOf("{{");
-        if (open >= 0 && text.indexOf("}}", open + 2) >= 0) {
+        return open >= 0 && text.indexOf("}}", open + 2) >= 0;
+    }
+
+    private static String booleanProblem(String text) {
+        return placeholder(text) || text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false") ? null
+                : "must be true or false";
+    }
+
+    private static String enumProblem(List<String> constants, String text) {
+        return placeholder(text) || constants.stream().anyMatch(text::equalsIgnoreCase) ? null
+                : "must be one of " + String.join(", ", constants);
+    }
+
+    private static String problem(Kind kind, String text) {
+        if (placeholder(text)) {
             return null; // resolved later by Camel's property placeholders
         }
         switch (kind) {

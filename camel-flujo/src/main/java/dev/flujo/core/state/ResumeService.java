@@ -65,7 +65,14 @@ public final class ResumeService {
             throw new ResumeRejectedException(runId, Reason.NOT_PAUSED, "the run is " + paused.status()
                     + ", not PAUSED (it was resumed already)", List.of());
         }
-        Object value = checkedAnswer(runId, paused.answerSchema(), answer);
+        Object value;
+        try {
+            value = checkedAnswer(runId, paused.answerSchema(), answer);
+        } catch (StackOverflowError e) {
+            // a Map or List answer that contains itself, or nests thousands deep: Jackson recurses once per level
+            throw new ResumeRejectedException(runId, Reason.INVALID_ANSWER, "the answer cannot be read as JSON: it"
+                    + " contains itself or nests too deeply", List.of());
+        }
         beforeClaim.accept(paused);
         PausedRun claimed = store.claim(runId).orElseThrow(() -> new ResumeRejectedException(runId, Reason.NOT_PAUSED,
                 "the run was resumed concurrently by another caller", List.of()));
