@@ -1,6 +1,8 @@
 package dev.flujo.camel;
 
+import java.io.InputStream;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Set;
 
 import dev.flujo.core.FlujoConfigurationException;
@@ -14,6 +16,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.StreamCache;
 import org.apache.camel.spi.ProducerCache;
 import org.apache.camel.support.CamelContextHelper;
 import org.apache.camel.support.DefaultAsyncProducer;
@@ -81,6 +84,26 @@ final class FlujoResumeProducer extends DefaultAsyncProducer {
         return target;
     }
 
+    /**
+     * The answer: the body, with a stream (an HTTP request's) read as bytes, which the resume checks are UTF-8, as JSON
+     * text must be - read as text, a byte that is not UTF-8 would become U+FFFD and the answer another one. Only when
+     * the exchange names another charset is the stream read as text in it.
+     */
+    static Object answer(Exchange exchange) {
+        Message message = exchange.getMessage();
+        Object body = message.getBody();
+        if (!(body instanceof InputStream || body instanceof StreamCache)) {
+            return body;
+        }
+        String charset = exchange.getProperty(Exchange.CHARSET_NAME, String.class);
+        if (charset == null || charset.isBlank() || UTF_8.contains(charset.trim().toUpperCase(Locale.ROOT))) {
+            return message.getBody(byte[].class);
+        }
+        return message.getBody(String.class);
+    }
+
+    private static final Set<String> UTF_8 = Set.of("UTF-8", "UTF8");
+
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         Endpoint[] target = new Endpoint[1];
@@ -90,7 +113,7 @@ final class FlujoResumeProducer extends DefaultAsyncProducer {
             ExchangeContext.existingRun(exchange, "resume a run");
             String runId = message.getHeader(FlujoConstants.RUN_ID, String.class);
             // the target is resolved before the run is claimed: a run nothing can continue stays paused
-            Resumption resumed = resumes.resume(runId, FlujoProducer.input(exchange),
+            Resumption resumed = resumes.resume(runId, answer(exchange),
                     paused -> target[0] = continuation(exchange.getContext(), paused));
             resumed.paused().context().forEach(exchange::setProperty);
             ExchangeContext.bindRun(exchange, resumed.run());
