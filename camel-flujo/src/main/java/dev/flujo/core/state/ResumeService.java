@@ -75,6 +75,10 @@ public final class ResumeService {
         if (runId == null || runId.isBlank()) {
             throw new ResumeRejectedException(String.valueOf(runId), Reason.UNKNOWN_RUN, "no run id given", List.of());
         }
+        if (runId.chars().anyMatch(Character::isISOControl)) {
+            // no pause id holds one (they are exchange ids, a counter and hex), and PostgreSQL fails on a NUL in text
+            throw new ResumeRejectedException(runId, Reason.UNKNOWN_RUN, "no paused run with this id", List.of());
+        }
         PausedRun paused = store.load(runId).orElseThrow(() -> new ResumeRejectedException(runId, Reason.UNKNOWN_RUN,
                 "no paused run with this id", List.of()));
         if (paused.status() != RunStatus.PAUSED) {
