@@ -26,8 +26,9 @@ import org.apache.camel.util.StringHelper;
 import org.apache.camel.util.URISupport;
 
 /**
- * {@code flujo:resume}: continues a run a human step paused. The run id is the {@code CamelFlujoRunId} header, the
- * person's answer the body. The answer is checked against the run's schema, the run claimed (once: a second resume
+ * {@code flujo:resume}: continues a run a human step paused. The pause id is the {@code CamelFlujoRunId} header (the
+ * run id and an unguessable token, see {@link PausedRun#newPauseId}: the run id alone resumes nothing), the person's
+ * answer the body. The answer is checked against the run's schema, the run claimed (once: a second resume
  * fails) and restored on this exchange - context as exchange properties, the run (history, usage, limits, human
  * interactions) as {@code CamelFlujoRun} - and the exchange continues at the run's {@code resumeUri} with the answer
  * as body. A refused resume sets a {@link dev.flujo.core.state.ResumeRejectedException} and leaves the stored run

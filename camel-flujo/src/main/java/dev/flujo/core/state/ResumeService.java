@@ -58,8 +58,9 @@ public final class ResumeService {
     }
 
     /**
-     * @param runId the pause id (header {@code CamelFlujoRunId} of the paused exchange): the run id for a run's first
-     *              pause, {@code <runId>.<n>} for its n-th
+     * @param runId the pause id (header {@code CamelFlujoRunId} of the paused exchange): {@code <runId>.<token>} for a
+     *              run's first pause, {@code <runId>.<n>.<token>} for its n-th; the run id alone, or with another
+     *              token, is an unknown run
      * @throws ResumeRejectedException when the run is unknown, not paused, or the answer is not acceptable; the
      *                                 stored run is then unchanged
      */
