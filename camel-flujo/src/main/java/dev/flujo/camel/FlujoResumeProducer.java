@@ -7,6 +7,7 @@ import java.util.Set;
 
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.state.PausedRun;
+import dev.flujo.core.state.ResumeRejectedException;
 
 import dev.flujo.core.state.ResumeService;
 import dev.flujo.core.state.Resumption;
@@ -110,9 +111,9 @@ final class FlujoResumeProducer extends DefaultAsyncProducer {
         Endpoint[] target = new Endpoint[1];
         try {
             Message message = exchange.getMessage();
-            // the stored run replaces a run the exchange carries; a forged one (text, a map) is refused, as by steps
-            ExchangeContext.existingRun(exchange, "resume a run");
             String runId = message.getHeader(FlujoConstants.RUN_ID, String.class);
+            // the stored run replaces a run the exchange carries; a forged one (text, a map) is refused, as by steps
+            ExchangeContext.existingRun(exchange, "resume run " + ResumeRejectedException.quoted(runId));
             // the target is resolved before the run is claimed: a run nothing can continue stays paused
             Resumption resumed = resumes.resume(runId, answer(exchange),
                     paused -> target[0] = continuation(exchange.getContext(), paused));

@@ -44,7 +44,8 @@ public class ResumeRejectedException extends FlujoException {
         this.problems = List.copyOf(problems);
     }
 
-    private static String quoted(String runId) {
+    /** A run id as the messages of refused resumes quote it: in quotes, escaped and cut (see the constructor). */
+    public static String quoted(String runId) {
         return runId == null ? "null" : "'" + printable(runId, MAX_ID_CHARS) + "'";
     }
 
