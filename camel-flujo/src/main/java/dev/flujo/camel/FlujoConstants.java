@@ -41,8 +41,10 @@ public final class FlujoConstants {
             + " stops there); RESUMED on the exchange flujo:resume continues the run with.", javaType = "String")
     public static final String STATUS = "CamelFlujoStatus";
     @Metadata(description = "Set with CamelFlujoStatus=PAUSED by a human step; read by flujo:resume to know which"
-            + " pause the answer (the body) is for: the run id for a run's first pause, <runId>.<n> for its n-th (so a"
-            + " late duplicate of an earlier answer cannot resume a later pause). On the resumed exchange: the run id.",
+            + " pause the answer (the body) is for: the pause id, which is the run id, the pause's number after the"
+            + " first (.2, .3, ...) and a token of 128 random bits (a dot and 32 hex digits), so that no pause id can be"
+            + " guessed from another and a late duplicate of an earlier answer cannot resume a later pause. On the"
+            + " resumed exchange: the run id.",
             javaType = "String")
     public static final String RUN_ID = "CamelFlujoRunId";
     @Metadata(label = "producer", description = "Why a loop step ended: condition, maxLoops, bodyError or"

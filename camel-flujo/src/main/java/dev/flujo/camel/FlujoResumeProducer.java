@@ -1,10 +1,13 @@
 package dev.flujo.camel;
 
+import java.io.InputStream;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Set;
 
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.state.PausedRun;
+import dev.flujo.core.state.ResumeRejectedException;
 
 import dev.flujo.core.state.ResumeService;
 import dev.flujo.core.state.Resumption;
@@ -14,6 +17,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.StreamCache;
 import org.apache.camel.spi.ProducerCache;
 import org.apache.camel.support.CamelContextHelper;
 import org.apache.camel.support.DefaultAsyncProducer;
@@ -23,8 +27,9 @@ import org.apache.camel.util.StringHelper;
 import org.apache.camel.util.URISupport;
 
 /**
- * {@code flujo:resume}: continues a run a human step paused. The run id is the {@code CamelFlujoRunId} header, the
- * person's answer the body. The answer is checked against the run's schema, the run claimed (once: a second resume
+ * {@code flujo:resume}: continues a run a human step paused. The pause id is the {@code CamelFlujoRunId} header (the
+ * run id and an unguessable token, see {@link PausedRun#newPauseId}: the run id alone resumes nothing), the person's
+ * answer the body. The answer is checked against the run's schema, the run claimed (once: a second resume
  * fails) and restored on this exchange - context as exchange properties, the run (history, usage, limits, human
  * interactions) as {@code CamelFlujoRun} - and the exchange continues at the run's {@code resumeUri} with the answer
  * as body. A refused resume sets a {@link dev.flujo.core.state.ResumeRejectedException} and leaves the stored run
@@ -81,16 +86,36 @@ final class FlujoResumeProducer extends DefaultAsyncProducer {
         return target;
     }
 
+    /**
+     * The answer: the body, with a stream (an HTTP request's) read as bytes, which the resume checks are UTF-8, as JSON
+     * text must be - read as text, a byte that is not UTF-8 would become U+FFFD and the answer another one. Only when
+     * the exchange names another charset is the stream read as text in it.
+     */
+    static Object answer(Exchange exchange) {
+        Message message = exchange.getMessage();
+        Object body = message.getBody();
+        if (!(body instanceof InputStream || body instanceof StreamCache)) {
+            return body;
+        }
+        String charset = exchange.getProperty(Exchange.CHARSET_NAME, String.class);
+        if (charset == null || charset.isBlank() || UTF_8.contains(charset.trim().toUpperCase(Locale.ROOT))) {
+            return message.getBody(byte[].class);
+        }
+        return message.getBody(String.class);
+    }
+
+    private static final Set<String> UTF_8 = Set.of("UTF-8", "UTF8");
+
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         Endpoint[] target = new Endpoint[1];
         try {
             Message message = exchange.getMessage();
-            // the stored run replaces a run the exchange carries; a forged one (text, a map) is refused, as by steps
-            ExchangeContext.existingRun(exchange, "resume a run");
             String runId = message.getHeader(FlujoConstants.RUN_ID, String.class);
+            // the stored run replaces a run the exchange carries; a forged one (text, a map) is refused, as by steps
+            ExchangeContext.existingRun(exchange, "resume run " + ResumeRejectedException.quoted(runId));
             // the target is resolved before the run is claimed: a run nothing can continue stays paused
-            Resumption resumed = resumes.resume(runId, FlujoProducer.input(exchange),
+            Resumption resumed = resumes.resume(runId, answer(exchange),
                     paused -> target[0] = continuation(exchange.getContext(), paused));
             resumed.paused().context().forEach(exchange::setProperty);
             ExchangeContext.bindRun(exchange, resumed.run());

@@ -151,7 +151,7 @@ abstract class TriageBehaviour {
         assertEquals("Dear customer, thank you for writing to us. Refunded. Kind regards, the support team.",
                 resumed.getMessage().getBody());
         FlujoRun run = runOf(resumed);
-        assertEquals(runId, run.runId(), "the same run continues");
+        assertEquals(runOf(paused).runId(), run.runId(), "the same run continues");
         assertEquals(List.of("classify", "investigate", "summarize", "approve", "reply"), names(run.history()));
         assertTrue(run.usage().totalTokens() > runOf(paused).usage().totalTokens(), "usage before the pause is kept");
         assertEquals("billing", resumed.getProperty("category"), "the context is restored");

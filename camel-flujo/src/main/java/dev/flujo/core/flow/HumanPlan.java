@@ -21,8 +21,9 @@ import dev.flujo.core.step.StepResult;
 /**
  * {@code flujo:human}: pauses the run for a person. The run's state - id, context, input, step history, usage and
  * limits, earlier interactions, the message, the answer's JSON schema and where to continue - is saved in the
- * {@link StateStore} before the step ends, so it survives a restart. The step succeeds with the message as output
- * and {@link StepResult#META_PAUSED}; {@link dev.flujo.core.state.ResumeService} continues the run later.
+ * {@link StateStore} before the step ends, so it survives a restart. The step succeeds with the message as output,
+ * {@link StepResult#META_PAUSED} and the pause id ({@link StepResult#META_PAUSE_ID}, unguessable: see
+ * {@link PausedRun#newPauseId}); {@link dev.flujo.core.state.ResumeService} continues the run later.
  *
  * <p>A human step pauses a whole run, so it cannot run inside a branch of a parallel, loop or map step (the
  * siblings could not be paused with it): there it fails with a configuration error.
@@ -69,7 +70,7 @@ public record HumanPlan(CompositeStep step, MessageText message, String answerSc
                         + input.getClass().getName() + ") is not JSON-writable");
             }
             List<HumanInteraction> answered = run.humanHistory();
-            String pauseId = PausedRun.pauseIdOf(run.runId(), answered.size());
+            String pauseId = PausedRun.newPauseId(run.runId(), answered.size());
             store.save(new PausedRun(run.runId(), RunStatus.PAUSED, step.name(), text, answerSchema, resumeUri, input,
                     values, StateCodec.storable(run.history()), run.usage(), run.limits(), answered, clock.instant(),
                     pauseId));

@@ -51,9 +51,17 @@ public final class AnswerSchema {
         }
     }
 
-    /** @return the violations, one readable line each; empty when the answer satisfies the schema */
+    /**
+     * @return the violations, one readable line each; empty when the answer satisfies the schema. A validator that
+     *         fails on the answer (an answer it cannot judge) is a violation too, never an answer let through
+     */
     public static List<String> violations(String schema, JsonNode answer) {
-        return compile(schema).validate(answer).stream().map(ValidationMessage::getMessage).sorted().toList();
+        JsonSchema compiled = compile(schema);
+        try {
+            return compiled.validate(answer).stream().map(ValidationMessage::getMessage).sorted().toList();
+        } catch (RuntimeException e) {
+            return List.of("the answer cannot be checked against the schema: " + e);
+        }
     }
 
     private static JsonSchema compile(String schema) {

@@ -1,6 +1,8 @@
 package dev.flujo.core.state;
 
+import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,15 +27,16 @@ import dev.flujo.core.usage.UsageLimits;
  * @param limits       the run's limits
  * @param humanHistory earlier interactions of this run with people
  * @param pausedAt     when the run paused
- * @param pauseId      what a resume names: the run id for a run's first pause, {@code <runId>.<n>} for its n-th, so
- *                     that a late duplicate of an earlier answer cannot resume a later pause
+ * @param pauseId      what a resume names, the store's key: {@code <runId>.<token>} for a run's first pause,
+ *                     {@code <runId>.<n>.<token>} for its n-th (see {@link #newPauseId}); runs paused by versions
+ *                     before the token have {@code <runId>} and {@code <runId>.<n>}
  */
 public record PausedRun(String runId, RunStatus status, String stepName, String message, String answerSchema,
                         String resumeUri, Object input, Map<String, Object> context, List<StepResult> history,
                         Usage usage, UsageLimits limits, List<HumanInteraction> humanHistory, Instant pausedAt,
                         String pauseId) {
 
-    /** A run's first pause: resumed by its run id. */
+    /** A run's pause whose pause id is its run id, as versions before {@link #newPauseId} stored a first pause. */
     public PausedRun(String runId, RunStatus status, String stepName, String message, String answerSchema,
                      String resumeUri, Object input, Map<String, Object> context, List<StepResult> history,
                      Usage usage, UsageLimits limits, List<HumanInteraction> humanHistory, Instant pausedAt) {
@@ -41,9 +44,34 @@ public record PausedRun(String runId, RunStatus status, String stepName, String 
                 humanHistory, pausedAt, runId);
     }
 
-    /** The pause id of a run's pause after {@code earlierAnswers} answered ones. */
+    /**
+     * The readable part of a pause id: the run id for a run's first pause, {@code <runId>.<n>} for its n-th, so that a
+     * late duplicate of an earlier answer cannot resume a later pause. Not a pause id on its own (see
+     * {@link #newPauseId}): run ids are exchange ids, which Camel makes of a prefix per JVM and a counter.
+     */
     public static String pauseIdOf(String runId, int earlierAnswers) {
         return earlierAnswers == 0 ? runId : runId + "." + (earlierAnswers + 1);
+    }
+
+    /**
+     * A new pause id for a run's pause after {@code earlierAnswers} answered ones: {@link #pauseIdOf} and a token of
+     * 128 bits from {@link SecureRandom}, as 32 lowercase hex digits. The run id stays the exchange id, which
+     * correlates the run with Camel's logs, but it is guessable (Camel's default exchange ids are a prefix per JVM
+     * and a counter: who saw one pause id could count to the next run's), and a pause id is what lets a caller answer
+     * for a person, often over HTTP. The token makes it unguessable; only pausing pays for it.
+     */
+    public static String newPauseId(String runId, int earlierAnswers) {
+        byte[] token = new byte[TOKEN_BYTES];
+        Tokens.RANDOM.nextBytes(token);
+        return pauseIdOf(runId, earlierAnswers) + "." + HexFormat.of().formatHex(token);
+    }
+
+    /** The random part of a pause id: 16 bytes, 128 bits. */
+    public static final int TOKEN_BYTES = 16;
+
+    /** Created when the first run pauses, not when the class loads. */
+    private static final class Tokens {
+        static final SecureRandom RANDOM = new SecureRandom();
     }
 
     public PausedRun {

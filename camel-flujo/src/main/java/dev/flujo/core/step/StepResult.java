@@ -63,7 +63,10 @@ public record StepResult(String name, Object output, boolean success, int attemp
     public static final String META_EXIT_REASON = "exitReason";
     /** Boolean: a human step paused the run; it continues through {@code flujo:resume}. */
     public static final String META_PAUSED = "paused";
-    /** String: what resumes a paused run: its run id for the first pause, {@code <runId>.<n>} for the n-th. */
+    /**
+     * String: what resumes a paused run: {@code <runId>.<token>} for its first pause, {@code <runId>.<n>.<token>} for
+     * the n-th, the token 128 random bits (see {@link dev.flujo.core.state.PausedRun#newPauseId}).
+     */
     public static final String META_PAUSE_ID = "pauseId";
     /** Boolean: the result of a human step, recorded when the person's answer resumed the run. */
     public static final String META_RESUMED = "resumed";

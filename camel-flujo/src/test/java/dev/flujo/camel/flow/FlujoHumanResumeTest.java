@@ -158,7 +158,9 @@ class FlujoHumanResumeTest extends CamelTestSupport {
 
         assertEquals("Approve 'draft for refund #42' for ada?", paused.getMessage().getBody());
         assertEquals("approve", paused.getMessage().getHeader(FlujoConstants.STEP_NAME));
-        assertEquals(runOf(paused).runId(), runIdOf(paused));
+        // the pause id is the run id (the exchange id, for the logs) and a random token (nobody guesses it)
+        assertTrue(runIdOf(paused).matches(java.util.regex.Pattern.quote(runOf(paused).runId() + ".") + "[0-9a-f]{32}"),
+                runIdOf(paused));
         assertEquals(true, lastResult(paused, "approve").metadata().get(StepResult.META_PAUSED));
         assertEquals(RunStatus.PAUSED, storedStatus(runIdOf(paused)));
         MockEndpoint.assertIsSatisfied(context);
@@ -173,13 +175,14 @@ class FlujoHumanResumeTest extends CamelTestSupport {
         getMockEndpoint("mock:published").expectedBodiesReceived("published: ada: approved=true");
         getMockEndpoint("mock:not-reached").expectedMessageCount(0);
         Exchange paused = pause("direct:review", "refund #42");
-        String runId = runIdOf(paused);
+        String pauseId = runIdOf(paused);
+        String runId = runOf(paused).runId();
 
-        Exchange resumed = resume(runId, "{\"approved\": true, \"note\": \"fine\"}");
+        Exchange resumed = resume(pauseId, "{\"approved\": true, \"note\": \"fine\"}");
 
         assertNull(resumed.getException(), () -> messages(resumed.getException()));
         MockEndpoint.assertIsSatisfied(context);
-        assertEquals(runId, resumed.getMessage().getHeader(FlujoConstants.RUN_ID));
+        assertEquals(runId, resumed.getMessage().getHeader(FlujoConstants.RUN_ID), "on the resumed exchange: the run id");
         assertEquals("ada", resumed.getProperty("customer"));
         FlujoRun run = runOf(resumed);
         assertEquals(runId, run.runId(), "the same run continues");
@@ -191,7 +194,7 @@ class FlujoHumanResumeTest extends CamelTestSupport {
         assertEquals(12 + 3, run.usage().totalTokens(), "the usage before the pause is carried over");
         assertEquals(1, run.humanHistory().size());
         assertEquals("Approve 'draft for refund #42' for ada?", run.humanHistory().get(0).message());
-        assertEquals(RunStatus.RESUMED, storedStatus(runId));
+        assertEquals(RunStatus.RESUMED, storedStatus(pauseId));
         assertEquals(1, drafter.calls(), "nothing before the pause runs again");
     }
 
@@ -294,15 +297,17 @@ class FlujoHumanResumeTest extends CamelTestSupport {
     @Test
     void aResumedRouteCanPauseTheSameRunAgain() throws Exception {
         getMockEndpoint("mock:both-approved").expectedBodiesReceived("legal=yes, finance=also yes");
-        String runId = runIdOf(pause("direct:two-stage", "contract"));
+        Exchange first = pause("direct:two-stage", "contract");
+        String runId = runOf(first).runId();
 
-        Exchange second = resume(runId, "yes");
+        Exchange second = resume(runIdOf(first), "yes");
 
         assertNull(second.getException(), () -> messages(second.getException()));
         assertEquals(FlujoConstants.STATUS_PAUSED, second.getMessage().getHeader(FlujoConstants.STATUS));
         assertEquals("Finance OK after legal said yes?", second.getMessage().getBody());
         String secondPause = runIdOf(second);
-        assertEquals(runId + ".2", secondPause, "the same run pauses again, under a pause id of its own");
+        assertTrue(secondPause.matches(java.util.regex.Pattern.quote(runId + ".2.") + "[0-9a-f]{32}"),
+                "the same run pauses again, under a pause id of its own: " + secondPause);
         assertEquals(runId, runOf(second).runId());
 
         Exchange done = resume(secondPause, "also yes");

@@ -40,7 +40,7 @@ class FlujoResumeAcrossRestartTest {
 
     @Test
     void aNewCamelContextResumesARunPausedByAStoppedOne() throws Exception {
-        String runId;
+        String pauseId;
         try (DefaultCamelContext first = ApprovalApp.pausing(stateUrl())) {
             first.start();
             MockEndpoint notReached = first.getEndpoint("mock:not-reached", MockEndpoint.class);
@@ -49,13 +49,13 @@ class FlujoResumeAcrossRestartTest {
                     e -> e.getMessage().setBody("refund #42"));
             assertNull(paused.getException(), () -> messages(paused.getException()));
             assertEquals("Approve draft for refund #42?", paused.getMessage().getBody());
-            runId = paused.getMessage().getHeader(FlujoConstants.RUN_ID, String.class);
-            assertNotNull(runId);
+            pauseId = paused.getMessage().getHeader(FlujoConstants.RUN_ID, String.class);
+            assertNotNull(pauseId);
             notReached.assertIsSatisfied();
             first.stop();
         }
 
-        assertResumes(runId, "draft for refund #42");
+        assertResumes(pauseId, "draft for refund #42");
     }
 
     @Test
@@ -65,7 +65,7 @@ class FlujoResumeAcrossRestartTest {
                 PauseInForkedJvm.class.getName(), stateUrl(), "order #7")
                 .redirectErrorStream(true)
                 .start();
-        String runId;
+        String pauseId;
         try (BufferedReader out = new BufferedReader(
                 new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             StringBuilder seen = new StringBuilder();
@@ -74,18 +74,18 @@ class FlujoResumeAcrossRestartTest {
                 seen.append(line).append('\n');
             }
             assertNotNull(line, "the forked JVM did not pause a run:\n" + seen);
-            runId = line.substring("PAUSED ".length()).trim();
+            pauseId = line.substring("PAUSED ".length()).trim();
             child.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, nothing closed
             assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the forked JVM did not die");
         } finally {
             child.destroyForcibly();
         }
 
-        assertResumes(runId, "draft for order #7");
+        assertResumes(pauseId, "draft for order #7");
     }
 
     /** Resumes the run in a fresh context and checks that it continued with the properties, history and usage. */
-    private void assertResumes(String runId, String draft) throws Exception {
+    private void assertResumes(String pauseId, String draft) throws Exception {
         try (DefaultCamelContext next = new DefaultCamelContext()) {
             ApprovalApp.addResuming(next, stateUrl());
             next.start();
@@ -93,7 +93,7 @@ class FlujoResumeAcrossRestartTest {
             approved.expectedBodiesReceived("ada: approved=true");
 
             Exchange resumed = next.createProducerTemplate().request("direct:resume", e -> {
-                e.getMessage().setHeader(FlujoConstants.RUN_ID, runId);
+                e.getMessage().setHeader(FlujoConstants.RUN_ID, pauseId);
                 e.getMessage().setBody("{\"approved\": true}");
             });
 
@@ -101,7 +101,7 @@ class FlujoResumeAcrossRestartTest {
             approved.assertIsSatisfied();
             assertEquals("ada", resumed.getProperty("customer"));
             FlujoRun run = runOf(resumed);
-            assertEquals(runId, run.runId());
+            assertTrue(pauseId.startsWith(run.runId() + "."), "the pause id is the run id and a token: " + pauseId);
             assertEquals(List.of("draft", "approve"), names(run.history()));
             assertEquals(draft, run.history().get(0).output());
             assertEquals(Map.of("approved", true), run.history().get(1).output());

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A {@code CamelFlujoRun} property that is not a run (text or a map a caller set) is refused by flujo:resume as it is
  * by every step (found by the bad-input fuzzing, issue 7): the resume replaced it silently and went on. The stored run
- * stays paused.
+ * stays paused. The refusal names the run the caller tried to resume, escaped and cut as a refused resume quotes it
+ * (found by the resume payload stress test: it named none).
  */
 class FlujoResumeForgedRunRegressionTest extends CamelTestSupport {
 
@@ -68,9 +69,13 @@ class FlujoResumeForgedRunRegressionTest extends CamelTestSupport {
 
         for (Object forged : new Object[] {"forged run", Map.of("runId", runId)}) {
             FlujoConfigurationException e = exceptionOf(resume(runId, forged), FlujoConfigurationException.class);
-            assertContains(e.getMessage(), FlujoConstants.RUN, "refusing to resume a run");
+            // the message names the run the caller tried to resume (it named none), quoted as a refused resume's
+            assertContains(e.getMessage(), FlujoConstants.RUN, "refusing to resume run '" + runId + "'");
             assertEquals(before, store.load(runId).orElseThrow());
         }
+        FlujoConfigurationException escaped = exceptionOf(resume(runId + "\nforged log line", "forged run"),
+                FlujoConfigurationException.class);
+        assertContains(escaped.getMessage(), "refusing to resume run '" + runId + "\\u000aforged log line'");
 
         assertNull(resume(runId, null).getException());
         assertEquals(RunStatus.RESUMED, store.load(runId).orElseThrow().status());

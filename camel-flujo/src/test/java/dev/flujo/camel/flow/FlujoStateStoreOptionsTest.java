@@ -51,7 +51,8 @@ class FlujoStateStoreOptionsTest extends CamelTestSupport {
         };
     }
 
-    private void pauseAndResume(String id) throws Exception {
+    /** @return the pause id */
+    private String pauseAndResume(String id) throws Exception {
         MockEndpoint answered = getMockEndpoint("mock:answered");
         answered.expectedBodiesReceived("yes");
         Exchange paused = template.request("direct:ask-" + id, e -> e.getMessage().setBody("q"));
@@ -65,6 +66,7 @@ class FlujoStateStoreOptionsTest extends CamelTestSupport {
 
         assertNull(resumed.getException(), () -> messages(resumed.getException()));
         answered.assertIsSatisfied();
+        return runId;
     }
 
     @Test
@@ -79,9 +81,7 @@ class FlujoStateStoreOptionsTest extends CamelTestSupport {
 
     @Test
     void stateStoreBean() throws Exception {
-        pauseAndResume("customStore");
-        String runId = getMockEndpoint("mock:answered").getReceivedExchanges().get(0).getMessage()
-                .getHeader(FlujoConstants.RUN_ID, String.class);
-        assertEquals(RunStatus.RESUMED, customStore.load(runId).orElseThrow().status());
+        String pauseId = pauseAndResume("customStore");
+        assertEquals(RunStatus.RESUMED, customStore.load(pauseId).orElseThrow().status());
     }
 }

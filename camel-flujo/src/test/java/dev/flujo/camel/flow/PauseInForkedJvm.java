@@ -7,7 +7,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 
 /**
  * Run in a forked JVM by {@link FlujoResumeAcrossRestartTest}: starts the pausing half of {@link ApprovalApp} on the
- * SQLite file given as first argument, pauses one run for the second argument, prints {@code PAUSED <runId>} and
+ * SQLite file given as first argument, pauses one run for the second argument, prints {@code PAUSED <pauseId>} and
  * waits to be killed ({@code kill -9}: nothing is stopped or closed on purpose).
  */
 public final class PauseInForkedJvm {

@@ -51,9 +51,11 @@ class HumanPlanTest extends FlowTestSupport {
 
         StepResult result = await(execute(human(new UsageLimits(null, 1000L)), "the refund", context));
 
-        // the run answered a person once already: this pause has a pause id of its own
-        assertEquals(run.runId() + ".2", result.metadata().get(StepResult.META_PAUSE_ID));
-        PausedRun paused = store.load(run.runId() + ".2").orElseThrow();
+        // the run answered a person once already: this pause has a pause id of its own, with a random token
+        String pauseId = (String) result.metadata().get(StepResult.META_PAUSE_ID);
+        assertTrue(pauseId.matches(java.util.regex.Pattern.quote(run.runId() + ".2.") + "[0-9a-f]{32}"), pauseId);
+        PausedRun paused = store.load(pauseId).orElseThrow();
+        assertEquals(pauseId, paused.pauseId());
         assertEquals(run.runId(), paused.runId());
         assertEquals(RunStatus.PAUSED, paused.status());
         assertEquals("approve", paused.stepName());
@@ -67,7 +69,8 @@ class HumanPlanTest extends FlowTestSupport {
         assertEquals(1000L, paused.limits().tokenLimit(), "the human step's own limits are part of the run's");
         assertEquals(run.humanHistory(), paused.humanHistory());
         assertEquals(NOW, paused.pausedAt());
-        assertEquals(List.of(run.runId() + ".2"), store.pausedRunIds(), "paused runs are listed by pause id");
+        assertEquals(List.of(pauseId), store.pausedRunIds(), "paused runs are listed by pause id");
+        assertTrue(store.load(run.runId() + ".2").isEmpty(), "the pause id without its token is no pause id");
 
         assertTrue(result.success());
         assertEquals("Approve the refund for acme?", result.output());

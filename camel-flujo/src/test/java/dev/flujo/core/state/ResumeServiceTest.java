@@ -92,6 +92,11 @@ class ResumeServiceTest {
         assertEquals(true, paused.metadata().get(StepResult.META_PAUSED));
     }
 
+    /** What resumes the run's last pause: the pause id its human step handed out, not the run id. */
+    private static String pauseId(FlujoRun run) {
+        return (String) run.history().get(run.history().size() - 1).metadata().get(StepResult.META_PAUSE_ID);
+    }
+
     private static ResumeRejectedException rejected(ResumeService service, String runId, Object answer) {
         return assertThrows(ResumeRejectedException.class, () -> service.resume(runId, answer));
     }
@@ -100,7 +105,7 @@ class ResumeServiceTest {
     void resumeRestoresTheRunAndAppendsTheHumanStepsAnswer() throws Exception {
         FlujoRun before = pausedRun(memory, "approve", APPROVAL);
 
-        Resumption resumption = service(memory).resume(before.runId(), "{\"approved\": true, \"note\": \"ok\"}");
+        Resumption resumption = service(memory).resume(pauseId(before), "{\"approved\": true, \"note\": \"ok\"}");
 
         FlujoRun run = resumption.run();
         assertEquals(Map.of("approved", true, "note", "ok"), resumption.answer());
@@ -118,19 +123,19 @@ class ResumeServiceTest {
                 run.humanHistory());
         assertEquals(RunStatus.RESUMED, resumption.paused().status());
         assertEquals("direct:after", resumption.paused().resumeUri());
-        assertEquals(RunStatus.RESUMED, memory.load(before.runId()).orElseThrow().status());
+        assertEquals(RunStatus.RESUMED, memory.load(pauseId(before)).orElseThrow().status());
         assertEquals(List.of(), memory.pausedRunIds());
     }
 
     @Test
     void aRunPausedAgainKeepsEveryInteractionWithPeople() throws Exception {
         FlujoRun first = pausedRun(memory, "approve", null);
-        FlujoRun resumed = service(memory).resume(first.runId(), "yes").run();
+        FlujoRun resumed = service(memory).resume(pauseId(first), "yes").run();
 
         pause(memory, resumed, "confirm", null);
         // a late duplicate of the first answer cannot resume the second pause: it has a pause id of its own
-        assertThrows(ResumeRejectedException.class, () -> service(memory).resume(first.runId(), "yes"));
-        FlujoRun again = service(memory).resume(first.runId() + ".2", "confirmed").run();
+        assertThrows(ResumeRejectedException.class, () -> service(memory).resume(pauseId(first), "yes"));
+        FlujoRun again = service(memory).resume(pauseId(resumed), "confirmed").run();
 
         assertEquals(List.of("approve", "confirm"), again.humanHistory().stream().map(HumanInteraction::stepName)
                 .toList());
@@ -145,39 +150,39 @@ class ResumeServiceTest {
         FlujoRun run = pausedRun(memory, "approve", APPROVAL);
         ResumeService service = service(memory);
 
-        ResumeRejectedException e = rejected(service, run.runId(), "{\"approved\": \"maybe\"}");
+        ResumeRejectedException e = rejected(service, pauseId(run), "{\"approved\": \"maybe\"}");
 
         assertEquals(Reason.INVALID_ANSWER, e.getReason());
-        assertEquals(run.runId(), e.getRunId());
+        assertEquals(pauseId(run), e.getRunId());
         assertEquals(1, e.getProblems().size(), e.getProblems().toString());
         assertTrue(e.getProblems().get(0).contains("approved"), e.getProblems().get(0));
         assertTrue(e.getMessage().contains(e.getProblems().get(0)), e.getMessage());
-        assertEquals(RunStatus.PAUSED, memory.load(run.runId()).orElseThrow().status());
+        assertEquals(RunStatus.PAUSED, memory.load(pauseId(run)).orElseThrow().status());
         // a better answer is still accepted
-        assertEquals(Map.of("approved", false), service.resume(run.runId(), Map.of("approved", false)).answer());
+        assertEquals(Map.of("approved", false), service.resume(pauseId(run), Map.of("approved", false)).answer());
     }
 
     @Test
     void aMapAnswerIsCheckedAgainstTheSchemaToo() throws Exception {
         FlujoRun run = pausedRun(memory, "approve", APPROVAL);
 
-        ResumeRejectedException e = rejected(service(memory), run.runId(), Map.of("note", "no decision"));
+        ResumeRejectedException e = rejected(service(memory), pauseId(run), Map.of("note", "no decision"));
 
         assertEquals(Reason.INVALID_ANSWER, e.getReason());
-        assertEquals(RunStatus.PAUSED, memory.load(run.runId()).orElseThrow().status());
+        assertEquals(RunStatus.PAUSED, memory.load(pauseId(run)).orElseThrow().status());
     }
 
     @Test
     void malformedJsonIsRejectedWhenTheRunHasASchema() throws Exception {
         FlujoRun run = pausedRun(memory, "approve", APPROVAL);
 
-        ResumeRejectedException e = rejected(service(memory), run.runId(), "{\"approved\": tru");
+        ResumeRejectedException e = rejected(service(memory), pauseId(run), "{\"approved\": tru");
 
         assertEquals(Reason.INVALID_ANSWER, e.getReason());
         assertTrue(e.getMessage().contains("not JSON"), e.getMessage());
         assertEquals(1, e.getProblems().size());
-        assertEquals(RunStatus.PAUSED, memory.load(run.runId()).orElseThrow().status());
-        assertEquals(Map.of("approved", true), service(memory).resume(run.runId(), "{\"approved\": true}").answer());
+        assertEquals(RunStatus.PAUSED, memory.load(pauseId(run)).orElseThrow().status());
+        assertEquals(Map.of("approved", true), service(memory).resume(pauseId(run), "{\"approved\": true}").answer());
     }
 
     @Test
@@ -186,18 +191,18 @@ class ResumeServiceTest {
         FlujoRun number = pausedRun(memory, "approve", null);
         FlujoRun bytes = pausedRun(memory, "approve", null);
 
-        assertEquals("yes, go ahead", service(memory).resume(text.runId(), "yes, go ahead").answer());
-        assertEquals(42, service(memory).resume(number.runId(), "42").answer());
-        assertEquals(List.of("a", "b"), service(memory).resume(bytes.runId(), "[\"a\",\"b\"]".getBytes()).answer());
+        assertEquals("yes, go ahead", service(memory).resume(pauseId(text), "yes, go ahead").answer());
+        assertEquals(42, service(memory).resume(pauseId(number), "42").answer());
+        assertEquals(List.of("a", "b"), service(memory).resume(pauseId(bytes), "[\"a\",\"b\"]".getBytes()).answer());
     }
 
     @Test
     void resumingTwiceIsRefusedAsNotPaused() throws Exception {
         FlujoRun run = pausedRun(memory, "approve", null);
         ResumeService service = service(memory);
-        service.resume(run.runId(), "yes");
+        service.resume(pauseId(run), "yes");
 
-        ResumeRejectedException e = rejected(service, run.runId(), "yes again");
+        ResumeRejectedException e = rejected(service, pauseId(run), "yes again");
 
         assertEquals(Reason.NOT_PAUSED, e.getReason());
         assertEquals(List.of(), e.getProblems());
@@ -218,10 +223,10 @@ class ResumeServiceTest {
         FlujoRun run = pausedRun(memory, "approve", "{\"$ref\":\"http://example.invalid/x.json\"}");
 
         RuntimeException e = assertTimeoutPreemptively(Duration.ofSeconds(5),
-                () -> assertThrows(RuntimeException.class, () -> service(memory).resume(run.runId(), "{}")));
+                () -> assertThrows(RuntimeException.class, () -> service(memory).resume(pauseId(run), "{}")));
 
         assertTrue(e.getMessage().contains("not allowed to be loaded"), e.getMessage());
-        assertEquals(RunStatus.PAUSED, memory.load(run.runId()).orElseThrow().status());
+        assertEquals(RunStatus.PAUSED, memory.load(pauseId(run)).orElseThrow().status());
     }
 
     // --- on the SQLite store --------------------------------------------------------------------------------------
@@ -243,7 +248,7 @@ class ResumeServiceTest {
         pause(new JdbcStateStore(url), before, "approve", APPROVAL);
 
         // as another JVM would: a fresh store and service on the same file
-        Resumption resumption = service(new JdbcStateStore(url)).resume(before.runId(), "{\"approved\": true}");
+        Resumption resumption = service(new JdbcStateStore(url)).resume(pauseId(before), "{\"approved\": true}");
 
         FlujoRun run = resumption.run();
         assertEquals(List.of("extract", "par", "approve"), run.history().stream().map(StepResult::name).toList());
@@ -269,10 +274,10 @@ class ResumeServiceTest {
         JdbcStateStore store = new JdbcStateStore("jdbc:sqlite:" + dir.resolve("state.db"));
         FlujoRun run = pausedRun(store, "approve", APPROVAL);
 
-        assertEquals(Reason.INVALID_ANSWER, rejected(service(store), run.runId(), "{}").getReason());
+        assertEquals(Reason.INVALID_ANSWER, rejected(service(store), pauseId(run), "{}").getReason());
 
-        assertEquals(RunStatus.PAUSED, store.load(run.runId()).orElseThrow().status());
-        assertEquals(List.of(run.runId()), store.pausedRunIds());
+        assertEquals(RunStatus.PAUSED, store.load(pauseId(run)).orElseThrow().status());
+        assertEquals(List.of(pauseId(run)), store.pausedRunIds());
     }
 
     @Test
@@ -290,7 +295,7 @@ class ResumeServiceTest {
                 ResumeService service = service(new JdbcStateStore(url));
                 attempts.add(pool.submit(() -> {
                     go.await();
-                    return service.resume(run.runId(), answer);
+                    return service.resume(pauseId(run), answer);
                 }));
             }
             go.countDown();
@@ -306,7 +311,7 @@ class ResumeServiceTest {
                 }
             }
             assertEquals(1, won);
-            assertEquals(RunStatus.RESUMED, new JdbcStateStore(url).load(run.runId()).orElseThrow().status());
+            assertEquals(RunStatus.RESUMED, new JdbcStateStore(url).load(pauseId(run)).orElseThrow().status());
         } finally {
             pool.shutdownNow();
             assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
