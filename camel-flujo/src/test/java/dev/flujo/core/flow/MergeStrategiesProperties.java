@@ -54,9 +54,10 @@ import dev.flujo.reliability.PropertyFigures;
 @Tag("property")
 @AddLifecycleHook(PropertyFigures.class)
 @PropertyFigures.What(what = "Context merge strategies, generated branch writes (jqwik): no lost keys, last/first"
-        + " writer wins, associativity, echoes change nothing, conflicts named,"
+        + " writer wins, associativity, echoes change nothing, list additions in declared order, conflicts named,"
         + " same outcome whatever order the branches finish in",
-        found = "no bug found so far")
+        found = "found: CONTEXT_UPDATE kept two branches' equal list additions once, but twice when a third branch"
+                + " also changed the list (not associative); fixed: every branch's additions are kept")
 class MergeStrategiesProperties {
 
     private static final List<String> KEYS = List.of("k1", "k2", "k3", "k4");
@@ -189,6 +190,35 @@ class MergeStrategiesProperties {
         assertEquals(flat, right);
     }
 
+    /**
+     * CONTEXT_UPDATE is associative for writes that extend the parent's values (a list the parent's list followed by
+     * additions, a map that keeps the parent map's sub-keys): merging a, b, c, merging merge(a, b) with c and
+     * merging a with merge(b, c) give the same writes, or all fail. Two branches that add the same items to a list
+     * are no exception. Writes that shrink a value (a list that does not start with the parent's, a map without one
+     * of the parent's sub-keys) are not covered: see the strategy's javadoc.
+     */
+    @Property
+    void contextUpdateIsAssociativeForWritesThatExtendTheParent(
+            @ForAll("extendingWrites") Tuple.Tuple2<FlujoContext, List<BranchWrites>> generated) {
+        FlujoContext parent = generated.get1();
+        List<BranchWrites> abc = generated.get2();
+        BranchWrites a = abc.get(0);
+        BranchWrites b = abc.get(1);
+        BranchWrites c = abc.get(2);
+        MergeStrategy merge = MergeStrategies.CONTEXT_UPDATE;
+
+        Object flat = outcome(() -> merge.merge(parent, List.of(a, b, c)));
+        Object left = outcome(() -> merge.merge(parent,
+                List.of(new BranchWrites("ab", merge.merge(parent, List.of(a, b))), c)));
+        Object right = outcome(() -> merge.merge(parent,
+                List.of(a, new BranchWrites("bc", merge.merge(parent, List.of(b, c))))));
+
+        Statistics.collect(flat instanceof MergeConflictException ? "conflict" : "merged");
+        assertEquals(describe(flat), describe(left), "merge(merge(a, b), c)");
+        assertEquals(describe(flat), describe(right), "merge(a, merge(b, c))");
+        Statistics.coverage(cov -> cov.check("merged").percentage(p -> p > 30));
+    }
+
     // --- what CONTEXT_UPDATE promises beyond that ----------------------------------------------------------------
 
     /**
@@ -225,6 +255,30 @@ class MergeStrategiesProperties {
 
         assertEquals(union, MergeStrategies.CONTEXT_UPDATE.merge(parent, branches));
         assertEquals(union, MergeStrategies.CONTEXT_UPDATE.merge(parent, reversed));
+    }
+
+    /**
+     * CONTEXT_UPDATE appends each branch's additions to the parent's list (or to none) in declared order: every
+     * branch's, even when two branches added the same items.
+     */
+    @Property
+    void contextUpdateAppendsEveryBranchsListAdditionsInDeclaredOrder(
+            @ForAll("optionalLists") List<Object> start,
+            @ForAll("additions") List<List<Object>> additions) {
+        FlujoContext parent = start == null ? FlujoContext.empty() : FlujoContext.of(Map.of("log", start));
+        List<Object> base = start == null ? List.of() : start;
+        List<BranchWrites> branches = new ArrayList<>();
+        List<Object> expected = new ArrayList<>(base);
+        for (int i = 0; i < additions.size(); i++) {
+            List<Object> written = new ArrayList<>(base);
+            written.addAll(additions.get(i));
+            branches.add(new BranchWrites("b" + i, Map.of("log", written)));
+            expected.addAll(additions.get(i));
+        }
+        Statistics.collect(additions.size() > 1 && additions.stream().distinct().count() < additions.size()
+                ? "equal additions" : "distinct additions");
+
+        assertEquals(Map.of("log", expected), MergeStrategies.CONTEXT_UPDATE.merge(parent, branches));
     }
 
     // --- determinism ----------------------------------------------------------------------------------------------
@@ -353,6 +407,26 @@ class MergeStrategiesProperties {
         return Arbitraries.longs();
     }
 
+    @Provide
+    Arbitrary<List<Object>> optionalLists() {
+        return scalar().list().ofMaxSize(3).map(l -> (List<Object>) new ArrayList<>(l)).injectNull(0.2);
+    }
+
+    @Provide
+    Arbitrary<List<List<Object>>> additions() {
+        Arbitrary<List<Object>> one = Arbitraries.of("x", "y").map(s -> (Object) s).list().ofMinSize(1).ofMaxSize(2);
+        return one.list().ofMinSize(1).ofMaxSize(4);
+    }
+
+    /** A parent and three branches whose writes extend the parent's values (lists grow, maps keep sub-keys). */
+    @Provide
+    Arbitrary<Tuple.Tuple2<FlujoContext, List<BranchWrites>>> extendingWrites() {
+        Arbitrary<Map<String, Delta>> branch = Arbitraries.maps(Arbitraries.of(KEYS), delta(2)).ofMaxSize(3);
+        return Combinators.combine(Arbitraries.maps(Arbitraries.of(KEYS), value(2)).ofMaxSize(4),
+                branch.list().ofSize(3)).as((parentValues, deltas) -> Tuple.of(FlujoContext.of(parentValues),
+                        named(deltas.stream().map(d -> applied(d, parentValues)).toList())));
+    }
+
     private static Arbitrary<Map<String, Object>> writes() {
         return Arbitraries.maps(Arbitraries.of(KEYS), value(2)).ofMaxSize(3);
     }
@@ -372,6 +446,73 @@ class MergeStrategiesProperties {
         Arbitrary<Object> map = Arbitraries.maps(Arbitraries.of(SUB_KEYS), inner).ofMaxSize(3)
                 .map(m -> (Object) new LinkedHashMap<>(m));
         return Arbitraries.frequencyOf(Tuple.of(4, scalar()), Tuple.of(2, list), Tuple.of(2, map));
+    }
+
+    /**
+     * How a branch changes one value so that the result extends it: keep it, add items to a list, change some
+     * sub-keys of a map (keeping the others), or put a scalar (two branches setting different scalars is a conflict,
+     * as it should be). Generated independently of the parent, so it shrinks well.
+     */
+    private sealed interface Delta {
+    }
+
+    private record Keep() implements Delta {
+    }
+
+    private record Add(List<Object> items) implements Delta {
+    }
+
+    private record Sub(Map<String, Delta> changes) implements Delta {
+    }
+
+    private record Put(Object scalar) implements Delta {
+    }
+
+    private static Arbitrary<Delta> delta(int depth) {
+        Arbitrary<Delta> keep = Arbitraries.just(new Keep());
+        Arbitrary<Delta> add = Arbitraries.of("x", "y").map(s -> (Object) s).list().ofMinSize(1).ofMaxSize(2)
+                .map(Add::new);
+        Arbitrary<Delta> set = scalar().map(Put::new);
+        if (depth == 0) {
+            return Arbitraries.frequencyOf(Tuple.of(1, keep), Tuple.of(3, add), Tuple.of(1, set));
+        }
+        Arbitrary<Delta> sub = Arbitraries.maps(Arbitraries.of(SUB_KEYS), delta(depth - 1)).ofMinSize(1).ofMaxSize(2)
+                .map(Sub::new);
+        return Arbitraries.frequencyOf(Tuple.of(1, keep), Tuple.of(3, add), Tuple.of(3, sub), Tuple.of(1, set));
+    }
+
+    private static Map<String, Object> applied(Map<String, Delta> deltas, Map<String, Object> parent) {
+        Map<String, Object> writes = new LinkedHashMap<>();
+        deltas.forEach((key, d) -> {
+            Object value = applied(d, parent.get(key));
+            if (value != null) {
+                writes.put(key, value);
+            }
+        });
+        return writes;
+    }
+
+    /** The value {@code d} makes of {@code base}; {@code null} (no write) for keeping nothing. */
+    private static Object applied(Delta d, Object base) {
+        if (d instanceof Add add && (base == null || base instanceof List<?>)) {
+            List<Object> grown = base == null ? new ArrayList<>() : new ArrayList<>((List<?>) base);
+            grown.addAll(add.items());
+            return grown;
+        }
+        if (d instanceof Sub sub && (base == null || base instanceof Map<?, ?>)) {
+            Map<Object, Object> grown = base == null ? new LinkedHashMap<>() : new LinkedHashMap<>((Map<?, ?>) base);
+            sub.changes().forEach((k, subDelta) -> {
+                Object value = applied(subDelta, grown.get(k));
+                if (value != null) {
+                    grown.put(k, value);
+                }
+            });
+            return grown;
+        }
+        if (d instanceof Put put && !(base instanceof List<?>) && !(base instanceof Map<?, ?>)) {
+            return put.scalar();
+        }
+        return base; // keep, or a change that does not fit the value: the value as it was
     }
 
     // --- helpers --------------------------------------------------------------------------------------------------
