@@ -9,8 +9,11 @@ import net.openhft.hashing.LongTupleHashFunction;
  * The key of a cached step output: the step fingerprint, the input and the values of the listed context keys.
  *
  * <p>The hash is computed once; equality compares the full key (never a hash alone), so two inputs that collide
- * can never be served each other's output. Arrays are compared by content. Inputs must not be mutated after they
- * were used as a key (the Camel adapter turns streams into strings first).
+ * can never be served each other's output. Arrays are compared by content, also arrays nested in arrays; an array
+ * inside a map or a list compares as that map or list compares it, by identity, so an equal copy is a miss (never
+ * another input's hit). Values of different types are different keys ({@code 1} and {@code 1L}, {@code "1"} and
+ * {@code 1}, a text and its bytes). Inputs must not be mutated after they were used as a key (the Camel adapter
+ * turns streams into strings first). CacheKeyProperties checks all of this on generated keys.
  *
  * <p>{@code enableAlgorithmOptimization} ({@link #wide}): a text or byte input is hashed with 128-bit xxHash
  * (zero-allocation-hashing) instead of {@link String#hashCode()}, which walks a new string char by char on every
