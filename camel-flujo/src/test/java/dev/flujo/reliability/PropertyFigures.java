@@ -38,6 +38,16 @@ public final class PropertyFigures implements AroundPropertyHook, AfterContainer
         String found();
     }
 
+    /**
+     * On a property whose every try is costly (it starts Camel endpoints): it runs the default tries divided by
+     * {@code value} ({@code jqwik.tries.default}, 1,000 unless the run sets it), so a tenth of them in both runs.
+     */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.METHOD)
+    public @interface CostlyTries {
+        int value();
+    }
+
     /** System property the stress profile sets; without it nothing is recorded. */
     public static final String STRESS_FLAG = "flujo.stress";
 
@@ -54,7 +64,14 @@ public final class PropertyFigures implements AroundPropertyHook, AfterContainer
 
     @Override
     public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
+        CostlyTries costly = context.targetMethod().getAnnotation(CostlyTries.class);
+        if (costly != null) {
+            context.attributes().setTries(Math.max(1, Integer.getInteger("jqwik.tries.default", 1000) / costly.value()));
+        }
         PropertyExecutionResult result = property.execute();
+        if (context.targetMethod().isAnnotationPresent(net.jqwik.api.Example.class)) {
+            return result; // one fixed case, a regression example: not a property's tries
+        }
         RUNS.computeIfAbsent(context.containerClass(), c -> new CopyOnWriteArrayList<>())
                 .add(new Ran(context.label(), result.countTries(), result.status()));
         return result;
