@@ -50,6 +50,35 @@ public final class CacheKey {
         this.hash = 31 * (31 * fingerprint.hashCode() + inputHash) + Arrays.deepHashCode(this.contextValues);
     }
 
+    /**
+     * A step fingerprint from named parts, such that different values never give the same text: each value is
+     * written with its length ({@code agent=5:#echo}) and an absent one as {@code -} ({@code fallback=-}), so a value
+     * that holds {@code |} or {@code name=} text cannot be read as two parts, nor two parts as one, and an unset option
+     * differs from the text {@code "null"}. Joining {@code name=value} parts with {@code |} did neither.
+     *
+     * @param namesAndValues name, value, name, value, ...; names are fixed words without {@code =}
+     */
+    public static String fingerprint(String... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("fingerprint parts come as name, value pairs");
+        }
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            String name = namesAndValues[i];
+            if (name == null || name.indexOf('=') >= 0) {
+                throw new IllegalArgumentException("fingerprint part name: " + name);
+            }
+            String value = namesAndValues[i + 1];
+            text.append(i == 0 ? "" : "|").append(name).append('=');
+            if (value == null) {
+                text.append('-');
+            } else {
+                text.append(value.length()).append(':').append(value);
+            }
+        }
+        return text.toString();
+    }
+
     /** A key whose text or byte input is hashed with 128-bit xxHash (other inputs as by the plain constructor). */
     public static CacheKey wide(String fingerprint, Object input, Object[] contextValues) {
         return new CacheKey(fingerprint, input, contextValues, true);

@@ -178,7 +178,60 @@ class CacheKeyProperties {
         Statistics.coverage(c -> c.check("same listed values").percentage(p -> p > 10));
     }
 
+    /**
+     * CacheKey.fingerprint: two lists of named parts give one fingerprint exactly when they are equal. Values hold
+     * the encoding's own characters ({@code |}, {@code =}, digits, {@code :}, {@code -}); null differs from
+     * {@code "null"}; and the pairs include ones that read the same as {@code name=value|name=value}.
+     */
+    @Property
+    void fingerprintsAreEqualExactlyWhenTheirPartsAre(@ForAll("fingerprintParts") Tuple.Tuple2<List<String>,
+            List<String>> pair) {
+        List<String> a = pair.get1();
+        List<String> b = pair.get2();
+        boolean same = a.equals(b);
+        Statistics.collect(same ? "equal parts" : "different parts");
+
+        assertEquals(same, CacheKey.fingerprint(a.toArray(String[]::new))
+                .equals(CacheKey.fingerprint(b.toArray(String[]::new))), () -> a + " / " + b);
+        Statistics.coverage(c -> c.check("equal parts").percentage(p -> p > 5));
+    }
+
     // --- generators -----------------------------------------------------------------------------------------------
+
+    /**
+     * Name, value pairs, against: independent ones, an equal copy, one value null against "null", or the same text
+     * under name=value|name=value split at another "|name=".
+     */
+    @Provide
+    Arbitrary<Tuple.Tuple2<List<String>, List<String>>> fingerprintParts() {
+        Arbitrary<String> value = Arbitraries.of("|", "=", ":", "1", "2:", "-", "null", "agent=", "x").list()
+                .ofMaxSize(3).map(pieces -> String.join("", pieces)).injectNull(0.2);
+        Arbitrary<List<String>> parts = Combinators.combine(Arbitraries.of("step", "agent"), value).as(Arrays::asList)
+                .list().ofMinSize(1).ofMaxSize(3).map(pairs -> {
+                    List<String> flat = new ArrayList<>();
+                    pairs.forEach(flat::addAll);
+                    return flat;
+                });
+        Arbitrary<Tuple.Tuple2<List<String>, List<String>>> independent = Combinators.combine(parts, parts)
+                .as(Tuple::of);
+        Arbitrary<Tuple.Tuple2<List<String>, List<String>>> copy = parts.map(p -> Tuple.of(p,
+                p.stream().map(v -> v == null ? null : new String(v)).toList()));
+        Arbitrary<Tuple.Tuple2<List<String>, List<String>>> nullText = Combinators.combine(parts,
+                Arbitraries.integers().between(0, 2)).as((p, i) -> {
+                    List<String> other = new ArrayList<>(p);
+                    int at = 2 * (i % (p.size() / 2)) + 1;
+                    other.set(at, p.get(at) == null ? "null" : null);
+                    return Tuple.of(p, other);
+                });
+        // (n1, x + "|n2=" + y, n2, z) against (n1, x, n2, y + "|n2=" + z): "n1=x|n2=y|n2=z" both ways
+        Arbitrary<Tuple.Tuple2<List<String>, List<String>>> resplit = Combinators.combine(
+                Arbitraries.of("step", "agent"), Arbitraries.of("agent", "prompt"), value.map(String::valueOf),
+                value.map(String::valueOf), value.map(String::valueOf)).as((n1, n2, x, y, z) -> Tuple.of(
+                        Arrays.asList(n1, x + "|" + n2 + "=" + y, n2, z),
+                        Arrays.asList(n1, x, n2, y + "|" + n2 + "=" + z)));
+        return Arbitraries.frequencyOf(Tuple.of(2, independent), Tuple.of(1, copy), Tuple.of(1, nullText),
+                Tuple.of(2, resplit));
+    }
 
     @Provide
     Arbitrary<Parts> parts() {
