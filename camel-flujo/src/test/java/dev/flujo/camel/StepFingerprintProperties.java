@@ -53,8 +53,8 @@ import org.apache.camel.support.service.ServiceHelper;
 @PropertyFigures.What(what = "Step cache fingerprints, generated option sets (jqwik): any differing option gives a"
         + " different fingerprint, computed directly and on endpoints Camel built and started",
         found = "found: agent \"#a|prompt=#p\" with promptProcessors \"#q\" and agent \"#a\" with promptProcessors"
-                + " \"#p|prompt=#q\" had one fingerprint, as had validate unset and validate=null; fixed: length-prefixed"
-                + " parts")
+                + " \"#p|prompt=#q\" had one fingerprint, as had promptProcessors unset and \"null\"; fixed:"
+                + " length-prefixed parts")
 class StepFingerprintProperties {
 
     /** The options in the fingerprint, in its order. */

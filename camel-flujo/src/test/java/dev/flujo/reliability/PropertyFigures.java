@@ -101,7 +101,7 @@ public final class PropertyFigures implements AroundPropertyHook, AfterContainer
         int max = runs.stream().mapToInt(Ran::tries).max().orElse(0);
         String each = min == max ? String.format(Locale.ROOT, "%,d each", min)
                 : String.format(Locale.ROOT, "%,d to %,d each", min, max);
-        String outcome = held == runs.size() ? "all " + held + " properties held"
+        String outcome = held == runs.size() ? held + " properties held"
                 : held + " of " + runs.size() + " properties held";
         return String.format(Locale.ROOT, "%s, %,d tries (%s); %s", outcome, tries, each, found);
     }

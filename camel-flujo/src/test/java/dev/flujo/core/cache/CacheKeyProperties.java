@@ -40,7 +40,7 @@ import dev.flujo.reliability.PropertyFigures;
 @AddLifecycleHook(PropertyFigures.class)
 @PropertyFigures.What(what = "Cache keys, generated steps, inputs and context values (jqwik): equal ones give equal"
         + " keys and hashes, any difference gives unequal keys, plain and 128-bit keys alike; a step cache never"
-        + " serves another input's or tenant's output",
+        + " serves another input's or tenant's output; different fingerprint parts never give one fingerprint",
         found = "no key bug found; arrays inside a map or list compare by identity (a miss, never a wrong hit):"
                 + " documented")
 class CacheKeyProperties {
