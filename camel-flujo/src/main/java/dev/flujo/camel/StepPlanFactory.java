@@ -11,6 +11,7 @@ import dev.flujo.core.step.FlujoPlugin;
 import dev.flujo.core.step.FlujoProcessor;
 import dev.flujo.core.step.FlujoValidator;
 import dev.flujo.core.step.StepPlan;
+import dev.flujo.core.cache.CacheKey;
 import dev.flujo.core.cache.StepCache;
 import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
 import dev.flujo.core.telemetry.StepObserver;
@@ -55,7 +56,7 @@ final class StepPlanFactory {
         }
         NamedAgent agent = agents.resolve("agent", options.getAgent());
         StepPlan.Builder plan = StepPlan.builder(step, config)
-                .fingerprint(fingerprint())
+                .fingerprint(fingerprint(step, options))
                 .agent(agent)
                 .promptProcessors(processors("promptProcessors", options.getPromptProcessors()))
                 .outputProcessors(processors("outputProcessors", options.getOutputProcessors()))
@@ -105,12 +106,12 @@ final class StepPlanFactory {
     }
 
     /** The step name and every option that changes what the step outputs; part of every cache key. */
-    private String fingerprint() {
-        return String.join("|", step, "agent=" + options.getAgent(),
-                "prompt=" + options.getPromptProcessors(), "output=" + options.getOutputProcessors(),
-                "validators=" + options.getValidators(), "validate=" + options.getValidate(),
-                "plugins=" + options.getPlugins(), "fallback=" + options.getFallback(),
-                "updatesContext=" + options.isUpdatesContext());
+    static String fingerprint(String step, FlujoConfiguration options) {
+        return CacheKey.fingerprint("step", step, "agent", options.getAgent(),
+                "prompt", options.getPromptProcessors(), "output", options.getOutputProcessors(),
+                "validators", options.getValidators(), "validate", options.getValidate(),
+                "plugins", options.getPlugins(), "fallback", options.getFallback(),
+                "updatesContext", String.valueOf(options.isUpdatesContext()));
     }
 
     private static List<FlujoValidator> concat(List<FlujoValidator> a, List<FlujoValidator> b) {

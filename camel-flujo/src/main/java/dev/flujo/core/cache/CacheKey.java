@@ -9,8 +9,11 @@ import net.openhft.hashing.LongTupleHashFunction;
  * The key of a cached step output: the step fingerprint, the input and the values of the listed context keys.
  *
  * <p>The hash is computed once; equality compares the full key (never a hash alone), so two inputs that collide
- * can never be served each other's output. Arrays are compared by content. Inputs must not be mutated after they
- * were used as a key (the Camel adapter turns streams into strings first).
+ * can never be served each other's output. Arrays are compared by content, also arrays nested in arrays; an array
+ * inside a map or a list compares as that map or list compares it, by identity, so an equal copy is a miss (never
+ * another input's hit). Values of different types are different keys ({@code 1} and {@code 1L}, {@code "1"} and
+ * {@code 1}, a text and its bytes). Inputs must not be mutated after they were used as a key (the Camel adapter
+ * turns streams into strings first). CacheKeyProperties checks all of this on generated keys.
  *
  * <p>{@code enableAlgorithmOptimization} ({@link #wide}): a text or byte input is hashed with 128-bit xxHash
  * (zero-allocation-hashing) instead of {@link String#hashCode()}, which walks a new string char by char on every
@@ -45,6 +48,35 @@ public final class CacheKey {
         this.wideHigh = wide ? wideHash128[1] : 0;
         int inputHash = wide ? Long.hashCode(wideLow ^ wideHigh) : hashOf(input);
         this.hash = 31 * (31 * fingerprint.hashCode() + inputHash) + Arrays.deepHashCode(this.contextValues);
+    }
+
+    /**
+     * A step fingerprint from named parts, such that different values never give the same text: each value is
+     * written with its length ({@code agent=5:#echo}) and an absent one as {@code -} ({@code fallback=-}), so a value
+     * that holds {@code |} or {@code name=} text cannot be read as two parts, nor two parts as one, and an unset option
+     * differs from the text {@code "null"}. Joining {@code name=value} parts with {@code |} did neither.
+     *
+     * @param namesAndValues name, value, name, value, ...; names are fixed words without {@code =}
+     */
+    public static String fingerprint(String... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("fingerprint parts come as name, value pairs");
+        }
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            String name = namesAndValues[i];
+            if (name == null || name.indexOf('=') >= 0) {
+                throw new IllegalArgumentException("fingerprint part name: " + name);
+            }
+            String value = namesAndValues[i + 1];
+            text.append(i == 0 ? "" : "|").append(name).append('=');
+            if (value == null) {
+                text.append('-');
+            } else {
+                text.append(value.length()).append(':').append(value);
+            }
+        }
+        return text.toString();
     }
 
     /** A key whose text or byte input is hashed with 128-bit xxHash (other inputs as by the plain constructor). */

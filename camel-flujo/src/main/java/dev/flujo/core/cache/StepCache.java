@@ -109,6 +109,11 @@ public final class StepCache {
         return sameKeys ? new StepCache(this, maxSize, options) : null;
     }
 
+    /**
+     * The key of {@code input} in {@code context}: the fingerprint, the input and the values of the listed context
+     * keys ({@code cacheKeyContext}), in the listed order. An absent key is the same as a null value (the context
+     * holds no nulls) and differs from the text {@code "null"}; keys that are not listed never change the key.
+     */
     public CacheKey keyFor(Object input, FlujoContext context) {
         Object[] values = null;
         if (keyContext.length > 0) {

@@ -24,9 +24,23 @@ public enum MergeStrategies implements MergeStrategy {
 
     /**
      * The default. A key written by one branch takes its value; a key written by several is combined relative to
-     * the value they started from (a branch that wrote it back unchanged changed nothing): equal values are one
-     * value, maps merge recursively, lists append (each branch's additions to the list it started from, in declared
-     * order), and different scalars are a {@link MergeConflictException} naming the key and the branches.
+     * the value they started from (a branch that wrote it back unchanged changed nothing): maps merge recursively,
+     * lists append (each branch's additions to the list it started from, in declared order: every branch's, also
+     * when two branches added the same items), equal scalars are one value, and different scalars (or a map, a list
+     * and a scalar) are a {@link MergeConflictException} naming the key and the branches.
+     *
+     * <p>What it promises (MergeStrategiesProperties checks each): every key and sub-key a branch changed or added
+     * is in the result, and no key that no branch wrote; a branch that wrote back the parent's values changes
+     * nothing; branches that wrote disjoint keys may be declared in any order; and for writes that <em>extend</em>
+     * the parent's values (a list that starts with the parent's list, a map that keeps the parent map's sub-keys)
+     * it is associative: merging a, b, c is merging merge(a, b) with c, and a with merge(b, c), so a parallel step
+     * nested in another merges as if it were flat.
+     *
+     * <p>What it does not promise: associativity for writes that <em>shrink</em> a value. A branch that alone wrote a
+     * list not starting with the parent's list (or a map without one of its sub-keys) replaced it; merged with other
+     * branches the same list is appended whole after the parent's, and the dropped sub-key stays when another branch
+     * kept it. So, from a parent list {@code [s]}, one branch writing {@code []} clears it but two give {@code [s]}.
+     * Lists follow declared order, so reordering branches that appended to one list reorders the items.
      */
     CONTEXT_UPDATE {
         @Override
@@ -38,7 +52,7 @@ public enum MergeStrategies implements MergeStrategy {
         }
     },
 
-    /** Every key takes the value of the last declared branch that wrote it. */
+    /** Every key takes the value of the last declared branch that wrote it. Associative, like {@link #KEEP_FIRST}. */
     OVERWRITE {
         @Override
         public Map<String, Object> merge(FlujoContext parent, List<BranchWrites> branches) {
@@ -99,14 +113,20 @@ public enum MergeStrategies implements MergeStrategy {
             return base;
         }
         Object first = writers.get(0).value;
-        if (writers.size() == 1 || writers.stream().allMatch(w -> Objects.equals(w.value, first))) {
+        if (writers.size() == 1) {
             return first;
         }
+        // maps and lists are combined even when equal: two branches that added the same item to a list added it
+        // twice, and an equal shortcut would keep it once or twice depending on whether a third branch changed the
+        // list too (and nesting a parallel step in another would change the result)
         if (writers.stream().allMatch(w -> w.value instanceof Map<?, ?>)) {
             return combineMaps(path, base instanceof Map<?, ?> m ? m : Map.of(), writers);
         }
         if (writers.stream().allMatch(w -> w.value instanceof List<?>)) {
             return appendLists(base instanceof List<?> l ? l : List.of(), writers);
+        }
+        if (writers.stream().allMatch(w -> Objects.equals(w.value, first))) {
+            return first;
         }
         throw new MergeConflictException(CONTEXT_UPDATE.name(), path, names(writers));
     }

@@ -16,6 +16,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.agent.AgentResolver;
 import dev.flujo.core.agent.NamedAgent;
+import dev.flujo.core.cache.CacheKey;
 import dev.flujo.core.cache.CodecPool;
 import dev.flujo.core.cache.MemoryGuard;
 import dev.flujo.core.cache.StepCache;
@@ -73,7 +74,8 @@ public final class StepPlan implements FlujoPlan {
     private StepPlan(Builder b) {
         this.name = b.name;
         this.config = b.config;
-        this.fingerprint = b.fingerprint != null ? b.fingerprint : b.name + "|" + b.agent.name();
+        this.fingerprint = b.fingerprint != null ? b.fingerprint
+                : CacheKey.fingerprint("step", b.name, "agent", b.agent.name());
         this.agent = b.agent;
         this.fallback = b.fallback;
         // enableStepOptimization: only the phases the step uses, and a prompt phase of exactly its processors;

@@ -115,6 +115,26 @@ class MergeStrategiesTest extends FlowTestSupport {
         assertEquals(Map.of("tags", List.of("x", "y", "z")), merged);
     }
 
+    /**
+     * Was a bug (found by MergeStrategiesProperties): two branches that added the same item to a list kept it once,
+     * but twice as soon as a third branch changed the list too, so nesting a parallel step in another changed the
+     * result ({k1=[x, x, y]} flat, {k1=[x, y]} with the first two nested).
+     */
+    @Test
+    void contextUpdateKeepsEveryBranchsAdditionsEvenWhenTwoBranchesAddedTheSameItem() {
+        FlujoContext parent = FlujoContext.of(Map.of("log", List.of("start")));
+        BranchWrites a = w("a", Map.of("log", List.of("start", "x")));
+        BranchWrites b = w("b", Map.of("log", List.of("start", "x")));
+        BranchWrites c = w("c", Map.of("log", List.of("start", "y")));
+
+        assertEquals(Map.of("log", List.of("start", "x", "x")), MergeStrategies.CONTEXT_UPDATE.merge(parent,
+                List.of(a, b)));
+        assertEquals(Map.of("log", List.of("start", "x", "x", "y")), MergeStrategies.CONTEXT_UPDATE.merge(parent,
+                List.of(a, b, c)));
+        assertEquals(Map.of("log", List.of("start", "x", "x", "y")), MergeStrategies.CONTEXT_UPDATE.merge(parent,
+                List.of(w("ab", MergeStrategies.CONTEXT_UPDATE.merge(parent, List.of(a, b))), c)));
+    }
+
     @Test
     void contextUpdateListsInDeclaredOrderEvenWhenTheLaterBranchFinishesFirst() throws Exception {
         // b finishes before a is even allowed to finish; the merged list still has a's addition first

@@ -58,7 +58,7 @@ class StepPlanTest {
         assertNull(plan.sinkTo());
         assertEquals(UsageLimits.NONE, plan.limits());
         assertEquals(2, plan.maxAttempts());
-        assertEquals("s|#llm", plan.fingerprint());
+        assertEquals("step=1:s|agent=4:#llm", plan.fingerprint());
         assertSame(AgentResolver.NONE, plan.agentResolver());
         assertSame(AGENT, plan.agent());
     }
