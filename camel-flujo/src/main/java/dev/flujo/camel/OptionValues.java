@@ -176,13 +176,21 @@ final class OptionValues {
         return open >= 0 && text.indexOf("}}", open + 2) >= 0;
     }
 
+    /**
+     * Whether the text is a reference Camel resolves when it binds the option ({@code #property:key},
+     * {@code #bean:name}, {@code #name}): for a boolean or an enum, Camel itself refuses a value it cannot convert.
+     */
+    private static boolean reference(String text) {
+        return text.startsWith("#");
+    }
+
     private static String booleanProblem(String text) {
-        return placeholder(text) || text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false") ? null
-                : "must be true or false";
+        return placeholder(text) || reference(text) || text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")
+                ? null : "must be true or false";
     }
 
     private static String enumProblem(List<String> constants, String text) {
-        return placeholder(text) || constants.stream().anyMatch(text::equalsIgnoreCase) ? null
+        return placeholder(text) || reference(text) || constants.stream().anyMatch(text::equalsIgnoreCase) ? null
                 : "must be one of " + String.join(", ", constants);
     }
 
