@@ -69,10 +69,26 @@ final class OptionValues {
         for (Object k : all.keySet()) {
             String key = k.toString();
             if (key.regionMatches(true, 0, prefix, 0, prefix.length())) {
-                defaults.put(key, all.get(k));
+                defaults.put(key, resolved(properties, all.get(k)));
             }
         }
         check(defaults, "the flujo component");
+    }
+
+    /**
+     * A default's text with its placeholders resolved: camel-main binds the resolved text, and nothing checks it later
+     * ({@code maxRetries={{retries}}} with {@code retries=abc} would mean no retries). A placeholder that does not
+     * resolve is left as it is, for camel-main to report.
+     */
+    private static Object resolved(PropertiesComponent properties, Object value) {
+        if (value instanceof String text && placeholder(text)) {
+            try {
+                return properties.parseUri(text);
+            } catch (RuntimeException e) {
+                return text;
+            }
+        }
+        return value;
     }
 
     private static Map<String, String> configurationOptions() {
