@@ -1,6 +1,7 @@
 package dev.flujo.camel;
 
 import java.io.InputStream;
+import java.io.Reader;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Set;
@@ -89,11 +90,15 @@ final class FlujoResumeProducer extends DefaultAsyncProducer {
     /**
      * The answer: the body, with a stream (an HTTP request's) read as bytes, which the resume checks are UTF-8, as JSON
      * text must be - read as text, a byte that is not UTF-8 would become U+FFFD and the answer another one. Only when
-     * the exchange names another charset is the stream read as text in it.
+     * the exchange names another charset is the stream read as text in it. A Reader (and Camel's ReaderCache of one)
+     * is text already and read as such: turned into bytes, it would be encoded in the JVM's default charset.
      */
     static Object answer(Exchange exchange) {
         Message message = exchange.getMessage();
         Object body = message.getBody();
+        if (body instanceof Reader) {
+            return message.getBody(String.class);
+        }
         if (!(body instanceof InputStream || body instanceof StreamCache)) {
             return body;
         }

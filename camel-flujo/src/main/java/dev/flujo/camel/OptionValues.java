@@ -69,10 +69,26 @@ final class OptionValues {
         for (Object k : all.keySet()) {
             String key = k.toString();
             if (key.regionMatches(true, 0, prefix, 0, prefix.length())) {
-                defaults.put(key, all.get(k));
+                defaults.put(key, resolved(properties, all.get(k)));
             }
         }
         check(defaults, "the flujo component");
+    }
+
+    /**
+     * A default's text with its placeholders resolved: camel-main binds the resolved text, and nothing checks it later
+     * ({@code maxRetries={{retries}}} with {@code retries=abc} would mean no retries). A placeholder that does not
+     * resolve is left as it is, for camel-main to report.
+     */
+    private static Object resolved(PropertiesComponent properties, Object value) {
+        if (value instanceof String text && placeholder(text)) {
+            try {
+                return properties.parseUri(text);
+            } catch (RuntimeException e) {
+                return text;
+            }
+        }
+        return value;
     }
 
     private static Map<String, String> configurationOptions() {
@@ -176,13 +192,21 @@ final class OptionValues {
         return open >= 0 && text.indexOf("}}", open + 2) >= 0;
     }
 
+    /**
+     * Whether the text is a reference Camel resolves when it binds the option ({@code #property:key},
+     * {@code #bean:name}, {@code #name}): for a boolean or an enum, Camel itself refuses a value it cannot convert.
+     */
+    private static boolean reference(String text) {
+        return text.startsWith("#");
+    }
+
     private static String booleanProblem(String text) {
-        return placeholder(text) || text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false") ? null
-                : "must be true or false";
+        return placeholder(text) || reference(text) || text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")
+                ? null : "must be true or false";
     }
 
     private static String enumProblem(List<String> constants, String text) {
-        return placeholder(text) || constants.stream().anyMatch(text::equalsIgnoreCase) ? null
+        return placeholder(text) || reference(text) || constants.stream().anyMatch(text::equalsIgnoreCase) ? null
                 : "must be one of " + String.join(", ", constants);
     }
 

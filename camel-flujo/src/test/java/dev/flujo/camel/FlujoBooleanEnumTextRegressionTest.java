@@ -25,6 +25,16 @@ class FlujoBooleanEnumTextRegressionTest extends CamelTestSupport {
     @Override
     protected void bindToRegistry(Registry registry) {
         registry.bind("agent", TestAgents.answering("ok"));
+        registry.bind("on", Boolean.TRUE);
+        registry.bind("ignoring", BranchFailurePolicy.IGNORE);
+    }
+
+    @Override
+    protected java.util.Properties useOverridePropertiesWithPropertiesComponent() {
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("flags.cache", "true");
+        properties.setProperty("flags.policy", "ignore");
+        return properties;
     }
 
     @Test
@@ -60,5 +70,40 @@ class FlujoBooleanEnumTextRegressionTest extends CamelTestSupport {
         assertEquals(false, step.isResultHeaders());
         assertEquals(BranchFailurePolicy.IGNORE, context.getEndpoint("flujo:parallel:fan?branches=direct:a"
                 + "&onBranchFailure=ignore", FlujoEndpoint.class).getConfiguration().getOnBranchFailure());
+    }
+
+    /**
+     * Found reviewing the boolean/enum check: Camel binds {@code #property:key}, {@code #bean:name} and {@code #name}
+     * to boolean and enum options (and refuses a bad value they resolve to itself), but the check read the reference
+     * as the option's text and refused every one of them.
+     */
+    @Test
+    void referencesCamelResolvesStillStart() throws Exception {
+        String step = "flujo:step:refs?agent=#agent&cache=#property:flags.cache&resultHeaders=#bean:on"
+                + "&updatesContext=#on";
+        String fan = "flujo:parallel:refs?branches=direct:a&onBranchFailure=#property:flags.policy";
+        String fan2 = "flujo:parallel:refs2?branches=direct:a&onBranchFailure=#ignoring";
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:refs").to(step);
+                from("direct:fanRefs").to(fan);
+                from("direct:fanRefs2").to(fan2);
+                from("direct:a").setBody(constant("a"));
+            }
+        });
+        FlujoConfiguration options = context.getEndpoint(step, FlujoEndpoint.class).getConfiguration();
+        assertTrue(options.isCache());
+        assertTrue(options.isResultHeaders());
+        assertTrue(options.isUpdatesContext());
+        assertEquals(BranchFailurePolicy.IGNORE,
+                context.getEndpoint(fan, FlujoEndpoint.class).getConfiguration().getOnBranchFailure());
+        assertEquals(BranchFailurePolicy.IGNORE,
+                context.getEndpoint(fan2, FlujoEndpoint.class).getConfiguration().getOnBranchFailure());
+    }
+
+    @Test
+    void aReferenceToBadTextIsStillRefused() {
+        assertRouteStartFails(context, "flujo:step:badRef?agent=#agent&cache=#property:flags.policy");
     }
 }

@@ -52,7 +52,7 @@ public final class JdbcStateStore implements StateStore {
     @Override
     public void save(PausedRun run) {
         String json = StateCodec.write(run);
-        execute("save run " + run.pauseId(), c -> {
+        execute("save run " + PausedRun.shown(run.pauseId()), c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE
                     + " (run_id, status, state, updated_at) VALUES (?, ?, ?, ?)"
                     + " ON CONFLICT (run_id) DO UPDATE SET status = excluded.status, state = excluded.state,"
@@ -69,7 +69,7 @@ public final class JdbcStateStore implements StateStore {
 
     @Override
     public Optional<PausedRun> load(String runId) {
-        return execute("load run " + runId, c -> read(c, runId));
+        return execute("load run " + PausedRun.shown(runId), c -> read(c, runId));
     }
 
     private static Optional<PausedRun> read(Connection c, String runId) throws SQLException {
@@ -87,7 +87,7 @@ public final class JdbcStateStore implements StateStore {
 
     @Override
     public Optional<PausedRun> claim(String runId) {
-        return execute("claim run " + runId, c -> {
+        return execute("claim run " + PausedRun.shown(runId), c -> {
             // the status change and the read are one transaction on one connection
             c.setAutoCommit(false);
             try {

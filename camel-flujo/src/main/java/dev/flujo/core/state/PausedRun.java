@@ -6,6 +6,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 import dev.flujo.core.step.StepResult;
 import dev.flujo.core.usage.Usage;
@@ -65,6 +66,18 @@ public record PausedRun(String runId, RunStatus status, String stepName, String 
         Tokens.RANDOM.nextBytes(token);
         return pauseIdOf(runId, earlierAnswers) + "." + HexFormat.of().formatHex(token);
     }
+
+    /**
+     * A pause id as messages show it: with its token cut to the first 4 hex digits ({@code <runId>.2.3f9a...}), as
+     * the whole id is a capability to answer for a person and messages end up in logs (Camel's error handler logs an
+     * exhausted exception's message). Also in an id the caller sent with something after the token (a newline, a
+     * space); other ids (legacy, unknown) are returned as they are.
+     */
+    public static String shown(String pauseId) {
+        return pauseId == null ? null : TOKEN_IN_TEXT.matcher(pauseId).replaceAll(".$1...");
+    }
+
+    private static final Pattern TOKEN_IN_TEXT = Pattern.compile("\\.([0-9a-fA-F]{4})[0-9a-fA-F]{28}");
 
     /** The random part of a pause id: 16 bytes, 128 bits. */
     public static final int TOKEN_BYTES = 16;

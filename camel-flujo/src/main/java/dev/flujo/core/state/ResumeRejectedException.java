@@ -35,7 +35,8 @@ public class ResumeRejectedException extends FlujoException {
     /**
      * The message quotes the run id and the problems as a log line can hold them: both come from the caller (the id
      * from a header, the problems name the answer's keys), so control and format characters are escaped (a newline in
-     * an id must not start a forged log line) and what is longer is cut, saying how long it was.
+     * an id must not start a forged log line) and what is longer is cut, saying how long it was. The token of a pause
+     * id is cut to 4 digits: the run may stay paused, and the message be logged.
      */
     public ResumeRejectedException(String runId, Reason reason, String message, List<String> problems) {
         super("Cannot resume run " + quoted(runId) + ": " + message + (problems.isEmpty() ? "" : ": " + joined(problems)));
@@ -44,9 +45,12 @@ public class ResumeRejectedException extends FlujoException {
         this.problems = List.copyOf(problems);
     }
 
-    /** A run id as the messages of refused resumes quote it: in quotes, escaped and cut (see the constructor). */
+    /**
+     * A run id as the messages of refused resumes quote it: in quotes, escaped and cut (see the constructor), the token
+     * of a pause id cut to 4 digits ({@link PausedRun#shown}).
+     */
     public static String quoted(String runId) {
-        return runId == null ? "null" : "'" + printable(runId, MAX_ID_CHARS) + "'";
+        return runId == null ? "null" : "'" + printable(PausedRun.shown(runId), MAX_ID_CHARS) + "'";
     }
 
     private static String joined(List<String> problems) {

@@ -250,7 +250,7 @@ class FlujoHumanResumeTest extends CamelTestSupport {
 
         ResumeRejectedException rejected = exceptionOf(again, ResumeRejectedException.class);
         assertEquals(ResumeRejectedException.Reason.NOT_PAUSED, rejected.getReason());
-        assertContains(rejected.getMessage(), runId, "resumed already");
+        assertContains(rejected.getMessage(), dev.flujo.core.state.PausedRun.shown(runId), "resumed already");
         MockEndpoint.assertIsSatisfied(context);
     }
 

@@ -70,12 +70,13 @@ class FlujoResumeForgedRunRegressionTest extends CamelTestSupport {
         for (Object forged : new Object[] {"forged run", Map.of("runId", runId)}) {
             FlujoConfigurationException e = exceptionOf(resume(runId, forged), FlujoConfigurationException.class);
             // the message names the run the caller tried to resume (it named none), quoted as a refused resume's
-            assertContains(e.getMessage(), FlujoConstants.RUN, "refusing to resume run '" + runId + "'");
+            assertContains(e.getMessage(), FlujoConstants.RUN, "refusing to resume run '" + PausedRun.shown(runId) + "'");
             assertEquals(before, store.load(runId).orElseThrow());
         }
         FlujoConfigurationException escaped = exceptionOf(resume(runId + "\nforged log line", "forged run"),
                 FlujoConfigurationException.class);
-        assertContains(escaped.getMessage(), "refusing to resume run '" + runId + "\\u000aforged log line'");
+        assertContains(escaped.getMessage(), "refusing to resume run '" + PausedRun.shown(runId)
+                + "\\u000aforged log line'");
 
         assertNull(resume(runId, null).getException());
         assertEquals(RunStatus.RESUMED, store.load(runId).orElseThrow().status());

@@ -104,4 +104,18 @@ class JdbcStateStoreRegressionTest {
         // blocking pool, waits for its own connection) although the run is PAUSED and nobody else claims it
         assertEquals(RunStatus.RESUMED, store.claim("run-1").orElseThrow().status());
     }
+
+    /** Found reviewing the pause ids (issue 7): a store failure quoted the pause id whole, token included. */
+    @Test
+    void aStoreFailureDoesNotQuoteTheTokenOfAPauseId() {
+        String pauseId = PausedRun.newPauseId("run-1", 1);
+        JdbcStateStore store = new JdbcStateStore("jdbc:sqlite:" + dir.resolve("no-such-dir").resolve("s.db"));
+        for (Runnable call : new Runnable[] {() -> store.load(pauseId), () -> store.claim(pauseId)}) {
+            dev.flujo.core.FlujoException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.flujo.core.FlujoException.class, call::run);
+            org.junit.jupiter.api.Assertions.assertFalse(e.getMessage().contains(pauseId.substring(pauseId.length() - 28)),
+                    e.getMessage());
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("run-1.2."), e.getMessage());
+        }
+    }
 }

@@ -110,4 +110,32 @@ class ResumeRejectedMessageRegressionTest {
                 () -> e.getMessage().length() + " characters");
         assertEquals(RunStatus.PAUSED, store.delegate.load("run-1").orElseThrow().status());
     }
+
+    /**
+     * Found reviewing the pause ids (issue 7): the message quoted the pause id whole, token included, also when the
+     * run stays paused (a bad answer, a store failure). Camel's error handler logs an exhausted exception's message at
+     * ERROR, so every mistyped answer wrote a live capability to answer for the person into the application log. The
+     * message shows the run id, the pause number and 4 digits of the token; getRunId() keeps the id whole.
+     */
+    @Test
+    void theTokenOfAPauseIdIsNotInTheMessage() {
+        String runId = "D0BB1E0C4241668-0000000000000003";
+        for (int earlier : new int[] {0, 2}) {
+            String pauseId = PausedRun.newPauseId(runId, earlier);
+            String token = pauseId.substring(pauseId.length() - 32);
+            store.save(new PausedRun(runId, RunStatus.PAUSED, "approve", "ok?", "{\"type\":\"boolean\"}",
+                    "direct:after", "q", Map.of(), List.of(), null, null, List.of(), Instant.EPOCH, pauseId));
+
+            ResumeRejectedException e = rejected(pauseId, "maybe");
+
+            assertEquals(Reason.INVALID_ANSWER, e.getReason());
+            assertEquals(pauseId, e.getRunId(), "the exception keeps the id whole");
+            assertFalse(e.getMessage().contains(token.substring(4)), e.getMessage());
+            String shown = PausedRun.pauseIdOf(runId, earlier) + "." + token.substring(0, 4) + "...";
+            assertTrue(e.getMessage().startsWith("Cannot resume run '" + shown + "': "), e.getMessage());
+            assertEquals(RunStatus.PAUSED, store.delegate.load(pauseId).orElseThrow().status());
+            // sent with a trailing newline (a form field), it is no id, but the token is still live
+            assertFalse(rejected(pauseId + "\n", "true").getMessage().contains(token.substring(4)));
+        }
+    }
 }
