@@ -138,8 +138,21 @@ public enum MergeStrategies implements MergeStrategy {
                     .add(new Written(w.branch, v)));
         }
         Map<Object, Object> merged = new LinkedHashMap<>();
-        bySubKey.forEach((k, subWriters) -> merged.put(k, combine(path + "." + k, base.get(k), subWriters)));
+        bySubKey.forEach((k, subWriters) -> merged.put(k, combine(path + "." + k, valueOf(base, k), subWriters)));
         return merged;
+    }
+
+    /** {@code base.get(key)}, also for a null key, which immutable maps ({@code Map.of}) refuse to look up. */
+    private static Object valueOf(Map<?, ?> base, Object key) {
+        if (key != null) {
+            return base.get(key);
+        }
+        for (Map.Entry<?, ?> e : base.entrySet()) {
+            if (e.getKey() == null) {
+                return e.getValue();
+            }
+        }
+        return null;
     }
 
     /**

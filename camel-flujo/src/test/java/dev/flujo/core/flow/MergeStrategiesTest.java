@@ -120,6 +120,24 @@ class MergeStrategiesTest extends FlowTestSupport {
      * but twice as soon as a third branch changed the list too, so nesting a parallel step in another changed the
      * result ({k1=[x, x, y]} flat, {k1=[x, y]} with the first two nested).
      */
+    /** Maps with a null key (a HashMap an agent returned) merge like any other key, with or without a parent map. */
+    @Test
+    void contextUpdateMergesMapsWithANullKey() {
+        Map<Object, Object> a = new java.util.HashMap<>();
+        a.put(null, "n");
+        a.put("k", 1);
+        Map<Object, Object> b = new java.util.HashMap<>();
+        b.put(null, "n");
+        b.put("j", 2);
+        Map<Object, Object> expected = new java.util.HashMap<>(a);
+        expected.put("j", 2);
+
+        assertEquals(Map.of("m", expected), MergeStrategies.CONTEXT_UPDATE.merge(EMPTY,
+                List.of(w("a", Map.of("m", a)), w("b", Map.of("m", b)))));
+        assertEquals(Map.of("m", expected), MergeStrategies.CONTEXT_UPDATE.merge(
+                FlujoContext.of(Map.of("m", Map.of("k", 1))), List.of(w("a", Map.of("m", a)), w("b", Map.of("m", b)))));
+    }
+
     @Test
     void contextUpdateKeepsEveryBranchsAdditionsEvenWhenTwoBranchesAddedTheSameItem() {
         FlujoContext parent = FlujoContext.of(Map.of("log", List.of("start")));
