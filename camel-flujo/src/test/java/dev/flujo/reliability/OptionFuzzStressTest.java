@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,9 +43,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every endpoint option of {@code flujo.json}, on every kind that takes it, set to wrong types, negative numbers,
  * empty, blank and huge values: the route start fails with a {@link FlujoConfigurationException} one of whose problems
- * names the option - never a NullPointerException, a ClassCastException, another Error or a hang (every start is
- * bounded) - unless the value is a documented value of the option ({@link OptionFuzzing#acceptedBecause}), in which case the route
- * starts and the endpoint holds the value as given. The options come from the descriptor, so a new option is fuzzed
+ * names the option (or, for a bean reference on a boolean or enum option, which Camel resolves, Camel's binding error
+ * naming it: see {@link OptionFuzzing.Refusal}) - never a NullPointerException, a ClassCastException, another Error or
+ * a hang (every start is bounded) - unless the value is a documented value of the option
+ * ({@link OptionFuzzing#acceptedBecause}), in which case the route starts and the endpoint holds the value as given. The options come from the descriptor, so a new option is fuzzed
  * without being listed here. The same values are tried as runtime changes ({@code reconfigure}, which must then change
  * nothing).
  */
@@ -134,8 +136,7 @@ class OptionFuzzStressTest {
             assertNull(base.error(), () -> "the base endpoint of " + kind + " does not start: " + brief(base.error()));
         }
         int pairs = 0;
-        int failedNamingIt = 0;
-        int camelOwn = 0;
+        Map<Refusal, Integer> refusals = new EnumMap<>(Refusal.class);
         Map<String, Set<String>> accepted = new TreeMap<>();
         for (Option option : options.values()) {
             for (FlujoKind kind : option.kinds()) {
@@ -156,27 +157,26 @@ class OptionFuzzStressTest {
                     } else {
                         assertNull(because, () -> what + " failed, but is a documented value (" + because + "): "
                                 + brief(outcome.error()));
-                        assertFailedNaming(what, outcome.error(), option.name(), value, option.camelOwn());
-                        if (option.camelOwn()) {
-                            camelOwn++;
-                        } else {
-                            failedNamingIt++;
-                        }
+                        refusals.merge(assertFailedNaming(what, outcome.error(), option.name(), value,
+                                option.camelOwn()), 1, Integer::sum);
                     }
                 }
             }
         }
         int perPair = BAD_VALUES.size() + HUGE_VALUES.size();
         int total = pairs * perPair;
-        int acceptedCount = total - failedNamingIt - camelOwn;
+        int acceptedCount = total - refusals.values().stream().mapToInt(Integer::intValue).sum();
         System.out.println("accepted by design:\n" + accepted.entrySet().stream()
                 .map(e -> "  " + e.getKey() + ": " + e.getValue()).collect(Collectors.joining("\n")));
         ReliabilityFigures.record(Section.BAD_INPUT, "URI options fuzzed: every endpoint option of flujo.json on every"
                 + " kind that takes it (" + options.size() + " options, " + pairs + " option-kind pairs) x "
                 + perPair + " bad values (" + String.join(" ", BAD_VALUES.stream().map(OptionFuzzing::shown)
                 .toList()) + ", and two 1 MB values as endpoint parameters)",
-                total + " route starts: " + failedNamingIt + " failed with a FlujoConfigurationException naming the"
-                        + " option, " + camelOwn + " (Camel's own lazyStartProducer) with Camel's error for the endpoint"
+                total + " route starts: " + refusals.getOrDefault(Refusal.FLUJO, 0) + " failed with a"
+                        + " FlujoConfigurationException naming the option, " + refusals.getOrDefault(
+                        Refusal.CAMEL_REFERENCE, 0) + " (bean references on boolean and enum options, which Camel"
+                        + " resolves) with Camel's binding error naming the option, " + refusals.getOrDefault(
+                        Refusal.CAMEL_OWN, 0) + " (Camel's own lazyStartProducer) with Camel's error for the endpoint"
                         + " URI, " + acceptedCount + " started with a documented value held as given; no"
                         + " NullPointerException, ClassCastException or hang; slowest start " + slowestMillis + " ms",
                 getClass());

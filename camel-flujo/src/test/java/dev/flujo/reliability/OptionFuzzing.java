@@ -32,6 +32,7 @@ import dev.flujo.camel.FlujoKind;
 import dev.flujo.core.FlujoConfigurationException;
 
 import org.apache.camel.Endpoint;
+import org.apache.camel.PropertyBindingException;
 import org.apache.camel.ResolveEndpointFailedException;
 
 /**
@@ -238,10 +239,27 @@ final class OptionFuzzing {
         return Pattern.compile("(?<![A-Za-z])" + Pattern.quote(option) + "(?![A-Za-z])").matcher(text).find();
     }
 
-    /** The failure names the option in a FlujoConfigurationException (Camel's own options: its endpoint error). */
-    static void assertFailedNaming(String what, Throwable error, String option, String value, boolean camelOwn) {
+    /** How a refusal named the option. */
+    enum Refusal {
+        /** A {@link FlujoConfigurationException} one of whose problems names the option. */
+        FLUJO,
+        /**
+         * Camel's {@link PropertyBindingException} for the option: a {@code #bean} or {@code #property:} reference
+         * on a boolean or enum option is left to Camel to resolve (it binds them), and Camel names the option when
+         * the reference does not resolve or resolves to bad text.
+         */
+        CAMEL_REFERENCE,
+        /** Camel's error for the endpoint URI: its own options, converted before the component sees them. */
+        CAMEL_OWN
+    }
+
+    /**
+     * The failure names the option; never a NullPointerException, ClassCastException or an Error in the cause chain.
+     */
+    static Refusal assertFailedNaming(String what, Throwable error, String option, String value, boolean camelOwn) {
         FlujoConfigurationException flujo = null;
         ResolveEndpointFailedException endpointError = null;
+        PropertyBindingException binding = null;
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof NullPointerException || t instanceof ClassCastException || t instanceof Error) {
                 throw new AssertionError(what + ": failed with " + brief(t));
@@ -252,11 +270,18 @@ final class OptionFuzzing {
             if (endpointError == null && t instanceof ResolveEndpointFailedException r) {
                 endpointError = r;
             }
+            if (binding == null && t instanceof PropertyBindingException b) {
+                binding = b;
+            }
         }
         if (camelOwn) {
             // Camel converts its own options before the component sees them, and names neither them nor the value
             assertNotNull(endpointError, () -> what + ": not Camel's endpoint error: " + brief(error));
-            return;
+            return Refusal.CAMEL_OWN;
+        }
+        if (flujo == null && binding != null && value.startsWith("#")
+                && option.equalsIgnoreCase(binding.getPropertyName())) {
+            return Refusal.CAMEL_REFERENCE;
         }
         if (flujo == null) {
             throw new AssertionError(what + ": no FlujoConfigurationException in the cause chain: " + brief(error));
@@ -264,6 +289,7 @@ final class OptionFuzzing {
         FlujoConfigurationException refusal = flujo;
         assertTrue(refusal.getProblems().stream().anyMatch(p -> names(p, option, value)),
                 () -> what + ": no problem names the option: " + brief(refusal));
+        return Refusal.FLUJO;
     }
 
     /** An accepted value is held as given: the same text, or the same boolean or number. */
