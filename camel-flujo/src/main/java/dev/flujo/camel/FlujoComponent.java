@@ -135,11 +135,7 @@ public class FlujoComponent extends DefaultComponent {
         }
         Map<String, Object> remaining = FlujoEndpoint.asText(options);
         OptionValues.check(remaining, "flujo component");
-        FlujoConfiguration changed = configuration.copy();
-        org.apache.camel.support.PropertyBindingSupport.build().withCamelContext(getCamelContext())
-                .withTarget(changed).withConfigurer(new FlujoConfigurationConfigurer()).withReflection(false)
-                .withMandatory(true).withRemoveParameters(true).withProperties(remaining).bind();
-        changed.toOptimizationConfig("(component defaults)");
+        FlujoConfiguration changed = configuration.changedBy(getCamelContext(), remaining, "(component defaults)");
         // every endpoint checked before any is changed; an option written in an endpoint's URI wins, as it does
         // over component defaults
         Map<FlujoEndpoint, Map<String, Object>> changes = new java.util.LinkedHashMap<>();

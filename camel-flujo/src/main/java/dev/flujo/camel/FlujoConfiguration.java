@@ -4,17 +4,21 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.flow.BranchFailurePolicy;
 import dev.flujo.core.flow.LoopPlan;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Configurer;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
+import org.apache.camel.support.PropertyBindingSupport;
 
 /**
  * The options of a flujo endpoint. The component holds one instance as the defaults
@@ -291,6 +295,22 @@ public class FlujoConfiguration implements Cloneable {
         } catch (CloneNotSupportedException e) {
             throw new RuntimeCamelException(e);
         }
+    }
+
+    /**
+     * A copy with runtime changes applied: the options (their text already checked by {@link OptionValues}) bound as
+     * Camel binds URI options, then every value validated.
+     *
+     * @param owner named in the problems, e.g. a step name or {@code (component defaults)}
+     * @throws FlujoConfigurationException naming every invalid option; this configuration is left as it is
+     */
+    FlujoConfiguration changedBy(CamelContext camelContext, Map<String, Object> options, String owner) {
+        FlujoConfiguration changed = copy();
+        PropertyBindingSupport.build().withCamelContext(camelContext).withTarget(changed)
+                .withConfigurer(new FlujoConfigurationConfigurer()).withReflection(false).withMandatory(true)
+                .withRemoveParameters(true).withProperties(new LinkedHashMap<>(options)).bind();
+        changed.toOptimizationConfig(owner);
+        return changed;
     }
 
     /**

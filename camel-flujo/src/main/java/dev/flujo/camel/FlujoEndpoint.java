@@ -28,7 +28,6 @@ import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
-import org.apache.camel.support.PropertyBindingSupport;
 import org.apache.camel.util.URISupport;
 import org.apache.camel.support.service.ServiceHelper;
 
@@ -252,12 +251,7 @@ public class FlujoEndpoint extends DefaultEndpoint {
         Map<String, Object> remaining = asText(options);
         OptionValues.check(remaining, "flujo step '" + name + "'");
         OptionValues.checkKind(remaining, kind, FlujoUris.sanitize(getEndpointUri()));
-        FlujoConfiguration changed = configuration.copy();
-        PropertyBindingSupport.build().withCamelContext(getCamelContext()).withTarget(changed)
-                .withConfigurer(new FlujoConfigurationConfigurer()).withReflection(false).withMandatory(true)
-                .withRemoveParameters(true).withProperties(remaining).bind();
-        changed.toOptimizationConfig(name);
-        return changed;
+        return configuration.changedBy(getCamelContext(), remaining, name);
     }
 
     /** The options written in this endpoint's URI (they win over component-wide changes, as over defaults). */
