@@ -171,7 +171,8 @@ final class OptionValues {
             String option = name.substring(name.lastIndexOf('.') + 1);
             String key = option.replace("-", "").toLowerCase(Locale.ROOT);
             Kind kind = TYPED_OPTIONS.get(key);
-            if (kind != null && value instanceof String text) {
+            // a property placeholder is resolved later by Camel, and its text checked then
+            if (kind != null && value instanceof String text && !placeholder(text)) {
                 // Camel reads true and false in any case, but untrimmed; enum constants in any case, trimmed
                 String problem = kind == Kind.BOOLEAN ? booleanProblem(text)
                         : kind == Kind.ENUM ? enumProblem(ENUM_CONSTANTS.get(key), text.trim())
@@ -186,7 +187,7 @@ final class OptionValues {
         }
     }
 
-    /** Whether the text holds a property placeholder, resolved later by Camel (checked then). */
+    /** Whether the text holds a property placeholder ({@code {{name}}}). */
     private static boolean placeholder(String text) {
         int open = text.indexOf("{{");
         return open >= 0 && text.indexOf("}}", open + 2) >= 0;
@@ -201,19 +202,16 @@ final class OptionValues {
     }
 
     private static String booleanProblem(String text) {
-        return placeholder(text) || reference(text) || text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")
-                ? null : "must be true or false";
+        return reference(text) || text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false") ? null
+                : "must be true or false";
     }
 
     private static String enumProblem(List<String> constants, String text) {
-        return placeholder(text) || reference(text) || constants.stream().anyMatch(text::equalsIgnoreCase) ? null
+        return reference(text) || constants.stream().anyMatch(text::equalsIgnoreCase) ? null
                 : "must be one of " + String.join(", ", constants);
     }
 
     private static String problem(Kind kind, String text) {
-        if (placeholder(text)) {
-            return null; // resolved later by Camel's property placeholders
-        }
         switch (kind) {
             case INT:
             case LONG:
