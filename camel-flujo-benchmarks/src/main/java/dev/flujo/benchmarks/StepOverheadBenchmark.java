@@ -10,7 +10,7 @@ import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
 import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.step.StepPlan;
+import dev.flujo.core.exec.StepPlan;
 
 import org.apache.camel.Endpoint;
 import org.apache.camel.builder.RouteBuilder;

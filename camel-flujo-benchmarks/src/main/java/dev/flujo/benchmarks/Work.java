@@ -9,7 +9,7 @@ import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.step.FlujoProcessor;
 import dev.flujo.core.step.FlujoValidator;
 import dev.flujo.core.step.ValidationResult;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.Usage;
 
 import org.apache.camel.Processor;
 

@@ -11,8 +11,8 @@ import java.util.List;
 
 import dev.flujo.camel.FlujoConstants;
 import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.step.StepResult;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;

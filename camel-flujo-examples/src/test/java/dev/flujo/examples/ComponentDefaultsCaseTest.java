@@ -43,7 +43,7 @@ class ComponentDefaultsCaseTest {
         }
         try {
             FlujoEndpoint endpoint = main.getCamelContext().getEndpoint("flujo:step:s?agent=#agent", FlujoEndpoint.class);
-            fail(key + "=abc was accepted; the step runs with maxRetries=" + (((dev.flujo.core.step.StepPlan) endpoint.getPlan()).maxAttempts() - 1));
+            fail(key + "=abc was accepted; the step runs with maxRetries=" + (((dev.flujo.core.exec.StepPlan) endpoint.getPlan()).maxAttempts() - 1));
         } finally {
             main.stop();
         }

@@ -3,8 +3,8 @@ package dev.flujo.examples;
 import java.math.BigDecimal;
 
 import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.step.StepResult;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -19,7 +19,7 @@ import dev.flujo.core.flow.ParallelPlan;
 import dev.flujo.core.flow.RouterPlan;
 import dev.flujo.core.state.AnswerSchema;
 import dev.flujo.core.step.FlujoProcessor;
-import dev.flujo.core.step.StepPlan;
+import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.cache.StepCache;
 import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
 import dev.flujo.core.telemetry.StepObserver;

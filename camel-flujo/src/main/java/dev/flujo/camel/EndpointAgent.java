@@ -7,7 +7,7 @@ import java.util.concurrent.CompletionStage;
 import dev.flujo.core.agent.AgentRequest;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.Usage;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;

@@ -26,7 +26,7 @@ import org.apache.camel.support.PropertyBindingSupport;
  *
  * <p>Execution options are turned into the core's immutable {@link OptimizationConfig} by
  * {@link #toOptimizationConfig()}; wiring options (agent, processors, validators, plugins, fallback) are resolved
- * into a {@link dev.flujo.core.step.StepPlan} when the endpoint starts.
+ * into a {@link dev.flujo.core.exec.StepPlan} when the endpoint starts.
  */
 @UriParams
 @Configurer

@@ -11,7 +11,7 @@ import java.util.Map;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
 import dev.flujo.core.flow.RouterPlan;
-import dev.flujo.core.step.StepPlan;
+import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.telemetry.AutomaticOptimizer;
 import dev.flujo.core.telemetry.StepObserver;
 import dev.flujo.core.telemetry.StepStatistics;

@@ -10,7 +10,7 @@ import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.exec.ExecutorCore;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.exec.FlujoPlan;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;

@@ -10,7 +10,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import dev.flujo.core.step.FlujoPlugin;
 import dev.flujo.core.step.FlujoProcessor;
 import dev.flujo.core.step.FlujoValidator;
-import dev.flujo.core.step.StepPlan;
+import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.cache.CacheKey;
 import dev.flujo.core.cache.StepCache;
 import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;

@@ -2,7 +2,7 @@ package dev.flujo.core;
 
 import java.util.List;
 
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 
 /**
  * A step failed after all its attempts and its fallback. Carries the step name, the number of attempts, the

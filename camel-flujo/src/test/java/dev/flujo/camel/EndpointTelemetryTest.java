@@ -7,9 +7,9 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import dev.flujo.core.config.OptimizationConfig;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 import dev.flujo.core.telemetry.StepObserver;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.Usage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 

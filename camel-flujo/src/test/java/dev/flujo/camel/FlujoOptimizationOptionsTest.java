@@ -9,7 +9,7 @@ import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.cache.CacheKey;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.flow.ParallelPlan;
-import dev.flujo.core.step.StepPlan;
+import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.telemetry.AutomaticOptimizer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -20,7 +20,7 @@ import dev.flujo.core.agent.FlujoAgent;
 import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
 import dev.flujo.core.resilience.StepRejectedException;
 import dev.flujo.core.state.InMemoryStateStore;
-import dev.flujo.core.step.StepPlan;
+import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.telemetry.AutomaticOptimizer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

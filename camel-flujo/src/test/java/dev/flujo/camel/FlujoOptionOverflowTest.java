@@ -38,6 +38,6 @@ class FlujoOptionOverflowTest extends CamelTestSupport {
         }
         FlujoEndpoint endpoint = context.getEndpoint(uri, FlujoEndpoint.class);
         fail("maxRetries=" + text + " passed the option check but the step runs with maxRetries="
-                        + (((dev.flujo.core.step.StepPlan) endpoint.getPlan()).maxAttempts() - 1) + " (int overflow wrapped silently)");
+                        + (((dev.flujo.core.exec.StepPlan) endpoint.getPlan()).maxAttempts() - 1) + " (int overflow wrapped silently)");
     }
 }

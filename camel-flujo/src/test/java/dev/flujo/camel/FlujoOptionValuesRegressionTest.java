@@ -37,8 +37,8 @@ class FlujoOptionValuesRegressionTest extends CamelTestSupport {
             return; // failing the start is fine
         }
         FlujoEndpoint endpoint = context.getEndpoint(uri, FlujoEndpoint.class);
-        assertEquals(Duration.ofMillis(expectedMillis), ((dev.flujo.core.step.StepPlan) endpoint.getPlan()).timeout(),
+        assertEquals(Duration.ofMillis(expectedMillis), ((dev.flujo.core.exec.StepPlan) endpoint.getPlan()).timeout(),
                 "timeout=" + text + " passed the option check but the step runs with time-out "
-                        + ((dev.flujo.core.step.StepPlan) endpoint.getPlan()).timeout());
+                        + ((dev.flujo.core.exec.StepPlan) endpoint.getPlan()).timeout());
     }
 }

@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
 import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.Usage;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;

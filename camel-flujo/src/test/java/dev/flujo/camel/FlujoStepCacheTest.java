@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.Usage;
 import dev.flujo.core.usage.UsageLimitExceededException;
 
 import org.apache.camel.Exchange;

@@ -23,9 +23,9 @@ import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.FlujoPlugin;
 import dev.flujo.core.step.FlujoValidator;
 import dev.flujo.core.step.PluginOutcome;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.ValidationResult;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.Usage;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;

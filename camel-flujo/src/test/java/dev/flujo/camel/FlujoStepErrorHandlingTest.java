@@ -10,7 +10,7 @@ import java.math.BigDecimal;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.FlujoException;
 import dev.flujo.core.FlujoStepFailedException;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.Usage;
 import dev.flujo.core.usage.UsageLimitExceededException;
 
 import org.apache.camel.Exchange;

@@ -13,7 +13,7 @@ import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.OutputRejectedException;
 import dev.flujo.core.agent.AgentRequest;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;

@@ -15,7 +15,7 @@ import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.step.FlujoPlugin;
 import dev.flujo.core.step.PluginInput;
 import dev.flujo.core.step.PluginOutcome;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;

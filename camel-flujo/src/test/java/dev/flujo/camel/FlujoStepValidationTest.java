@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.OutputRejectedException;
 import dev.flujo.core.step.FlujoValidator;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.ValidationResult;
 
 import org.apache.camel.Exchange;

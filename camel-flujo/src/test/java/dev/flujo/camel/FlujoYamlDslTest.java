@@ -17,7 +17,7 @@ import dev.flujo.core.step.FlujoPlugin;
 import dev.flujo.core.step.FlujoValidator;
 import dev.flujo.core.step.PluginInput;
 import dev.flujo.core.step.PluginOutcome;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.ValidationResult;
 import dev.flujo.core.usage.UsageLimitExceededException;
 

@@ -28,7 +28,7 @@ import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.step.FlujoProcessor;
-import dev.flujo.core.step.StepPlan;
+import dev.flujo.core.exec.StepPlan;
 import dev.flujo.reliability.PropertyFigures;
 
 import org.apache.camel.impl.DefaultCamelContext;

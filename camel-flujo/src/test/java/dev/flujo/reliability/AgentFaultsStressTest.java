@@ -14,9 +14,9 @@ import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.FlujoValidator;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.ValidationResult;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.Usage;
 import dev.flujo.reliability.FaultAgent.Fault;
 import dev.flujo.reliability.FaultAgent.HeldCall;
 

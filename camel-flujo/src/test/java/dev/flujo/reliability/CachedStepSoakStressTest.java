@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 import dev.flujo.camel.FlujoEndpoint;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.Usage;
 import dev.flujo.reliability.ReliabilityFigures.Section;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -23,7 +23,7 @@ import dev.flujo.camel.FlujoConstants;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
 import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.Usage;
 import dev.flujo.reliability.ReliabilityFigures.Section;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;

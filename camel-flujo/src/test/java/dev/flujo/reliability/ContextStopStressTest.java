@@ -19,7 +19,7 @@ import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.AgentTimeoutException;
 import dev.flujo.core.agent.FlujoAgent;
 import dev.flujo.core.state.JdbcStateStore;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.Usage;
 import dev.flujo.reliability.FaultAgent.HeldCall;
 import dev.flujo.reliability.InFlight.End;
 

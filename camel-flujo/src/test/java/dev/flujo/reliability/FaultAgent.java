@@ -14,7 +14,7 @@ import java.util.function.Function;
 import dev.flujo.core.agent.AgentRequest;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.Usage;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

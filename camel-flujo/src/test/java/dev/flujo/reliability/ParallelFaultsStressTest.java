@@ -10,8 +10,8 @@ import java.util.concurrent.Executors;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
-import dev.flujo.core.step.StepResult;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 import dev.flujo.core.usage.UsageLimitExceededException;
 import dev.flujo.reliability.FaultAgent.HeldCall;
 

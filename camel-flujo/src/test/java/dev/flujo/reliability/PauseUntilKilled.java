@@ -7,7 +7,7 @@ import java.util.concurrent.Executors;
 import dev.flujo.camel.FlujoConstants;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.Usage;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;

@@ -51,8 +51,8 @@ import dev.flujo.core.state.ResumeRejectedException.Reason;
 import dev.flujo.core.state.RunStatus;
 import dev.flujo.core.state.StateCodec;
 import dev.flujo.core.state.StateStore;
-import dev.flujo.core.step.StepResult;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 import dev.flujo.reliability.ReliabilityFigures.Section;
 
 import org.apache.camel.Exchange;

@@ -22,13 +22,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flujo.camel.FlujoConstants;
 import dev.flujo.core.FlujoException;
 import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.state.HumanInteraction;
+import dev.flujo.core.run.HumanInteraction;
 import dev.flujo.core.state.JdbcStateStore;
 import dev.flujo.core.state.PausedRun;
 import dev.flujo.core.state.RunStatus;
 import dev.flujo.core.state.StateCodec;
-import dev.flujo.core.step.StepResult;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 import dev.flujo.core.usage.UsageLimits;
 
 import org.apache.camel.Exchange;

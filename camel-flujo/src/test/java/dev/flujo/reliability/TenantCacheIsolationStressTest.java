@@ -20,7 +20,7 @@ import dev.flujo.core.agent.AgentRequest;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
 import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;

@@ -11,7 +11,7 @@ import dev.flujo.camel.FlujoConstants;
 import dev.flujo.core.agent.AgentRequest;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.Usage;
 import dev.flujo.examples.LocalAgents;
 
 import org.apache.camel.Message;

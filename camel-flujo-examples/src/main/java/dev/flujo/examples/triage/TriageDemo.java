@@ -8,8 +8,8 @@ import java.util.stream.Collectors;
 
 import dev.flujo.camel.FlujoConstants;
 import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.step.StepResult;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 import dev.flujo.examples.PipelineExample;
 
 import org.apache.camel.CamelContext;

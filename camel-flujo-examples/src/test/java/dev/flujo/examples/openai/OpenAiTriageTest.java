@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.step.StepResult;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 import dev.flujo.core.usage.UsageLimitExceededException;
 import dev.flujo.examples.triage.TriageDemo;
 import dev.flujo.examples.triage.TriageTestSupport;

@@ -10,7 +10,7 @@ import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.state.JdbcStateStore;
 import dev.flujo.core.state.ResumeRejectedException;
 import dev.flujo.core.state.RunStatus;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 import dev.flujo.core.usage.UsageLimitExceededException;
 import dev.flujo.examples.ExampleAssertions;
 

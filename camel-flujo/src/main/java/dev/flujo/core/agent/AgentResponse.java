@@ -1,6 +1,6 @@
 package dev.flujo.core.agent;
 
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.Usage;
 
 /**
  * What an agent answered.

@@ -8,7 +8,7 @@ import java.util.Set;
  *
  * <p>In Camel the context is the exchange's user properties (see {@code dev.flujo.camel.ExchangeContext}). Steps
  * never write through this view: their writes ({@code updatesContext}, {@code sinkTo}) are returned in the
- * {@link dev.flujo.core.step.StepResult} and applied only after the step succeeded, so a failed attempt leaves no
+ * {@link dev.flujo.core.result.StepResult} and applied only after the step succeeded, so a failed attempt leaves no
  * trace in the context.
  */
 public interface FlujoContext {

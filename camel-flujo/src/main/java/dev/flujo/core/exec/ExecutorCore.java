@@ -26,8 +26,8 @@ import dev.flujo.core.agent.NamedAgent;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.run.CancelSignal;
 import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.step.StepPlan;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.exec.StepPlan;
+import dev.flujo.core.result.StepResult;
 
 /**
  * Runs steps. Stateless apart from the services it is given, so one instance serves every endpoint of a component.

@@ -5,10 +5,10 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 
 /**
- * What an endpoint runs, decided once when it starts: an agent step ({@link dev.flujo.core.step.StepPlan}) or a
+ * What an endpoint runs, decided once when it starts: an agent step ({@link dev.flujo.core.exec.StepPlan}) or a
  * composite step (parallel, loop, conditional, router, map, human; see {@code dev.flujo.core.flow}).
  */
 public interface FlujoPlan {

@@ -11,7 +11,7 @@ import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
 import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 
 /**
  * {@code flujo:conditional}: a selector turns the input and context into a key, and the branch of that key (or the

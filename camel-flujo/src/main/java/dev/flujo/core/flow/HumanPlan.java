@@ -11,12 +11,12 @@ import dev.flujo.core.FlujoException;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
 import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.state.HumanInteraction;
+import dev.flujo.core.run.HumanInteraction;
 import dev.flujo.core.state.PausedRun;
 import dev.flujo.core.state.RunStatus;
 import dev.flujo.core.state.StateCodec;
 import dev.flujo.core.state.StateStore;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 
 /**
  * {@code flujo:human}: pauses the run for a person. The run's state - id, context, input, step history, usage and

@@ -2,7 +2,7 @@ package dev.flujo.core.flow;
 
 import java.util.Locale;
 
-/** Why a loop ended; recorded as {@link dev.flujo.core.step.StepResult#META_EXIT_REASON}. */
+/** Why a loop ended; recorded as {@link dev.flujo.core.result.StepResult#META_EXIT_REASON}. */
 public enum LoopExitReason {
     /** The exit condition held: the loop succeeded. */
     CONDITION,

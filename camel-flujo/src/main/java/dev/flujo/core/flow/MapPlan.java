@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
 import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 
 /**
  * {@code flujo:map}: runs the body once per item of a list - the input, or the context value under

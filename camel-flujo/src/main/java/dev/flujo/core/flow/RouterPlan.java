@@ -17,8 +17,8 @@ import dev.flujo.core.exec.ExecutorCore;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.FlujoProcessor;
 import dev.flujo.core.step.FlujoValidator;
-import dev.flujo.core.step.StepPlan;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.exec.StepPlan;
+import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.ValidationResult;
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The composite kinds: steps made of steps. Each is a {@link dev.flujo.core.exec.FlujoPlan} built once when its
- * endpoint starts, and each ends like an agent step - a {@link dev.flujo.core.step.StepResult} recorded in the
+ * endpoint starts, and each ends like an agent step - a {@link dev.flujo.core.result.StepResult} recorded in the
  * run (one child per branch, each holding its branch's step results) or one of the core's typed exceptions.
  *
  * <ul>

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 
-import dev.flujo.core.state.HumanInteraction;
-import dev.flujo.core.step.StepResult;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.run.HumanInteraction;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 import dev.flujo.core.usage.UsageLedger;
 import dev.flujo.core.usage.UsageLimits;
 

@@ -1,5 +1,6 @@
 package dev.flujo.core.state;
 
+import dev.flujo.core.run.HumanInteraction;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -8,8 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
-import dev.flujo.core.step.StepResult;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 import dev.flujo.core.usage.UsageLimits;
 
 /**

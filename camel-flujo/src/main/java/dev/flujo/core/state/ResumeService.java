@@ -1,5 +1,6 @@
 package dev.flujo.core.state;
 
+import dev.flujo.core.run.HumanInteraction;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -26,8 +27,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.state.ResumeRejectedException.Reason;
-import dev.flujo.core.step.StepResult;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 
 /**
  * Continues runs paused by a human step: checks the answer, claims the run (once, across JVMs) and restores it.

@@ -56,19 +56,19 @@ public final class StateCodec {
      * history of a paused run is a record, and one odd output (a stream from an endpoint) must not keep the run
      * from pausing.
      */
-    public static java.util.List<dev.flujo.core.step.StepResult> storable(
-            java.util.List<dev.flujo.core.step.StepResult> history) {
+    public static java.util.List<dev.flujo.core.result.StepResult> storable(
+            java.util.List<dev.flujo.core.result.StepResult> history) {
         return history.stream().map(StateCodec::storable).toList();
     }
 
-    private static dev.flujo.core.step.StepResult storable(dev.flujo.core.step.StepResult r) {
+    private static dev.flujo.core.result.StepResult storable(dev.flujo.core.result.StepResult r) {
         Object output = r.output();
         if (output != null && !writable(output)) {
             output = "(not stored: a " + output.getClass().getName() + ")";
         }
         java.util.Map<String, Object> updates = new java.util.LinkedHashMap<>();
         r.contextUpdates().forEach((k, v) -> updates.put(k, writable(v) ? v : "(not stored: a " + v.getClass().getName() + ")"));
-        return new dev.flujo.core.step.StepResult(r.name(), output, r.success(), r.attempts(), r.latencyNanos(),
+        return new dev.flujo.core.result.StepResult(r.name(), output, r.success(), r.attempts(), r.latencyNanos(),
                 r.usage(), r.feedback(), r.metadata(), updates, storable(r.children()));
     }
 

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 
 /**
  * What {@code enableOptimizedTelemetry} does: the step's thread only appends its result to a buffer, and the

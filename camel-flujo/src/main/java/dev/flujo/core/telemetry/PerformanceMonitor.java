@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 
 /**
  * Warns when a step is slow ({@code slowExecutionThresholdMs}: every execution that took longer) or the process is

@@ -1,6 +1,6 @@
 package dev.flujo.core.telemetry;
 
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 
 /**
  * Told of every finished execution of a step, once, with its final result (success or not): what telemetry

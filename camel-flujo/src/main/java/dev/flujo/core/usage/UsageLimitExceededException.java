@@ -1,9 +1,10 @@
 package dev.flujo.core.usage;
 
+import dev.flujo.core.result.Usage;
 import java.util.List;
 
 import dev.flujo.core.FlujoException;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 
 /**
  * A run hit its token or cost limit. The run stops: no further agent is called. The exception keeps the partial

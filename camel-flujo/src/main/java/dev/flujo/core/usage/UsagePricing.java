@@ -1,5 +1,6 @@
 package dev.flujo.core.usage;
 
+import dev.flujo.core.result.Usage;
 import java.math.BigDecimal;
 
 /**

@@ -4,7 +4,7 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.Usage;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;

@@ -13,7 +13,7 @@ import dev.flujo.camel.FlujoComponent;
 import dev.flujo.camel.FlujoConstants;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.flow.BranchFailurePolicy;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;

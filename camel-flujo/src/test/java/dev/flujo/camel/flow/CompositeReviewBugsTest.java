@@ -40,8 +40,8 @@ import dev.flujo.core.state.PausedRun;
 import dev.flujo.core.state.ResumeRejectedException;
 import dev.flujo.core.state.RunStatus;
 import dev.flujo.core.state.StateCodec;
-import dev.flujo.core.step.StepResult;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;

@@ -9,7 +9,7 @@ import java.util.List;
 
 import dev.flujo.camel.FlujoConstants;
 import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;

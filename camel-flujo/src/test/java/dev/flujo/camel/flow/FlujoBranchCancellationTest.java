@@ -13,8 +13,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import dev.flujo.core.FlujoStepFailedException;
-import dev.flujo.core.step.StepResult;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 import dev.flujo.core.usage.UsageLimitExceededException;
 
 import org.apache.camel.Exchange;

@@ -21,8 +21,8 @@ import dev.flujo.camel.TestAgents;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.FlujoProcessor;
-import dev.flujo.core.step.StepResult;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 import dev.flujo.core.usage.UsageLimitExceededException;
 
 import org.apache.camel.Exchange;

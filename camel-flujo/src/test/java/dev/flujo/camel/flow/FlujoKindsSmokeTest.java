@@ -3,7 +3,7 @@ package dev.flujo.camel.flow;
 import java.util.List;
 import java.util.Map;
 
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.camel.FlujoConstants;
 

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.flujo.camel.FlujoConstants;
 import dev.flujo.core.FlujoStepFailedException;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;

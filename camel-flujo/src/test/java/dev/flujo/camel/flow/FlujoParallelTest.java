@@ -29,7 +29,7 @@ import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.flow.MergeConflictException;
 import dev.flujo.core.flow.MergeStrategy;
 import dev.flujo.core.step.FlujoProcessor;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;

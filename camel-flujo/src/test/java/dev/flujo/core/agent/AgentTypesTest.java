@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.context.FlujoContext;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.Usage;
 
 class AgentTypesTest {
 

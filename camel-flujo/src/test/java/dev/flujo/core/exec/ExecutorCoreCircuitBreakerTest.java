@@ -11,8 +11,8 @@ import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.resilience.AgentBreakers;
 import dev.flujo.core.resilience.CircuitOpenException;
-import dev.flujo.core.step.StepPlan;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.exec.StepPlan;
+import dev.flujo.core.result.StepResult;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 import org.junit.jupiter.api.Test;

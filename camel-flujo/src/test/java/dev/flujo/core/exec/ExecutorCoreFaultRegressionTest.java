@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 
 import dev.flujo.core.FlujoCancelledException;
 import dev.flujo.core.agent.AgentResponse;
-import dev.flujo.core.step.StepPlan;
-import dev.flujo.core.step.StepResult;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.exec.StepPlan;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 
 /** Bugs found by the fault tests (dev.flujo.reliability), one regression test each. */
 class ExecutorCoreFaultRegressionTest extends ExecutorCoreTestSupport {

@@ -10,8 +10,8 @@ import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
 import dev.flujo.core.resilience.StepRejectedException;
 import dev.flujo.core.step.FlujoValidator;
-import dev.flujo.core.step.StepPlan;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.exec.StepPlan;
+import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.ValidationResult;
 
 import org.junit.jupiter.api.Test;

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import dev.flujo.core.context.FlujoContext;
-import dev.flujo.core.step.StepPlan;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.exec.StepPlan;
+import dev.flujo.core.result.StepResult;
 
 class ExecutorCoreRegressionTest extends ExecutorCoreTestSupport {
 

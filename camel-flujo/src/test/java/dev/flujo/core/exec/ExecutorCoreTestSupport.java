@@ -24,8 +24,8 @@ import dev.flujo.core.step.FlujoPlugin;
 import dev.flujo.core.step.FlujoValidator;
 import dev.flujo.core.step.PluginInput;
 import dev.flujo.core.step.PluginOutcome;
-import dev.flujo.core.step.StepPlan;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.exec.StepPlan;
+import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.ValidationResult;
 
 /** A real ExecutorCore on a single-thread timer and a single-thread continuation executor, plus helpers. */

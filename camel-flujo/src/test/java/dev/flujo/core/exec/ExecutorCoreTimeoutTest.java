@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.AgentTimeoutException;
-import dev.flujo.core.step.StepPlan;
-import dev.flujo.core.step.StepResult;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.exec.StepPlan;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 
 /**
  * Time-outs use the real scheduler with a short bound; the agents never answer in time because the test only

@@ -19,10 +19,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import dev.flujo.core.agent.AgentResponse;
-import dev.flujo.core.step.StepPlan;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.exec.StepPlan;
+import dev.flujo.core.result.StepResult;
 import dev.flujo.core.usage.LimitBreach;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.Usage;
 import dev.flujo.core.usage.UsageLimitExceededException;
 import dev.flujo.core.usage.UsageLimits;
 

@@ -14,7 +14,7 @@ import dev.flujo.core.agent.AgentRequest;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
 import dev.flujo.core.agent.NamedAgent;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.Usage;
 
 /**
  * A test agent that answers from a script, one entry per call, and records every request. Calls past the end of

@@ -23,10 +23,10 @@ import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.FlujoValidator;
-import dev.flujo.core.step.StepPlan;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.exec.StepPlan;
+import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.ValidationResult;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.Usage;
 
 /** A failed branch cancels its siblings: agent calls in flight are abandoned, and no new agent call is made. */
 class BranchCancellationTest extends FlowTestSupport {

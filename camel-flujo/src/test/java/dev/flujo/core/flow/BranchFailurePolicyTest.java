@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.flujo.core.FlujoCancelledException;
 import dev.flujo.core.FlujoStepFailedException;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 
 class BranchFailurePolicyTest extends FlowTestSupport {
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.context.FlujoContext;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 
 /** Each branch works on its own copy of the context; what one writes, no sibling and not the parent sees. */
 class BranchIsolationTest extends FlowTestSupport {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.context.FlujoContext;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 
 class ConditionalPlanTest extends FlowTestSupport {
 

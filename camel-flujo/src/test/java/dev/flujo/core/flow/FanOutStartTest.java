@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 
 /**
  * How a fan-out starts its branches when they finish while it is still starting the others. With a pool this is a

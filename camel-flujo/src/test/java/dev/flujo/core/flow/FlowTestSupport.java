@@ -25,8 +25,8 @@ import dev.flujo.core.exec.ExecutorCore;
 import dev.flujo.core.exec.FlujoPlan;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.FlujoValidator;
-import dev.flujo.core.step.StepPlan;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.exec.StepPlan;
+import dev.flujo.core.result.StepResult;
 
 /**
  * A real ExecutorCore on a single-thread timer and a four-thread continuation pool (so that branches really run side

@@ -19,12 +19,12 @@ import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.state.HumanInteraction;
+import dev.flujo.core.run.HumanInteraction;
 import dev.flujo.core.state.InMemoryStateStore;
 import dev.flujo.core.state.PausedRun;
 import dev.flujo.core.state.RunStatus;
-import dev.flujo.core.step.StepResult;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 import dev.flujo.core.usage.UsageLimits;
 
 class HumanPlanTest extends FlowTestSupport {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.context.FlujoContext;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 
 /** The built-in merge strategies, on their own and inside a parallel step. */
 class MergeStrategiesTest extends FlowTestSupport {

@@ -19,8 +19,8 @@ import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.agent.AgentRequest;
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.context.FlujoContext;
-import dev.flujo.core.step.StepPlan;
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.exec.StepPlan;
+import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.ValidationResult;
 
 class RouterPlanTest extends FlowTestSupport {
@@ -69,7 +69,7 @@ class RouterPlanTest extends FlowTestSupport {
 
     @Test
     void theRoutingCallIsTheFirstChildSoTheStepsUsageIncludesIt() {
-        RouterPlan plan = router(routerStep(TestAgent.returning("picker", "b", dev.flujo.core.usage.Usage.tokens(7, 3)), 0));
+        RouterPlan plan = router(routerStep(TestAgent.returning("picker", "b", dev.flujo.core.result.Usage.tokens(7, 3)), 0));
 
         StepResult result = await(execute(plan, "q"));
 

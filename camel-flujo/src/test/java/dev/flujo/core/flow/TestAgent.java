@@ -13,7 +13,7 @@ import dev.flujo.core.agent.AgentRequest;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
 import dev.flujo.core.agent.NamedAgent;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.Usage;
 
 /**
  * A test agent for composite steps: one behaviour for every call, every request recorded. {@link #hanging} hands out

@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
-import dev.flujo.core.state.HumanInteraction;
-import dev.flujo.core.step.StepResult;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.run.HumanInteraction;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 import dev.flujo.core.usage.UsageLimits;
 
 /** Branch runs: what they share with their run, what they keep apart, and how cancellation flows down. */

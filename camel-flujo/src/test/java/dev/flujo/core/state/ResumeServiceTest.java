@@ -1,5 +1,6 @@
 package dev.flujo.core.state;
 
+import dev.flujo.core.run.HumanInteraction;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,8 +35,8 @@ import dev.flujo.core.flow.CompositeStep;
 import dev.flujo.core.flow.HumanPlan;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.state.ResumeRejectedException.Reason;
-import dev.flujo.core.step.StepResult;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 import dev.flujo.core.usage.UsageLimits;
 
 /** Pausing with a human step and continuing with {@link ResumeService}. */

@@ -1,5 +1,6 @@
 package dev.flujo.core.step;
 
+import dev.flujo.core.result.StepResult;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -14,7 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.flujo.core.context.FlujoContext;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.Usage;
 
 /** The phases on their own, without an executor. */
 class OutputPhasesTest {

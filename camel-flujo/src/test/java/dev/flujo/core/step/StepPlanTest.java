@@ -1,5 +1,6 @@
 package dev.flujo.core.step;
 
+import dev.flujo.core.exec.StepPlan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

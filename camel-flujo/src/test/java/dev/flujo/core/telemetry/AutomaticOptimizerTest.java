@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.flujo.core.step.StepResult;
+import dev.flujo.core.result.StepResult;
 import dev.flujo.core.telemetry.AutomaticOptimizer.Action;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.Usage;
 
 import org.junit.jupiter.api.Test;
 

@@ -3,8 +3,8 @@ package dev.flujo.core.telemetry;
 import java.util.List;
 import java.util.Map;
 
-import dev.flujo.core.step.StepResult;
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package dev.flujo.core.usage;
 
+import dev.flujo.core.result.Usage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -1,4 +1,4 @@
-package dev.flujo.core.state;
+package dev.flujo.core.run;
 
 import java.time.Instant;
 

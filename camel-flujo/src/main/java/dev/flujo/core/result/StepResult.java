@@ -1,11 +1,11 @@
-package dev.flujo.core.step;
+package dev.flujo.core.result;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.flujo.core.usage.Usage;
+import dev.flujo.core.result.Usage;
 
 /**
  * What one step produced; the run keeps these in order as its history.

@@ -1,4 +1,4 @@
-package dev.flujo.core.usage;
+package dev.flujo.core.result;
 
 import java.math.BigDecimal;
 import java.util.Objects;

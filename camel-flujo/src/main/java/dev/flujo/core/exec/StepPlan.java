@@ -1,8 +1,7 @@
-package dev.flujo.core.step;
+package dev.flujo.core.exec;
 
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -23,12 +22,16 @@ import dev.flujo.core.cache.StepCache;
 import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.context.FlujoContext;
-import dev.flujo.core.exec.ExecutorCore;
 import dev.flujo.core.resilience.AgentBreakers;
 import dev.flujo.core.resilience.ErrorClassifier;
 import dev.flujo.core.telemetry.StepObserver;
-import dev.flujo.core.exec.FlujoPlan;
+import dev.flujo.core.result.StepResult;
 import dev.flujo.core.run.FlujoRun;
+import dev.flujo.core.step.FlujoPlugin;
+import dev.flujo.core.step.FlujoProcessor;
+import dev.flujo.core.step.FlujoValidator;
+import dev.flujo.core.step.OutputPhase;
+import dev.flujo.core.step.OutputPhases;
 import dev.flujo.core.usage.UsageLimits;
 import dev.flujo.core.usage.UsagePricing;
 
@@ -82,20 +85,8 @@ public final class StepPlan implements FlujoPlan {
         // off, every phase runs on every call, empty or not (the generic pipeline, kept to measure against)
         boolean lean = b.config.enableStepOptimization();
         this.prompt = lean ? composePrompt(b.promptProcessors) : chain(List.copyOf(b.promptProcessors));
-        List<OutputPhase> phases = new ArrayList<>(4);
-        if (!lean || !b.outputProcessors.isEmpty()) {
-            phases.add(new OutputProcessingPhase(b.outputProcessors));
-        }
-        if (!lean || !b.validators.isEmpty()) {
-            phases.add(new ValidationPhase(b.validators));
-        }
-        if (!lean || !b.plugins.isEmpty()) {
-            phases.add(new PluginPhase(b.plugins));
-        }
-        if (b.updatesContext) {
-            phases.add(new ContextUpdatePhase(b.reservedContextKey));
-        }
-        this.outputPhases = List.copyOf(phases);
+        this.outputPhases = OutputPhases.of(lean, b.outputProcessors, b.validators, b.plugins,
+                b.updatesContext ? b.reservedContextKey : null);
         this.maxAttempts = b.config.maxAttempts();
         this.timeout = b.config.timeout();
         this.cache = b.config.cache() ? cacheOf(b, fingerprint) : null;
