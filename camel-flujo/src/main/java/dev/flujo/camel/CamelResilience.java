@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.resilience.AgentBreakers;
+import dev.flujo.core.resilience.StepProtection;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -79,8 +80,8 @@ final class CamelResilience {
         String name = "flujo-step-" + step;
         createdBulkheads.add(name);
         BulkheadConfig config = BulkheadConfig.custom()
-                .maxConcurrentCalls(options.maxConcurrentExecutions())
-                .maxWaitDuration(options.maxConcurrentExecutionsWait())
+                .maxConcurrentCalls(options.protection().maxConcurrentExecutions())
+                .maxWaitDuration(options.protection().maxConcurrentExecutionsWait())
                 .build();
         Bulkhead bulkhead = bulkheadRegistry().bulkhead(name, config, TAGS);
         BulkheadConfig current = bulkhead.getBulkheadConfig();
@@ -91,6 +92,25 @@ final class CamelResilience {
             bulkhead.changeConfig(config);
         }
         return bulkhead;
+    }
+
+    /**
+     * Where a step's guards come from: this component's registries, with the user's own breaker for the step's agent
+     * ({@code circuitBreakerRef}, looked up only when breakers are on).
+     */
+    StepProtection.Sources sources(String primaryAgent, java.util.function.Supplier<CircuitBreaker> ownBreaker,
+                                   boolean runtimeChange) {
+        return new StepProtection.Sources() {
+            @Override
+            public AgentBreakers breakers(String step, OptimizationConfig config) {
+                return forStep(config, primaryAgent, ownBreaker.get(), runtimeChange);
+            }
+
+            @Override
+            public Bulkhead bulkhead(String step, OptimizationConfig config) {
+                return bulkheadForStep(step, config);
+            }
+        };
     }
 
     /**

@@ -22,6 +22,7 @@ import dev.flujo.core.step.FlujoProcessor;
 import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.cache.StepCache;
 import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
+import java.util.function.Function;
 import dev.flujo.core.telemetry.StepObserver;
 import dev.flujo.core.usage.UsageLimits;
 
@@ -45,11 +46,15 @@ final class CompositePlanFactory {
     private final FlujoConfiguration options;
     private final CamelBranches branches;
     private final CamelResilience breakers;
-    private final StepObserver observer;
+    private final Function<AdaptiveConcurrencyLimit, StepObserver> observer;
 
-    /** @param observer told of every finished execution of the step (telemetry), or {@code null} */
+    /**
+     * @param observer the observer told of every finished execution of the step (telemetry), or {@code null}, made
+     *                 once per plan from the adaptive limit of the plan's agent step (a router's), if any
+     */
     CompositePlanFactory(CamelContext camelContext, String step, FlujoKind kind, FlujoConfiguration options,
-                         CamelBranches branches, CamelResilience breakers, StepObserver observer) {
+                         CamelBranches branches, CamelResilience breakers,
+                         Function<AdaptiveConcurrencyLimit, StepObserver> observer) {
         this.observer = observer;
         this.breakers = breakers;
         this.camelContext = camelContext;
@@ -60,29 +65,32 @@ final class CompositePlanFactory {
     }
 
     FlujoPlan parallel(OptimizationConfig config) {
-        return new ParallelPlan(composite(config), branches.branches("branches", options.getBranches(), false),
+        return new ParallelPlan(composite(config, observer.apply(null)), branches.branches("branches", options.getBranches(), false),
                 mergeStrategy(), options.getOnBranchFailure(), options.getMaxConcurrency(), reducer());
     }
 
     /**
-     * @param limit         the endpoint's adaptive limit (enableConcurrencyOptimization), or {@code null}
+     * @param keptLimit     the adaptive limit of the plan this one replaces (kept across runtime changes), or
+     *                      {@code null}
      * @param previousCache the routing step's cache of the plan this one replaces, or {@code null}
      */
-    FlujoPlan router(OptimizationConfig config, CamelAgentResolver agents, AdaptiveConcurrencyLimit limit,
+    FlujoPlan router(OptimizationConfig config, CamelAgentResolver agents, AdaptiveConcurrencyLimit keptLimit,
                      StepCache previousCache, boolean replanning) {
         Map<String, FlujoBranch> choices = branches.branches("branches", options.getBranches(), false);
         // the router agent is an agent step of its own (retries, validation, cache, usage), named after this step
         FlujoConfiguration routing = options.copy();
         routing.setSinkTo(null); // sinkTo is the router step's: its output, the branches' map, is what it stores
         StepPlan router = new StepPlanFactory(camelContext, step + ".router", routing, breakers)
-                .keeping(null, limit, previousCache, replanning).create(config, agents, java.util.List.of(RouterPlan.branchNames(choices.keySet())));
-        return new RouterPlan(composite(config), router, choices, mergeStrategy(), options.getOnBranchFailure(),
+                .keeping(limit -> null, keptLimit, previousCache, replanning)
+                .create(config, agents, java.util.List.of(RouterPlan.branchNames(choices.keySet())));
+        // the router step observes itself (the composite), with the routing call's adaptive limit
+        return new RouterPlan(composite(config, observer.apply(router.concurrencyLimit())), router, choices, mergeStrategy(), options.getOnBranchFailure(),
                 options.getMaxConcurrency(), reducer());
     }
 
     FlujoPlan map(OptimizationConfig config) {
         String items = options.getItems();
-        return new MapPlan(composite(config), branches.branch("body", options.getBody()),
+        return new MapPlan(composite(config, observer.apply(null)), branches.branch("body", options.getBody()),
                 items == null || items.isBlank() ? null : items.trim(), mergeStrategy(), options.getOnBranchFailure(),
                 options.getMaxConcurrency());
     }
@@ -93,7 +101,7 @@ final class CompositePlanFactory {
             throw new FlujoConfigurationException("Step '" + step + "', option maxLoops: must be at least 1, was "
                     + options.getMaxLoops());
         }
-        return new LoopPlan(composite(config), branches.branch("body", options.getBody()),
+        return new LoopPlan(composite(config, observer.apply(null)), branches.branch("body", options.getBody()),
                 (output, context) -> SimpleLanguage.matches(camelContext, until, output, context), options.getMaxLoops());
     }
 
@@ -103,7 +111,7 @@ final class CompositePlanFactory {
         boolean hasDefault = defaultRef != null && !defaultRef.isBlank();
         Map<String, FlujoBranch> keyed = options.getBranches() == null && hasDefault ? Map.of()
                 : branches.branches("branches", options.getBranches(), true);
-        return new ConditionalPlan(composite(config),
+        return new ConditionalPlan(composite(config, observer.apply(null)),
                 (input, context) -> SimpleLanguage.evaluate(camelContext, condition, input, context, String.class),
                 keyed, hasDefault ? branches.branch("default", defaultRef) : null);
     }
@@ -158,9 +166,9 @@ final class CompositePlanFactory {
         }
     }
 
-    private CompositeStep composite(OptimizationConfig config) {
-        return new CompositeStep(step, kind.uriName(), new UsageLimits(config.costLimitUsd(), config.tokenLimit()),
-                options.getSinkTo(), observer, config.enableContextOptimization());
+    private CompositeStep composite(OptimizationConfig config, StepObserver observer) {
+        return new CompositeStep(step, kind.uriName(), new UsageLimits(config.budget().costLimitUsd(), config.budget().tokenLimit()),
+                options.getSinkTo(), observer, config.pipeline().enableContextOptimization());
     }
 
     private MergeStrategy mergeStrategy() {

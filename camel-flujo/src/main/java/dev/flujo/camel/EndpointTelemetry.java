@@ -54,22 +54,22 @@ final class EndpointTelemetry {
     synchronized StepObserver observer(OptimizationConfig config, AdaptiveConcurrencyLimit limit) {
         stopTasks();
         StepObserver observer = null;
-        if (config.enablePerformanceMonitoring()) {
+        if (config.telemetry().enablePerformanceMonitoring()) {
             if (statistics == null) {
                 statistics = new StepStatistics();
             }
             StepObserver meters = meters(limit);
-            if (meters != null && config.enableOptimizedTelemetry()) {
-                batch = new BatchingObserver(meters, config.telemetryBatchSize());
-                long every = config.telemetryFlushIntervalSeconds();
+            if (meters != null && config.telemetry().enableOptimizedTelemetry()) {
+                batch = new BatchingObserver(meters, config.telemetry().telemetryBatchSize());
+                long every = config.telemetry().telemetryFlushIntervalSeconds();
                 flushTask = scheduler.scheduleWithFixedDelay(batch::flush, every, every, TimeUnit.SECONDS);
                 meters = batch;
             }
             observer = StepObserver.both(statistics, meters);
         }
-        if (config.slowExecutionThresholdMs() > 0 || config.cpuUsageThresholdPercent() > 0) {
-            PerformanceMonitor monitor = new PerformanceMonitor(step, config.slowExecutionThresholdMs(),
-                    config.cpuUsageThresholdPercent(), PerformanceMonitor::processCpuLoad, System::nanoTime);
+        if (config.telemetry().slowExecutionThresholdMs() > 0 || config.telemetry().cpuUsageThresholdPercent() > 0) {
+            PerformanceMonitor monitor = new PerformanceMonitor(step, config.telemetry().slowExecutionThresholdMs(),
+                    config.telemetry().cpuUsageThresholdPercent(), PerformanceMonitor::processCpuLoad, System::nanoTime);
             if (statistics != null) {
                 statistics.watchedBy(monitor);
             }
@@ -84,7 +84,7 @@ final class EndpointTelemetry {
      */
     synchronized void optimize(OptimizationConfig config, StepCache cache, Bulkhead bulkhead) {
         optimizer = null;
-        if (!config.enableAutomaticOptimization()) {
+        if (!config.telemetry().enableAutomaticOptimization()) {
             return;
         }
         if (statistics == null) {
@@ -122,10 +122,10 @@ final class EndpointTelemetry {
                                 .maxConcurrentCalls(limit).build());
                     }
                 };
-        AutomaticOptimizer tuned = new AutomaticOptimizer(step, statistics, config.performanceDegradationThreshold(),
+        AutomaticOptimizer tuned = new AutomaticOptimizer(step, statistics, config.telemetry().performanceDegradationThreshold(),
                 cacheControl, concurrency);
         optimizer = tuned;
-        long every = config.optimizationAnalysisIntervalSeconds();
+        long every = config.telemetry().optimizationAnalysisIntervalSeconds();
         analysisTask = scheduler.scheduleWithFixedDelay(() -> analyze(tuned), every, every, TimeUnit.SECONDS);
     }
 

@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 import dev.flujo.core.FlujoConfigurationException;
+import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.exec.ExecutorCore;
 
 import org.apache.camel.CamelContext;
@@ -128,7 +129,7 @@ public class FlujoComponent extends DefaultComponent {
      */
     public synchronized void reconfigure(Map<String, Object> options) {
         java.util.List<String> wiring = options.keySet().stream()
-                .filter(o -> !FlujoEndpoint.RUNTIME_OPTIONS.contains(o)).sorted().toList();
+                .filter(o -> !OptionCatalog.RUNTIME.contains(o)).sorted().toList();
         if (!wiring.isEmpty()) {
             throw new FlujoConfigurationException("flujo component: " + wiring + " cannot change at runtime: change"
                     + " the configuration and restart. Runtime options: the execution options and resultHeaders");
@@ -154,6 +155,32 @@ public class FlujoComponent extends DefaultComponent {
         }
         configuration = changed;
         changes.forEach(FlujoEndpoint::reconfigure);
+    }
+
+    /** The component defaults of the execution options, as the JSON of {@link OptimizationConfig#toJson()}. */
+    @org.apache.camel.api.management.ManagedOperation(description = "The default execution options"
+            + " (OptimizationConfig) of flujo endpoints, as JSON")
+    public String exportConfig() {
+        return configuration.toOptimizationConfig("(component defaults)").toJson();
+    }
+
+    /**
+     * Applies an exported configuration as the component defaults and on every endpoint, as {@link #reconfigure}
+     * does with the options whose values differ from the current defaults (an option written in an endpoint's URI
+     * wins there). Refused whole, naming the bad option, when the JSON is malformed or invalid.
+     *
+     * @return the options it changed, by name, as text
+     */
+    @org.apache.camel.api.management.ManagedOperation(description = "Apply default execution options"
+            + " (OptimizationConfig JSON) on every flujo endpoint; refused whole naming a bad option")
+    public synchronized Map<String, Object> importConfig(String json) {
+        OptimizationConfig imported = OptimizationConfig.fromJson(json);
+        Map<String, Object> changes = OptionCatalog.changes(
+                configuration.toOptimizationConfig("(component defaults)"), imported);
+        if (!changes.isEmpty()) {
+            reconfigure(changes);
+        }
+        return changes;
     }
 
     /** The agents' circuit breakers and the steps' bulkheads, in camel-resilience4j's registries. */

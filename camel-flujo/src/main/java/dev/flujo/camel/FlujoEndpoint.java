@@ -45,21 +45,6 @@ public class FlujoEndpoint extends DefaultEndpoint {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FlujoEndpoint.class);
 
-    /**
-     * Options {@link #reconfigure} may change: every execution option (a field of {@link OptimizationConfig},
-     * read when a plan is built) and resultHeaders (read per exchange). Wiring options are resolved at start.
-     */
-    static final java.util.Set<String> RUNTIME_OPTIONS = runtimeOptions();
-
-    private static java.util.Set<String> runtimeOptions() {
-        java.util.Set<String> names = new java.util.TreeSet<>();
-        for (var component : OptimizationConfig.class.getRecordComponents()) {
-            names.add(component.getName());
-        }
-        names.add("resultHeaders");
-        return java.util.Set.copyOf(names);
-    }
-
     @UriPath(description = "The kind of endpoint: step (an agent call), parallel, loop, conditional, router, map,"
             + " human (pause the run for a person) or resume (continue a paused run).",
              enums = "step,parallel,loop,conditional,router,map,human,resume")
@@ -133,38 +118,37 @@ public class FlujoEndpoint extends DefaultEndpoint {
      * adaptive limit across such changes.
      */
     private FlujoPlan buildPlan(OptimizationConfig config) {
-        // only kinds with an agent call have an adaptive limit (a component default reaches every kind)
-        boolean callsAnAgent = kind == FlujoKind.STEP || kind == FlujoKind.ROUTER;
-        if (callsAnAgent && config.enableConcurrencyOptimization() && adaptiveLimit == null) {
-            adaptiveLimit = new AdaptiveConcurrencyLimit(name, config.maxConcurrentExecutionsWait());
-        } else if (adaptiveLimit != null) {
-            adaptiveLimit.maxWait(config.maxConcurrentExecutionsWait());
-        }
-        AdaptiveConcurrencyLimit limit = callsAnAgent && config.enableConcurrencyOptimization() ? adaptiveLimit : null;
-        StepObserver observer = kind == FlujoKind.HUMAN || kind == FlujoKind.RESUME ? null
-                : telemetry.observer(config, limit);
+        // the observer is made once per plan, from the adaptive limit its agent step was given (none for other kinds)
+        java.util.function.Function<AdaptiveConcurrencyLimit, StepObserver> observer =
+                kind == FlujoKind.HUMAN || kind == FlujoKind.RESUME ? limit -> null
+                        : limit -> telemetry.observer(config, limit);
         CompositePlanFactory composites = new CompositePlanFactory(getCamelContext(), name, kind, configuration,
                 branches, getComponent().resilience(), observer);
         FlujoPlan built = switch (kind) {
             case STEP -> new StepPlanFactory(getCamelContext(), name, configuration, getComponent().resilience())
-                    .keeping(observer, limit, plan instanceof StepPlan previous ? previous.cache() : null, plan != null)
+                    .keeping(observer, adaptiveLimit, plan instanceof StepPlan previous ? previous.cache() : null,
+                            plan != null)
                     .create(config, agents);
             case PARALLEL -> composites.parallel(config);
             case LOOP -> composites.loop(config);
             case CONDITIONAL -> composites.conditional(config);
-            case ROUTER -> composites.router(config, agents, limit,
+            case ROUTER -> composites.router(config, agents, adaptiveLimit,
                     plan instanceof RouterPlan previous ? previous.router().cache() : null, plan != null);
             case MAP -> composites.map(config);
             case HUMAN -> composites.human(getComponent().stateStores());
             case RESUME -> null;
         };
-        List<String> ineffective = config.ineffective(uriOptions());
+        StepPlan agentStep = agentStep(built);
+        if (agentStep != null && agentStep.concurrencyLimit() != null) {
+            // kept for the plans of later runtime changes: what the limit learned survives them
+            adaptiveLimit = agentStep.concurrencyLimit();
+        }
+        List<String> ineffective = OptionCatalog.ineffective(config, uriOptions());
         if (!ineffective.isEmpty()) {
             // not an error (the route may switch the prerequisite on at runtime), but never silent
             LOG.warn("Step '{}': {}", name, String.join("; ", ineffective));
         }
         this.ineffective = ineffective;
-        StepPlan agentStep = agentStep(built);
         telemetry.optimize(config, agentStep == null ? null : agentStep.cache(),
                 agentStep == null ? null : agentStep.bulkhead());
         return built;
@@ -242,7 +226,7 @@ public class FlujoEndpoint extends DefaultEndpoint {
      * changing anything (the component checks every endpoint before it changes any).
      */
     synchronized FlujoConfiguration prepare(Map<String, Object> options) {
-        List<String> wiring = options.keySet().stream().filter(o -> !RUNTIME_OPTIONS.contains(o)).sorted().toList();
+        List<String> wiring = options.keySet().stream().filter(o -> !OptionCatalog.RUNTIME.contains(o)).sorted().toList();
         if (!wiring.isEmpty()) {
             throw new FlujoConfigurationException("Step '" + name + "': " + wiring + " cannot change at runtime (they"
                     + " name agents, beans or endpoints resolved at start): change the route and restart it. Runtime"
@@ -277,6 +261,38 @@ public class FlujoEndpoint extends DefaultEndpoint {
         options.forEach((option, value) -> text.put(option,
                 value instanceof Number || value instanceof Boolean ? value.toString() : value));
         return text;
+    }
+
+    /**
+     * The execution options this endpoint is configured with, as the JSON of {@link OptimizationConfig#toJson()}: what
+     * its URI, the component defaults and runtime changes made of them (not the kill switch of
+     * {@link #disableOptimizations()}, which is a state of its own). {@link #importConfig} takes it back.
+     */
+    @ManagedOperation(description = "The execution options (OptimizationConfig) this step runs with, as JSON")
+    public String exportConfig() {
+        OptimizationConfig config = configured;
+        return (config == null ? configuration.toOptimizationConfig(name) : config).toJson();
+    }
+
+    /**
+     * Applies an exported configuration (the JSON of {@link #exportConfig()}, whole or in part: absent options keep
+     * the core's defaults), effective for the next exchange. The JSON is validated; then the options whose values
+     * differ from this endpoint's are changed as {@link #reconfigure} changes them. Refused whole, naming the bad
+     * option, when the JSON is malformed or invalid, or changes an option this kind does not take.
+     *
+     * @return the options it changed, by name, as text
+     * @throws FlujoConfigurationException naming the problems; the endpoint keeps its options
+     */
+    @ManagedOperation(description = "Apply execution options (OptimizationConfig JSON, as exportConfig writes it),"
+            + " effective for the next exchange; refused whole naming a bad option")
+    public synchronized Map<String, Object> importConfig(String json) {
+        OptimizationConfig imported = OptimizationConfig.fromJson(json);
+        OptimizationConfig current = configured == null ? configuration.toOptimizationConfig(name) : configured;
+        Map<String, Object> changes = OptionCatalog.changes(current, imported);
+        if (!changes.isEmpty()) {
+            reconfigure(changes);
+        }
+        return changes;
     }
 
     /** A reconfiguration of one option, as JMX and the console pass it: the value as text. */
@@ -324,23 +340,7 @@ public class FlujoEndpoint extends DefaultEndpoint {
         OptimizationConfig config = configured == null ? configuration.toOptimizationConfig(name) : effectiveConfig();
         Map<String, Object> on = new LinkedHashMap<>();
         on.put("optimizationsEnabled", !optimizationsOff);
-        on.put("cache", config.cache());
-        on.put("cacheMaxSize", config.cacheMaxSize());
-        on.put("circuitBreaker", config.enableCircuitBreaker());
-        on.put("maxConcurrentExecutions", config.maxConcurrentExecutions());
-        on.put("optimizedErrorHandling", config.enableOptimizedErrorHandling());
-        on.put("performanceMonitoring", config.enablePerformanceMonitoring());
-        on.put("optimizedTelemetry", config.enableOptimizedTelemetry());
-        on.put("concurrencyOptimization", config.enableConcurrencyOptimization());
-        on.put("automaticOptimization", config.enableAutomaticOptimization());
-        on.put("memoryOptimization", config.enableMemoryOptimization());
-        on.put("contextOptimization", config.enableContextOptimization());
-        on.put("stepOptimization", config.enableStepOptimization());
-        on.put("algorithmOptimization", config.enableAlgorithmOptimization());
-        on.put("cacheOptimization", config.enableCacheOptimization());
-        on.put("cacheCompression", config.cacheCompression());
-        on.put("objectPool", config.enableObjectPool());
-        on.put("resultHeaders", configuration.isResultHeaders());
+        on.putAll(OptionCatalog.stats(config, configuration));
         if (!ineffective.isEmpty()) {
             on.put("ineffectiveOptions", ineffective);
         }
@@ -375,7 +375,7 @@ public class FlujoEndpoint extends DefaultEndpoint {
             return List.of();
         }
         OptimizationConfig config = configured == null ? configuration.toOptimizationConfig(name) : effectiveConfig();
-        return stats.recommendations(config.cache(), config.cacheMaxSize());
+        return stats.recommendations(config.caching().cache(), config.caching().cacheMaxSize());
     }
 
     @ManagedAttribute(description = "Executions of the step (enablePerformanceMonitoring)")

@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
 import dev.flujo.core.FlujoConfigurationException;
 
 import org.apache.camel.spi.PropertiesComponent;
-import org.apache.camel.spi.UriParam;
 
 /**
  * Checks the raw text of numeric, boolean and enum options before Camel converts it.
@@ -27,7 +26,7 @@ import org.apache.camel.spi.UriParam;
  * <p>Why: Camel 4.18 converts the text of every int/long option with {@code TimeUtils.toMilliSeconds}, which turns
  * {@code "abc"} into 0 and {@code "-5s"} into 0, so {@code maxRetries=abc} would silently mean "no retries" and
  * {@code timeout=-5s} "no time-out". Here such text fails, naming the option. The kind of each option is read from
- * the {@link UriParam} fields of {@link FlujoConfiguration}, so a new numeric option is checked without being listed.
+ * options' declarations ({@link OptionCatalog}), so a new numeric option is checked without being listed.
  * Booleans and enums are checked here too (Camel would refuse them, but alone and with an error of its own), so that
  * every bad value of an endpoint is one of the problems of one {@link FlujoConfigurationException}.
  */
@@ -93,12 +92,8 @@ final class OptionValues {
 
     private static Map<String, String> configurationOptions() {
         Map<String, String> names = new TreeMap<>();
-        for (Field f : FlujoConfiguration.class.getDeclaredFields()) {
-            UriParam param = f.getAnnotation(UriParam.class);
-            if (param != null) {
-                String name = param.name().isEmpty() ? f.getName() : param.name();
-                names.put(normalized(name), name);
-            }
+        for (String name : OptionCatalog.OPTIONS.keySet()) {
+            names.put(normalized(name), name);
         }
         return Collections.unmodifiableMap(names);
     }
@@ -109,13 +104,10 @@ final class OptionValues {
 
     private static Map<String, Kind> typedOptions() {
         Map<String, Kind> kinds = new TreeMap<>();
-        for (Field f : FlujoConfiguration.class.getDeclaredFields()) {
-            UriParam param = f.getAnnotation(UriParam.class);
-            if (param == null) {
-                continue;
-            }
+        for (OptionCatalog.Option option : OptionCatalog.OPTIONS.values()) {
+            Field f = option.field();
             Class<?> t = f.getType();
-            Kind kind = "java.time.Duration".equals(param.javaType()) ? Kind.DURATION
+            Kind kind = option.duration() ? Kind.DURATION
                     : t == int.class || t == Integer.class ? Kind.INT
                     : t == long.class || t == Long.class ? Kind.LONG
                     : t == double.class || t == Double.class ? Kind.DECIMAL
@@ -131,8 +123,9 @@ final class OptionValues {
 
     private static Map<String, List<String>> enumConstants() {
         Map<String, List<String>> constants = new TreeMap<>();
-        for (Field f : FlujoConfiguration.class.getDeclaredFields()) {
-            if (f.getAnnotation(UriParam.class) != null && f.getType().isEnum()) {
+        for (OptionCatalog.Option option : OptionCatalog.OPTIONS.values()) {
+            Field f = option.field();
+            if (f.getType().isEnum()) {
                 constants.put(f.getName().toLowerCase(Locale.ROOT), Arrays.stream(f.getType().getEnumConstants())
                         .map(c -> ((Enum<?>) c).name()).toList());
             }

@@ -14,6 +14,8 @@ import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.cache.CacheKey;
 import dev.flujo.core.cache.StepCache;
 import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
+import dev.flujo.core.resilience.StepProtection;
+import java.util.function.Function;
 import dev.flujo.core.telemetry.StepObserver;
 
 import org.apache.camel.CamelContext;
@@ -31,8 +33,8 @@ final class StepPlanFactory {
     private final String step;
     private final FlujoConfiguration options;
     private final CamelResilience breakers;
-    private StepObserver observer;
-    private AdaptiveConcurrencyLimit limit;
+    private Function<AdaptiveConcurrencyLimit, StepObserver> observer = limit -> null;
+    private AdaptiveConcurrencyLimit keptLimit;
     private StepCache previousCache;
     private boolean replanning;
 
@@ -69,25 +71,24 @@ final class StepPlanFactory {
         if (options.getFallback() != null && !options.getFallback().isBlank()) {
             plan.fallback(agents.resolve("fallback", options.getFallback()));
         }
-        if (config.enableCircuitBreaker() && breakers != null) {
-            plan.breakers(breakers.forStep(config, agent.name(), ownBreaker(), previousCache != null || replanning));
-        }
-        if (config.maxConcurrentExecutions() > 0 && breakers != null) {
-            plan.bulkhead(breakers.bulkheadForStep(step, config));
-        }
-        plan.observer(observer).concurrencyLimit(limit).previousCache(previousCache);
+        // the one place the protection options become guards; Camel's registries hold the breakers and bulkheads
+        StepProtection protection = StepProtection.decide(step, config, breakers == null
+                ? StepProtection.Sources.STANDALONE
+                : breakers.sources(agent.name(), this::ownBreaker, previousCache != null || replanning), keptLimit);
+        plan.protection(protection).observer(observer.apply(protection.concurrencyLimit())).previousCache(previousCache);
         return plan.build();
     }
 
     /**
-     * What the endpoint keeps across plans: the observer, the adaptive limit and the previous plan's cache;
-     * {@code replanning} when the options changed at runtime (then breakers take the new settings).
+     * What the endpoint keeps across plans: its observer (made from the plan's adaptive limit), the adaptive limit and
+     * the previous plan's cache; {@code replanning} when the options changed at runtime (then breakers take the new
+     * settings).
      */
-    StepPlanFactory keeping(StepObserver observer, AdaptiveConcurrencyLimit limit, StepCache previousCache,
-                            boolean replanning) {
+    StepPlanFactory keeping(Function<AdaptiveConcurrencyLimit, StepObserver> observer, AdaptiveConcurrencyLimit keptLimit,
+                            StepCache previousCache, boolean replanning) {
         this.replanning = replanning;
         this.observer = observer;
-        this.limit = limit;
+        this.keptLimit = keptLimit;
         this.previousCache = previousCache;
         return this;
     }

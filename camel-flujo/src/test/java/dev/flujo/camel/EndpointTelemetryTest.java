@@ -76,8 +76,8 @@ class EndpointTelemetryTest {
     @Test
     void batchesAreFlushedEveryTelemetryFlushIntervalSeconds() {
         EndpointTelemetry telemetry = telemetry();
-        StepObserver observer = telemetry.observer(OptimizationConfig.builder().enablePerformanceMonitoring(true)
-                .enableOptimizedTelemetry(true).telemetryBatchSize(50).telemetryFlushIntervalSeconds(7).build(), null);
+        StepObserver observer = telemetry.observer(OptimizationConfig.builder().set("enablePerformanceMonitoring", true)
+                .set("enableOptimizedTelemetry", true).set("telemetryBatchSize", 50).set("telemetryFlushIntervalSeconds", 7).build(), null);
 
         observer.stepEnded(success());
         assertEquals(0, successes());
@@ -93,9 +93,9 @@ class EndpointTelemetryTest {
     @Test
     void analysesRunEveryOptimizationAnalysisIntervalSecondsAndStopWithTheTelemetry() {
         EndpointTelemetry telemetry = telemetry();
-        OptimizationConfig config = OptimizationConfig.builder().enablePerformanceMonitoring(true)
-                .enableAutomaticOptimization(true).optimizationAnalysisIntervalSeconds(42)
-                .performanceDegradationThreshold(0.3).build();
+        OptimizationConfig config = OptimizationConfig.builder().set("enablePerformanceMonitoring", true)
+                .set("enableAutomaticOptimization", true).set("optimizationAnalysisIntervalSeconds", 42)
+                .set("performanceDegradationThreshold", 0.3).build();
         telemetry.observer(config, null);
         telemetry.optimize(config, null, null);
 
@@ -112,12 +112,12 @@ class EndpointTelemetryTest {
     @Test
     void aNewPlansTelemetryFlushesAndCancelsThePreviousOnes() {
         EndpointTelemetry telemetry = telemetry();
-        OptimizationConfig batched = OptimizationConfig.builder().enablePerformanceMonitoring(true)
-                .enableOptimizedTelemetry(true).telemetryBatchSize(50).build();
+        OptimizationConfig batched = OptimizationConfig.builder().set("enablePerformanceMonitoring", true)
+                .set("enableOptimizedTelemetry", true).set("telemetryBatchSize", 50).build();
         StepObserver first = telemetry.observer(batched, null);
         first.stepEnded(success());
 
-        telemetry.observer(batched.toBuilder().enableOptimizedTelemetry(false).build(), null);
+        telemetry.observer(batched.toBuilder().set("enableOptimizedTelemetry", false).build(), null);
 
         assertEquals(1, successes(), "buffered recordings are flushed, not lost");
         assertTrue(scheduler.periodic.get(0).future().isCancelled());

@@ -61,8 +61,8 @@ class BreakerFaultsStressTest extends CamelTestSupport {
     });
     private final TestAgents.CountingAgent cheap = TestAgents.answering(r -> "cheap:" + r.input());
     private final CircuitBreaker breaker = CircuitBreaker.of(AgentBreakers.breakerName("llm"),
-            AgentBreakers.config(OptimizationConfig.builder().circuitBreakerFailureThreshold(THRESHOLD)
-                    .circuitBreakerRecoveryTimeoutSeconds(RECOVERY_SECONDS).build(), clock));
+            AgentBreakers.config(OptimizationConfig.builder().set("circuitBreakerFailureThreshold", THRESHOLD)
+                    .set("circuitBreakerRecoveryTimeoutSeconds", RECOVERY_SECONDS).build(), clock));
     private final List<StateTransition> transitions = new CopyOnWriteArrayList<>();
 
     private void advance(Duration by) {

@@ -170,16 +170,13 @@ final class OptionComparison {
     /** Whether the Camel endpoint has the option on by default (a non-zero number counts as on); null if unknown. */
     static Boolean defaultOn(String option) {
         OptimizationConfig defaults = new FlujoConfiguration().toOptimizationConfig("defaults");
-        try {
-            Object value = OptimizationConfig.class.getMethod(option).invoke(defaults);
-            if (value instanceof Boolean b) {
-                return b;
-            }
-            if (value instanceof Number n) {
-                return n.doubleValue() != 0;
-            }
-        } catch (ReflectiveOperationException e) {
-            // not an option of the core configuration: unknown
+        // an option that is not one of the core configuration is unknown: null
+        Object value = defaults.values().get(option);
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        if (value instanceof Number n) {
+            return n.doubleValue() != 0;
         }
         return null;
     }

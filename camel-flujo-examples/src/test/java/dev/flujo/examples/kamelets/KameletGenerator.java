@@ -110,8 +110,7 @@ public final class KameletGenerator {
 
     /** The execution options: passed without RAW(...), see the class comment. */
     static Set<String> executionOptions() {
-        return Arrays.stream(OptimizationConfig.class.getRecordComponents()).map(RecordComponent::getName)
-                .collect(Collectors.toUnmodifiableSet());
+        return OptimizationConfig.optionNames();
     }
 
     private static String kamelet(FlujoKind kind, JsonNode flujo, Set<String> reserved) {

@@ -183,7 +183,7 @@ final class StepExecution {
             if (!bulkhead.tryAcquirePermission()) {
                 metadata.put(StepResult.META_REJECTED, true);
                 finishFatal(new Fatal(null, null, new StepRejectedException(plan.name(),
-                        plan.config().maxConcurrentExecutions(), plan.config().maxConcurrentExecutionsWait())));
+                        plan.config().protection().maxConcurrentExecutions(), plan.config().protection().maxConcurrentExecutionsWait())));
                 return;
             }
             result.whenComplete((r, e) -> bulkhead.onComplete());
@@ -194,7 +194,7 @@ final class StepExecution {
             if (permit == null) {
                 metadata.put(StepResult.META_REJECTED, true);
                 finishFatal(new Fatal(null, null, StepRejectedException.overAdaptiveLimit(plan.name(), limit.limit(),
-                        plan.config().maxConcurrentExecutionsWait())));
+                        plan.config().protection().maxConcurrentExecutionsWait())));
                 return;
             }
             result.whenComplete((r, e) -> endPermit(permit, r, e));

@@ -9,7 +9,6 @@ import java.util.function.Predicate;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 import dev.flujo.core.FlujoConfigurationException;
@@ -24,6 +23,7 @@ import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.resilience.AgentBreakers;
 import dev.flujo.core.resilience.ErrorClassifier;
+import dev.flujo.core.resilience.StepProtection;
 import dev.flujo.core.telemetry.StepObserver;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.run.FlujoRun;
@@ -83,45 +83,45 @@ public final class StepPlan implements FlujoPlan {
         this.fallback = b.fallback;
         // enableStepOptimization: only the phases the step uses, and a prompt phase of exactly its processors;
         // off, every phase runs on every call, empty or not (the generic pipeline, kept to measure against)
-        boolean lean = b.config.enableStepOptimization();
+        boolean lean = b.config.pipeline().enableStepOptimization();
         this.prompt = lean ? composePrompt(b.promptProcessors) : chain(List.copyOf(b.promptProcessors));
         this.outputPhases = OutputPhases.of(lean, b.outputProcessors, b.validators, b.plugins,
                 b.updatesContext ? b.reservedContextKey : null);
         this.maxAttempts = b.config.maxAttempts();
-        this.timeout = b.config.timeout();
-        this.cache = b.config.cache() ? cacheOf(b, fingerprint) : null;
-        this.sharesCacheMisses = b.config.enableCacheOptimization();
-        this.concurrencyLimit = b.config.enableConcurrencyOptimization() ? b.concurrencyLimit : null;
-        this.limits = new UsageLimits(b.config.costLimitUsd(), b.config.tokenLimit());
-        this.expectedTokens = b.config.expectedTokens();
-        this.expectedCostUsd = b.config.expectedCostUsd();
-        this.pricing = new UsagePricing(b.config.costPerInputToken(), b.config.costPerOutputToken());
+        this.timeout = b.config.retry().timeout();
+        this.cache = b.config.caching().cache() ? cacheOf(b, fingerprint) : null;
+        this.sharesCacheMisses = b.config.caching().enableCacheOptimization();
+        this.concurrencyLimit = b.protection.concurrencyLimit();
+        this.limits = new UsageLimits(b.config.budget().costLimitUsd(), b.config.budget().tokenLimit());
+        this.expectedTokens = b.config.budget().expectedTokens();
+        this.expectedCostUsd = b.config.budget().expectedCostUsd();
+        this.pricing = new UsagePricing(b.config.budget().costPerInputToken(), b.config.budget().costPerOutputToken());
         this.updatesContext = b.updatesContext;
         this.sinkTo = b.sinkTo;
         this.agentResolver = b.agentResolver;
-        this.breakers = b.config.enableCircuitBreaker() ? b.breakers : null;
-        this.bulkhead = b.config.maxConcurrentExecutions() > 0 ? b.bulkhead : null;
+        this.breakers = b.protection.breakers();
+        this.bulkhead = b.protection.bulkhead();
         this.observer = b.observer;
-        this.errorClassifier = b.config.enableOptimizedErrorHandling()
-                ? new ErrorClassifier(b.config.errorCacheSize()) : null;
+        this.errorClassifier = b.config.retry().enableOptimizedErrorHandling()
+                ? new ErrorClassifier(b.config.retry().errorCacheSize()) : null;
     }
 
     /** The step cache: the previous plan's entries when they are still valid (a runtime change), else a new one. */
     private static StepCache cacheOf(Builder b, String fingerprint) {
         OptimizationConfig c = b.config;
         CodecPool previousCodecs = b.previousCache == null ? null : b.previousCache.options().compression();
-        CodecPool codecs = !c.cacheCompression() ? null
-                : !c.enableObjectPool() ? CodecPool.unpooled()
+        CodecPool codecs = !c.caching().cacheCompression() ? null
+                : !c.caching().enableObjectPool() ? CodecPool.unpooled()
                 // the same pool across runtime changes: a new one would strand the old one's native codecs
-                : previousCodecs != null && previousCodecs.maxIdle() == c.objectPoolMaxSize()
-                        && previousCodecs.cleanupThreshold() == c.objectPoolCleanupThreshold() ? previousCodecs
-                : new CodecPool(c.objectPoolMaxSize(), c.objectPoolCleanupThreshold());
-        StepCache.Options options = new StepCache.Options(c.enableAlgorithmOptimization(), codecs,
-                c.enableMemoryOptimization() ? MemoryGuard.forHeap(c.memoryPressureThresholdMb()) : null);
+                : previousCodecs != null && previousCodecs.maxIdle() == c.caching().objectPoolMaxSize()
+                        && previousCodecs.cleanupThreshold() == c.caching().objectPoolCleanupThreshold() ? previousCodecs
+                : new CodecPool(c.caching().objectPoolMaxSize(), c.caching().objectPoolCleanupThreshold());
+        StepCache.Options options = new StepCache.Options(c.caching().enableAlgorithmOptimization(), codecs,
+                c.caching().enableMemoryOptimization() ? MemoryGuard.forHeap(c.caching().memoryPressureThresholdMb()) : null);
         StepCache kept = b.previousCache == null ? null
-                : b.previousCache.reconfigured(fingerprint, c.cacheKeyContext(), c.cacheMaxSize(), c.cacheTtl(), options);
+                : b.previousCache.reconfigured(fingerprint, c.caching().cacheKeyContext(), c.caching().cacheMaxSize(), c.caching().cacheTtl(), options);
         return kept != null ? kept
-                : new StepCache(fingerprint, c.cacheKeyContext(), c.cacheMaxSize(), c.cacheTtl(), b.ticker, options);
+                : new StepCache(fingerprint, c.caching().cacheKeyContext(), c.caching().cacheMaxSize(), c.caching().cacheTtl(), b.ticker, options);
     }
 
     private static PromptPhase composePrompt(List<FlujoProcessor> processors) {
@@ -276,9 +276,7 @@ public final class StepPlan implements FlujoPlan {
         private boolean updatesContext;
         private String sinkTo;
         private AgentResolver agentResolver = AgentResolver.NONE;
-        private AgentBreakers breakers;
-        private Bulkhead bulkhead;
-        private AdaptiveConcurrencyLimit concurrencyLimit;
+        private StepProtection protection;
         private StepCache previousCache;
         private StepObserver observer;
         private Ticker ticker = Ticker.systemTicker();
@@ -335,28 +333,17 @@ public final class StepPlan implements FlujoPlan {
         }
 
         /**
-         * Where the agents' circuit breakers come from when {@code enableCircuitBreaker} is on; without it, each
-         * plan gets breakers of its own (configured from its options).
+         * What guards the step: breakers, bulkhead, adaptive limit, as {@link StepProtection#decide} made them from
+         * the options. Without it, the plan gets the standalone guards its options ask for
+         * ({@link StepProtection.Sources#STANDALONE}).
          */
-        public Builder breakers(AgentBreakers breakers) {
-            this.breakers = breakers;
+        public Builder protection(StepProtection protection) {
+            this.protection = Objects.requireNonNull(protection, "protection");
             return this;
         }
 
         public Builder observer(StepObserver observer) {
             this.observer = observer;
-            return this;
-        }
-
-        /** The step's bulkhead when {@code maxConcurrentExecutions} is set; without it, the plan makes its own. */
-        public Builder bulkhead(Bulkhead bulkhead) {
-            this.bulkhead = bulkhead;
-            return this;
-        }
-
-        /** The adaptive limit when {@code enableConcurrencyOptimization} is on; without it, the plan makes its own. */
-        public Builder concurrencyLimit(AdaptiveConcurrencyLimit concurrencyLimit) {
-            this.concurrencyLimit = concurrencyLimit;
             return this;
         }
 
@@ -391,18 +378,8 @@ public final class StepPlan implements FlujoPlan {
             if (agent == null) {
                 throw new FlujoConfigurationException("Step '" + name + "' has no agent: set the agent option");
             }
-            if (config.enableCircuitBreaker() && breakers == null) {
-                var breakerConfig = AgentBreakers.config(config, null);
-                breakers = new AgentBreakers(agentName -> CircuitBreaker.of(AgentBreakers.breakerName(agentName),
-                        breakerConfig));
-            }
-            if (config.maxConcurrentExecutions() > 0 && bulkhead == null) {
-                bulkhead = Bulkhead.of("flujo-step-" + name, BulkheadConfig.custom()
-                        .maxConcurrentCalls(config.maxConcurrentExecutions())
-                        .maxWaitDuration(config.maxConcurrentExecutionsWait()).build());
-            }
-            if (config.enableConcurrencyOptimization() && concurrencyLimit == null) {
-                concurrencyLimit = new AdaptiveConcurrencyLimit(name, config.maxConcurrentExecutionsWait());
+            if (protection == null) {
+                protection = StepProtection.decide(name, config, StepProtection.Sources.STANDALONE, null);
             }
             return new StepPlan(this);
         }

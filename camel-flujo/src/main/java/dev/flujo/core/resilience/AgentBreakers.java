@@ -52,13 +52,13 @@ public final class AgentBreakers {
      *              time without waiting
      */
     public static CircuitBreakerConfig config(OptimizationConfig options, Clock clock) {
-        int threshold = options.circuitBreakerFailureThreshold();
+        int threshold = options.protection().circuitBreakerFailureThreshold();
         CircuitBreakerConfig.Builder config = CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(threshold)
                 .minimumNumberOfCalls(threshold)
                 .failureRateThreshold(100)
-                .waitDurationInOpenState(Duration.ofSeconds(options.circuitBreakerRecoveryTimeoutSeconds()))
+                .waitDurationInOpenState(Duration.ofSeconds(options.protection().circuitBreakerRecoveryTimeoutSeconds()))
                 .permittedNumberOfCallsInHalfOpenState(1);
         if (clock != null) {
             config.clock(clock);

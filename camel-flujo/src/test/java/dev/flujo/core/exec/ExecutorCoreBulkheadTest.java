@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ExecutorCoreBulkheadTest extends ExecutorCoreTestSupport {
 
     private StepPlan capped(ScriptedAgent agent, boolean cache) {
-        return plan("s", config().maxConcurrentExecutions(1).maxConcurrentExecutionsWait(Duration.ZERO).cache(cache)
+        return plan("s", config().set("maxConcurrentExecutions", 1).set("maxConcurrentExecutionsWait", Duration.ZERO).set("cache", cache)
                 .build(), agent).build();
     }
 

@@ -36,7 +36,7 @@ class ExecutorCoreCacheTest extends ExecutorCoreTestSupport {
     @Test
     void missThenHitWithoutCallingTheAgentOrSpendingBudget() {
         ScriptedAgent agent = echo("writer");
-        StepPlan plan = plan("draft", config().cache(true).build(), agent).build();
+        StepPlan plan = plan("draft", config().set("cache", true).build(), agent).build();
 
         StepResult miss = await(execute(plan, "q"));
         Usage afterMiss = run.usage();
@@ -60,7 +60,7 @@ class ExecutorCoreCacheTest extends ExecutorCoreTestSupport {
     @Test
     void differentInputsAreDifferentEntries() {
         ScriptedAgent agent = echo("writer");
-        StepPlan plan = plan("draft", config().cache(true).build(), agent).build();
+        StepPlan plan = plan("draft", config().set("cache", true).build(), agent).build();
 
         assertEquals("answer to q1 #1", await(execute(plan, "q1")).output());
         assertEquals("answer to q2 #2", await(execute(plan, "q2")).output());
@@ -72,7 +72,7 @@ class ExecutorCoreCacheTest extends ExecutorCoreTestSupport {
     void hashCollidingInputsAreNotServedEachOthersOutput() {
         assertEquals("Aa".hashCode(), "BB".hashCode());
         ScriptedAgent agent = echo("writer");
-        StepPlan plan = plan("draft", config().cache(true).build(), agent).build();
+        StepPlan plan = plan("draft", config().set("cache", true).build(), agent).build();
 
         assertEquals("answer to Aa #1", await(execute(plan, "Aa")).output());
         StepResult bb = await(execute(plan, "BB"));
@@ -85,7 +85,7 @@ class ExecutorCoreCacheTest extends ExecutorCoreTestSupport {
     @Test
     void byteArrayInputsAreComparedByContent() {
         ScriptedAgent agent = echo("writer");
-        StepPlan plan = plan("draft", config().cache(true).build(), agent).build();
+        StepPlan plan = plan("draft", config().set("cache", true).build(), agent).build();
 
         await(execute(plan, new byte[] {1, 2, 3}));
         StepResult hit = await(execute(plan, new byte[] {1, 2, 3}));
@@ -99,7 +99,7 @@ class ExecutorCoreCacheTest extends ExecutorCoreTestSupport {
     @Test
     void listedContextKeysArePartOfTheKeyAndUnlistedOnesAreNot() {
         ScriptedAgent agent = echo("writer");
-        StepPlan plan = plan("draft", config().cache(true).cacheKeyContext(List.of("tenant")).build(), agent).build();
+        StepPlan plan = plan("draft", config().set("cache", true).set("cacheKeyContext", List.of("tenant")).build(), agent).build();
 
         StepResult acme = await(execute(plan, "q", FlujoContext.of(Map.of("tenant", "acme", "user", "ann"))));
         StepResult globex = await(execute(plan, "q", FlujoContext.of(Map.of("tenant", "globex", "user", "ann"))));
@@ -120,7 +120,7 @@ class ExecutorCoreCacheTest extends ExecutorCoreTestSupport {
     @Test
     void failedOutputsAreNotCached() {
         ScriptedAgent agent = ScriptedAgent.named("writer").thenReturn("bad").thenReturn("good");
-        StepPlan plan = plan("draft", config().cache(true).maxRetries(0).build(), agent)
+        StepPlan plan = plan("draft", config().set("cache", true).set("maxRetries", 0).build(), agent)
                 .validators(List.of(validator("notBad",
                         out -> "bad".equals(out) ? ValidationResult.fail("bad") : ValidationResult.ok())))
                 .build();
@@ -142,7 +142,7 @@ class ExecutorCoreCacheTest extends ExecutorCoreTestSupport {
     @Test
     void nullOutputIsNotCached() {
         ScriptedAgent agent = ScriptedAgent.named("writer").thenReturn(null).thenReturn("now something");
-        StepPlan plan = plan("draft", config().cache(true).build(), agent).build();
+        StepPlan plan = plan("draft", config().set("cache", true).build(), agent).build();
 
         assertNull(await(execute(plan, "q")).output());
         StepResult second = await(execute(plan, "q"));
@@ -156,7 +156,7 @@ class ExecutorCoreCacheTest extends ExecutorCoreTestSupport {
     void entriesExpireAfterTheTtlOnTheInjectedTicker() {
         AtomicLong nanos = new AtomicLong(42);
         ScriptedAgent agent = echo("writer");
-        StepPlan plan = plan("draft", config().cache(true).cacheTtl(Duration.ofMinutes(10)).build(), agent)
+        StepPlan plan = plan("draft", config().set("cache", true).set("cacheTtl", Duration.ofMinutes(10)).build(), agent)
                 .ticker(nanos::get)
                 .build();
 
@@ -181,7 +181,7 @@ class ExecutorCoreCacheTest extends ExecutorCoreTestSupport {
     void withoutTtlEntriesDoNotExpire() {
         AtomicLong nanos = new AtomicLong();
         ScriptedAgent agent = echo("writer");
-        StepPlan plan = plan("draft", config().cache(true).build(), agent).ticker(nanos::get).build();
+        StepPlan plan = plan("draft", config().set("cache", true).build(), agent).ticker(nanos::get).build();
 
         await(execute(plan, "q"));
         nanos.addAndGet(Duration.ofDays(365).toNanos());
@@ -194,7 +194,7 @@ class ExecutorCoreCacheTest extends ExecutorCoreTestSupport {
     void cachedValueIsTheProcessedOutputAndProcessorsDoNotRunAgainOnAHit() {
         AtomicInteger processed = new AtomicInteger();
         ScriptedAgent agent = ScriptedAgent.named("writer").alwaysReturn("raw");
-        StepPlan plan = plan("draft", config().cache(true).build(), agent)
+        StepPlan plan = plan("draft", config().set("cache", true).build(), agent)
                 .outputProcessors(List.of((v, c) -> {
                     processed.incrementAndGet();
                     return v + " processed";
@@ -211,7 +211,7 @@ class ExecutorCoreCacheTest extends ExecutorCoreTestSupport {
     @Test
     void cacheHitStillProducesTheContextWrites() {
         ScriptedAgent agent = ScriptedAgent.named("writer").alwaysReturn("the summary");
-        StepPlan plan = plan("draft", config().cache(true).build(), agent).sinkTo("summary").build();
+        StepPlan plan = plan("draft", config().set("cache", true).build(), agent).sinkTo("summary").build();
 
         await(execute(plan, "q"));
         StepResult hit = await(execute(plan, "q"));
@@ -239,7 +239,7 @@ class ExecutorCoreCacheTest extends ExecutorCoreTestSupport {
         ScriptedAgent primary = ScriptedAgent.named("primary").thenThrow(new IllegalStateException("down"))
                 .alwaysReturn("primary answer");
         ScriptedAgent backup = ScriptedAgent.named("backup").alwaysReturn("stand-in answer");
-        StepPlan plan = plan("draft", config().cache(true).maxRetries(0).build(), primary)
+        StepPlan plan = plan("draft", config().set("cache", true).set("maxRetries", 0).build(), primary)
                 .fallback(backup.asNamed()).build();
 
         StepResult first = await(execute(plan, "q"));

@@ -10,6 +10,7 @@ import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.resilience.AgentBreakers;
+import dev.flujo.core.resilience.StepProtection;
 import dev.flujo.core.resilience.CircuitOpenException;
 import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.result.StepResult;
@@ -55,13 +56,14 @@ class ExecutorCoreCircuitBreakerTest extends ExecutorCoreTestSupport {
     private final MovableClock clock = new MovableClock();
 
     private OptimizationConfig breakerConfig(int maxRetries) {
-        return config().maxRetries(maxRetries).enableCircuitBreaker(true).circuitBreakerFailureThreshold(2)
-                .circuitBreakerRecoveryTimeoutSeconds(30).build();
+        return config().set("maxRetries", maxRetries).set("enableCircuitBreaker", true).set("circuitBreakerFailureThreshold", 2)
+                .set("circuitBreakerRecoveryTimeoutSeconds", 30).build();
     }
 
     private StepPlan.Builder guarded(OptimizationConfig options, ScriptedAgent agent) {
-        return plan("s", options, agent).breakers(new AgentBreakers(
-                name -> CircuitBreaker.of(AgentBreakers.breakerName(name), AgentBreakers.config(options, clock))));
+        return plan("s", options, agent).protection(new StepProtection(new AgentBreakers(
+                name -> CircuitBreaker.of(AgentBreakers.breakerName(name), AgentBreakers.config(options, clock))),
+                null, null));
     }
 
     @Test
@@ -138,10 +140,22 @@ class ExecutorCoreCircuitBreakerTest extends ExecutorCoreTestSupport {
 
     @Test
     void withoutTheOptionNoBreakerIsConsulted() {
-        StepPlan plan = plan("s", retries(0), ScriptedAgent.named("llm").thenReturn("x"))
-                .breakers(new AgentBreakers(name -> {
+        StepProtection.Sources failing = new StepProtection.Sources() {
+            @Override
+            public AgentBreakers breakers(String step, OptimizationConfig config) {
+                return new AgentBreakers(name -> {
                     throw new AssertionError("breakers are off");
-                })).build();
+                });
+            }
+
+            @Override
+            public io.github.resilience4j.bulkhead.Bulkhead bulkhead(String step, OptimizationConfig config) {
+                throw new AssertionError("no bulkhead either");
+            }
+        };
+        StepPlan plan = plan("s", retries(0), ScriptedAgent.named("llm").thenReturn("x"))
+                .protection(StepProtection.decide("s", retries(0), failing, null)).build();
+        assertEquals(null, plan.breakerFor(plan.agent()));
 
         assertEquals("x", await(execute(plan, "q")).output());
     }

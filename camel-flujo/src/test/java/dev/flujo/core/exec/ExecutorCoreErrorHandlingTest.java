@@ -35,7 +35,7 @@ class ExecutorCoreErrorHandlingTest extends ExecutorCoreTestSupport {
     }
 
     private StepPlan plan(boolean optimized, ScriptedAgent agent) {
-        return plan("s", config().maxRetries(3).enableOptimizedErrorHandling(optimized).build(), agent).build();
+        return plan("s", config().set("maxRetries", 3).set("enableOptimizedErrorHandling", optimized).build(), agent).build();
     }
 
     private static ScriptedAgent alwaysThrowing(RuntimeException error) {
@@ -87,7 +87,7 @@ class ExecutorCoreErrorHandlingTest extends ExecutorCoreTestSupport {
     @Test
     void rejectedAnswersAreStillRetriedWithFeedback() {
         ScriptedAgent agent = ScriptedAgent.named("llm").thenReturn("bad").thenReturn("good");
-        StepPlan plan = plan("s", config().maxRetries(3).enableOptimizedErrorHandling(true).build(), agent)
+        StepPlan plan = plan("s", config().set("maxRetries", 3).set("enableOptimizedErrorHandling", true).build(), agent)
                 .validators(java.util.List.of(validator("good", o -> "good".equals(o) ? ValidationResult.ok()
                         : ValidationResult.fail("say good")))).build();
 
@@ -99,7 +99,7 @@ class ExecutorCoreErrorHandlingTest extends ExecutorCoreTestSupport {
     void aFatalErrorGoesStraightToTheFallback() {
         ScriptedAgent agent = alwaysThrowing(new HttpFailure(400));
         ScriptedAgent cheap = ScriptedAgent.named("cheap").thenReturn("stand-in");
-        StepPlan plan = plan("s", config().maxRetries(3).enableOptimizedErrorHandling(true).build(), agent)
+        StepPlan plan = plan("s", config().set("maxRetries", 3).set("enableOptimizedErrorHandling", true).build(), agent)
                 .fallback(cheap.asNamed()).build();
 
         StepResult result = await(execute(plan, "q"));

@@ -48,8 +48,8 @@ class ExecutorCoreFaultRegressionTest extends ExecutorCoreTestSupport {
         ScriptedAgent unbounded = ScriptedAgent.named("unbounded").thenHang();
         ScriptedAgent bounded = ScriptedAgent.named("bounded").thenHangUncancellable();
         ScriptedAgent later = ScriptedAgent.named("later").alwaysReturn("never asked");
-        CompletableFuture<StepResult> waiting = execute(plan("a", config().maxRetries(2).build(), unbounded).build(), "q");
-        CompletableFuture<StepResult> timed = execute(plan("b", config().maxRetries(2).timeout(Duration.ofHours(1))
+        CompletableFuture<StepResult> waiting = execute(plan("a", config().set("maxRetries", 2).build(), unbounded).build(), "q");
+        CompletableFuture<StepResult> timed = execute(plan("b", config().set("maxRetries", 2).set("timeout", Duration.ofHours(1))
                 .build(), bounded).build(), "q");
         CompletableFuture<AgentResponse> unboundedCall = unbounded.nextPending();
         CompletableFuture<AgentResponse> boundedCall = bounded.nextPending();

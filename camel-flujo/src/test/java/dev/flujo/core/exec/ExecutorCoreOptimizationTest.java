@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import com.netflix.concurrency.limits.limit.FixedLimit;
 
 import dev.flujo.core.agent.AgentResponse;
+import dev.flujo.core.resilience.StepProtection;
 import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
 import dev.flujo.core.resilience.StepRejectedException;
 import dev.flujo.core.step.FlujoValidator;
@@ -34,7 +35,7 @@ class ExecutorCoreOptimizationTest extends ExecutorCoreTestSupport {
     void stepOptimizationRunsOnlyThePhasesAStepUsesAndTheOutputIsTheSame() throws Exception {
         ScriptedAgent agent = ScriptedAgent.named("llm").thenReturn("out").thenReturn("out");
         StepPlan lean = plan("s", config().build(), agent).build();
-        StepPlan generic = plan("s", config().enableStepOptimization(false).build(), agent).build();
+        StepPlan generic = plan("s", config().set("enableStepOptimization", false).build(), agent).build();
         StepPlan validated = plan("s", config().build(), agent).validators(List.of(ACCEPT_ALL)).build();
 
         assertEquals(0, lean.outputPhases().size());
@@ -46,7 +47,7 @@ class ExecutorCoreOptimizationTest extends ExecutorCoreTestSupport {
     @Test
     void identicalMissesInFlightShareOneCallWithCacheOptimization() throws Exception {
         ScriptedAgent agent = ScriptedAgent.named("llm").thenHang().thenHang();
-        StepPlan plan = plan("s", config().cache(true).maxRetries(0).build(), agent).build();
+        StepPlan plan = plan("s", config().set("cache", true).set("maxRetries", 0).build(), agent).build();
 
         CompletableFuture<StepResult> leader = execute(plan, "same");
         CompletableFuture<StepResult> follower = execute(plan, "same");
@@ -66,7 +67,7 @@ class ExecutorCoreOptimizationTest extends ExecutorCoreTestSupport {
     @Test
     void withoutCacheOptimizationEveryMissCalls() throws Exception {
         ScriptedAgent agent = ScriptedAgent.named("llm").thenHang().thenHang();
-        StepPlan plan = plan("s", config().cache(true).enableCacheOptimization(false).build(), agent).build();
+        StepPlan plan = plan("s", config().set("cache", true).set("enableCacheOptimization", false).build(), agent).build();
 
         execute(plan, "same");
         execute(plan, "same");
@@ -77,7 +78,7 @@ class ExecutorCoreOptimizationTest extends ExecutorCoreTestSupport {
     @Test
     void followersCallThemselvesWhenTheLeaderFailsOrFellBack() throws Exception {
         ScriptedAgent agent = ScriptedAgent.named("llm").thenHang().thenReturn("own");
-        StepPlan plan = plan("s", config().cache(true).maxRetries(0).build(), agent).build();
+        StepPlan plan = plan("s", config().set("cache", true).set("maxRetries", 0).build(), agent).build();
 
         CompletableFuture<StepResult> leader = execute(plan, "same");
         CompletableFuture<StepResult> follower = execute(plan, "same");
@@ -95,8 +96,8 @@ class ExecutorCoreOptimizationTest extends ExecutorCoreTestSupport {
         ScriptedAgent agent = ScriptedAgent.named("llm").thenHang().thenReturn("third");
         AdaptiveConcurrencyLimit limit = new AdaptiveConcurrencyLimit("s", Duration.ZERO, FixedLimit.of(1),
                 System::nanoTime);
-        StepPlan plan = plan("s", config().enableConcurrencyOptimization(true).build(), agent)
-                .concurrencyLimit(limit).build();
+        StepPlan plan = plan("s", config().set("enableConcurrencyOptimization", true).build(), agent)
+                .protection(new StepProtection(null, null, limit)).build();
         assertSame(limit, plan.concurrencyLimit());
 
         CompletableFuture<StepResult> first = execute(plan, "1");
@@ -114,7 +115,7 @@ class ExecutorCoreOptimizationTest extends ExecutorCoreTestSupport {
     @Test
     void withoutConcurrencyOptimizationThePlanHasNoAdaptiveLimit() throws Exception {
         StepPlan plan = plan("s", config().build(), ScriptedAgent.named("llm").thenReturn("x")).build();
-        StepPlan adaptive = plan("s", config().enableConcurrencyOptimization(true).build(),
+        StepPlan adaptive = plan("s", config().set("enableConcurrencyOptimization", true).build(),
                 ScriptedAgent.named("llm").thenReturn("x")).build();
 
         assertEquals(null, plan.concurrencyLimit());
@@ -125,7 +126,7 @@ class ExecutorCoreOptimizationTest extends ExecutorCoreTestSupport {
     void compressedCacheEntriesAreServedAsTheOriginalText() throws Exception {
         String large = "All work and no play makes Jack a dull boy. ".repeat(200);
         ScriptedAgent agent = ScriptedAgent.named("llm").thenReturn(large);
-        StepPlan plan = plan("s", config().cache(true).cacheCompression(true).enableObjectPool(true).build(), agent)
+        StepPlan plan = plan("s", config().set("cache", true).set("cacheCompression", true).set("enableObjectPool", true).build(), agent)
                 .build();
 
         assertSame(large, await(execute(plan, "q")).output());
@@ -140,11 +141,11 @@ class ExecutorCoreOptimizationTest extends ExecutorCoreTestSupport {
     @Test
     void theCacheOptionsReachThePlansCache() throws Exception {
         ScriptedAgent agent = ScriptedAgent.named("llm").thenReturn("x");
-        StepPlan pooled = plan("s", config().cache(true).cacheCompression(true).enableObjectPool(true)
-                .objectPoolMaxSize(3).objectPoolCleanupThreshold(77).enableMemoryOptimization(true)
-                .memoryPressureThresholdMb(64).enableAlgorithmOptimization(true).build(), agent).build();
-        StepPlan plain = plan("s", config().cache(true).cacheCompression(true).build(), agent).build();
-        StepPlan bare = plan("s", config().cache(true).build(), agent).build();
+        StepPlan pooled = plan("s", config().set("cache", true).set("cacheCompression", true).set("enableObjectPool", true)
+                .set("objectPoolMaxSize", 3).set("objectPoolCleanupThreshold", 77).set("enableMemoryOptimization", true)
+                .set("memoryPressureThresholdMb", 64).set("enableAlgorithmOptimization", true).build(), agent).build();
+        StepPlan plain = plan("s", config().set("cache", true).set("cacheCompression", true).build(), agent).build();
+        StepPlan bare = plan("s", config().set("cache", true).build(), agent).build();
 
         var options = pooled.cache().options();
         assertEquals(3, options.compression().maxIdle());

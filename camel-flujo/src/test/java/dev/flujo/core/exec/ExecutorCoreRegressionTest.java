@@ -30,7 +30,7 @@ class ExecutorCoreRegressionTest extends ExecutorCoreTestSupport {
         };
         ExecutorCore refusingCore = new ExecutorCore(timer, refusing);
         ScriptedAgent agent = ScriptedAgent.named("hangs").thenHang();
-        StepPlan plan = plan("s", config().maxRetries(0).timeout(Duration.ofMillis(20)).build(), agent).build();
+        StepPlan plan = plan("s", config().set("maxRetries", 0).set("timeout", Duration.ofMillis(20)).build(), agent).build();
 
         CompletableFuture<StepResult> future = refusingCore.execute(plan, "q", FlujoContext.empty(), run);
         agent.nextPending();

@@ -60,7 +60,7 @@ abstract class ExecutorCoreTestSupport {
     }
 
     static OptimizationConfig retries(int maxRetries) {
-        return OptimizationConfig.builder().maxRetries(maxRetries).build();
+        return OptimizationConfig.builder().set("maxRetries", maxRetries).build();
     }
 
     static StepPlan.Builder plan(String name, OptimizationConfig config, ScriptedAgent agent) {

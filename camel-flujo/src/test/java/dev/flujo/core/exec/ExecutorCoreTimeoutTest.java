@@ -37,7 +37,7 @@ class ExecutorCoreTimeoutTest extends ExecutorCoreTestSupport {
         ScriptedAgent agent = ScriptedAgent.named("slow")
                 .thenHangUncancellable()
                 .thenReturn("second answer", Usage.of(1, 1, new BigDecimal("0.01")));
-        StepPlan plan = plan("draft", config().maxRetries(1).timeout(SHORT).build(), agent).build();
+        StepPlan plan = plan("draft", config().set("maxRetries", 1).set("timeout", SHORT).build(), agent).build();
 
         CompletableFuture<StepResult> future = execute(plan, "q");
         CompletableFuture<AgentResponse> late = agent.nextPending();
@@ -69,7 +69,7 @@ class ExecutorCoreTimeoutTest extends ExecutorCoreTestSupport {
     @Test
     void timedOutLastAttemptFailsTheStepAndTheLateReplyIsIgnored() throws Exception {
         ScriptedAgent agent = ScriptedAgent.named("slow").thenHang();
-        StepPlan plan = plan("draft", config().maxRetries(0).timeout(SHORT).build(), agent).build();
+        StepPlan plan = plan("draft", config().set("maxRetries", 0).set("timeout", SHORT).build(), agent).build();
 
         CompletableFuture<StepResult> future = execute(plan, "q");
         CompletableFuture<AgentResponse> late = agent.nextPending();
@@ -94,7 +94,7 @@ class ExecutorCoreTimeoutTest extends ExecutorCoreTestSupport {
     @Test
     void uncancellableLateReplyAfterTheStepFailedIsIgnored() throws Exception {
         ScriptedAgent agent = ScriptedAgent.named("slow").thenHangUncancellable();
-        StepPlan plan = plan("draft", config().maxRetries(0).timeout(SHORT).build(), agent).build();
+        StepPlan plan = plan("draft", config().set("maxRetries", 0).set("timeout", SHORT).build(), agent).build();
 
         CompletableFuture<StepResult> future = execute(plan, "q");
         CompletableFuture<AgentResponse> late = agent.nextPending();
@@ -111,7 +111,7 @@ class ExecutorCoreTimeoutTest extends ExecutorCoreTestSupport {
     void agentAnsweringWithinTheTimeoutIsNotMarkedTimedOut() throws Exception {
         ScriptedAgent agent = ScriptedAgent.named("async").thenHang();
         // a generous bound: the test answers right away, so the time-out never fires
-        StepPlan plan = plan("draft", config().maxRetries(0).timeout(Duration.ofSeconds(30)).build(), agent).build();
+        StepPlan plan = plan("draft", config().set("maxRetries", 0).set("timeout", Duration.ofSeconds(30)).build(), agent).build();
 
         CompletableFuture<StepResult> future = execute(plan, "q");
         agent.nextPending().complete(AgentResponse.of("on time"));
@@ -125,7 +125,7 @@ class ExecutorCoreTimeoutTest extends ExecutorCoreTestSupport {
     void timeoutOfEveryAttemptSendsTheStepToItsFallback() throws Exception {
         ScriptedAgent agent = ScriptedAgent.named("slow").thenHang();
         ScriptedAgent backup = ScriptedAgent.named("backup").thenReturn("from backup");
-        StepPlan plan = plan("draft", config().maxRetries(0).timeout(SHORT).build(), agent)
+        StepPlan plan = plan("draft", config().set("maxRetries", 0).set("timeout", SHORT).build(), agent)
                 .fallback(backup.asNamed())
                 .build();
 

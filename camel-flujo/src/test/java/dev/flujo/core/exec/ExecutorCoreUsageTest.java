@@ -39,7 +39,7 @@ class ExecutorCoreUsageTest extends ExecutorCoreTestSupport {
     @Test
     void tokenOnlyUsageIsPricedFromThePerTokenPrices() {
         ScriptedAgent agent = ScriptedAgent.named("writer").thenReturn("out", Usage.tokens(1000, 200));
-        StepPlan plan = plan("draft", config().costPerInputToken(usd("0.00001")).costPerOutputToken(usd("0.00003"))
+        StepPlan plan = plan("draft", config().set("costPerInputToken", usd("0.00001")).set("costPerOutputToken", usd("0.00003"))
                 .build(), agent).build();
 
         StepResult result = await(execute(plan, "q"));
@@ -53,7 +53,7 @@ class ExecutorCoreUsageTest extends ExecutorCoreTestSupport {
     @Test
     void reportedCostIsKeptEvenWithPrices() {
         ScriptedAgent agent = ScriptedAgent.named("writer").thenReturn("out", Usage.of(1000, 200, usd("0.5")));
-        StepPlan plan = plan("draft", config().costPerInputToken(usd("1")).costPerOutputToken(usd("1")).build(), agent)
+        StepPlan plan = plan("draft", config().set("costPerInputToken", usd("1")).set("costPerOutputToken", usd("1")).build(), agent)
                 .build();
 
         StepResult result = await(execute(plan, "q"));
@@ -69,7 +69,7 @@ class ExecutorCoreUsageTest extends ExecutorCoreTestSupport {
             await(execute(plan("step" + i, retries(0), agent).build(), "q"));
         }
         ScriptedAgent priced = ScriptedAgent.named("priced").thenReturn("out", Usage.tokens(100, 50));
-        await(execute(plan("priced", config().costPerInputToken(usd("0.001")).costPerOutputToken(usd("0.002"))
+        await(execute(plan("priced", config().set("costPerInputToken", usd("0.001")).set("costPerOutputToken", usd("0.002"))
                 .build(), priced).build(), "q"));
 
         assertEquals(11, run.history().size());
@@ -89,8 +89,8 @@ class ExecutorCoreUsageTest extends ExecutorCoreTestSupport {
         ScriptedAgent second = ScriptedAgent.named("second").alwaysReturn("never").thenReturn("two",
                 Usage.of(10, 10, usd("0.2")));
         ScriptedAgent third = ScriptedAgent.named("third").alwaysReturn("never");
-        StepPlan s1 = plan("s1", config().costLimitUsd(usd("0.25")).build(), first).build();
-        StepPlan s2 = plan("s2", config().maxRetries(2).costLimitUsd(usd("0.25")).build(), second).build();
+        StepPlan s1 = plan("s1", config().set("costLimitUsd", usd("0.25")).build(), first).build();
+        StepPlan s2 = plan("s2", config().set("maxRetries", 2).set("costLimitUsd", usd("0.25")).build(), second).build();
         StepPlan s3 = plan("s3", config().build(), third).build(); // declares no limit itself
 
         StepResult r1 = await(execute(s1, "q"));
@@ -133,8 +133,8 @@ class ExecutorCoreUsageTest extends ExecutorCoreTestSupport {
     void tokenLimitBreachAfterReconcile() {
         ScriptedAgent first = ScriptedAgent.named("first").thenReturn("one", Usage.of(30, 30, usd("0")));
         ScriptedAgent second = ScriptedAgent.named("second").thenReturn("two", Usage.tokens(30, 30));
-        StepPlan s1 = plan("s1", config().tokenLimit(100L).build(), first).build();
-        StepPlan s2 = plan("s2", config().tokenLimit(100L).build(), second).build();
+        StepPlan s1 = plan("s1", config().set("tokenLimit", 100L).build(), first).build();
+        StepPlan s2 = plan("s2", config().set("tokenLimit", 100L).build(), second).build();
 
         await(execute(s1, "q"));
         UsageLimitExceededException e = awaitFailure(execute(s2, "q"), UsageLimitExceededException.class);
@@ -150,7 +150,7 @@ class ExecutorCoreUsageTest extends ExecutorCoreTestSupport {
     @Test
     void usageExactlyAtTheLimitIsNotABreach() {
         ScriptedAgent agent = ScriptedAgent.named("writer").thenReturn("out", Usage.of(50, 50, usd("0.25")));
-        StepPlan plan = plan("s", config().tokenLimit(100L).costLimitUsd(usd("0.25")).build(), agent).build();
+        StepPlan plan = plan("s", config().set("tokenLimit", 100L).set("costLimitUsd", usd("0.25")).build(), agent).build();
 
         assertTrue(await(execute(plan, "q")).success());
     }
@@ -158,7 +158,7 @@ class ExecutorCoreUsageTest extends ExecutorCoreTestSupport {
     @Test
     void expectedTokensReservationRefusesACallBeforeItRuns() {
         ScriptedAgent agent = ScriptedAgent.named("writer").alwaysReturn("never");
-        StepPlan plan = plan("s", config().maxRetries(3).tokenLimit(100L).expectedTokens(150).build(), agent).build();
+        StepPlan plan = plan("s", config().set("maxRetries", 3).set("tokenLimit", 100L).set("expectedTokens", 150).build(), agent).build();
 
         UsageLimitExceededException e = awaitFailure(execute(plan, "q"), UsageLimitExceededException.class);
 
@@ -174,7 +174,7 @@ class ExecutorCoreUsageTest extends ExecutorCoreTestSupport {
     @Test
     void expectedCostReservationRefusesACallBeforeItRuns() {
         ScriptedAgent agent = ScriptedAgent.named("writer").alwaysReturn("never");
-        StepPlan plan = plan("s", config().costLimitUsd(usd("1.00")).expectedCostUsd(usd("1.01")).build(), agent)
+        StepPlan plan = plan("s", config().set("costLimitUsd", usd("1.00")).set("expectedCostUsd", usd("1.01")).build(), agent)
                 .build();
 
         UsageLimitExceededException e = awaitFailure(execute(plan, "q"), UsageLimitExceededException.class);
@@ -188,8 +188,8 @@ class ExecutorCoreUsageTest extends ExecutorCoreTestSupport {
     void outstandingReservationsOfConcurrentCallsCountAgainstTheBudget() throws Exception {
         ScriptedAgent slow = ScriptedAgent.named("slow").thenHang();
         ScriptedAgent other = ScriptedAgent.named("other").alwaysReturn("ok");
-        StepPlan slowPlan = plan("slow", config().tokenLimit(100L).expectedTokens(60).build(), slow).build();
-        StepPlan otherPlan = plan("other", config().tokenLimit(100L).expectedTokens(60).build(), other).build();
+        StepPlan slowPlan = plan("slow", config().set("tokenLimit", 100L).set("expectedTokens", 60).build(), slow).build();
+        StepPlan otherPlan = plan("other", config().set("tokenLimit", 100L).set("expectedTokens", 60).build(), other).build();
 
         CompletableFuture<StepResult> inFlight = execute(slowPlan, "q");
         CompletableFuture<AgentResponse> pending = slow.nextPending();
@@ -209,9 +209,9 @@ class ExecutorCoreUsageTest extends ExecutorCoreTestSupport {
     @Test
     void limitsOfLaterStepsNarrowButNeverWidenTheRunBudget() {
         ScriptedAgent agent = ScriptedAgent.named("writer").alwaysReturn("out");
-        await(execute(plan("a", config().costLimitUsd(usd("1.0")).build(), agent).build(), "q"));
-        await(execute(plan("b", config().costLimitUsd(usd("0.5")).tokenLimit(1000L).build(), agent).build(), "q"));
-        await(execute(plan("c", config().costLimitUsd(usd("2.0")).tokenLimit(5000L).build(), agent).build(), "q"));
+        await(execute(plan("a", config().set("costLimitUsd", usd("1.0")).build(), agent).build(), "q"));
+        await(execute(plan("b", config().set("costLimitUsd", usd("0.5")).set("tokenLimit", 1000L).build(), agent).build(), "q"));
+        await(execute(plan("c", config().set("costLimitUsd", usd("2.0")).set("tokenLimit", 5000L).build(), agent).build(), "q"));
 
         assertEquals(new UsageLimits(usd("0.5"), 1000L), run.limits());
     }
@@ -224,8 +224,8 @@ class ExecutorCoreUsageTest extends ExecutorCoreTestSupport {
         try {
             ScriptedAgent agent = ScriptedAgent.named("writer")
                     .otherwise(r -> CompletableFuture.completedFuture(AgentResponse.of("out", Usage.tokens(1, 2))));
-            StepPlan plan = plan("s", config().costPerInputToken(usd("0.001")).costPerOutputToken(usd("0.0001"))
-                    .tokenLimit(1_000_000L).expectedTokens(3).build(), agent).build();
+            StepPlan plan = plan("s", config().set("costPerInputToken", usd("0.001")).set("costPerOutputToken", usd("0.0001"))
+                    .set("tokenLimit", 1_000_000L).set("expectedTokens", 3).build(), agent).build();
             CountDownLatch start = new CountDownLatch(1);
             List<Future<?>> done = new ArrayList<>();
             for (int t = 0; t < threads; t++) {

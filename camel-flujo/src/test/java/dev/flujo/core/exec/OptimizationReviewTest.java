@@ -83,7 +83,7 @@ class OptimizationReviewTest extends ExecutorCoreTestSupport {
     void aFollowerOfALeaderThatBreachedTheUsageLimitCallsItsOwnAgentAndIsNotServedTheBreachingOutput()
             throws Exception {
         ScriptedAgent agent = ScriptedAgent.named("llm").thenHang().thenReturn("small", Usage.tokens(1, 1));
-        StepPlan plan = plan("s", config().cache(true).maxRetries(0).tokenLimit(100L).build(), agent).build();
+        StepPlan plan = plan("s", config().set("cache", true).set("maxRetries", 0).set("tokenLimit", 100L).build(), agent).build();
 
         CompletableFuture<StepResult> leader = execute(plan, "same");
         CompletableFuture<StepResult> follower = core.execute(plan, "same", FlujoContext.empty(), FlujoRun.create());
@@ -100,8 +100,8 @@ class OptimizationReviewTest extends ExecutorCoreTestSupport {
     void aLeaderWhoseValidatorThrowsAnErrorReleasesItsFollowersAndItsBulkheadSlot() throws Exception {
         ScriptedAgent agent = ScriptedAgent.named("llm").thenHang().thenReturn("fine").thenReturn("fine");
         int[] validations = {0};
-        StepPlan plan = plan("s", config().cache(true).maxRetries(0).maxConcurrentExecutions(1)
-                .maxConcurrentExecutionsWait(Duration.ZERO).build(), agent)
+        StepPlan plan = plan("s", config().set("cache", true).set("maxRetries", 0).set("maxConcurrentExecutions", 1)
+                .set("maxConcurrentExecutionsWait", Duration.ZERO).build(), agent)
                 .validators(List.of(validator("boom", output -> {
                     if (validations[0]++ == 0) {
                         throw new AssertionError("validator bug");
@@ -139,23 +139,23 @@ class OptimizationReviewTest extends ExecutorCoreTestSupport {
     @Test
     void everyOptimizationFieldSurvivesTheJsonRoundTrip() {
         OptimizationConfig config = OptimizationConfig.builder()
-                .maxRetries(3).timeout(Duration.ofSeconds(7)).cache(true).cacheTtl(Duration.ofMinutes(2))
-                .cacheMaxSize(123).cacheKeyContext(List.of("tenant")).costLimitUsd(new BigDecimal("1.5"))
-                .tokenLimit(999L).expectedCostUsd(new BigDecimal("0.01")).expectedTokens(10)
-                .costPerInputToken(new BigDecimal("0.000001")).costPerOutputToken(new BigDecimal("0.000002"))
-                .enableCircuitBreaker(true).circuitBreakerFailureThreshold(4).circuitBreakerRecoveryTimeoutSeconds(9)
-                .enableOptimizedErrorHandling(true).errorCacheSize(17).maxConcurrentExecutions(5)
-                .maxConcurrentExecutionsWait(Duration.ofMillis(250)).slowExecutionThresholdMs(100)
-                .cpuUsageThresholdPercent(80).enablePerformanceMonitoring(true).enableOptimizedTelemetry(true)
-                .telemetryBatchSize(7).telemetryFlushIntervalSeconds(11).enableConcurrencyOptimization(true)
-                .enableAutomaticOptimization(true).optimizationAnalysisIntervalSeconds(13)
-                .performanceDegradationThreshold(0.25).enableMemoryOptimization(true).memoryPressureThresholdMb(512)
-                .enableObjectPool(true).objectPoolMaxSize(3).objectPoolCleanupThreshold(50)
-                .enableContextOptimization(false).enableStepOptimization(false).enableAlgorithmOptimization(true)
-                .enableCacheOptimization(false).cacheCompression(true).build();
+                .set("maxRetries", 3).set("timeout", Duration.ofSeconds(7)).set("cache", true).set("cacheTtl", Duration.ofMinutes(2))
+                .set("cacheMaxSize", 123).set("cacheKeyContext", List.of("tenant")).set("costLimitUsd", new BigDecimal("1.5"))
+                .set("tokenLimit", 999L).set("expectedCostUsd", new BigDecimal("0.01")).set("expectedTokens", 10)
+                .set("costPerInputToken", new BigDecimal("0.000001")).set("costPerOutputToken", new BigDecimal("0.000002"))
+                .set("enableCircuitBreaker", true).set("circuitBreakerFailureThreshold", 4).set("circuitBreakerRecoveryTimeoutSeconds", 9)
+                .set("enableOptimizedErrorHandling", true).set("errorCacheSize", 17).set("maxConcurrentExecutions", 5)
+                .set("maxConcurrentExecutionsWait", Duration.ofMillis(250)).set("slowExecutionThresholdMs", 100)
+                .set("cpuUsageThresholdPercent", 80).set("enablePerformanceMonitoring", true).set("enableOptimizedTelemetry", true)
+                .set("telemetryBatchSize", 7).set("telemetryFlushIntervalSeconds", 11).set("enableConcurrencyOptimization", true)
+                .set("enableAutomaticOptimization", true).set("optimizationAnalysisIntervalSeconds", 13)
+                .set("performanceDegradationThreshold", 0.25).set("enableMemoryOptimization", true).set("memoryPressureThresholdMb", 512)
+                .set("enableObjectPool", true).set("objectPoolMaxSize", 3).set("objectPoolCleanupThreshold", 50)
+                .set("enableContextOptimization", false).set("enableStepOptimization", false).set("enableAlgorithmOptimization", true)
+                .set("enableCacheOptimization", false).set("cacheCompression", true).build();
 
         assertEquals(config, OptimizationConfig.fromJson(config.toJson()));
         assertEquals(config.withoutOptimizations(), OptimizationConfig.fromJson(config.withoutOptimizations().toJson()));
-        assertTrue(config.withoutOptimizations().cache(), "the kill switch keeps what the user asked for");
+        assertTrue(config.withoutOptimizations().caching().cache(), "the kill switch keeps what the user asked for");
     }
 }

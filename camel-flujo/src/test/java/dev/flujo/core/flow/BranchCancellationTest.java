@@ -32,7 +32,7 @@ import dev.flujo.core.result.Usage;
 class BranchCancellationTest extends FlowTestSupport {
 
     private static OptimizationConfig retries(int n) {
-        return OptimizationConfig.builder().maxRetries(n).build();
+        return OptimizationConfig.builder().set("maxRetries", n).build();
     }
 
     private static void await(CountDownLatch latch) {
@@ -194,8 +194,8 @@ class BranchCancellationTest extends FlowTestSupport {
     @Test
     void cancellingTheParentRunAbandonsACallInFlightBeforeItsTimeOut() throws Exception {
         TestAgent silent = TestAgent.hanging("silent");
-        StepPlan plan = StepPlan.builder("s", OptimizationConfig.builder().maxRetries(2)
-                .timeout(Duration.ofMinutes(5)).build()).agent(silent.named()).build();
+        StepPlan plan = StepPlan.builder("s", OptimizationConfig.builder().set("maxRetries", 2)
+                .set("timeout", Duration.ofMinutes(5)).build()).agent(silent.named()).build();
         FlujoRun branch = run.branch();
 
         CompletableFuture<StepResult> future = plan.execute(core, "in", FlujoContext.empty(), branch, List.of());

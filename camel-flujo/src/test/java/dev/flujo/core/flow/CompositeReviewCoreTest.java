@@ -33,7 +33,7 @@ import dev.flujo.core.usage.UsageLimits;
 class CompositeReviewCoreTest extends FlowTestSupport {
 
     private static StepPlan routerStep(TestAgent agent) {
-        return agentStep("triage.router", OptimizationConfig.builder().maxRetries(0).build(), agent,
+        return agentStep("triage.router", OptimizationConfig.builder().set("maxRetries", 0).build(), agent,
                 RouterPlan.branchNames(Set.of("a", "b")));
     }
 
@@ -109,7 +109,7 @@ class CompositeReviewCoreTest extends FlowTestSupport {
     @Test
     void concurrentBranchesNeverSpendMoreThanTheReservationsAllowAndTheResultsNeverClaimMoreThanTheLedger() {
         // each call reserves 10 tokens and costs 10: a budget of 45 pays for exactly four calls, whatever the timing
-        OptimizationConfig config = OptimizationConfig.builder().maxRetries(0).expectedTokens(10).build();
+        OptimizationConfig config = OptimizationConfig.builder().set("maxRetries", 0).set("expectedTokens", 10).build();
         TestAgent agent = TestAgent.returning("spender", "ok", Usage.tokens(6, 4));
         Map<String, FlujoBranch> eight = new java.util.LinkedHashMap<>();
         for (int i = 0; i < 8; i++) {

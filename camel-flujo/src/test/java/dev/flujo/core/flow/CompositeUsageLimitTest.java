@@ -27,7 +27,7 @@ class CompositeUsageLimitTest extends FlowTestSupport {
     void aBreachInOneBranchCancelsTheOthersAndKeepsEveryBranchInThePartialHistory(BranchFailurePolicy policy) {
         TestAgent waiter = TestAgent.hanging("waiter");
         TestAgent spender = TestAgent.returning("spender", "spent", Usage.tokens(80, 40));
-        StepPlan waiterStep = agentStep("waiter-step", OptimizationConfig.builder().maxRetries(2).build(), waiter);
+        StepPlan waiterStep = agentStep("waiter-step", OptimizationConfig.builder().set("maxRetries", 2).build(), waiter);
         StepPlan spenderStep = agentStep("spender-step", spender);
         // the spender calls its agent only once the waiter's call is in flight, so that the breach must cancel it
         FlujoBranch spend = call -> CompletableFuture.runAsync(() -> {
@@ -59,7 +59,7 @@ class CompositeUsageLimitTest extends FlowTestSupport {
     @Test
     void theStepPlansOwnLimitInsideABranchStopsTheParallelStepToo() {
         TestAgent spender = TestAgent.returning("spender", "spent", Usage.tokens(10, 10));
-        StepPlan limited = agentStep("limited", OptimizationConfig.builder().maxRetries(0).tokenLimit(5L).build(),
+        StepPlan limited = agentStep("limited", OptimizationConfig.builder().set("maxRetries", 0).set("tokenLimit", 5L).build(),
                 spender);
         ParallelPlan plan = parallel(branches("ok", value("fine"), "limited", agentBranch(limited)), null,
                 BranchFailurePolicy.IGNORE);

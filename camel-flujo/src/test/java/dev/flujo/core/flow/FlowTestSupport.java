@@ -116,7 +116,7 @@ abstract class FlowTestSupport {
     }
 
     static StepPlan agentStep(String name, TestAgent agent) {
-        return agentStep(name, OptimizationConfig.builder().maxRetries(0).build(), agent);
+        return agentStep(name, OptimizationConfig.builder().set("maxRetries", 0).build(), agent);
     }
 
     static StepPlan agentStep(String name, OptimizationConfig config, TestAgent agent, FlujoValidator... validators) {

@@ -45,7 +45,7 @@ class RouterPlanTest extends FlowTestSupport {
 
     /** The router agent step, validated against the branch names as the Camel adapter builds it. */
     private static StepPlan routerStep(TestAgent agent, int maxRetries) {
-        return agentStep("route.router", OptimizationConfig.builder().maxRetries(maxRetries).build(), agent,
+        return agentStep("route.router", OptimizationConfig.builder().set("maxRetries", maxRetries).build(), agent,
                 RouterPlan.branchNames(java.util.Set.of("a", "b", "c")));
     }
 

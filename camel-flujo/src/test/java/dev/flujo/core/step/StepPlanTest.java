@@ -37,7 +37,7 @@ class StepPlanTest {
 
     @Test
     void invalidConfigurationIsRejectedNamingStepAndOptions() {
-        OptimizationConfig bad = OptimizationConfig.builder().maxRetries(-2).timeout(Duration.ZERO).build();
+        OptimizationConfig bad = OptimizationConfig.builder().set("maxRetries", -2).set("timeout", Duration.ZERO).build();
         FlujoConfigurationException e = assertThrows(FlujoConfigurationException.class,
                 () -> StepPlan.builder("summarize", bad).agent(AGENT).build());
         assertTrue(e.getMessage().contains("'summarize'"), e.getMessage());
@@ -84,10 +84,10 @@ class StepPlanTest {
     @Test
     void configDecidesCacheLimitsAndPricing() {
         OptimizationConfig config = OptimizationConfig.builder()
-                .maxRetries(0).timeout(Duration.ofSeconds(5)).cache(true)
-                .costLimitUsd(new BigDecimal("2")).tokenLimit(50L)
-                .expectedTokens(7).expectedCostUsd(new BigDecimal("0.1"))
-                .costPerInputToken(new BigDecimal("0.01")).costPerOutputToken(new BigDecimal("0.02"))
+                .set("maxRetries", 0).set("timeout", Duration.ofSeconds(5)).set("cache", true)
+                .set("costLimitUsd", new BigDecimal("2")).set("tokenLimit", 50L)
+                .set("expectedTokens", 7).set("expectedCostUsd", new BigDecimal("0.1"))
+                .set("costPerInputToken", new BigDecimal("0.01")).set("costPerOutputToken", new BigDecimal("0.02"))
                 .build();
         StepPlan plan = StepPlan.builder("s", config).agent(AGENT).fingerprint("custom").build();
 
