@@ -1,5 +1,10 @@
 package dev.flujo.camel;
 
+import dev.flujo.camel.option.FlujoUris;
+import dev.flujo.camel.option.OptionCatalog;
+import dev.flujo.camel.option.OptionValues;
+import dev.flujo.camel.resilience.CamelResilience;
+import dev.flujo.camel.state.StateStores;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -292,7 +297,7 @@ public class FlujoComponent extends DefaultComponent {
     }
 
     /** The flujo endpoints of this component in the context. */
-    java.util.List<FlujoEndpoint> endpoints() {
+    public java.util.List<FlujoEndpoint> endpoints() {
         return getCamelContext().getEndpoints().stream().filter(FlujoEndpoint.class::isInstance)
                 .map(FlujoEndpoint.class::cast).filter(e -> e.getComponent() == this).toList();
     }

@@ -1,5 +1,8 @@
 package dev.flujo.camel;
 
+import dev.flujo.camel.option.OptionCatalog;
+import dev.flujo.camel.option.OptionValues;
+import dev.flujo.camel.state.StateStores;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -432,7 +435,7 @@ public class FlujoConfiguration implements Cloneable {
     }
 
     /** Splits a comma-separated option into trimmed, non-empty entries. */
-    static List<String> splitList(String value) {
+    public static List<String> splitList(String value) {
         if (value == null || value.isBlank()) {
             return List.of();
         }

@@ -1,5 +1,14 @@
 package dev.flujo.camel;
 
+import dev.flujo.camel.agent.CamelAgentResolver;
+import dev.flujo.camel.agent.EndpointAgent;
+import dev.flujo.camel.branch.CamelBranches;
+import dev.flujo.camel.option.FlujoUris;
+import dev.flujo.camel.option.OptionCatalog;
+import dev.flujo.camel.option.OptionValues;
+import dev.flujo.camel.plan.CompositePlanFactory;
+import dev.flujo.camel.plan.StepPlanFactory;
+import dev.flujo.camel.telemetry.EndpointTelemetry;
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.exec.FlujoPlan;
 import dev.flujo.core.state.StateStore;

@@ -1,5 +1,6 @@
 package dev.flujo.camel;
 
+import dev.flujo.camel.option.OptionCatalog;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -63,7 +64,7 @@ public enum FlujoKind {
     }
 
     /** The kinds that take an option, for error messages. */
-    static String kindsTaking(String option) {
+    public static String kindsTaking(String option) {
         return OptionCatalog.kindsTaking(option);
     }
 }

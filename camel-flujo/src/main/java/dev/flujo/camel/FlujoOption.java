@@ -1,5 +1,6 @@
 package dev.flujo.camel;
 
+import dev.flujo.camel.option.OptionCatalog;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

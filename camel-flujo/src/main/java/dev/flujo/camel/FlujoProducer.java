@@ -1,5 +1,6 @@
 package dev.flujo.camel;
 
+import dev.flujo.camel.context.ExchangeContext;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -91,7 +92,7 @@ public class FlujoProducer extends DefaultAsyncProducer {
      * agent answers with a stream) are read by validators, cached, kept in the run's history and stored with a
      * paused run - none of which a stream survives.
      */
-    static Object readOnce(Message message) {
+    public static Object readOnce(Message message) {
         Object body = message.getBody();
         if (body instanceof InputStream || body instanceof StreamCache) {
             return message.getBody(String.class);

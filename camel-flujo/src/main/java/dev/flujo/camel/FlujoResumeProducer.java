@@ -1,5 +1,7 @@
 package dev.flujo.camel;
 
+import dev.flujo.camel.agent.EndpointProducers;
+import dev.flujo.camel.context.ExchangeContext;
 import java.io.InputStream;
 import java.io.Reader;
 import java.time.Clock;

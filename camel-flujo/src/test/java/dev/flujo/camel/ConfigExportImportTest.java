@@ -1,5 +1,6 @@
 package dev.flujo.camel;
 
+import dev.flujo.camel.telemetry.FlujoDevConsole;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
 package dev.flujo.camel;
 
+import dev.flujo.camel.context.ExchangeContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 

@@ -1,5 +1,6 @@
 package dev.flujo.camel;
 
+import dev.flujo.camel.option.OptionValues;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 

@@ -1,5 +1,6 @@
 package dev.flujo.camel;
 
+import dev.flujo.camel.option.FlujoUris;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package dev.flujo.camel;
 
+import dev.flujo.camel.telemetry.FlujoMeters;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
 import dev.flujo.core.result.Usage;

@@ -1,5 +1,11 @@
 package dev.flujo.camel;
 
+import dev.flujo.camel.agent.CamelAgentResolver;
+import dev.flujo.camel.agent.EndpointAgent;
+import dev.flujo.camel.plan.CompositePlanFactory;
+import dev.flujo.camel.plan.StepPlanFactory;
+import dev.flujo.camel.resilience.CamelResilience;
+import dev.flujo.camel.telemetry.EndpointTelemetry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.flujo.camel;
 
+import dev.flujo.camel.option.OptionValues;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import org.apache.camel.builder.RouteBuilder;

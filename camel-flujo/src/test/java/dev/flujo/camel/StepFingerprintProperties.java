@@ -1,5 +1,6 @@
 package dev.flujo.camel;
 
+import dev.flujo.camel.plan.StepPlanFactory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 

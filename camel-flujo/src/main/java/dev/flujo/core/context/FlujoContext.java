@@ -6,7 +6,7 @@ import java.util.Set;
 /**
  * The read-only view of a run's context that agents, processors, validators and plugins see.
  *
- * <p>In Camel the context is the exchange's user properties (see {@code dev.flujo.camel.ExchangeContext}). Steps
+ * <p>In Camel the context is the exchange's user properties (see {@code dev.flujo.camel.context.ExchangeContext}). Steps
  * never write through this view: their writes ({@code updatesContext}, {@code sinkTo}) are returned in the
  * {@link dev.flujo.core.result.StepResult} and applied only after the step succeeded, so a failed attempt leaves no
  * trace in the context.

@@ -26,7 +26,6 @@ import dev.flujo.core.agent.NamedAgent;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.run.CancelSignal;
 import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.result.StepResult;
 
 /**

@@ -30,7 +30,6 @@ import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.OutputPhase;
 import dev.flujo.core.step.PhaseResult;
 import dev.flujo.core.step.PluginInput;
-import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.usage.LimitBreach;
 import dev.flujo.core.result.Usage;

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.flujo.core.result.Usage;
 
 /**
  * What one step produced; the run keeps these in order as its history.

@@ -5,7 +5,6 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.resilience.StepRejectedException;
-import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.result.StepResult;
 
 import org.junit.jupiter.api.Test;

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.context.FlujoContext;
-import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.ValidationResult;
 import dev.flujo.core.result.Usage;

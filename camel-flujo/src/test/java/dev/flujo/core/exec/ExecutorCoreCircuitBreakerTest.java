@@ -12,7 +12,6 @@ import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.resilience.AgentBreakers;
 import dev.flujo.core.resilience.StepProtection;
 import dev.flujo.core.resilience.CircuitOpenException;
-import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.result.StepResult;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 

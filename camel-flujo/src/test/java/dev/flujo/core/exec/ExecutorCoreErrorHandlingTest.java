@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.resilience.ErrorClassifier;
 import dev.flujo.core.resilience.ErrorClassifier.ErrorClass;
-import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.ValidationResult;
 

@@ -20,7 +20,6 @@ import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
 import dev.flujo.core.agent.NamedAgent;
 import dev.flujo.core.context.FlujoContext;
-import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.ValidationResult;
 

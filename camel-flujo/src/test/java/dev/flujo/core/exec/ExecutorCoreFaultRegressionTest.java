@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 
 import dev.flujo.core.FlujoCancelledException;
 import dev.flujo.core.agent.AgentResponse;
-import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
 

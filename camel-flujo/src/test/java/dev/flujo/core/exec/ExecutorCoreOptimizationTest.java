@@ -11,7 +11,6 @@ import dev.flujo.core.resilience.StepProtection;
 import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
 import dev.flujo.core.resilience.StepRejectedException;
 import dev.flujo.core.step.FlujoValidator;
-import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.ValidationResult;
 

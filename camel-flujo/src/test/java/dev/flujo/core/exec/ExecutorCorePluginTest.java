@@ -20,7 +20,6 @@ import dev.flujo.core.agent.AgentResolver;
 import dev.flujo.core.agent.NamedAgent;
 import dev.flujo.core.step.PluginInput;
 import dev.flujo.core.step.PluginOutcome;
-import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.result.StepResult;
 
 class ExecutorCorePluginTest extends ExecutorCoreTestSupport {

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.step.FlujoProcessor;
-import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.result.StepResult;
 
 class ExecutorCoreProcessorTest extends ExecutorCoreTestSupport {

@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import dev.flujo.core.context.FlujoContext;
-import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.result.StepResult;
 
 class ExecutorCoreRegressionTest extends ExecutorCoreTestSupport {

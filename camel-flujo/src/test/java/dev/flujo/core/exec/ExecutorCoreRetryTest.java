@@ -26,7 +26,6 @@ import dev.flujo.core.OutputRejectedException;
 import dev.flujo.core.agent.AgentRequest;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.context.FlujoContext;
-import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.ValidationResult;
 import dev.flujo.core.result.Usage;

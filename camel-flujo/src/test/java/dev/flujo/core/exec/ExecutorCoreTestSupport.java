@@ -24,7 +24,6 @@ import dev.flujo.core.step.FlujoPlugin;
 import dev.flujo.core.step.FlujoValidator;
 import dev.flujo.core.step.PluginInput;
 import dev.flujo.core.step.PluginOutcome;
-import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.ValidationResult;
 

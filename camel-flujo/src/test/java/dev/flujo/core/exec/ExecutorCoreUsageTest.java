@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import dev.flujo.core.agent.AgentResponse;
-import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.usage.LimitBreach;
 import dev.flujo.core.result.Usage;

@@ -17,7 +17,6 @@ import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.OutputRejectedException;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.step.FlujoValidator;
-import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.ValidationResult;
 

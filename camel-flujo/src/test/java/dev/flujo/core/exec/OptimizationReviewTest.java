@@ -16,7 +16,6 @@ import dev.flujo.core.cache.StepCache;
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
 import dev.flujo.core.usage.UsageLimitExceededException;

@@ -1,0 +1,69 @@
+package dev.flujo.camel.agent;
+
+import dev.flujo.camel.option.BeanReferences;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.flujo.core.agent.AgentResolver;
+import dev.flujo.core.agent.FlujoAgent;
+import dev.flujo.core.agent.NamedAgent;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.service.ServiceHelper;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.util.URISupport;
+
+/**
+ * Resolves agent references of one step: {@code #bean} references to {@link FlujoAgent} beans, anything else to a
+ * Camel endpoint wrapped in an {@link EndpointAgent}. Each reference is resolved once (at endpoint start for the
+ * agent and fallback, on first use for a plugin's redirect target) and kept; the producers it starts are stopped
+ * with it.
+ */
+public final class CamelAgentResolver extends ServiceSupport implements AgentResolver {
+
+    private final CamelContext camelContext;
+    private final String step;
+    private final EndpointAgent.UsageHeaders usageHeaders;
+    private final Map<String, NamedAgent> resolved = new ConcurrentHashMap<>();
+    private final EndpointProducers producers;
+
+    public CamelAgentResolver(CamelContext camelContext, String step, EndpointAgent.UsageHeaders usageHeaders) {
+        this.camelContext = camelContext;
+        this.step = step;
+        this.usageHeaders = usageHeaders;
+        this.producers = new EndpointProducers(camelContext, step);
+    }
+
+    @Override
+    public NamedAgent resolve(String reference) {
+        return resolve("agent", reference);
+    }
+
+    /** Resolves a reference named by an option, so that a failure names the option. */
+    public NamedAgent resolve(String option, String reference) {
+        if (reference == null || reference.isBlank()) {
+            throw BeanReferences.problem(step, option, String.valueOf(reference), "no agent reference given");
+        }
+        return resolved.computeIfAbsent(reference.trim(), ref -> create(option, ref));
+    }
+
+    private NamedAgent create(String option, String ref) {
+        if (BeanReferences.isBeanReference(ref)) {
+            Object bean = BeanReferences.lookup(camelContext, step, option, ref);
+            if (!(bean instanceof FlujoAgent agent)) {
+                throw BeanReferences.problem(step, option, ref,
+                        "bean is a " + BeanReferences.typeName(bean) + ", not a " + FlujoAgent.class.getName());
+            }
+            return new NamedAgent(ref, agent);
+        }
+        // URIs may carry secrets (API keys): only the sanitized form is used in results, logs and errors
+        EndpointProducers.Call producer = producers.start(option, ref, "agent");
+        return new NamedAgent(URISupport.sanitizeUri(ref), new EndpointAgent(camelContext, producer, usageHeaders));
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        ServiceHelper.stopService(producers);
+        resolved.clear();
+    }
+}

@@ -1,0 +1,160 @@
+package dev.flujo.camel.resilience;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.flujo.core.config.OptimizationConfig;
+import dev.flujo.core.resilience.AgentBreakers;
+import dev.flujo.core.resilience.StepProtection;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.CamelContextHelper;
+
+/**
+ * The component's circuit breakers (one per agent) and bulkheads (one per step), kept in the
+ * {@link CircuitBreakerRegistry} and {@link BulkheadRegistry} camel-resilience4j's {@code circuitBreaker()} EIP uses -
+ * found the same way: a registry bean, else the context's registry plugin, else a new one registered as that
+ * plugin. So flujo's breakers and the EIP's live side by side, and camel-resilience4j-micrometer meters them all
+ * ({@code resilience4j.circuitbreaker.*} and {@code resilience4j.bulkhead.*}, tag {@code name}).
+ *
+ * <p>The registries are looked up when the first step that needs one starts, not when the component is created:
+ * camel-resilience4j-micrometer installs its own plugins while the context initialises, and an earlier lookup would
+ * create registries it then replaces (leaving flujo's unmetered).
+ */
+public final class CamelResilience {
+
+    private static final Map<String, String> TAGS = Map.of("component", "flujo");
+
+    private final java.util.function.Supplier<CamelContext> camelContext;
+    private final Set<String> created = ConcurrentHashMap.newKeySet();
+    private final Set<String> createdBulkheads = ConcurrentHashMap.newKeySet();
+    private CircuitBreakerRegistry registry;
+    private BulkheadRegistry bulkheads;
+
+    /** @param camelContext the component's context, read when first needed (a component gets it after creation) */
+    public CamelResilience(java.util.function.Supplier<CamelContext> camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    synchronized CircuitBreakerRegistry registry() {
+        if (registry == null) {
+            registry = lookup(CircuitBreakerRegistry.class, CircuitBreakerRegistry::ofDefaults);
+        }
+        return registry;
+    }
+
+    private synchronized BulkheadRegistry bulkheadRegistry() {
+        if (bulkheads == null) {
+            bulkheads = lookup(BulkheadRegistry.class, BulkheadRegistry::ofDefaults);
+        }
+        return bulkheads;
+    }
+
+    /** camel-resilience4j's chain: the single bean of the type, else the context's plugin, else a new plugin. */
+    private <R> R lookup(Class<R> type, java.util.function.Supplier<R> create) {
+        CamelContext context = camelContext.get();
+        R found = CamelContextHelper.findSingleByType(context, type);
+        if (found == null) {
+            var extension = context.getCamelContextExtension();
+            found = extension.getContextPlugin(type);
+            if (found == null) {
+                found = create.get();
+                extension.addContextPlugin(type, found);
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The bulkhead of a step ({@code flujo-step-<name>}): at most {@code maxConcurrentExecutions} executions at
+     * once; one more waits up to {@code maxConcurrentExecutionsWait}, then is rejected.
+     */
+    Bulkhead bulkheadForStep(String step, OptimizationConfig options) {
+        String name = "flujo-step-" + step;
+        createdBulkheads.add(name);
+        BulkheadConfig config = BulkheadConfig.custom()
+                .maxConcurrentCalls(options.protection().maxConcurrentExecutions())
+                .maxWaitDuration(options.protection().maxConcurrentExecutionsWait())
+                .build();
+        Bulkhead bulkhead = bulkheadRegistry().bulkhead(name, config, TAGS);
+        BulkheadConfig current = bulkhead.getBulkheadConfig();
+        if (current.getMaxConcurrentCalls() != config.getMaxConcurrentCalls()
+                || !current.getMaxWaitDuration().equals(config.getMaxWaitDuration())) {
+            // the registry hands back the bulkhead it has; a runtime change (or the automatic optimizer's earlier
+            // resize) is applied in place, without losing the calls in flight
+            bulkhead.changeConfig(config);
+        }
+        return bulkhead;
+    }
+
+    /**
+     * Where a step's guards come from: this component's registries, with the user's own breaker for the step's agent
+     * ({@code circuitBreakerRef}, looked up only when breakers are on).
+     */
+    public StepProtection.Sources sources(String primaryAgent, java.util.function.Supplier<CircuitBreaker> ownBreaker,
+                                   boolean runtimeChange) {
+        return new StepProtection.Sources() {
+            @Override
+            public AgentBreakers breakers(String step, OptimizationConfig config) {
+                return forStep(config, primaryAgent, ownBreaker.get(), runtimeChange);
+            }
+
+            @Override
+            public Bulkhead bulkhead(String step, OptimizationConfig config) {
+                return bulkheadForStep(step, config);
+            }
+        };
+    }
+
+    /**
+     * The breakers of one step: the registry's breaker of each agent ({@code flujo-<agent>}, shared by every step
+     * calling that agent; the first step to create it configures it), or the user's own breaker for the step's agent.
+     */
+    AgentBreakers forStep(OptimizationConfig options, String primaryAgent, CircuitBreaker ownBreaker,
+                          boolean runtimeChange) {
+        CircuitBreakerConfig config = AgentBreakers.config(options, null);
+        return new AgentBreakers(agent -> {
+            if (ownBreaker != null && agent.equals(primaryAgent)) {
+                return ownBreaker;
+            }
+            String name = AgentBreakers.breakerName(agent);
+            created.add(name);
+            CircuitBreaker existing = registry().find(name).orElse(null);
+            if (runtimeChange && existing != null && !sameSettings(existing.getCircuitBreakerConfig(), config)) {
+                // a breaker's configuration is fixed: a runtime change of the threshold or the recovery time
+                // replaces it in the registry (camel-resilience4j-micrometer follows the replacement)
+                CircuitBreaker replacement = CircuitBreaker.of(name, config, TAGS);
+                registry().replace(name, replacement);
+                return replacement;
+            }
+            return registry().circuitBreaker(name, config, TAGS);
+        });
+    }
+
+    private static boolean sameSettings(CircuitBreakerConfig a, CircuitBreakerConfig b) {
+        return a.getSlidingWindowSize() == b.getSlidingWindowSize()
+                && a.getMinimumNumberOfCalls() == b.getMinimumNumberOfCalls()
+                && a.getWaitIntervalFunctionInOpenState().apply(1).equals(b.getWaitIntervalFunctionInOpenState().apply(1));
+    }
+
+    /** Removes the breakers and bulkheads flujo created (the EIP's and the user's are left alone). */
+    public synchronized void clear() {
+        if (registry != null) {
+            created.forEach(registry::remove);
+        }
+        if (bulkheads != null) {
+            createdBulkheads.forEach(bulkheads::remove);
+        }
+        created.clear();
+        createdBulkheads.clear();
+        registry = null;
+        bulkheads = null;
+    }
+}
