@@ -34,9 +34,25 @@ import org.apache.camel.support.PropertyBindingSupport;
  * The options of a flujo endpoint. The component holds one instance as the defaults
  * ({@code camel.component.flujo.maxRetries=2}); each endpoint starts from a copy and applies its URI options.
  *
- * <p>Execution options are turned into the core's immutable {@link OptimizationConfig} by
- * {@link #toOptimizationConfig(String)}; wiring options (agent, processors, validators, plugins, fallback) are resolved
- * into a {@link dev.flujo.core.exec.StepPlan} when the endpoint starts.
+ * <p>Each field with {@link UriParam} and {@link FlujoOption} is the one declaration of an option: Camel's metadata
+ * (flujo.json, the configurers, the option tables of the component page) is generated from it, and
+ * {@link dev.flujo.camel.option.OptionCatalog} derives the rest (which kinds take it, runtime changes, statistics,
+ * prerequisites). Execution options - those whose name is an option of the core's {@link OptimizationConfig} - are
+ * mapped onto it by name in {@link #toOptimizationConfig(String)}; wiring options (agent, processors, validators,
+ * plugins, fallback, branches) are resolved into a plan when the endpoint starts.
+ *
+ * <p>Adding an execution option takes two hand-written places and a build:
+ * <ol>
+ * <li>here: the field with its {@code @FlujoOption(kinds = ...)} and {@code @UriParam} (label, description,
+ * {@code defaultValue} - OptionDeclarationTest checks it is the core's), and its getter and setter, which Camel's
+ * generated configurers call;</li>
+ * <li>in the core: a component of the record of its concern ({@code RetryOptions}, {@code CacheOptions}, ...), with
+ * its default in that record's {@code DEFAULTS} and its check in {@code validate};</li>
+ * <li>{@code mvn -B -DskipTests package}: regenerates the configurers, flujo.json, catalog/, the kind x option table
+ * of docs/configuration.md and the component page's tables (and {@code -Pkamelets} the Kamelets).</li>
+ * </ol>
+ * The JSON form, the builder, the mapping, runtime changes, import/export and option checking need nothing more. A
+ * wiring option is the first place only, plus the code that resolves it.
  */
 @UriParams
 @Configurer
