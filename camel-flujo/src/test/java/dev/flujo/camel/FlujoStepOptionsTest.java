@@ -1,22 +1,29 @@
 package dev.flujo.camel;
 
 import static dev.flujo.camel.FlujoAssertions.assertRouteStartFails;
+import static dev.flujo.camel.FlujoAssertions.causeOf;
 import static dev.flujo.camel.FlujoAssertions.messages;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.agent.FlujoAgent;
+import dev.flujo.core.flow.BranchFailurePolicy;
 import dev.flujo.core.step.FlujoPlugin;
 import dev.flujo.core.step.FlujoProcessor;
 import dev.flujo.core.step.FlujoValidator;
@@ -30,10 +37,12 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Option handling: every bad value fails the route start with a message naming the option, every option is also a
- * component default, and a route using every option starts.
+ * Option handling: every bad value fails the route start with a message naming the option (boolean, enum, duration
+ * and number text included), every option is also a component default, and a route using every option starts.
  */
 class FlujoStepOptionsTest extends CamelTestSupport {
 
@@ -47,6 +56,27 @@ class FlujoStepOptionsTest extends CamelTestSupport {
         registry.bind("validator", (FlujoValidator) (output, context) -> ValidationResult.ok());
         registry.bind("plugin", (FlujoPlugin) input -> PluginOutcome.success());
         registry.bind("processor", (FlujoProcessor) (value, context) -> value);
+        registry.bind("on", Boolean.TRUE);
+        registry.bind("ignoring", BranchFailurePolicy.IGNORE);
+    }
+
+    /** Properties for the option references of the boolean and enum options. */
+    @Override
+    protected Properties useOverridePropertiesWithPropertiesComponent() {
+        Properties properties = new Properties();
+        properties.setProperty("flags.cache", "true");
+        properties.setProperty("flags.policy", "ignore");
+        return properties;
+    }
+
+    @Override
+    protected RouteBuilder createRouteBuilder() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:started").to("flujo:step:started?agent=#agent");
+            }
+        };
     }
 
     private void fails(String uri, String... fragments) {
@@ -215,6 +245,144 @@ class FlujoStepOptionsTest extends CamelTestSupport {
     void badFallback() {
         fails("flujo:step:s?agent=#agent&fallback=#missing", "fallback", "#missing");
         fails("flujo:step:s?agent=#agent&fallback=#notAnAgent", "fallback", "#notAnAgent");
+    }
+
+    // --- option text: booleans, enums, durations, numbers -------------------------------------------------------
+
+    /*
+     * Found by the bad-input fuzzing (issue 7). Boolean and enum text: Camel refused cache=maybe on its own, with a
+     * PropertyBindingException and without the other bad options of the endpoint, where every other bad value is a
+     * problem of one FlujoConfigurationException (docs/configuration.md, "Checked at route start"). Duration and number
+     * text the check let through: Camel then wrapped it silently (timeout=18446744073709552s ran with a 384 ms
+     * time-out), read a repeated unit once (1h1h = 1h), failed with its own NumberFormatException or
+     * ArithmeticException instead of naming the option with the others, or the check itself overflowed the stack (a few
+     * thousand duration parts) or took minutes (many "{{").
+     */
+
+    @Test
+    void badBooleanTextIsReportedWithTheOtherBadOptions() {
+        Exception e = assertRouteStartFails(context, "flujo:step:flags?agent=#agent&cache=maybe&maxRetries=abc"
+                + "&resultHeaders=RAW( true)");
+        List<String> problems = causeOf(e, FlujoConfigurationException.class).getProblems();
+        assertEquals(3, problems.size(), problems.toString());
+        assertTrue(problems.contains("cache must be true or false, was 'maybe'"), problems.toString());
+        assertTrue(problems.contains("resultHeaders must be true or false, was ' true'"), problems.toString());
+    }
+
+    @Test
+    void badEnumTextNamesTheConstants() {
+        Exception e = assertRouteStartFails(context, "flujo:parallel:fan?branches=direct:a&onBranchFailure=sometimes");
+        assertEquals(List.of("onBranchFailure must be one of PROPAGATE, IGNORE, was 'sometimes'"),
+                causeOf(e, FlujoConfigurationException.class).getProblems());
+    }
+
+    @Test
+    void camelsSpellingsOfBooleansAndEnumsStillStart() throws Exception {
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:spellings").to("flujo:step:spellings?agent=#agent&cache=TRUE&resultHeaders=False");
+                from("direct:fan").to("flujo:parallel:fan?branches=direct:a&onBranchFailure=ignore");
+                from("direct:a").setBody(constant("a"));
+            }
+        });
+        FlujoConfiguration step = context.getEndpoint("flujo:step:spellings?agent=#agent&cache=TRUE"
+                + "&resultHeaders=False", FlujoEndpoint.class).getConfiguration();
+        assertTrue(step.isCache());
+        assertEquals(false, step.isResultHeaders());
+        assertEquals(BranchFailurePolicy.IGNORE, context.getEndpoint("flujo:parallel:fan?branches=direct:a"
+                + "&onBranchFailure=ignore", FlujoEndpoint.class).getConfiguration().getOnBranchFailure());
+    }
+
+    /**
+     * Found reviewing the boolean/enum check (issue 7): Camel binds {@code #property:key}, {@code #bean:name} and
+     * {@code #name} to boolean and enum options (and refuses a bad value they resolve to itself), but the check read
+     * the reference as the option's text and refused every one of them.
+     */
+    @Test
+    void referencesCamelResolvesStillStart() throws Exception {
+        String step = "flujo:step:refs?agent=#agent&cache=#property:flags.cache&resultHeaders=#bean:on"
+                + "&updatesContext=#on";
+        String fan = "flujo:parallel:refs?branches=direct:a&onBranchFailure=#property:flags.policy";
+        String fan2 = "flujo:parallel:refs2?branches=direct:a&onBranchFailure=#ignoring";
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:refs").to(step);
+                from("direct:fanRefs").to(fan);
+                from("direct:fanRefs2").to(fan2);
+                from("direct:a").setBody(constant("a"));
+            }
+        });
+        FlujoConfiguration options = context.getEndpoint(step, FlujoEndpoint.class).getConfiguration();
+        assertTrue(options.isCache());
+        assertTrue(options.isResultHeaders());
+        assertTrue(options.isUpdatesContext());
+        assertEquals(BranchFailurePolicy.IGNORE,
+                context.getEndpoint(fan, FlujoEndpoint.class).getConfiguration().getOnBranchFailure());
+        assertEquals(BranchFailurePolicy.IGNORE,
+                context.getEndpoint(fan2, FlujoEndpoint.class).getConfiguration().getOnBranchFailure());
+    }
+
+    @Test
+    void aReferenceToBadTextIsStillRefused() {
+        assertRouteStartFails(context, "flujo:step:badRef?agent=#agent&cache=#property:flags.policy");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "timeout=18446744073709552s | timeout is out of range",
+        "timeout=307445734561826m | timeout is out of range",
+        "cacheTtl=99999999999999999999 | cacheTtl is out of range",
+        "maxConcurrentExecutionsWait=P999999999999D | maxConcurrentExecutionsWait is out of range",
+        "timeout=PT9999999999999999H | timeout is out of range",
+        "timeout=1h1h | timeout must not repeat the unit h",
+    })
+    void durationTextCamelWouldMisreadFailsTheStartNamingTheOption(String option, String problem) {
+        Exception e = assertRouteStartFails(context, "flujo:step:d" + Integer.toHexString(option.hashCode())
+                + "?agent=#agent&" + option, problem);
+        causeOf(e, FlujoConfigurationException.class);
+    }
+
+    @Test
+    void aDurationOfThousandsOfPartsFailsWithoutOverflowingTheStack() {
+        Exception e = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertRouteStartFails(context,
+                "flujo:step:parts?agent=#agent&timeout=" + "1s".repeat(5_000), "timeout must not repeat the unit s"));
+        causeOf(e, FlujoConfigurationException.class);
+    }
+
+    @Test
+    void manyPlaceholderBracesAreCheckedInLinearTime() {
+        FlujoEndpoint endpoint = context.getEndpoint("flujo:step:started?agent=#agent", FlujoEndpoint.class);
+        FlujoConfigurationException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> assertThrows(FlujoConfigurationException.class,
+                        () -> endpoint.reconfigure(Map.of("maxRetries", "{{".repeat(500_000)))));
+        assertTrue(e.getProblems().get(0).startsWith("maxRetries must be a whole number"), e.getMessage());
+    }
+
+    /**
+     * Duration text that the option check accepts but Camel's TimeUtils turns into 0, i.e. "no time-out". The
+     * contract: a bad option fails the route start; a good one means what it says. Either outcome passes here, a route
+     * that starts with the time-out silently switched off does not.
+     */
+    @ParameterizedTest
+    @CsvSource({"5S, 5000", "10MS, 10"})
+    void acceptedDurationTextIsNotSilentlyZero(String text, long expectedMillis) throws java.lang.Exception {
+        String uri = "flujo:step:t" + Integer.toHexString(text.hashCode()) + "?agent=#agent&timeout=" + text;
+        try {
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:t" + Integer.toHexString(text.hashCode())).to(uri);
+                }
+            });
+        } catch (java.lang.Exception rejected) {
+            return; // failing the start is fine
+        }
+        FlujoEndpoint endpoint = context.getEndpoint(uri, FlujoEndpoint.class);
+        assertEquals(Duration.ofMillis(expectedMillis), ((dev.flujo.core.exec.StepPlan) endpoint.getPlan()).timeout(),
+                "timeout=" + text + " passed the option check but the step runs with time-out "
+                        + ((dev.flujo.core.exec.StepPlan) endpoint.getPlan()).timeout());
     }
 
     // --- component defaults -------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,12 +27,14 @@ import dev.flujo.core.result.Usage;
 
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
+import org.apache.camel.AsyncProducer;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.AsyncProcessorSupport;
+import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -67,6 +70,11 @@ class FlujoStepTimeoutTest extends CamelTestSupport {
     private final CountDownLatch thirdBlockingCall = new CountDownLatch(1);
     private final AtomicInteger twiceBlockingCalls = new AtomicInteger();
 
+    /** More calls in flight than Camel's default thread pool profile lets a queue hold (1,000). */
+    private static final int MANY_CALLS = 1_500;
+    private static final long MANY_CALLS_SAFETY_SECONDS = 20;
+    private final TestAgents.PendingAgent manyInFlight = new TestAgents.PendingAgent(MANY_CALLS);
+
     @Override
     protected void bindToRegistry(Registry registry) {
         registry.bind("pendingThenAnswers", pendingThenAnswers);
@@ -75,6 +83,7 @@ class FlujoStepTimeoutTest extends CamelTestSupport {
         registry.bind("answersOk", answersOk);
         registry.bind("slowFallback", slowFallback);
         registry.bind("pendingThenMetered", pendingThenMetered);
+        registry.bind("manyInFlight", manyInFlight);
         registry.bind("minimalStage", (FlujoAgent) request -> {
             if (minimalCalls.incrementAndGet() == 1) {
                 CompletableFuture<AgentResponse> future = new CompletableFuture<>();
@@ -117,6 +126,7 @@ class FlujoStepTimeoutTest extends CamelTestSupport {
                                                  + "&fallback=#slowFallback");
                 from("direct:reserved").to("flujo:step:reserved?agent=#pendingThenMetered&timeout=50ms"
                                              + "&tokenLimit=100&expectedTokens=60");
+                from("direct:timed").to("flujo:step:timed?agent=#manyInFlight&timeout=60s");
                 from("direct:blocking").to("flujo:step:blocking?agent=direct:blockingLlm&timeout=100ms");
                 from("direct:blockingTwice")
                         .to("flujo:step:blockingTwice?agent=direct:twiceBlockingLlm&timeout=100ms&maxRetries=2");
@@ -150,6 +160,7 @@ class FlujoStepTimeoutTest extends CamelTestSupport {
         slowFallback.releaseAll("released");
         pendingThenAnswers.releaseAll("released");
         neverAnswers.releaseAll("released");
+        manyInFlight.releaseAll("released");
         hidden.forEach(f -> f.complete(AgentResponse.of("released")));
         // parked calls the test did not answer itself
         for (Parked p : parked) {
@@ -346,5 +357,35 @@ class FlujoStepTimeoutTest extends CamelTestSupport {
         Exchange result = run("direct:componentTimeout");
 
         assertInstanceOf(AgentTimeoutException.class, exceptionOf(result, FlujoStepFailedException.class).getCause());
+    }
+
+    /**
+     * Found by the 10,000-run load test (issue 7): each agent call in flight with a {@code timeout} holds one alarm on
+     * the component's time-out scheduler. That scheduler came from Camel's default profile, whose queue holds 1,000
+     * tasks: the 1,001st call in flight at once failed with "RejectedExecutionException: Task rejected due queue size
+     * limit reached". The alarms are as many as the calls in flight; the queue must not bound them.
+     */
+    @Test
+    void moreCallsWithATimeoutInFlightThanACamelQueueHoldsAllGetTheirAlarm() throws Exception {
+        assertTrue(context.getExecutorServiceManager().getDefaultThreadPoolProfile().getMaxQueueSize() < MANY_CALLS);
+        AsyncProducer producer = context.getEndpoint("direct:timed").createAsyncProducer();
+        producer.start();
+        List<Exchange> exchanges = new ArrayList<>();
+        CountDownLatch done = new CountDownLatch(MANY_CALLS);
+        for (int i = 0; i < MANY_CALLS; i++) {
+            Exchange exchange = new DefaultExchange(context);
+            exchange.getMessage().setBody("q" + i);
+            exchanges.add(exchange);
+            producer.process(exchange, doneSync -> done.countDown());
+        }
+
+        assertTrue(manyInFlight.arrived().await(MANY_CALLS_SAFETY_SECONDS, TimeUnit.SECONDS),
+                "only " + manyInFlight.calls() + " of " + MANY_CALLS + " calls reached the agent");
+        manyInFlight.releaseAll("answer");
+        assertTrue(done.await(MANY_CALLS_SAFETY_SECONDS, TimeUnit.SECONDS),
+                done.getCount() + " exchanges never completed");
+        List<Exception> failures = exchanges.stream().map(Exchange::getException).filter(e -> e != null).toList();
+        assertEquals(List.of(), failures);
+        producer.stop();
     }
 }
