@@ -3,6 +3,7 @@ package dev.flujo.camel;
 import static dev.flujo.camel.FlujoAssertions.assertRouteStartFails;
 import static dev.flujo.camel.FlujoAssertions.causeOf;
 import static dev.flujo.camel.FlujoAssertions.messages;
+import static org.apache.camel.builder.Builder.constant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -34,8 +35,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.spi.Registry;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -44,20 +43,19 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Option handling: every bad value fails the route start with a message naming the option (boolean, enum, duration
  * and number text included), every option is also a component default, and a route using every option starts.
  */
-class FlujoStepOptionsTest extends CamelTestSupport {
+class FlujoStepOptionsTest extends FlujoRouteTestSupport {
 
-    private final TestAgents.CountingAgent agent = TestAgents.answering("ok");
+    private final TestAgents.CountingAgent agent = bind("agent", TestAgents.answering("ok"));
 
-    @Override
-    protected void bindToRegistry(Registry registry) {
-        registry.bind("agent", agent);
-        registry.bind("notAnAgent", "just a string");
-        registry.bind("wrongType", 42);
-        registry.bind("validator", (FlujoValidator) (output, context) -> ValidationResult.ok());
-        registry.bind("plugin", (FlujoPlugin) input -> PluginOutcome.success());
-        registry.bind("processor", (FlujoProcessor) (value, context) -> value);
-        registry.bind("on", Boolean.TRUE);
-        registry.bind("ignoring", BranchFailurePolicy.IGNORE);
+    // beans the routes name that no test reads back
+    {
+        bind("notAnAgent", "just a string");
+        bind("wrongType", 42);
+        bind("validator", (FlujoValidator) (output, context) -> ValidationResult.ok());
+        bind("plugin", (FlujoPlugin) input -> PluginOutcome.success());
+        bind("processor", (FlujoProcessor) (value, context) -> value);
+        bind("on", Boolean.TRUE);
+        bind("ignoring", BranchFailurePolicy.IGNORE);
     }
 
     /** Properties for the option references of the boolean and enum options. */
@@ -70,13 +68,8 @@ class FlujoStepOptionsTest extends CamelTestSupport {
     }
 
     @Override
-    protected RouteBuilder createRouteBuilder() {
-        return new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:started").to("flujo:step:started?agent=#agent");
-            }
-        };
+    protected void routes(RouteBuilder r) {
+        r.from("direct:started").to("flujo:step:started?agent=#agent");
     }
 
     private void fails(String uri, String... fragments) {
@@ -125,12 +118,7 @@ class FlujoStepOptionsTest extends CamelTestSupport {
 
     @Test
     void consumerIsNotSupported() {
-        Exception e = assertThrows(Exception.class, () -> context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("flujo:step:x?agent=#agent").to("mock:out");
-            }
-        }));
+        Exception e = assertThrows(Exception.class, () -> addRoute("flujo:step:x?agent=#agent", "mock:out"));
         assertTrue(messages(e).contains("no consumer"), messages(e));
     }
 
@@ -278,13 +266,10 @@ class FlujoStepOptionsTest extends CamelTestSupport {
 
     @Test
     void camelsSpellingsOfBooleansAndEnumsStillStart() throws Exception {
-        context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:spellings").to("flujo:step:spellings?agent=#agent&cache=TRUE&resultHeaders=False");
-                from("direct:fan").to("flujo:parallel:fan?branches=direct:a&onBranchFailure=ignore");
-                from("direct:a").setBody(constant("a"));
-            }
+        addRoutes(r -> {
+            r.from("direct:spellings").to("flujo:step:spellings?agent=#agent&cache=TRUE&resultHeaders=False");
+            r.from("direct:fan").to("flujo:parallel:fan?branches=direct:a&onBranchFailure=ignore");
+            r.from("direct:a").setBody(constant("a"));
         });
         FlujoConfiguration step = context.getEndpoint("flujo:step:spellings?agent=#agent&cache=TRUE"
                 + "&resultHeaders=False", FlujoEndpoint.class).getConfiguration();
@@ -305,14 +290,11 @@ class FlujoStepOptionsTest extends CamelTestSupport {
                 + "&updatesContext=#on";
         String fan = "flujo:parallel:refs?branches=direct:a&onBranchFailure=#property:flags.policy";
         String fan2 = "flujo:parallel:refs2?branches=direct:a&onBranchFailure=#ignoring";
-        context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:refs").to(step);
-                from("direct:fanRefs").to(fan);
-                from("direct:fanRefs2").to(fan2);
-                from("direct:a").setBody(constant("a"));
-            }
+        addRoutes(r -> {
+            r.from("direct:refs").to(step);
+            r.from("direct:fanRefs").to(fan);
+            r.from("direct:fanRefs2").to(fan2);
+            r.from("direct:a").setBody(constant("a"));
         });
         FlujoConfiguration options = context.getEndpoint(step, FlujoEndpoint.class).getConfiguration();
         assertTrue(options.isCache());
@@ -370,12 +352,7 @@ class FlujoStepOptionsTest extends CamelTestSupport {
     void acceptedDurationTextIsNotSilentlyZero(String text, long expectedMillis) throws java.lang.Exception {
         String uri = "flujo:step:t" + Integer.toHexString(text.hashCode()) + "?agent=#agent&timeout=" + text;
         try {
-            context.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from("direct:t" + Integer.toHexString(text.hashCode())).to(uri);
-                }
-            });
+            addRoute("direct:t" + Integer.toHexString(text.hashCode()), uri);
         } catch (java.lang.Exception rejected) {
             return; // failing the start is fine
         }
@@ -397,12 +374,7 @@ class FlujoStepOptionsTest extends CamelTestSupport {
     @Test
     void agentAsComponentDefault() throws Exception {
         context.getComponent("flujo", FlujoComponent.class).getConfiguration().setAgent("#agent");
-        context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:defaultAgent").to("flujo:step:defaultAgent");
-            }
-        });
+        addRoute("direct:defaultAgent", "flujo:step:defaultAgent");
 
         assertEquals("ok", template.requestBody("direct:defaultAgent", "q"));
         assertEquals(1, agent.calls());
@@ -447,14 +419,9 @@ class FlujoStepOptionsTest extends CamelTestSupport {
                      + "&inputTokensHeader=X-In&outputTokensHeader=X-Out&costHeader=X-Cost&updatesContext=false"
                      + "&sinkTo=result&validate=RAW(${body} != null)&validators=#validator&plugins=#plugin"
                      + "&promptProcessors=#processor&outputProcessors=#processor&fallback=#agent";
-        context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:everything").to(uri);
-            }
-        });
+        addRoute("direct:everything", uri);
 
-        Exchange result = template.request("direct:everything", e -> e.getMessage().setBody("q"));
+        Exchange result = run("direct:everything");
         assertNull(result.getException());
         assertEquals("ok", result.getMessage().getBody());
         assertEquals("ok", result.getProperty("result"));
@@ -505,12 +472,9 @@ class FlujoStepOptionsTest extends CamelTestSupport {
     @Test
     void optionsOfTheSameStepAreIndependentPerEndpoint() throws Exception {
         // the component defaults are copied, so an endpoint option never leaks into the defaults or other endpoints
-        context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:one").to("flujo:step:one?agent=#agent&maxRetries=7");
-                from("direct:two").to("flujo:step:two?agent=#agent");
-            }
+        addRoutes(r -> {
+            r.from("direct:one").to("flujo:step:one?agent=#agent&maxRetries=7");
+            r.from("direct:two").to("flujo:step:two?agent=#agent");
         });
 
         assertEquals(1, context.getComponent("flujo", FlujoComponent.class).getConfiguration().getMaxRetries());
