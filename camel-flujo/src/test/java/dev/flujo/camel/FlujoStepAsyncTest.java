@@ -12,12 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 import dev.flujo.core.agent.AgentResponse;
 
-import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.spi.Registry;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,31 +22,26 @@ import org.junit.jupiter.api.Test;
  * The producer is asynchronous: while agents work, no route thread waits. 200 exchanges pass a route consumed by only
  * 2 threads; all 200 agent calls must arrive while every answer is still pending.
  */
-class FlujoStepAsyncTest extends CamelTestSupport {
+class FlujoStepAsyncTest extends FlujoRouteTestSupport {
 
     private static final int EXCHANGES = 200;
 
     private final TestAgents.PendingAgent agent = new TestAgents.PendingAgent(EXCHANGES);
     private final Set<String> agentThreads = ConcurrentHashMap.newKeySet();
 
-    @Override
-    protected void bindToRegistry(Registry registry) {
-        registry.bind("pending", (dev.flujo.core.agent.FlujoAgent) request -> {
+    // beans the routes name that no test reads back
+    {
+        bind("pending", (dev.flujo.core.agent.FlujoAgent) request -> {
             agentThreads.add(Thread.currentThread().getName());
             return agent.call(request);
         });
     }
 
     @Override
-    protected RoutesBuilder createRouteBuilder() {
-        return new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("seda:in?concurrentConsumers=2&size=1000&pollTimeout=100")
-                        .to("flujo:step:async?agent=#pending")
-                        .to("mock:out");
-            }
-        };
+    protected void routes(RouteBuilder r) {
+        r.from("seda:in?concurrentConsumers=2&size=1000&pollTimeout=100")
+                .to("flujo:step:async?agent=#pending")
+                .to("mock:out");
     }
 
     @AfterEach

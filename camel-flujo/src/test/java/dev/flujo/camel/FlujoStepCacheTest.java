@@ -2,6 +2,7 @@ package dev.flujo.camel;
 
 import static dev.flujo.camel.FlujoAssertions.exceptionOf;
 import static dev.flujo.camel.FlujoAssertions.runOf;
+import static org.apache.camel.builder.Builder.constant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,62 +18,45 @@ import dev.flujo.core.usage.UsageLimitExceededException;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.spi.Registry;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 /** cache, cacheTtl, cacheMaxSize, cacheKeyContext. */
-class FlujoStepCacheTest extends CamelTestSupport {
+class FlujoStepCacheTest extends FlujoRouteTestSupport {
 
-    private final TestAgents.CountingAgent paid = TestAgents.answering(r -> "answer(" + r.input() + ")",
-            Usage.of(10, 5, new BigDecimal("0.01")));
-    private final TestAgents.CountingAgent tokens15 = TestAgents.answering("answer", Usage.tokens(10, 5));
-    private final TestAgents.ScriptedAgent failsThenOk = TestAgents.scripted(new IllegalStateException("down"), "ok");
-    private final TestAgents.CountingAgent mapAgent = TestAgents.answering(Map.of("summary", "short"));
+    private final TestAgents.CountingAgent paid = bind("paid", TestAgents.answering(r -> "answer(" + r.input() + ")",
+            Usage.of(10, 5, new BigDecimal("0.01"))));
+    private final TestAgents.CountingAgent tokens15 = bind("tokens15",
+            TestAgents.answering("answer", Usage.tokens(10, 5)));
+    private final TestAgents.ScriptedAgent failsThenOk = bind("failsThenOk",
+            TestAgents.scripted(new IllegalStateException("down"), "ok"));
+    private final TestAgents.CountingAgent mapAgent = bind("mapAgent",
+            TestAgents.answering(Map.of("summary", "short")));
     private final AtomicInteger routeCalls = new AtomicInteger();
 
     @Override
-    protected void bindToRegistry(Registry registry) {
-        registry.bind("paid", paid);
-        registry.bind("tokens15", tokens15);
-        registry.bind("failsThenOk", failsThenOk);
-        registry.bind("mapAgent", mapAgent);
-    }
-
-    @Override
-    protected RoutesBuilder createRouteBuilder() {
-        return new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:cached").to("flujo:step:cached?agent=#paid&cache=true&cacheTtl=1h&cacheMaxSize=100");
-                from("direct:otherStep").to("flujo:step:otherStep?agent=#paid&cache=true");
-                from("direct:tenant").to("flujo:step:tenant?agent=#paid&cache=true&cacheKeyContext=tenant");
-                from("direct:tenantRegion")
-                        .to("flujo:step:tenantRegion?agent=#paid&cache=true&cacheKeyContext=tenant, region");
-                from("direct:noKeyContext").to("flujo:step:noKeyContext?agent=#paid&cache=true");
-                from("direct:failing").to("flujo:step:failing?agent=#failsThenOk&cache=true&maxRetries=0");
-                from("direct:twiceCached")
-                        .to("flujo:step:twice?agent=#tokens15&cache=true&tokenLimit=20&expectedTokens=10")
-                        .setBody(constant("q"))
-                        .to("flujo:step:twice?agent=#tokens15&cache=true&tokenLimit=20&expectedTokens=10");
-                from("direct:twiceUncached")
-                        .to("flujo:step:twiceUncached?agent=#tokens15&tokenLimit=20&expectedTokens=10")
-                        .setBody(constant("q"))
-                        .to("flujo:step:twiceUncached?agent=#tokens15&tokenLimit=20&expectedTokens=10");
-                from("direct:map").to("flujo:step:map?agent=#mapAgent&cache=true&updatesContext=true");
-                from("direct:endpoint").to("flujo:step:endpoint?agent=direct:llm&cache=true");
-                from("direct:llm").process(e -> {
-                    routeCalls.incrementAndGet();
-                    e.getMessage().setBody("route answer");
-                });
-            }
-        };
-    }
-
-    private Exchange run(String uri, Object body) {
-        return template.request(uri, e -> e.getMessage().setBody(body));
+    protected void routes(RouteBuilder r) {
+        r.from("direct:cached").to("flujo:step:cached?agent=#paid&cache=true&cacheTtl=1h&cacheMaxSize=100");
+        r.from("direct:otherStep").to("flujo:step:otherStep?agent=#paid&cache=true");
+        r.from("direct:tenant").to("flujo:step:tenant?agent=#paid&cache=true&cacheKeyContext=tenant");
+        r.from("direct:tenantRegion")
+                .to("flujo:step:tenantRegion?agent=#paid&cache=true&cacheKeyContext=tenant, region");
+        r.from("direct:noKeyContext").to("flujo:step:noKeyContext?agent=#paid&cache=true");
+        r.from("direct:failing").to("flujo:step:failing?agent=#failsThenOk&cache=true&maxRetries=0");
+        r.from("direct:twiceCached")
+                .to("flujo:step:twice?agent=#tokens15&cache=true&tokenLimit=20&expectedTokens=10")
+                .setBody(constant("q"))
+                .to("flujo:step:twice?agent=#tokens15&cache=true&tokenLimit=20&expectedTokens=10");
+        r.from("direct:twiceUncached")
+                .to("flujo:step:twiceUncached?agent=#tokens15&tokenLimit=20&expectedTokens=10")
+                .setBody(constant("q"))
+                .to("flujo:step:twiceUncached?agent=#tokens15&tokenLimit=20&expectedTokens=10");
+        r.from("direct:map").to("flujo:step:map?agent=#mapAgent&cache=true&updatesContext=true");
+        r.from("direct:endpoint").to("flujo:step:endpoint?agent=direct:llm&cache=true");
+        r.from("direct:llm").process(e -> {
+            routeCalls.incrementAndGet();
+            e.getMessage().setBody("route answer");
+        });
     }
 
     private Exchange runAs(String uri, String tenant) {
@@ -89,8 +73,8 @@ class FlujoStepCacheTest extends CamelTestSupport {
 
         assertEquals(1, paid.calls());
         assertEquals("answer(q)", first.getMessage().getBody());
-        assertEquals(false, first.getMessage().getHeader(FlujoConstants.CACHE_HIT));
-        assertEquals(10L, first.getMessage().getHeader(FlujoConstants.INPUT_TOKENS));
+        assertEquals(false, resultHeader(first, FlujoConstants.CACHE_HIT));
+        assertEquals(10L, resultHeader(first, FlujoConstants.INPUT_TOKENS));
 
         Message hit = second.getMessage();
         assertNull(second.getException());
@@ -113,7 +97,7 @@ class FlujoStepCacheTest extends CamelTestSupport {
         Exchange second = run("direct:cached", "q2");
 
         assertEquals(2, paid.calls());
-        assertEquals(false, second.getMessage().getHeader(FlujoConstants.CACHE_HIT));
+        assertEquals(false, resultHeader(second, FlujoConstants.CACHE_HIT));
         assertEquals("answer(q2)", second.getMessage().getBody());
     }
 
@@ -123,7 +107,7 @@ class FlujoStepCacheTest extends CamelTestSupport {
         Exchange other = run("direct:otherStep", "q");
 
         assertEquals(2, paid.calls());
-        assertEquals(false, other.getMessage().getHeader(FlujoConstants.CACHE_HIT));
+        assertEquals(false, resultHeader(other, FlujoConstants.CACHE_HIT));
     }
 
     @Test
@@ -131,29 +115,21 @@ class FlujoStepCacheTest extends CamelTestSupport {
         Exchange a = runAs("direct:tenant", "A");
         Exchange b = runAs("direct:tenant", "B");
         assertEquals(2, paid.calls(), "tenant B must not get tenant A's entry");
-        assertEquals(false, a.getMessage().getHeader(FlujoConstants.CACHE_HIT));
-        assertEquals(false, b.getMessage().getHeader(FlujoConstants.CACHE_HIT));
+        assertEquals(false, resultHeader(a, FlujoConstants.CACHE_HIT));
+        assertEquals(false, resultHeader(b, FlujoConstants.CACHE_HIT));
 
         Exchange aAgain = runAs("direct:tenant", "A");
         assertEquals(2, paid.calls());
-        assertEquals(true, aAgain.getMessage().getHeader(FlujoConstants.CACHE_HIT));
+        assertEquals(true, resultHeader(aAgain, FlujoConstants.CACHE_HIT));
     }
 
     @Test
     void cacheKeyContextWithSeveralKeys() {
-        template.request("direct:tenantRegion", e -> {
-            e.getMessage().setBody("q");
-            e.setProperty("tenant", "A");
-            e.setProperty("region", "eu");
-        });
-        Exchange otherRegion = template.request("direct:tenantRegion", e -> {
-            e.getMessage().setBody("q");
-            e.setProperty("tenant", "A");
-            e.setProperty("region", "us");
-        });
+        runWith("direct:tenantRegion", Map.of("tenant", "A", "region", "eu"));
+        Exchange otherRegion = runWith("direct:tenantRegion", Map.of("tenant", "A", "region", "us"));
 
         assertEquals(2, paid.calls());
-        assertEquals(false, otherRegion.getMessage().getHeader(FlujoConstants.CACHE_HIT));
+        assertEquals(false, resultHeader(otherRegion, FlujoConstants.CACHE_HIT));
     }
 
     @Test
@@ -162,7 +138,7 @@ class FlujoStepCacheTest extends CamelTestSupport {
         Exchange b = runAs("direct:noKeyContext", "B");
 
         assertEquals(1, paid.calls());
-        assertEquals(true, b.getMessage().getHeader(FlujoConstants.CACHE_HIT));
+        assertEquals(true, resultHeader(b, FlujoConstants.CACHE_HIT));
     }
 
     @Test
@@ -172,10 +148,10 @@ class FlujoStepCacheTest extends CamelTestSupport {
 
         Exchange ok = run("direct:failing", "q");
         assertEquals("ok", ok.getMessage().getBody());
-        assertEquals(false, ok.getMessage().getHeader(FlujoConstants.CACHE_HIT));
+        assertEquals(false, resultHeader(ok, FlujoConstants.CACHE_HIT));
 
         Exchange hit = run("direct:failing", "q");
-        assertEquals(true, hit.getMessage().getHeader(FlujoConstants.CACHE_HIT));
+        assertEquals(true, resultHeader(hit, FlujoConstants.CACHE_HIT));
         assertEquals(2, failsThenOk.calls());
     }
 
@@ -186,7 +162,7 @@ class FlujoStepCacheTest extends CamelTestSupport {
 
         assertNull(result.getException());
         assertEquals(1, tokens15.calls());
-        assertEquals(true, result.getMessage().getHeader(FlujoConstants.CACHE_HIT));
+        assertEquals(true, resultHeader(result, FlujoConstants.CACHE_HIT));
         assertEquals(15, runOf(result).usage().totalTokens());
         assertEquals(2, runOf(result).history().size());
     }
@@ -206,7 +182,7 @@ class FlujoStepCacheTest extends CamelTestSupport {
         Exchange hit = run("direct:map", "q");
 
         assertEquals(1, mapAgent.calls());
-        assertEquals(true, hit.getMessage().getHeader(FlujoConstants.CACHE_HIT));
+        assertEquals(true, resultHeader(hit, FlujoConstants.CACHE_HIT));
         assertEquals("short", hit.getProperty("summary"));
     }
 
@@ -217,23 +193,18 @@ class FlujoStepCacheTest extends CamelTestSupport {
 
         assertEquals(1, routeCalls.get());
         assertEquals("route answer", hit.getMessage().getBody());
-        assertEquals(true, hit.getMessage().getHeader(FlujoConstants.CACHE_HIT));
+        assertEquals(true, resultHeader(hit, FlujoConstants.CACHE_HIT));
     }
 
     @Test
     void cacheAsComponentDefault() throws Exception {
         context.getComponent("flujo", FlujoComponent.class).getConfiguration().setCache(true);
-        context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:componentCache").to("flujo:step:componentCache?agent=#paid");
-            }
-        });
+        addRoute("direct:componentCache", "flujo:step:componentCache?agent=#paid");
 
         run("direct:componentCache", "q");
         Exchange hit = run("direct:componentCache", "q");
 
         assertEquals(1, paid.calls());
-        assertEquals(true, hit.getMessage().getHeader(FlujoConstants.CACHE_HIT));
+        assertEquals(true, resultHeader(hit, FlujoConstants.CACHE_HIT));
     }
 }

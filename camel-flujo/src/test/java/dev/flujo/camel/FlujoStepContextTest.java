@@ -29,21 +29,18 @@ import dev.flujo.core.result.Usage;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.spi.Registry;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 /**
  * The context is the exchange's user properties, seen read-only; only a successful step writes to it (updatesContext,
  * sinkTo). The step's headers and the CamelFlujoRun property.
  */
-class FlujoStepContextTest extends CamelTestSupport {
+class FlujoStepContextTest extends FlujoRouteTestSupport {
 
-    private final TestAgents.CountingAgent recorder = TestAgents.answering(r -> "seen");
+    private final TestAgents.CountingAgent recorder = bind("recorder", TestAgents.answering(r -> "seen"));
     private final List<String> readOnlyViolations = new CopyOnWriteArrayList<>();
-    private final TestAgents.CountingAgent writer = TestAgents.answering(r -> {
+    private final TestAgents.CountingAgent writer = bind("writer", TestAgents.answering(r -> {
         FlujoContext context = r.context();
         context.copy().put("copied", "x");
         try {
@@ -53,33 +50,28 @@ class FlujoStepContextTest extends CamelTestSupport {
             // read-only
         }
         return "written?";
-    });
-    private final TestAgents.CountingAgent alwaysFails = TestAgents.failing("down");
-    private final TestAgents.CountingAgent draftAgent = TestAgents.answering("the draft", Usage.tokens(10, 0));
-    private final TestAgents.CountingAgent readsDraft = TestAgents.answering(r -> "final(" + r.context().get("draft") + ")",
-            Usage.tokens(5, 0));
-    private final TestAgents.CountingAgent mapAgent = TestAgents.answering(Map.of("summary", "short", "score", 3));
-    private final TestAgents.ScriptedAgent textThenMap = TestAgents.scripted("not a map", Map.of("summary", "fixed"));
-    private final TestAgents.ScriptedAgent staleThenGood = TestAgents.scripted(Map.of("stale", "yes", "x", 1),
-            Map.of("x", 2));
-    private final TestAgents.CountingAgent reservedKey = TestAgents.answering(Map.of("ok", 1, "CamelEvil", 2));
-    private final TestAgents.CountingAgent tokens10 = TestAgents.answering("first", Usage.of(10, 10, BigDecimal.ONE));
+    }));
+    private final TestAgents.CountingAgent alwaysFails = bind("alwaysFails", TestAgents.failing("down"));
+    private final TestAgents.CountingAgent draftAgent = bind("draftAgent",
+            TestAgents.answering("the draft", Usage.tokens(10, 0)));
+    private final TestAgents.CountingAgent readsDraft = bind("readsDraft",
+            TestAgents.answering(r -> "final(" + r.context().get("draft") + ")", Usage.tokens(5, 0)));
+    private final TestAgents.CountingAgent mapAgent = bind("mapAgent",
+            TestAgents.answering(Map.of("summary", "short", "score", 3)));
+    private final TestAgents.ScriptedAgent textThenMap = bind("textThenMap",
+            TestAgents.scripted("not a map", Map.of("summary", "fixed")));
+    private final TestAgents.ScriptedAgent staleThenGood = bind("staleThenGood",
+            TestAgents.scripted(Map.of("stale", "yes", "x", 1), Map.of("x", 2)));
+    private final TestAgents.CountingAgent reservedKey = bind("reservedKey",
+            TestAgents.answering(Map.of("ok", 1, "CamelEvil", 2)));
+    private final TestAgents.CountingAgent tokens10 = bind("tokens10",
+            TestAgents.answering("first", Usage.of(10, 10, BigDecimal.ONE)));
     private final List<Map<String, Object>> agentRouteHeaders = new CopyOnWriteArrayList<>();
     private final List<Map<String, Object>> agentRouteProperties = new CopyOnWriteArrayList<>();
 
-    @Override
-    protected void bindToRegistry(Registry registry) {
-        registry.bind("recorder", recorder);
-        registry.bind("writer", writer);
-        registry.bind("alwaysFails", alwaysFails);
-        registry.bind("draftAgent", draftAgent);
-        registry.bind("readsDraft", readsDraft);
-        registry.bind("mapAgent", mapAgent);
-        registry.bind("textThenMap", textThenMap);
-        registry.bind("staleThenGood", staleThenGood);
-        registry.bind("reservedKey", reservedKey);
-        registry.bind("tokens10", tokens10);
-        registry.bind("writingValidator", (FlujoValidator) (output, context) -> {
+    // beans the routes name that no test reads back
+    {
+        bind("writingValidator", (FlujoValidator) (output, context) -> {
             try {
                 context.asMap().put("written", "x");
                 readOnlyViolations.add("validator");
@@ -88,7 +80,7 @@ class FlujoStepContextTest extends CamelTestSupport {
             }
             return ValidationResult.ok();
         });
-        registry.bind("writingPlugin", (FlujoPlugin) input -> {
+        bind("writingPlugin", (FlujoPlugin) input -> {
             try {
                 input.context().asMap().put("written", "x");
                 readOnlyViolations.add("plugin");
@@ -97,51 +89,42 @@ class FlujoStepContextTest extends CamelTestSupport {
             }
             return PluginOutcome.success();
         });
-        registry.bind("onlyX2", (FlujoValidator) (output, context) ->
+        bind("onlyX2", (FlujoValidator) (output, context) ->
                 Integer.valueOf(2).equals(((Map<?, ?>) output).get("x")) ? ValidationResult.ok()
                         : ValidationResult.fail("x must be 2"));
     }
 
     @Override
-    protected RoutesBuilder createRouteBuilder() {
-        return new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:recorder").to("flujo:step:recorder?agent=#recorder");
-                from("direct:readOnly")
-                        .to("flujo:step:readOnly?agent=#writer&validators=#writingValidator&plugins=#writingPlugin");
-                from("direct:endpointAgent").to("flujo:step:endpointAgent?agent=direct:meddler");
-                from("direct:meddler").process(e -> {
-                    agentRouteHeaders.add(Map.copyOf(e.getMessage().getHeaders()));
-                    agentRouteProperties.add(Map.copyOf(e.getProperties()));
-                    e.setProperty("leaked", "from agent route");
-                    e.setProperty("tenant", "changed by agent route");
-                    e.getMessage().setHeader("leakedHeader", "yes");
-                    e.getMessage().setBody("agent output");
-                });
-                from("direct:failingSink").to("flujo:step:failingSink?agent=#alwaysFails&sinkTo=draft");
-                from("direct:pipeline")
-                        .to("flujo:step:draft?agent=#draftAgent&sinkTo=draft")
-                        .to("flujo:step:final?agent=#readsDraft");
-                from("direct:map").to("flujo:step:map?agent=#mapAgent&updatesContext=true");
-                from("direct:textThenMap").to("flujo:step:textThenMap?agent=#textThenMap&updatesContext=true");
-                from("direct:stale")
-                        .to("flujo:step:stale?agent=#staleThenGood&updatesContext=true&validators=#onlyX2");
-                from("direct:reservedKey").to("flujo:step:reservedKey?agent=#reservedKey&updatesContext=true&maxRetries=0");
-                from("direct:twoSteps")
-                        .to("flujo:step:first?agent=#tokens10")
-                        .to("flujo:step:second?agent=direct:meddler");
-            }
-        };
+    protected void routes(RouteBuilder r) {
+        r.from("direct:recorder").to("flujo:step:recorder?agent=#recorder");
+        r.from("direct:readOnly")
+                .to("flujo:step:readOnly?agent=#writer&validators=#writingValidator&plugins=#writingPlugin");
+        r.from("direct:endpointAgent").to("flujo:step:endpointAgent?agent=direct:meddler");
+        r.from("direct:meddler").process(e -> {
+            agentRouteHeaders.add(Map.copyOf(e.getMessage().getHeaders()));
+            agentRouteProperties.add(Map.copyOf(e.getProperties()));
+            e.setProperty("leaked", "from agent route");
+            e.setProperty("tenant", "changed by agent route");
+            e.getMessage().setHeader("leakedHeader", "yes");
+            e.getMessage().setBody("agent output");
+        });
+        r.from("direct:failingSink").to("flujo:step:failingSink?agent=#alwaysFails&sinkTo=draft");
+        r.from("direct:pipeline")
+                .to("flujo:step:draft?agent=#draftAgent&sinkTo=draft")
+                .to("flujo:step:final?agent=#readsDraft");
+        r.from("direct:map").to("flujo:step:map?agent=#mapAgent&updatesContext=true");
+        r.from("direct:textThenMap").to("flujo:step:textThenMap?agent=#textThenMap&updatesContext=true");
+        r.from("direct:stale")
+                .to("flujo:step:stale?agent=#staleThenGood&updatesContext=true&validators=#onlyX2");
+        r.from("direct:reservedKey").to("flujo:step:reservedKey?agent=#reservedKey&updatesContext=true&maxRetries=0");
+        r.from("direct:twoSteps")
+                .to("flujo:step:first?agent=#tokens10")
+                .to("flujo:step:second?agent=direct:meddler");
     }
 
     @Test
     void agentSeesUserPropertiesButNoCamelOnes() {
-        template.request("direct:recorder", e -> {
-            e.getMessage().setBody("q");
-            e.setProperty("tenant", "A");
-            e.setProperty("CamelCustom", "hidden");
-        });
+        runWith("direct:recorder", Map.of("tenant", "A", "CamelCustom", "hidden"));
 
         FlujoContext context = recorder.request(0).context();
         assertEquals("A", context.get("tenant"));
@@ -153,10 +136,7 @@ class FlujoStepContextTest extends CamelTestSupport {
 
     @Test
     void agentValidatorAndPluginSeeAReadOnlyView() {
-        Exchange result = template.request("direct:readOnly", e -> {
-            e.getMessage().setBody("q");
-            e.setProperty("tenant", "A");
-        });
+        Exchange result = runWith("direct:readOnly", Map.of("tenant", "A"));
 
         assertNull(result.getException());
         assertEquals(List.of(), readOnlyViolations);
@@ -186,21 +166,18 @@ class FlujoStepContextTest extends CamelTestSupport {
 
     @Test
     void failedStepWithSinkToLeavesNoTrace() {
-        Exchange result = template.request("direct:failingSink", e -> {
-            e.getMessage().setBody("q");
-            e.setProperty("draft", "old draft");
-        });
+        Exchange result = runWith("direct:failingSink", Map.of("draft", "old draft"));
 
         assertInstanceOf(FlujoStepFailedException.class, result.getException());
         assertEquals("old draft", result.getProperty("draft"));
 
-        Exchange fresh = template.request("direct:failingSink", e -> e.getMessage().setBody("q"));
+        Exchange fresh = run("direct:failingSink");
         assertFalse(fresh.getProperties().containsKey("draft"));
     }
 
     @Test
     void sinkToStoresTheOutputForLaterSteps() {
-        Exchange result = template.request("direct:pipeline", e -> e.getMessage().setBody("q"));
+        Exchange result = run("direct:pipeline");
 
         assertNull(result.getException());
         assertEquals("the draft", result.getProperty("draft"));
@@ -210,11 +187,7 @@ class FlujoStepContextTest extends CamelTestSupport {
 
     @Test
     void updatesContextMergesAMapOutput() {
-        Exchange result = template.request("direct:map", e -> {
-            e.getMessage().setBody("q");
-            e.setProperty("score", 1);
-            e.setProperty("untouched", "yes");
-        });
+        Exchange result = runWith("direct:map", Map.of("score", 1, "untouched", "yes"));
 
         assertNull(result.getException());
         assertEquals("short", result.getProperty("summary"));
@@ -225,7 +198,7 @@ class FlujoStepContextTest extends CamelTestSupport {
 
     @Test
     void updatesContextRejectsANonMapOutputAndRetries() {
-        Exchange result = template.request("direct:textThenMap", e -> e.getMessage().setBody("q"));
+        Exchange result = run("direct:textThenMap");
 
         assertNull(result.getException());
         assertEquals(2, textThenMap.calls());
@@ -236,7 +209,7 @@ class FlujoStepContextTest extends CamelTestSupport {
 
     @Test
     void outputOfARejectedAttemptIsNotMerged() {
-        Exchange result = template.request("direct:stale", e -> e.getMessage().setBody("q"));
+        Exchange result = run("direct:stale");
 
         assertNull(result.getException());
         assertEquals(2, result.getProperty("x"));
@@ -245,7 +218,7 @@ class FlujoStepContextTest extends CamelTestSupport {
 
     @Test
     void updatesContextCannotWriteCamelProperties() {
-        Exchange result = template.request("direct:reservedKey", e -> e.getMessage().setBody("q"));
+        Exchange result = run("direct:reservedKey");
 
         // rejected during the attempt (so a retry could fix it), not after the step succeeded
         FlujoStepFailedException error = exceptionOf(result, FlujoStepFailedException.class);
@@ -258,7 +231,7 @@ class FlujoStepContextTest extends CamelTestSupport {
 
     @Test
     void stepSetsItsHeadersAndTheRun() {
-        Exchange result = template.request("direct:pipeline", e -> e.getMessage().setBody("q"));
+        Exchange result = run("direct:pipeline");
 
         Message m = result.getMessage();
         assertEquals("final", m.getHeader(FlujoConstants.STEP_NAME));
@@ -282,7 +255,7 @@ class FlujoStepContextTest extends CamelTestSupport {
 
     @Test
     void usageHeadersOfAnEarlierStepAreNotReadBackAsTheNextAgentsUsage() {
-        Exchange result = template.request("direct:twoSteps", e -> e.getMessage().setBody("q"));
+        Exchange result = run("direct:twoSteps");
 
         assertNull(result.getException());
         // the agent route of the second step got no CamelFlujo* headers of the first step
@@ -290,16 +263,13 @@ class FlujoStepContextTest extends CamelTestSupport {
                 .noneMatch(k -> k.startsWith("CamelFlujo") && !k.equals(FlujoConstants.STEP_NAME)
                         && !k.equals(FlujoConstants.ATTEMPT)), agentRouteHeaders.get(0).keySet().toString());
         assertEquals("second", agentRouteHeaders.get(0).get(FlujoConstants.STEP_NAME));
-        assertEquals(0L, result.getMessage().getHeader(FlujoConstants.INPUT_TOKENS));
+        assertEquals(0L, resultHeader(result, FlujoConstants.INPUT_TOKENS));
         assertEquals(20, runOf(result).usage().totalTokens());
     }
 
     @Test
     void callerSuppliedRunOfTheWrongTypeIsRefused() {
-        Exchange result = template.request("direct:recorder", e -> {
-            e.getMessage().setBody("q");
-            e.setProperty(FlujoConstants.RUN, "forged run");
-        });
+        Exchange result = runWith("direct:recorder", Map.of(FlujoConstants.RUN, "forged run"));
 
         FlujoConfigurationException error = exceptionOf(result, FlujoConfigurationException.class);
         assertTrue(error.getMessage().contains(FlujoConstants.RUN), error.getMessage());
@@ -310,10 +280,7 @@ class FlujoStepContextTest extends CamelTestSupport {
     @Test
     void callerSuppliedRunIsContinued() {
         FlujoRun run = new FlujoRun("run-42");
-        Exchange result = template.request("direct:pipeline", e -> {
-            e.getMessage().setBody("q");
-            e.setProperty(FlujoConstants.RUN, run);
-        });
+        Exchange result = runWith("direct:pipeline", Map.of(FlujoConstants.RUN, run));
 
         assertNull(result.getException());
         assertEquals("run-42", runOf(result).runId());
@@ -322,10 +289,7 @@ class FlujoStepContextTest extends CamelTestSupport {
 
     @Test
     void readOnlyViewRejectsWrites() {
-        template.request("direct:recorder", e -> {
-            e.getMessage().setBody("q");
-            e.setProperty("tenant", "A");
-        });
+        runWith("direct:recorder", Map.of("tenant", "A"));
 
         AgentRequest request = recorder.request(0);
         assertThrows(UnsupportedOperationException.class, () -> request.context().asMap().put("x", "y"));

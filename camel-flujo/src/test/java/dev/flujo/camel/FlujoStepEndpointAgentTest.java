@@ -1,6 +1,7 @@
 package dev.flujo.camel;
 
 import static dev.flujo.camel.FlujoAssertions.exceptionOf;
+import static org.apache.camel.builder.Builder.simple;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,40 +12,33 @@ import dev.flujo.core.FlujoStepFailedException;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
-import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 /** Agents that are Camel endpoints: the body is the prompt, the reply body the output. */
-class FlujoStepEndpointAgentTest extends CamelTestSupport {
+class FlujoStepEndpointAgentTest extends FlujoRouteTestSupport {
 
     private final AtomicInteger flakyCalls = new AtomicInteger();
 
     @Override
-    protected RoutesBuilder createRouteBuilder() {
-        return new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:direct").to("flujo:step:direct?agent=direct:llm").to("mock:out");
-                from("direct:llm").setBody(simple("reply to ${body}"));
+    protected void routes(RouteBuilder r) {
+        r.from("direct:direct").to("flujo:step:direct?agent=direct:llm").to("mock:out");
+        r.from("direct:llm").setBody(simple("reply to ${body}"));
 
-                from("direct:flaky").to("flujo:step:flaky?agent=direct:flakyLlm");
-                from("direct:flakyLlm").process(e -> {
-                    if (flakyCalls.incrementAndGet() == 1) {
-                        throw new IllegalStateException("rate limited");
-                    }
-                    e.getMessage().setBody("recovered");
-                });
-
-                from("direct:noConsumer").to("flujo:step:noConsumer?agent=RAW(direct:nobodyListens?block=false)&maxRetries=0");
-
-                // a request-reply agent behind a queue
-                from("direct:seda").to("flujo:step:seda?agent=seda:llmQueue").to("mock:sedaOut");
-                from("seda:llmQueue?pollTimeout=100").setBody(simple("queued reply to ${body}"));
+        r.from("direct:flaky").to("flujo:step:flaky?agent=direct:flakyLlm");
+        r.from("direct:flakyLlm").process(e -> {
+            if (flakyCalls.incrementAndGet() == 1) {
+                throw new IllegalStateException("rate limited");
             }
-        };
+            e.getMessage().setBody("recovered");
+        });
+
+        r.from("direct:noConsumer").to("flujo:step:noConsumer?agent=RAW(direct:nobodyListens?block=false)&maxRetries=0");
+
+        // a request-reply agent behind a queue
+        r.from("direct:seda").to("flujo:step:seda?agent=seda:llmQueue").to("mock:sedaOut");
+        r.from("seda:llmQueue?pollTimeout=100").setBody(simple("queued reply to ${body}"));
     }
 
     @Test
@@ -60,17 +54,17 @@ class FlujoStepEndpointAgentTest extends CamelTestSupport {
 
     @Test
     void agentRouteExceptionIsAFailedAttempt() {
-        Exchange result = template.request("direct:flaky", e -> e.getMessage().setBody("q"));
+        Exchange result = run("direct:flaky");
 
         assertNull(result.getException());
         assertEquals("recovered", result.getMessage().getBody());
         assertEquals(2, flakyCalls.get());
-        assertEquals(2, result.getMessage().getHeader(FlujoConstants.ATTEMPTS));
+        assertEquals(2, resultHeader(result, FlujoConstants.ATTEMPTS));
     }
 
     @Test
     void endpointWithoutConsumerFailsTheAttempt() {
-        Exchange result = template.request("direct:noConsumer", e -> e.getMessage().setBody("q"));
+        Exchange result = run("direct:noConsumer");
 
         FlujoStepFailedException failure = exceptionOf(result, FlujoStepFailedException.class);
         assertTrue(failure.getFeedback().get(0).contains("direct:nobodyListens")

@@ -1,5 +1,7 @@
 package dev.flujo.camel;
 
+import static org.apache.camel.builder.Builder.constant;
+import static org.apache.camel.builder.Builder.simple;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -14,53 +16,39 @@ import dev.flujo.core.result.Usage;
 import dev.flujo.core.usage.UsageLimitExceededException;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.spi.Registry;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 /** The exceptions a step sets on the exchange are the core's typed ones, so Camel's error handling matches them. */
-class FlujoStepErrorHandlingTest extends CamelTestSupport {
+class FlujoStepErrorHandlingTest extends FlujoRouteTestSupport {
 
-    private final TestAgents.CountingAgent alwaysFails = TestAgents.failing("model unavailable");
-    private final TestAgents.CountingAgent expensive = TestAgents.answering("pricey", Usage.of(1, 1, new BigDecimal("5")));
-    private final TestAgents.CountingAgent answersOk = TestAgents.answering("ok");
-
-    @Override
-    protected void bindToRegistry(Registry registry) {
-        registry.bind("alwaysFails", alwaysFails);
-        registry.bind("expensive", expensive);
-        registry.bind("answersOk", answersOk);
-    }
+    private final TestAgents.CountingAgent alwaysFails = bind("alwaysFails", TestAgents.failing("model unavailable"));
+    private final TestAgents.CountingAgent expensive = bind("expensive",
+            TestAgents.answering("pricey", Usage.of(1, 1, new BigDecimal("5"))));
+    private final TestAgents.CountingAgent answersOk = bind("answersOk", TestAgents.answering("ok"));
 
     @Override
-    protected RoutesBuilder createRouteBuilder() {
-        return new RouteBuilder() {
-            @Override
-            public void configure() {
-                onException(FlujoStepFailedException.class).handled(true)
-                        .setBody(simple("step ${exception.stepName} failed after ${exception.attempts} attempts"))
-                        .to("mock:stepFailed");
-                onException(UsageLimitExceededException.class).handled(true).to("mock:overBudget");
-                onException(FlujoException.class).handled(true).to("mock:otherFlujoError");
+    protected void routes(RouteBuilder r) {
+        r.onException(FlujoStepFailedException.class).handled(true)
+                .setBody(simple("step ${exception.stepName} failed after ${exception.attempts} attempts"))
+                .to("mock:stepFailed");
+        r.onException(UsageLimitExceededException.class).handled(true).to("mock:overBudget");
+        r.onException(FlujoException.class).handled(true).to("mock:otherFlujoError");
 
-                from("direct:failing").to("flujo:step:summarize?agent=#alwaysFails").to("mock:never");
-                from("direct:expensive")
-                        .to("flujo:step:expensive?agent=#expensive&costLimitUsd=1")
-                        .to("flujo:step:next?agent=#answersOk")
-                        .to("mock:never");
-                from("direct:forged").to("flujo:step:forged?agent=#answersOk").to("mock:never");
-                from("direct:tryCatch")
-                        .doTry()
-                            .to("flujo:step:tried?agent=#alwaysFails&maxRetries=0")
-                        .doCatch(FlujoStepFailedException.class)
-                            .setBody(constant("canned answer"))
-                        .end()
-                        .to("mock:afterTry");
-            }
-        };
+        r.from("direct:failing").to("flujo:step:summarize?agent=#alwaysFails").to("mock:never");
+        r.from("direct:expensive")
+                .to("flujo:step:expensive?agent=#expensive&costLimitUsd=1")
+                .to("flujo:step:next?agent=#answersOk")
+                .to("mock:never");
+        r.from("direct:forged").to("flujo:step:forged?agent=#answersOk").to("mock:never");
+        r.from("direct:tryCatch")
+                .doTry()
+                    .to("flujo:step:tried?agent=#alwaysFails&maxRetries=0")
+                .doCatch(FlujoStepFailedException.class)
+                    .setBody(constant("canned answer"))
+                .end()
+                .to("mock:afterTry");
     }
 
     @Test
@@ -72,7 +60,7 @@ class FlujoStepErrorHandlingTest extends CamelTestSupport {
         MockEndpoint never = getMockEndpoint("mock:never");
         never.expectedMessageCount(0);
 
-        Exchange result = template.request("direct:failing", e -> e.getMessage().setBody("q"));
+        Exchange result = run("direct:failing");
 
         MockEndpoint.assertIsSatisfied(context);
         assertNull(result.getException(), "handled");

@@ -2,6 +2,7 @@ package dev.flujo.camel;
 
 import static dev.flujo.camel.FlujoAssertions.exceptionOf;
 import static dev.flujo.camel.FlujoAssertions.runOf;
+import static org.apache.camel.builder.Builder.simple;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -16,64 +17,39 @@ import dev.flujo.core.agent.AgentRequest;
 import dev.flujo.core.result.StepResult;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.spi.Registry;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 /** fallback: one more attempt with another agent after every attempt failed, and fallback chains. */
-class FlujoStepFallbackTest extends CamelTestSupport {
+class FlujoStepFallbackTest extends FlujoRouteTestSupport {
 
-    private final TestAgents.CountingAgent primaryDown = TestAgents.failing("primary down");
-    private final TestAgents.CountingAgent planB = TestAgents.answering("plan B");
-    private final TestAgents.CountingAgent fallbackDown = TestAgents.failing("fallback down");
-    private final TestAgents.CountingAgent answersBad = TestAgents.answering("bad");
-    private final TestAgents.CountingAgent alsoBad = TestAgents.answering("also bad");
-    private final TestAgents.CountingAgent answersOk = TestAgents.answering("ok");
-    private final TestAgents.CountingAgent failA = TestAgents.failing("a failed");
-    private final TestAgents.CountingAgent failB = TestAgents.failing("b failed");
-    private final TestAgents.CountingAgent answersC = TestAgents.answering("from c");
-
-    @Override
-    protected void bindToRegistry(Registry registry) {
-        registry.bind("primaryDown", primaryDown);
-        registry.bind("planB", planB);
-        registry.bind("fallbackDown", fallbackDown);
-        registry.bind("answersBad", answersBad);
-        registry.bind("alsoBad", alsoBad);
-        registry.bind("answersOk", answersOk);
-        registry.bind("failA", failA);
-        registry.bind("failB", failB);
-        registry.bind("answersC", answersC);
-    }
+    private final TestAgents.CountingAgent primaryDown = bind("primaryDown", TestAgents.failing("primary down"));
+    private final TestAgents.CountingAgent planB = bind("planB", TestAgents.answering("plan B"));
+    private final TestAgents.CountingAgent fallbackDown = bind("fallbackDown", TestAgents.failing("fallback down"));
+    private final TestAgents.CountingAgent answersBad = bind("answersBad", TestAgents.answering("bad"));
+    private final TestAgents.CountingAgent alsoBad = bind("alsoBad", TestAgents.answering("also bad"));
+    private final TestAgents.CountingAgent answersOk = bind("answersOk", TestAgents.answering("ok"));
+    private final TestAgents.CountingAgent failA = bind("failA", TestAgents.failing("a failed"));
+    private final TestAgents.CountingAgent failB = bind("failB", TestAgents.failing("b failed"));
+    private final TestAgents.CountingAgent answersC = bind("answersC", TestAgents.answering("from c"));
 
     @Override
-    protected RoutesBuilder createRouteBuilder() {
-        return new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:bean").to("flujo:step:bean?agent=#primaryDown&fallback=#planB");
-                from("direct:endpoint").to("flujo:step:endpoint?agent=#primaryDown&fallback=direct:backup");
-                from("direct:backup").setBody(simple("backup:${body}"));
-                from("direct:validated")
-                        .to("flujo:step:validated?agent=#answersBad&fallback=#alsoBad&validate=RAW(${body} == 'good')");
-                from("direct:fallbackFails").to("flujo:step:fallbackFails?agent=#primaryDown&fallback=#fallbackDown");
-                from("direct:noNeed").to("flujo:step:noNeed?agent=#answersOk&fallback=#planB");
+    protected void routes(RouteBuilder r) {
+        r.from("direct:bean").to("flujo:step:bean?agent=#primaryDown&fallback=#planB");
+        r.from("direct:endpoint").to("flujo:step:endpoint?agent=#primaryDown&fallback=direct:backup");
+        r.from("direct:backup").setBody(simple("backup:${body}"));
+        r.from("direct:validated")
+                .to("flujo:step:validated?agent=#answersBad&fallback=#alsoBad&validate=RAW(${body} == 'good')");
+        r.from("direct:fallbackFails").to("flujo:step:fallbackFails?agent=#primaryDown&fallback=#fallbackDown");
+        r.from("direct:noNeed").to("flujo:step:noNeed?agent=#answersOk&fallback=#planB");
 
-                // a cycle: a falls back to the route of b, b falls back to the route of a
-                from("direct:a").to("flujo:step:a?agent=#failA&fallback=direct:b");
-                from("direct:b").to("flujo:step:b?agent=#failB&fallback=direct:a");
+        // a cycle: a falls back to the route of b, b falls back to the route of a
+        r.from("direct:a").to("flujo:step:a?agent=#failA&fallback=direct:b");
+        r.from("direct:b").to("flujo:step:b?agent=#failB&fallback=direct:a");
 
-                // a chain without a cycle: x -> route of y -> c
-                from("direct:x").to("flujo:step:x?agent=#failA&fallback=direct:y");
-                from("direct:y").to("flujo:step:y?agent=#failB&fallback=#answersC");
-            }
-        };
-    }
-
-    private Exchange run(String uri) {
-        return template.request(uri, e -> e.getMessage().setBody("q"));
+        // a chain without a cycle: x -> route of y -> c
+        r.from("direct:x").to("flujo:step:x?agent=#failA&fallback=direct:y");
+        r.from("direct:y").to("flujo:step:y?agent=#failB&fallback=#answersC");
     }
 
     @Test
@@ -84,8 +60,8 @@ class FlujoStepFallbackTest extends CamelTestSupport {
         assertEquals("plan B", result.getMessage().getBody());
         assertEquals(2, primaryDown.calls());
         assertEquals(1, planB.calls());
-        assertEquals(true, result.getMessage().getHeader(FlujoConstants.SUCCESS));
-        assertEquals(2, result.getMessage().getHeader(FlujoConstants.ATTEMPTS), "the fallback is not counted");
+        assertEquals(true, resultHeader(result, FlujoConstants.SUCCESS));
+        assertEquals(2, resultHeader(result, FlujoConstants.ATTEMPTS), "the fallback is not counted");
 
         StepResult step = runOf(result).lastResult("bean");
         assertTrue(step.fallbackUsed());
@@ -173,12 +149,7 @@ class FlujoStepFallbackTest extends CamelTestSupport {
     @Test
     void fallbackAsComponentDefault() throws Exception {
         context.getComponent("flujo", FlujoComponent.class).getConfiguration().setFallback("#planB");
-        context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:componentFallback").to("flujo:step:componentFallback?agent=#primaryDown");
-            }
-        });
+        addRoute("direct:componentFallback", "flujo:step:componentFallback?agent=#primaryDown");
 
         assertEquals("plan B", run("direct:componentFallback").getMessage().getBody());
         assertEquals(1, planB.calls());

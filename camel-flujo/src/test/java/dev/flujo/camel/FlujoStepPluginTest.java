@@ -18,22 +18,21 @@ import dev.flujo.core.step.PluginOutcome;
 import dev.flujo.core.result.StepResult;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.spi.Registry;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 /** plugins: descending priority; success, feedback, new solution and redirect; redirect cycles. */
-class FlujoStepPluginTest extends CamelTestSupport {
+class FlujoStepPluginTest extends FlujoRouteTestSupport {
 
     private final List<String> order = new CopyOnWriteArrayList<>();
     private final List<Object> seenOutputs = new CopyOnWriteArrayList<>();
-    private final TestAgents.CountingAgent draft = TestAgents.answering("draft");
-    private final TestAgents.ScriptedAgent roughThenPolished = TestAgents.scripted("rough", "polished");
-    private final TestAgents.CountingAgent agentA = TestAgents.answering("from a");
-    private final TestAgents.CountingAgent agentB = TestAgents.answering("from b");
-    private final TestAgents.CountingAgent expert = TestAgents.answering(r -> "expert(" + r.input() + ")");
+    private final TestAgents.CountingAgent draft = bind("draft", TestAgents.answering("draft"));
+    private final TestAgents.ScriptedAgent roughThenPolished = bind("roughThenPolished",
+            TestAgents.scripted("rough", "polished"));
+    private final TestAgents.CountingAgent agentA = bind("agentA", TestAgents.answering("from a"));
+    private final TestAgents.CountingAgent agentB = bind("agentB", TestAgents.answering("from b"));
+    private final TestAgents.CountingAgent expert = bind("expert",
+            TestAgents.answering(r -> "expert(" + r.input() + ")"));
     private final AtomicInteger expertRoute = new AtomicInteger();
     private final AtomicInteger flakyPluginRuns = new AtomicInteger();
 
@@ -64,19 +63,14 @@ class FlujoStepPluginTest extends CamelTestSupport {
         return input -> from.equals(input.agent()) ? PluginOutcome.redirect(to) : PluginOutcome.success();
     }
 
-    @Override
-    protected void bindToRegistry(Registry registry) {
-        registry.bind("draft", draft);
-        registry.bind("roughThenPolished", roughThenPolished);
-        registry.bind("agentA", agentA);
-        registry.bind("agentB", agentB);
-        registry.bind("expert", expert);
-        registry.bind("low", recording("low", 1, PluginOutcome.success()));
-        registry.bind("high", recording("high", 10, PluginOutcome.success()));
-        registry.bind("mid", recording("mid", 5, PluginOutcome.success()));
-        registry.bind("rewrite", recording("rewrite", 10, PluginOutcome.newSolution("rewritten")));
-        registry.bind("observer", recording("observer", 1, PluginOutcome.success()));
-        registry.bind("rejectRough", new FlujoPlugin() {
+    // beans the routes name that no test reads back
+    {
+        bind("low", recording("low", 1, PluginOutcome.success()));
+        bind("high", recording("high", 10, PluginOutcome.success()));
+        bind("mid", recording("mid", 5, PluginOutcome.success()));
+        bind("rewrite", recording("rewrite", 10, PluginOutcome.newSolution("rewritten")));
+        bind("observer", recording("observer", 1, PluginOutcome.success()));
+        bind("rejectRough", new FlujoPlugin() {
             @Override
             public PluginOutcome apply(PluginInput input) {
                 return "rough".equals(input.output()) ? PluginOutcome.feedback("too rough, polish it")
@@ -88,15 +82,15 @@ class FlujoStepPluginTest extends CamelTestSupport {
                 return "rejectRough";
             }
         });
-        registry.bind("stopper", recording("stopper", 10, PluginOutcome.feedback("never good enough")));
-        registry.bind("afterStopper", recording("afterStopper", 1, PluginOutcome.success()));
-        registry.bind("toExpert", redirecting("#draft", "#expert"));
-        registry.bind("toExpertRoute", redirecting("#draft", "direct:expert"));
-        registry.bind("aToB", redirecting("#agentA", "#agentB"));
-        registry.bind("bToA", redirecting("#agentB", "#agentA"));
-        registry.bind("toSelf", redirecting("#agentA", "#agentA"));
-        registry.bind("toNowhere", redirecting("#draft", "#noSuchAgent"));
-        registry.bind("flaky", (FlujoPlugin) input -> {
+        bind("stopper", recording("stopper", 10, PluginOutcome.feedback("never good enough")));
+        bind("afterStopper", recording("afterStopper", 1, PluginOutcome.success()));
+        bind("toExpert", redirecting("#draft", "#expert"));
+        bind("toExpertRoute", redirecting("#draft", "direct:expert"));
+        bind("aToB", redirecting("#agentA", "#agentB"));
+        bind("bToA", redirecting("#agentB", "#agentA"));
+        bind("toSelf", redirecting("#agentA", "#agentA"));
+        bind("toNowhere", redirecting("#draft", "#noSuchAgent"));
+        bind("flaky", (FlujoPlugin) input -> {
             if (flakyPluginRuns.incrementAndGet() == 1) {
                 throw new IllegalStateException("plugin crashed");
             }
@@ -105,30 +99,21 @@ class FlujoStepPluginTest extends CamelTestSupport {
     }
 
     @Override
-    protected RoutesBuilder createRouteBuilder() {
-        return new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:priority").to("flujo:step:priority?agent=#draft&plugins=#low,#high,#mid");
-                from("direct:feedback").to("flujo:step:feedback?agent=#roughThenPolished&plugins=#rejectRough");
-                from("direct:newSolution").to("flujo:step:newSolution?agent=#draft&plugins=#observer,#rewrite");
-                from("direct:stop").to("flujo:step:stop?agent=#draft&maxRetries=0&plugins=#afterStopper,#stopper");
-                from("direct:redirect").to("flujo:step:redirect?agent=#draft&plugins=#toExpert");
-                from("direct:redirectRoute").to("flujo:step:redirectRoute?agent=#draft&plugins=#toExpertRoute");
-                from("direct:expert").process(e -> {
-                    expertRoute.incrementAndGet();
-                    e.getMessage().setBody("route-expert(" + e.getMessage().getBody() + ")");
-                });
-                from("direct:cycle").to("flujo:step:cycle?agent=#agentA&plugins=#aToB,#bToA");
-                from("direct:self").to("flujo:step:self?agent=#agentA&plugins=#toSelf");
-                from("direct:nowhere").to("flujo:step:nowhere?agent=#draft&plugins=#toNowhere");
-                from("direct:flaky").to("flujo:step:flaky?agent=#draft&plugins=#flaky");
-            }
-        };
-    }
-
-    private Exchange run(String uri) {
-        return template.request(uri, e -> e.getMessage().setBody("q"));
+    protected void routes(RouteBuilder r) {
+        r.from("direct:priority").to("flujo:step:priority?agent=#draft&plugins=#low,#high,#mid");
+        r.from("direct:feedback").to("flujo:step:feedback?agent=#roughThenPolished&plugins=#rejectRough");
+        r.from("direct:newSolution").to("flujo:step:newSolution?agent=#draft&plugins=#observer,#rewrite");
+        r.from("direct:stop").to("flujo:step:stop?agent=#draft&maxRetries=0&plugins=#afterStopper,#stopper");
+        r.from("direct:redirect").to("flujo:step:redirect?agent=#draft&plugins=#toExpert");
+        r.from("direct:redirectRoute").to("flujo:step:redirectRoute?agent=#draft&plugins=#toExpertRoute");
+        r.from("direct:expert").process(e -> {
+            expertRoute.incrementAndGet();
+            e.getMessage().setBody("route-expert(" + e.getMessage().getBody() + ")");
+        });
+        r.from("direct:cycle").to("flujo:step:cycle?agent=#agentA&plugins=#aToB,#bToA");
+        r.from("direct:self").to("flujo:step:self?agent=#agentA&plugins=#toSelf");
+        r.from("direct:nowhere").to("flujo:step:nowhere?agent=#draft&plugins=#toNowhere");
+        r.from("direct:flaky").to("flujo:step:flaky?agent=#draft&plugins=#flaky");
     }
 
     @Test

@@ -15,60 +15,40 @@ import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.agent.AgentRequest;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.PropertyConfigurer;
-import org.apache.camel.spi.Registry;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.PropertyBindingSupport;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 /** maxRetries, and the feedback of a failed attempt reaching the next attempt. */
-class FlujoStepRetryTest extends CamelTestSupport {
+class FlujoStepRetryTest extends FlujoRouteTestSupport {
 
-    private final TestAgents.CountingAgent alwaysFails = TestAgents.failing("boom");
-    private final TestAgents.ScriptedAgent failsTwiceThenOk = TestAgents.scripted(
-            new IllegalStateException("overloaded #1"), new IllegalStateException("overloaded #2"), "ok");
-    private final TestAgents.ScriptedAgent badThenGood = TestAgents.scripted("bad", "good");
-    private final TestAgents.CountingAgent answersOk = TestAgents.answering("ok");
+    private final TestAgents.CountingAgent alwaysFails = bind("alwaysFails", TestAgents.failing("boom"));
+    private final TestAgents.ScriptedAgent failsTwiceThenOk = bind("failsTwiceThenOk", TestAgents.scripted(
+            new IllegalStateException("overloaded #1"), new IllegalStateException("overloaded #2"), "ok"));
+    private final TestAgents.ScriptedAgent badThenGood = bind("badThenGood", TestAgents.scripted("bad", "good"));
+    private final TestAgents.CountingAgent answersOk = bind("answersOk", TestAgents.answering("ok"));
     /** Headers the endpoint agent route saw, one map per call. */
     private final List<Map<String, Object>> endpointCalls = new CopyOnWriteArrayList<>();
 
     @Override
-    protected void bindToRegistry(Registry registry) {
-        registry.bind("alwaysFails", alwaysFails);
-        registry.bind("failsTwiceThenOk", failsTwiceThenOk);
-        registry.bind("badThenGood", badThenGood);
-        registry.bind("answersOk", answersOk);
-    }
+    protected void routes(RouteBuilder r) {
+        r.from("direct:default").to("flujo:step:default?agent=#alwaysFails");
+        r.from("direct:noRetry").to("flujo:step:noRetry?agent=#alwaysFails&maxRetries=0");
+        r.from("direct:three").to("flujo:step:three?agent=#failsTwiceThenOk&maxRetries=3");
+        r.from("direct:twoRetries").to("flujo:step:twoRetries?agent=#failsTwiceThenOk&maxRetries=2");
+        r.from("direct:ok").to("flujo:step:ok?agent=#answersOk&maxRetries=5");
+        r.from("direct:beanValidate").to("flujo:step:beanValidate?agent=#badThenGood&validate=RAW(${body} == 'good')");
+        r.from("direct:endpointValidate")
+                .to("flujo:step:endpointValidate?agent=direct:llm&validate=RAW(${body} == 'good')");
 
-    @Override
-    protected RoutesBuilder createRouteBuilder() {
-        return new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:default").to("flujo:step:default?agent=#alwaysFails");
-                from("direct:noRetry").to("flujo:step:noRetry?agent=#alwaysFails&maxRetries=0");
-                from("direct:three").to("flujo:step:three?agent=#failsTwiceThenOk&maxRetries=3");
-                from("direct:twoRetries").to("flujo:step:twoRetries?agent=#failsTwiceThenOk&maxRetries=2");
-                from("direct:ok").to("flujo:step:ok?agent=#answersOk&maxRetries=5");
-                from("direct:beanValidate").to("flujo:step:beanValidate?agent=#badThenGood&validate=RAW(${body} == 'good')");
-                from("direct:endpointValidate")
-                        .to("flujo:step:endpointValidate?agent=direct:llm&validate=RAW(${body} == 'good')");
-
-                // an endpoint agent: answers "bad" unless it was given feedback
-                from("direct:llm").process(e -> {
-                    endpointCalls.add(Map.copyOf(e.getMessage().getHeaders()));
-                    Object feedback = e.getMessage().getHeader(FlujoConstants.FEEDBACK);
-                    e.getMessage().setBody(feedback == null ? "bad" : "good");
-                });
-            }
-        };
-    }
-
-    private Exchange run(String uri, Object body) {
-        return template.request(uri, e -> e.getMessage().setBody(body));
+        // an endpoint agent: answers "bad" unless it was given feedback
+        r.from("direct:llm").process(e -> {
+            endpointCalls.add(Map.copyOf(e.getMessage().getHeaders()));
+            Object feedback = e.getMessage().getHeader(FlujoConstants.FEEDBACK);
+            e.getMessage().setBody(feedback == null ? "bad" : "good");
+        });
     }
 
     @Test
@@ -82,8 +62,8 @@ class FlujoStepRetryTest extends CamelTestSupport {
         assertEquals(2, failure.getFeedback().size());
         assertTrue(failure.getFeedback().get(1).contains("boom"), failure.getFeedback().toString());
         assertInstanceOf(IllegalStateException.class, failure.getCause());
-        assertEquals(2, result.getMessage().getHeader(FlujoConstants.ATTEMPTS));
-        assertEquals(false, result.getMessage().getHeader(FlujoConstants.SUCCESS));
+        assertEquals(2, resultHeader(result, FlujoConstants.ATTEMPTS));
+        assertEquals(false, resultHeader(result, FlujoConstants.SUCCESS));
     }
 
     @Test
@@ -101,8 +81,8 @@ class FlujoStepRetryTest extends CamelTestSupport {
         assertNull(result.getException());
         assertEquals("ok", result.getMessage().getBody());
         assertEquals(3, failsTwiceThenOk.calls());
-        assertEquals(3, result.getMessage().getHeader(FlujoConstants.ATTEMPTS));
-        assertEquals(true, result.getMessage().getHeader(FlujoConstants.SUCCESS));
+        assertEquals(3, resultHeader(result, FlujoConstants.ATTEMPTS));
+        assertEquals(true, resultHeader(result, FlujoConstants.SUCCESS));
         // the failed attempts are remembered in the step result
         assertEquals(2, FlujoAssertions.runOf(result).lastResult("three").feedback().size());
     }
@@ -113,7 +93,7 @@ class FlujoStepRetryTest extends CamelTestSupport {
 
         assertEquals("ok", result.getMessage().getBody());
         assertEquals(1, answersOk.calls());
-        assertEquals(1, result.getMessage().getHeader(FlujoConstants.ATTEMPTS));
+        assertEquals(1, resultHeader(result, FlujoConstants.ATTEMPTS));
     }
 
     @Test
@@ -172,18 +152,13 @@ class FlujoStepRetryTest extends CamelTestSupport {
         assertTrue(feedback != null && feedback.contains("${body} == 'good'"), String.valueOf(feedback));
         assertEquals("endpointValidate", endpointCalls.get(1).get(FlujoConstants.STEP_NAME));
         // the feedback header is for the agent only
-        assertNull(result.getMessage().getHeader(FlujoConstants.FEEDBACK));
+        assertNull(resultHeader(result, FlujoConstants.FEEDBACK));
     }
 
     @Test
     void maxRetriesAsComponentDefault() throws Exception {
         context.getComponent("flujo", FlujoComponent.class).getConfiguration().setMaxRetries(2);
-        context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:componentDefault").to("flujo:step:componentDefault?agent=#alwaysFails");
-            }
-        });
+        addRoute("direct:componentDefault", "flujo:step:componentDefault?agent=#alwaysFails");
 
         Exchange result = run("direct:componentDefault", "q");
 
@@ -194,12 +169,7 @@ class FlujoStepRetryTest extends CamelTestSupport {
     @Test
     void endpointOptionOverridesComponentDefault() throws Exception {
         context.getComponent("flujo", FlujoComponent.class).getConfiguration().setMaxRetries(4);
-        context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:override").to("flujo:step:override?agent=#alwaysFails&maxRetries=0");
-            }
-        });
+        addRoute("direct:override", "flujo:step:override?agent=#alwaysFails&maxRetries=0");
 
         run("direct:override", "q");
 
@@ -219,12 +189,7 @@ class FlujoStepRetryTest extends CamelTestSupport {
                 .bind();
         assertTrue(bound);
         assertEquals(2, component.getConfiguration().getMaxRetries());
-        context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:byProperty").to("flujo:step:byProperty?agent=#alwaysFails");
-            }
-        });
+        addRoute("direct:byProperty", "flujo:step:byProperty?agent=#alwaysFails");
 
         run("direct:byProperty", "q");
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,13 +27,12 @@ import dev.flujo.core.result.Usage;
 
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
+import org.apache.camel.AsyncProducer;
 import org.apache.camel.Exchange;
-import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.spi.Registry;
 import org.apache.camel.support.AsyncProcessorSupport;
-import org.apache.camel.test.junit5.CamelTestSupport;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,12 +40,13 @@ import org.junit.jupiter.api.Test;
  * timeout bounds one agent call: a time-out is a failed attempt (retried, then the fallback), and the late reply is
  * dropped. The agents never answer until the test releases them; no test measures elapsed time.
  */
-class FlujoStepTimeoutTest extends CamelTestSupport {
+class FlujoStepTimeoutTest extends FlujoRouteTestSupport {
 
-    private final TestAgents.ScriptedAgent pendingThenAnswers = TestAgents.scripted(TestAgents.PENDING, "second");
-    private final TestAgents.PendingAgent neverAnswers = new TestAgents.PendingAgent(2);
-    private final TestAgents.CountingAgent fallbackOk = TestAgents.answering("from fallback");
-    private final TestAgents.CountingAgent answersOk = TestAgents.answering("ok");
+    private final TestAgents.ScriptedAgent pendingThenAnswers = bind("pendingThenAnswers",
+            TestAgents.scripted(TestAgents.PENDING, "second"));
+    private final TestAgents.PendingAgent neverAnswers = bind("neverAnswers", new TestAgents.PendingAgent(2));
+    private final TestAgents.CountingAgent fallbackOk = bind("fallbackOk", TestAgents.answering("from fallback"));
+    private final TestAgents.CountingAgent answersOk = bind("answersOk", TestAgents.answering("ok"));
     /** Futures hidden behind minimal stages, which cannot be cancelled by the step. */
     private final List<CompletableFuture<AgentResponse>> hidden = new CopyOnWriteArrayList<>();
     private final AtomicInteger minimalCalls = new AtomicInteger();
@@ -56,9 +57,9 @@ class FlujoStepTimeoutTest extends CamelTestSupport {
 
     private final List<Parked> parked = new CopyOnWriteArrayList<>();
     private final AtomicInteger slowRouteCalls = new AtomicInteger();
-    private final TestAgents.PendingAgent slowFallback = new TestAgents.PendingAgent(1);
-    private final TestAgents.ScriptedAgent pendingThenMetered = TestAgents.scripted(TestAgents.PENDING,
-            AgentResponse.of("metered", Usage.tokens(50, 0)));
+    private final TestAgents.PendingAgent slowFallback = bind("slowFallback", new TestAgents.PendingAgent(1));
+    private final TestAgents.ScriptedAgent pendingThenMetered = bind("pendingThenMetered",
+            TestAgents.scripted(TestAgents.PENDING, AgentResponse.of("metered", Usage.tokens(50, 0))));
 
     /** The synchronous agent route: its first calls block their thread until the test releases them. */
     private final CountDownLatch releaseBlocked = new CountDownLatch(1);
@@ -67,15 +68,14 @@ class FlujoStepTimeoutTest extends CamelTestSupport {
     private final CountDownLatch thirdBlockingCall = new CountDownLatch(1);
     private final AtomicInteger twiceBlockingCalls = new AtomicInteger();
 
-    @Override
-    protected void bindToRegistry(Registry registry) {
-        registry.bind("pendingThenAnswers", pendingThenAnswers);
-        registry.bind("neverAnswers", neverAnswers);
-        registry.bind("fallbackOk", fallbackOk);
-        registry.bind("answersOk", answersOk);
-        registry.bind("slowFallback", slowFallback);
-        registry.bind("pendingThenMetered", pendingThenMetered);
-        registry.bind("minimalStage", (FlujoAgent) request -> {
+    /** More calls in flight than Camel's default thread pool profile lets a queue hold (1,000). */
+    private static final int MANY_CALLS = 1_500;
+    private static final long MANY_CALLS_SAFETY_SECONDS = 20;
+    private final TestAgents.PendingAgent manyInFlight = bind("manyInFlight", new TestAgents.PendingAgent(MANY_CALLS));
+
+    // beans the routes name that no test reads back
+    {
+        bind("minimalStage", (FlujoAgent) request -> {
             if (minimalCalls.incrementAndGet() == 1) {
                 CompletableFuture<AgentResponse> future = new CompletableFuture<>();
                 hidden.add(future);
@@ -86,7 +86,7 @@ class FlujoStepTimeoutTest extends CamelTestSupport {
     }
 
     @Override
-    protected RoutesBuilder createRouteBuilder() {
+    protected void routes(RouteBuilder r) {
         // the first call is parked without blocking the caller; later calls answer at once
         AsyncProcessor slowFirst = new AsyncProcessorSupport() {
             @Override
@@ -102,46 +102,43 @@ class FlujoStepTimeoutTest extends CamelTestSupport {
                 return true;
             }
         };
-        return new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:retry").to("flujo:step:retry?agent=#pendingThenAnswers&timeout=100ms").to("mock:out");
-                from("direct:allTimeOut").to("flujo:step:allTimeOut?agent=#neverAnswers&timeout=50ms&maxRetries=1");
-                from("direct:toFallback")
-                        .to("flujo:step:toFallback?agent=#neverAnswers&timeout=50ms&maxRetries=0&fallback=#fallbackOk");
-                from("direct:fast").to("flujo:step:fast?agent=#answersOk&timeout=30s");
-                from("direct:minimal").to("flujo:step:minimal?agent=#minimalStage&timeout=50ms");
-                from("direct:endpoint").to("flujo:step:endpoint?agent=direct:slowLlm&timeout=100ms").to("mock:endpointOut");
-                from("direct:slowLlm").process(slowFirst);
-                from("direct:slowFallback").to("flujo:step:slowFallback?agent=#neverAnswers&timeout=50ms&maxRetries=0"
-                                                 + "&fallback=#slowFallback");
-                from("direct:reserved").to("flujo:step:reserved?agent=#pendingThenMetered&timeout=50ms"
-                                             + "&tokenLimit=100&expectedTokens=60");
-                from("direct:blocking").to("flujo:step:blocking?agent=direct:blockingLlm&timeout=100ms");
-                from("direct:blockingTwice")
-                        .to("flujo:step:blockingTwice?agent=direct:twiceBlockingLlm&timeout=100ms&maxRetries=2");
-                from("direct:twiceBlockingLlm").process(e -> {
-                    int n = twiceBlockingCalls.incrementAndGet();
-                    if (n <= 2) {
-                        releaseBlocked.await(10, TimeUnit.SECONDS);
-                        e.getMessage().setBody("late " + n);
-                    } else {
-                        thirdBlockingCall.countDown();
-                        e.getMessage().setBody("third");
-                    }
-                });
-                from("direct:blockingLlm").process(e -> {
-                    if (blockingCalls.incrementAndGet() == 1) {
-                        // a synchronous model call that takes long: the thread is stuck here until released
-                        releaseBlocked.await(10, TimeUnit.SECONDS);
-                        e.getMessage().setBody("late first");
-                    } else {
-                        secondBlockingCall.countDown();
-                        e.getMessage().setBody("second");
-                    }
-                });
+
+        r.from("direct:retry").to("flujo:step:retry?agent=#pendingThenAnswers&timeout=100ms").to("mock:out");
+        r.from("direct:allTimeOut").to("flujo:step:allTimeOut?agent=#neverAnswers&timeout=50ms&maxRetries=1");
+        r.from("direct:toFallback")
+                .to("flujo:step:toFallback?agent=#neverAnswers&timeout=50ms&maxRetries=0&fallback=#fallbackOk");
+        r.from("direct:fast").to("flujo:step:fast?agent=#answersOk&timeout=30s");
+        r.from("direct:minimal").to("flujo:step:minimal?agent=#minimalStage&timeout=50ms");
+        r.from("direct:endpoint").to("flujo:step:endpoint?agent=direct:slowLlm&timeout=100ms").to("mock:endpointOut");
+        r.from("direct:slowLlm").process(slowFirst);
+        r.from("direct:slowFallback").to("flujo:step:slowFallback?agent=#neverAnswers&timeout=50ms&maxRetries=0"
+                                           + "&fallback=#slowFallback");
+        r.from("direct:reserved").to("flujo:step:reserved?agent=#pendingThenMetered&timeout=50ms"
+                                       + "&tokenLimit=100&expectedTokens=60");
+        r.from("direct:timed").to("flujo:step:timed?agent=#manyInFlight&timeout=60s");
+        r.from("direct:blocking").to("flujo:step:blocking?agent=direct:blockingLlm&timeout=100ms");
+        r.from("direct:blockingTwice")
+                .to("flujo:step:blockingTwice?agent=direct:twiceBlockingLlm&timeout=100ms&maxRetries=2");
+        r.from("direct:twiceBlockingLlm").process(e -> {
+            int n = twiceBlockingCalls.incrementAndGet();
+            if (n <= 2) {
+                releaseBlocked.await(10, TimeUnit.SECONDS);
+                e.getMessage().setBody("late " + n);
+            } else {
+                thirdBlockingCall.countDown();
+                e.getMessage().setBody("third");
             }
-        };
+        });
+        r.from("direct:blockingLlm").process(e -> {
+            if (blockingCalls.incrementAndGet() == 1) {
+                // a synchronous model call that takes long: the thread is stuck here until released
+                releaseBlocked.await(10, TimeUnit.SECONDS);
+                e.getMessage().setBody("late first");
+            } else {
+                secondBlockingCall.countDown();
+                e.getMessage().setBody("second");
+            }
+        });
     }
 
     @AfterEach
@@ -150,16 +147,13 @@ class FlujoStepTimeoutTest extends CamelTestSupport {
         slowFallback.releaseAll("released");
         pendingThenAnswers.releaseAll("released");
         neverAnswers.releaseAll("released");
+        manyInFlight.releaseAll("released");
         hidden.forEach(f -> f.complete(AgentResponse.of("released")));
         // parked calls the test did not answer itself
         for (Parked p : parked) {
             p.callback().done(false);
         }
         parked.clear();
-    }
-
-    private Exchange run(String uri) {
-        return template.request(uri, e -> e.getMessage().setBody("q"));
     }
 
     @Test
@@ -172,7 +166,7 @@ class FlujoStepTimeoutTest extends CamelTestSupport {
         out.assertIsSatisfied();
         assertNull(result.getException());
         assertEquals(2, pendingThenAnswers.calls());
-        assertEquals(2, result.getMessage().getHeader(FlujoConstants.ATTEMPTS));
+        assertEquals(2, resultHeader(result, FlujoConstants.ATTEMPTS));
         String feedback = pendingThenAnswers.request(1).feedback();
         assertTrue(feedback.contains("did not answer within 100 ms"), feedback);
         StepResult step = runOf(result).lastResult("retry");
@@ -244,7 +238,7 @@ class FlujoStepTimeoutTest extends CamelTestSupport {
 
         assertEquals("ok", result.getMessage().getBody());
         assertEquals(1, answersOk.calls());
-        assertEquals(1, result.getMessage().getHeader(FlujoConstants.ATTEMPTS));
+        assertEquals(1, resultHeader(result, FlujoConstants.ATTEMPTS));
     }
 
     @Test
@@ -312,7 +306,7 @@ class FlujoStepTimeoutTest extends CamelTestSupport {
         Exchange result = pending.get(10, TimeUnit.SECONDS);
         assertNull(result.getException());
         assertEquals("second", result.getMessage().getBody(), "the late reply of the timed-out call is dropped");
-        assertEquals(2, result.getMessage().getHeader(FlujoConstants.ATTEMPTS));
+        assertEquals(2, resultHeader(result, FlujoConstants.ATTEMPTS));
     }
 
     @Test
@@ -330,21 +324,46 @@ class FlujoStepTimeoutTest extends CamelTestSupport {
 
         Exchange result = pending.get(10, TimeUnit.SECONDS);
         assertEquals("third", result.getMessage().getBody(), "late replies of timed-out calls are dropped");
-        assertEquals(3, result.getMessage().getHeader(FlujoConstants.ATTEMPTS));
+        assertEquals(3, resultHeader(result, FlujoConstants.ATTEMPTS));
     }
 
     @Test
     void timeoutAsComponentDefault() throws Exception {
         context.getComponent("flujo", FlujoComponent.class).getConfiguration().setTimeout(50);
-        context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:componentTimeout").to("flujo:step:componentTimeout?agent=#neverAnswers&maxRetries=0");
-            }
-        });
+        addRoute("direct:componentTimeout", "flujo:step:componentTimeout?agent=#neverAnswers&maxRetries=0");
 
         Exchange result = run("direct:componentTimeout");
 
         assertInstanceOf(AgentTimeoutException.class, exceptionOf(result, FlujoStepFailedException.class).getCause());
+    }
+
+    /**
+     * Found by the 10,000-run load test (issue 7): each agent call in flight with a {@code timeout} holds one alarm on
+     * the component's time-out scheduler. That scheduler came from Camel's default profile, whose queue holds 1,000
+     * tasks: the 1,001st call in flight at once failed with "RejectedExecutionException: Task rejected due queue size
+     * limit reached". The alarms are as many as the calls in flight; the queue must not bound them.
+     */
+    @Test
+    void moreCallsWithATimeoutInFlightThanACamelQueueHoldsAllGetTheirAlarm() throws Exception {
+        assertTrue(context.getExecutorServiceManager().getDefaultThreadPoolProfile().getMaxQueueSize() < MANY_CALLS);
+        AsyncProducer producer = context.getEndpoint("direct:timed").createAsyncProducer();
+        producer.start();
+        List<Exchange> exchanges = new ArrayList<>();
+        CountDownLatch done = new CountDownLatch(MANY_CALLS);
+        for (int i = 0; i < MANY_CALLS; i++) {
+            Exchange exchange = new DefaultExchange(context);
+            exchange.getMessage().setBody("q" + i);
+            exchanges.add(exchange);
+            producer.process(exchange, doneSync -> done.countDown());
+        }
+
+        assertTrue(manyInFlight.arrived().await(MANY_CALLS_SAFETY_SECONDS, TimeUnit.SECONDS),
+                "only " + manyInFlight.calls() + " of " + MANY_CALLS + " calls reached the agent");
+        manyInFlight.releaseAll("answer");
+        assertTrue(done.await(MANY_CALLS_SAFETY_SECONDS, TimeUnit.SECONDS),
+                done.getCount() + " exchanges never completed");
+        List<Exception> failures = exchanges.stream().map(Exchange::getException).filter(e -> e != null).toList();
+        assertEquals(List.of(), failures);
+        producer.stop();
     }
 }

@@ -2,6 +2,7 @@ package dev.flujo.camel;
 
 import static dev.flujo.camel.FlujoAssertions.exceptionOf;
 import static dev.flujo.camel.FlujoAssertions.runOf;
+import static org.apache.camel.builder.Builder.body;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,163 +18,138 @@ import dev.flujo.core.usage.UsageLimitExceededException;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.spi.Registry;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 /** Usage reporting and pricing, and the run-wide costLimitUsd / tokenLimit with reservations. */
-class FlujoStepUsageTest extends CamelTestSupport {
+class FlujoStepUsageTest extends FlujoRouteTestSupport {
 
-    private final TestAgents.CountingAgent paid = TestAgents.answering("out", Usage.of(10, 5, new BigDecimal("0.02")));
-    private final TestAgents.CountingAgent tokensOnly = TestAgents.answering("out", Usage.tokens(100, 50));
-    private final TestAgents.CountingAgent priced = TestAgents.answering("out", Usage.of(100, 50, new BigDecimal("0.5")));
-    private final TestAgents.CountingAgent s1 = TestAgents.answering("one", Usage.tokens(30, 10));
-    private final TestAgents.CountingAgent s2 = TestAgents.answering("two", Usage.tokens(30, 10));
-    private final TestAgents.CountingAgent s3 = TestAgents.answering("three", Usage.tokens(30, 10));
-    private final TestAgents.CountingAgent s4 = TestAgents.answering("four", Usage.tokens(30, 10));
-    private final TestAgents.CountingAgent c1 = TestAgents.answering("one", Usage.of(1, 1, new BigDecimal("0.4")));
-    private final TestAgents.CountingAgent c2 = TestAgents.answering("two", Usage.of(1, 1, new BigDecimal("0.4")));
-    private final TestAgents.CountingAgent c3 = TestAgents.answering("three", Usage.of(1, 1, new BigDecimal("0.4")));
-    private final TestAgents.CountingAgent c4 = TestAgents.answering("four", Usage.of(1, 1, new BigDecimal("0.4")));
-    private final TestAgents.CountingAgent big = TestAgents.answering("big", Usage.tokens(90, 0));
-    private final TestAgents.CountingAgent small = TestAgents.answering("small", Usage.tokens(20, 0));
-    private final TestAgents.CountingAgent badOutput = TestAgents.answering("bad", Usage.tokens(20, 10));
-    private final TestAgents.CountingAgent huge = TestAgents.answering("huge", Usage.tokens(120, 0));
-    private final TestAgents.CountingAgent planB = TestAgents.answering("plan B");
-    private final TestAgents.ScriptedAgent failsThenMetered = TestAgents.scripted(new IllegalStateException("down"),
-            dev.flujo.core.agent.AgentResponse.of("metered", Usage.tokens(50, 0)));
-    private final TestAgents.CountingAgent dime = TestAgents.answering("dime", Usage.of(0, 0, new BigDecimal("0.1")));
+    private final TestAgents.CountingAgent paid = bind("paid",
+            TestAgents.answering("out", Usage.of(10, 5, new BigDecimal("0.02"))));
+    private final TestAgents.CountingAgent tokensOnly = bind("tokensOnly",
+            TestAgents.answering("out", Usage.tokens(100, 50)));
+    private final TestAgents.CountingAgent priced = bind("priced",
+            TestAgents.answering("out", Usage.of(100, 50, new BigDecimal("0.5"))));
+    private final TestAgents.CountingAgent s1 = bind("s1", TestAgents.answering("one", Usage.tokens(30, 10)));
+    private final TestAgents.CountingAgent s2 = bind("s2", TestAgents.answering("two", Usage.tokens(30, 10)));
+    private final TestAgents.CountingAgent s3 = bind("s3", TestAgents.answering("three", Usage.tokens(30, 10)));
+    private final TestAgents.CountingAgent s4 = bind("s4", TestAgents.answering("four", Usage.tokens(30, 10)));
+    private final TestAgents.CountingAgent c1 = bind("c1",
+            TestAgents.answering("one", Usage.of(1, 1, new BigDecimal("0.4"))));
+    private final TestAgents.CountingAgent c2 = bind("c2",
+            TestAgents.answering("two", Usage.of(1, 1, new BigDecimal("0.4"))));
+    private final TestAgents.CountingAgent c3 = bind("c3",
+            TestAgents.answering("three", Usage.of(1, 1, new BigDecimal("0.4"))));
+    private final TestAgents.CountingAgent c4 = bind("c4",
+            TestAgents.answering("four", Usage.of(1, 1, new BigDecimal("0.4"))));
+    private final TestAgents.CountingAgent big = bind("big", TestAgents.answering("big", Usage.tokens(90, 0)));
+    private final TestAgents.CountingAgent small = bind("small", TestAgents.answering("small", Usage.tokens(20, 0)));
+    private final TestAgents.CountingAgent badOutput = bind("badOutput",
+            TestAgents.answering("bad", Usage.tokens(20, 10)));
+    private final TestAgents.CountingAgent huge = bind("huge", TestAgents.answering("huge", Usage.tokens(120, 0)));
+    private final TestAgents.CountingAgent planB = bind("planB", TestAgents.answering("plan B"));
+    private final TestAgents.ScriptedAgent failsThenMetered = bind("failsThenMetered",
+            TestAgents.scripted(new IllegalStateException("down"),
+                    dev.flujo.core.agent.AgentResponse.of("metered", Usage.tokens(50, 0))));
+    private final TestAgents.CountingAgent dime = bind("dime",
+            TestAgents.answering("dime", Usage.of(0, 0, new BigDecimal("0.1"))));
     /** Costs nothing and passes its input on, so that a split after it sees the original body. */
-    private final TestAgents.CountingAgent free = TestAgents.answering(r -> r.input(), Usage.ZERO);
-    private final TestAgents.CountingAgent part = TestAgents.answering(r -> "part " + r.input(), Usage.tokens(30, 10));
-    private final TestAgents.CountingAgent onePart = TestAgents.answering(r -> r.input(), Usage.tokens(1, 0));
-    private final TestAgents.CountingAgent inner = TestAgents.answering("inner", Usage.of(6, 4, new BigDecimal("0.01")));
+    private final TestAgents.CountingAgent free = bind("free", TestAgents.answering(r -> r.input(), Usage.ZERO));
+    private final TestAgents.CountingAgent part = bind("part",
+            TestAgents.answering(r -> "part " + r.input(), Usage.tokens(30, 10)));
+    private final TestAgents.CountingAgent onePart = bind("onePart",
+            TestAgents.answering(r -> r.input(), Usage.tokens(1, 0)));
+    private final TestAgents.CountingAgent inner = bind("inner",
+            TestAgents.answering("inner", Usage.of(6, 4, new BigDecimal("0.01"))));
 
     @Override
-    protected void bindToRegistry(Registry registry) {
-        registry.bind("paid", paid);
-        registry.bind("tokensOnly", tokensOnly);
-        registry.bind("priced", priced);
-        registry.bind("s1", s1);
-        registry.bind("s2", s2);
-        registry.bind("s3", s3);
-        registry.bind("s4", s4);
-        registry.bind("c1", c1);
-        registry.bind("c2", c2);
-        registry.bind("c3", c3);
-        registry.bind("c4", c4);
-        registry.bind("big", big);
-        registry.bind("small", small);
-        registry.bind("badOutput", badOutput);
-        registry.bind("huge", huge);
-        registry.bind("planB", planB);
-        registry.bind("inner", inner);
-        registry.bind("failsThenMetered", failsThenMetered);
-        registry.bind("dime", dime);
-        registry.bind("free", free);
-        registry.bind("part", part);
-        registry.bind("onePart", onePart);
-    }
+    protected void routes(RouteBuilder r) {
+        r.from("direct:bean").to("flujo:step:bean?agent=#paid");
+        r.from("direct:endpoint").to("flujo:step:endpoint?agent=direct:llm");
+        r.from("direct:llm").process(e -> {
+            Message m = e.getMessage();
+            m.setBody("llm answer");
+            m.setHeader(FlujoConstants.INPUT_TOKENS, 7);
+            m.setHeader(FlujoConstants.OUTPUT_TOKENS, "3");
+            m.setHeader(FlujoConstants.COST_USD, "0.005");
+        });
+        r.from("direct:customHeaders").to("flujo:step:customHeaders?agent=direct:customLlm"
+                                          + "&inputTokensHeader=X-In&outputTokensHeader=X-Out&costHeader=X-Cost");
+        r.from("direct:customLlm").process(e -> {
+            Message m = e.getMessage();
+            m.setBody("custom answer");
+            m.setHeader("X-In", 11L);
+            m.setHeader("X-Out", 4L);
+            m.setHeader("X-Cost", new BigDecimal("0.25"));
+        });
+        r.from("direct:pricedTokens").to("flujo:step:pricedTokens?agent=#tokensOnly"
+                                         + "&costPerInputToken=0.001&costPerOutputToken=0.002");
+        r.from("direct:pricedEndpoint").to("flujo:step:pricedEndpoint?agent=direct:tokensLlm"
+                                           + "&costPerInputToken=0.001&costPerOutputToken=0.002");
+        r.from("direct:tokensLlm").process(e -> {
+            e.getMessage().setBody("tokens answer");
+            e.getMessage().setHeader(FlujoConstants.INPUT_TOKENS, 100);
+            e.getMessage().setHeader(FlujoConstants.OUTPUT_TOKENS, 50);
+        });
+        r.from("direct:reportedCost").to("flujo:step:reportedCost?agent=#priced"
+                                         + "&costPerInputToken=0.001&costPerOutputToken=0.002");
 
-    @Override
-    protected RoutesBuilder createRouteBuilder() {
-        return new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:bean").to("flujo:step:bean?agent=#paid");
-                from("direct:endpoint").to("flujo:step:endpoint?agent=direct:llm");
-                from("direct:llm").process(e -> {
-                    Message m = e.getMessage();
-                    m.setBody("llm answer");
-                    m.setHeader(FlujoConstants.INPUT_TOKENS, 7);
-                    m.setHeader(FlujoConstants.OUTPUT_TOKENS, "3");
-                    m.setHeader(FlujoConstants.COST_USD, "0.005");
-                });
-                from("direct:customHeaders").to("flujo:step:customHeaders?agent=direct:customLlm"
-                                                + "&inputTokensHeader=X-In&outputTokensHeader=X-Out&costHeader=X-Cost");
-                from("direct:customLlm").process(e -> {
-                    Message m = e.getMessage();
-                    m.setBody("custom answer");
-                    m.setHeader("X-In", 11L);
-                    m.setHeader("X-Out", 4L);
-                    m.setHeader("X-Cost", new BigDecimal("0.25"));
-                });
-                from("direct:pricedTokens").to("flujo:step:pricedTokens?agent=#tokensOnly"
-                                               + "&costPerInputToken=0.001&costPerOutputToken=0.002");
-                from("direct:pricedEndpoint").to("flujo:step:pricedEndpoint?agent=direct:tokensLlm"
-                                                 + "&costPerInputToken=0.001&costPerOutputToken=0.002");
-                from("direct:tokensLlm").process(e -> {
-                    e.getMessage().setBody("tokens answer");
-                    e.getMessage().setHeader(FlujoConstants.INPUT_TOKENS, 100);
-                    e.getMessage().setHeader(FlujoConstants.OUTPUT_TOKENS, 50);
-                });
-                from("direct:reportedCost").to("flujo:step:reportedCost?agent=#priced"
-                                               + "&costPerInputToken=0.001&costPerOutputToken=0.002");
-
-                // four steps of 40 tokens each; the first one declares the run's budget
-                from("direct:tokenRun")
-                        .to("flujo:step:s1?agent=#s1&tokenLimit=100")
-                        .to("flujo:step:s2?agent=#s2")
-                        .to("flujo:step:s3?agent=#s3")
-                        .to("flujo:step:s4?agent=#s4");
-                // the same with a reservation of 50 tokens before each call
-                from("direct:reservedRun")
-                        .to("flujo:step:r1?agent=#s1&tokenLimit=100&expectedTokens=50")
-                        .to("flujo:step:r2?agent=#s2&expectedTokens=50")
-                        .to("flujo:step:r3?agent=#s3&expectedTokens=50")
-                        .to("flujo:step:r4?agent=#s4&expectedTokens=50");
-                from("direct:costRun")
-                        .to("flujo:step:c1?agent=#c1&costLimitUsd=1.0")
-                        .to("flujo:step:c2?agent=#c2")
-                        .to("flujo:step:c3?agent=#c3")
-                        .to("flujo:step:c4?agent=#c4");
-                from("direct:costReservedRun")
-                        .to("flujo:step:e1?agent=#c1&costLimitUsd=1.0&expectedCostUsd=0.5")
-                        .to("flujo:step:e2?agent=#c2&expectedCostUsd=0.5")
-                        .to("flujo:step:e3?agent=#c3&expectedCostUsd=0.5");
-                // the limit of a later step counts what earlier steps spent
-                from("direct:laterLimit")
-                        .to("flujo:step:big?agent=#big")
-                        .to("flujo:step:small?agent=#small&tokenLimit=100");
-                from("direct:perRun").to("flujo:step:perRun?agent=#s1&tokenLimit=50");
-                from("direct:retriesInBudget")
-                        .to("flujo:step:retries?agent=#badOutput&maxRetries=5&tokenLimit=70&validate=RAW(${body} == 'good')");
-                from("direct:noFallbackAfterBreach")
-                        .to("flujo:step:breach?agent=#huge&tokenLimit=100&fallback=#planB");
-                // an endpoint agent whose route runs a step of its own, in the same run
-                from("direct:outer").to("flujo:step:outer?agent=direct:sub");
-                from("direct:outerLimited").to("flujo:step:outerLimited?agent=direct:sub&tokenLimit=15");
-                from("direct:sub").to("flujo:step:inner?agent=#inner");
-                from("direct:reservationReleased")
-                        .to("flujo:step:reservationReleased?agent=#failsThenMetered&tokenLimit=100&expectedTokens=60");
-                from("direct:exactCost")
-                        .to("flujo:step:d1?agent=#dime&costLimitUsd=0.3")
-                        .to("flujo:step:d2?agent=#dime")
-                        .to("flujo:step:d3?agent=#dime");
-                from("direct:fourthDime")
-                        .to("flujo:step:f1?agent=#dime&costLimitUsd=0.3")
-                        .to("flujo:step:f2?agent=#dime")
-                        .to("flujo:step:f3?agent=#dime")
-                        .to("flujo:step:f4?agent=#dime");
-                // split parts are spawned by the exchange: they share its run and budget
-                from("direct:split")
-                        .to("flujo:step:plan?agent=#free&tokenLimit=100")
-                        .split(body().tokenize(","))
-                            .to("flujo:step:part?agent=#part")
-                        .end();
-                from("direct:parallelSplit")
-                        .to("flujo:step:parallelPlan?agent=#free")
-                        .split(body().tokenize(",")).parallelProcessing()
-                            .to("flujo:step:parallelPart?agent=#onePart")
-                        .end();
-            }
-        };
-    }
-
-    private Exchange run(String uri) {
-        return template.request(uri, e -> e.getMessage().setBody("q"));
+        // four steps of 40 tokens each; the first one declares the run's budget
+        r.from("direct:tokenRun")
+                .to("flujo:step:s1?agent=#s1&tokenLimit=100")
+                .to("flujo:step:s2?agent=#s2")
+                .to("flujo:step:s3?agent=#s3")
+                .to("flujo:step:s4?agent=#s4");
+        // the same with a reservation of 50 tokens before each call
+        r.from("direct:reservedRun")
+                .to("flujo:step:r1?agent=#s1&tokenLimit=100&expectedTokens=50")
+                .to("flujo:step:r2?agent=#s2&expectedTokens=50")
+                .to("flujo:step:r3?agent=#s3&expectedTokens=50")
+                .to("flujo:step:r4?agent=#s4&expectedTokens=50");
+        r.from("direct:costRun")
+                .to("flujo:step:c1?agent=#c1&costLimitUsd=1.0")
+                .to("flujo:step:c2?agent=#c2")
+                .to("flujo:step:c3?agent=#c3")
+                .to("flujo:step:c4?agent=#c4");
+        r.from("direct:costReservedRun")
+                .to("flujo:step:e1?agent=#c1&costLimitUsd=1.0&expectedCostUsd=0.5")
+                .to("flujo:step:e2?agent=#c2&expectedCostUsd=0.5")
+                .to("flujo:step:e3?agent=#c3&expectedCostUsd=0.5");
+        // the limit of a later step counts what earlier steps spent
+        r.from("direct:laterLimit")
+                .to("flujo:step:big?agent=#big")
+                .to("flujo:step:small?agent=#small&tokenLimit=100");
+        r.from("direct:perRun").to("flujo:step:perRun?agent=#s1&tokenLimit=50");
+        r.from("direct:retriesInBudget")
+                .to("flujo:step:retries?agent=#badOutput&maxRetries=5&tokenLimit=70&validate=RAW(${body} == 'good')");
+        r.from("direct:noFallbackAfterBreach")
+                .to("flujo:step:breach?agent=#huge&tokenLimit=100&fallback=#planB");
+        // an endpoint agent whose route runs a step of its own, in the same run
+        r.from("direct:outer").to("flujo:step:outer?agent=direct:sub");
+        r.from("direct:outerLimited").to("flujo:step:outerLimited?agent=direct:sub&tokenLimit=15");
+        r.from("direct:sub").to("flujo:step:inner?agent=#inner");
+        r.from("direct:reservationReleased")
+                .to("flujo:step:reservationReleased?agent=#failsThenMetered&tokenLimit=100&expectedTokens=60");
+        r.from("direct:exactCost")
+                .to("flujo:step:d1?agent=#dime&costLimitUsd=0.3")
+                .to("flujo:step:d2?agent=#dime")
+                .to("flujo:step:d3?agent=#dime");
+        r.from("direct:fourthDime")
+                .to("flujo:step:f1?agent=#dime&costLimitUsd=0.3")
+                .to("flujo:step:f2?agent=#dime")
+                .to("flujo:step:f3?agent=#dime")
+                .to("flujo:step:f4?agent=#dime");
+        // split parts are spawned by the exchange: they share its run and budget
+        r.from("direct:split")
+                .to("flujo:step:plan?agent=#free&tokenLimit=100")
+                .split(body().tokenize(","))
+                    .to("flujo:step:part?agent=#part")
+                .end();
+        r.from("direct:parallelSplit")
+                .to("flujo:step:parallelPlan?agent=#free")
+                .split(body().tokenize(",")).parallelProcessing()
+                    .to("flujo:step:parallelPart?agent=#onePart")
+                .end();
     }
 
     private static void assertMoney(String expected, Object actual) {
@@ -225,7 +201,7 @@ class FlujoStepUsageTest extends CamelTestSupport {
         Exchange result = run("direct:pricedTokens");
 
         // 100 * 0.001 + 50 * 0.002
-        assertMoney("0.2", result.getMessage().getHeader(FlujoConstants.COST_USD));
+        assertMoney("0.2", resultHeader(result, FlujoConstants.COST_USD));
         assertMoney("0.2", runOf(result).usage().costUsd());
     }
 
@@ -233,14 +209,14 @@ class FlujoStepUsageTest extends CamelTestSupport {
     void endpointAgentTokensArePriced() {
         Exchange result = run("direct:pricedEndpoint");
 
-        assertMoney("0.2", result.getMessage().getHeader(FlujoConstants.COST_USD));
+        assertMoney("0.2", resultHeader(result, FlujoConstants.COST_USD));
     }
 
     @Test
     void reportedCostIsKept() {
         Exchange result = run("direct:reportedCost");
 
-        assertMoney("0.5", result.getMessage().getHeader(FlujoConstants.COST_USD));
+        assertMoney("0.5", resultHeader(result, FlujoConstants.COST_USD));
     }
 
     @Test
@@ -349,14 +325,11 @@ class FlujoStepUsageTest extends CamelTestSupport {
     @Test
     void tokenLimitAsComponentDefault() throws Exception {
         context.getComponent("flujo", FlujoComponent.class).getConfiguration().setTokenLimit(50L);
-        context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:componentLimit")
-                        .to("flujo:step:cl1?agent=#s1")
-                        .to("flujo:step:cl2?agent=#s2")
-                        .to("flujo:step:cl3?agent=#s3");
-            }
+        addRoutes(r -> {
+            r.from("direct:componentLimit")
+                    .to("flujo:step:cl1?agent=#s1")
+                    .to("flujo:step:cl2?agent=#s2")
+                    .to("flujo:step:cl3?agent=#s3");
         });
 
         Exchange result = run("direct:componentLimit");
@@ -390,7 +363,7 @@ class FlujoStepUsageTest extends CamelTestSupport {
 
     @Test
     void splitPartsShareTheRunBudget() {
-        Exchange result = template.request("direct:split", e -> e.getMessage().setBody("a,b,c,d"));
+        Exchange result = run("direct:split", "a,b,c,d");
 
         // 40 tokens per part: the third part goes over 100, the fourth is refused before its call
         assertEquals(3, part.calls());
@@ -407,7 +380,7 @@ class FlujoStepUsageTest extends CamelTestSupport {
             body.append(i == 0 ? "" : ",").append("p").append(i);
         }
 
-        Exchange result = template.request("direct:parallelSplit", e -> e.getMessage().setBody(body.toString()));
+        Exchange result = run("direct:parallelSplit", body.toString());
 
         assertNull(result.getException());
         FlujoRun run = runOf(result);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.flujo.core.FlujoStepFailedException;
@@ -18,36 +19,29 @@ import dev.flujo.core.step.ValidationResult;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
-import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.spi.Registry;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 /** validators (FlujoValidator or Camel Predicate beans) and validate (a Simple predicate on the output). */
-class FlujoStepValidationTest extends CamelTestSupport {
+class FlujoStepValidationTest extends FlujoRouteTestSupport {
 
-    private final TestAgents.ScriptedAgent shortThenLong = TestAgents.scripted("ab", "abcdef");
-    private final TestAgents.CountingAgent answersBad = TestAgents.answering("bad word");
-    private final TestAgents.ScriptedAgent badThenOk = TestAgents.scripted("bad word", "fine");
-    private final TestAgents.CountingAgent planB = TestAgents.answering("clean fallback");
-    private final TestAgents.CountingAgent echoContext = TestAgents.answering(r -> "len-" + r.context().get("limit"));
+    private final TestAgents.ScriptedAgent shortThenLong = bind("shortThenLong", TestAgents.scripted("ab", "abcdef"));
+    private final TestAgents.CountingAgent answersBad = bind("answersBad", TestAgents.answering("bad word"));
+    private final TestAgents.ScriptedAgent badThenOk = bind("badThenOk", TestAgents.scripted("bad word", "fine"));
+    private final TestAgents.CountingAgent planB = bind("planB", TestAgents.answering("clean fallback"));
+    private final TestAgents.CountingAgent echoContext = bind("echoContext",
+            TestAgents.answering(r -> "len-" + r.context().get("limit")));
     private final AtomicInteger notEmptyRuns = new AtomicInteger();
     private final AtomicInteger noBadWordsRuns = new AtomicInteger();
     private final AtomicInteger shortRuns = new AtomicInteger();
 
-    @Override
-    protected void bindToRegistry(Registry registry) {
-        registry.bind("shortThenLong", shortThenLong);
-        registry.bind("answersBad", answersBad);
-        registry.bind("badThenOk", badThenOk);
-        registry.bind("planB", planB);
-        registry.bind("echoContext", echoContext);
-        registry.bind("notEmpty", (FlujoValidator) (output, context) -> {
+    // beans the routes name that no test reads back
+    {
+        bind("notEmpty", (FlujoValidator) (output, context) -> {
             notEmptyRuns.incrementAndGet();
             return output.toString().isEmpty() ? ValidationResult.fail("empty") : ValidationResult.ok();
         });
-        registry.bind("noBadWords", new FlujoValidator() {
+        bind("noBadWords", new FlujoValidator() {
             @Override
             public ValidationResult validate(Object output, dev.flujo.core.context.FlujoContext context) {
                 noBadWordsRuns.incrementAndGet();
@@ -60,7 +54,7 @@ class FlujoStepValidationTest extends CamelTestSupport {
                 return "noBadWords";
             }
         });
-        registry.bind("shortEnough", new FlujoValidator() {
+        bind("shortEnough", new FlujoValidator() {
             @Override
             public ValidationResult validate(Object output, dev.flujo.core.context.FlujoContext context) {
                 shortRuns.incrementAndGet();
@@ -72,37 +66,28 @@ class FlujoStepValidationTest extends CamelTestSupport {
                 return "shortEnough";
             }
         });
-        registry.bind("throwing", (FlujoValidator) (output, context) -> {
+        bind("throwing", (FlujoValidator) (output, context) -> {
             throw new IllegalArgumentException("validator crashed");
         });
-        registry.bind("withinLimit", (FlujoValidator) (output, context) -> {
+        bind("withinLimit", (FlujoValidator) (output, context) -> {
             Integer limit = context.get("limit", Integer.class);
             return output.toString().length() <= limit ? ValidationResult.ok() : ValidationResult.fail("over limit");
         });
-        registry.bind("containsFine", (Predicate) e -> e.getMessage().getBody(String.class).contains("fine"));
+        bind("containsFine", (Predicate) e -> e.getMessage().getBody(String.class).contains("fine"));
     }
 
     @Override
-    protected RoutesBuilder createRouteBuilder() {
-        return new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:validate").to("flujo:step:validate?agent=#shortThenLong&validate=RAW(${body.length} > 3)");
-                from("direct:plainUri").to("flujo:step:plainUri?agent=#badThenOk&validate=${body} contains 'fine'");
-                from("direct:all").to("flujo:step:all?agent=#answersBad&validators=#notEmpty,#noBadWords,#shortEnough");
-                from("direct:both").to("flujo:step:both?agent=#answersBad&maxRetries=0&validators=#noBadWords"
-                                       + "&validate=RAW(${body} startsWith 'good')");
-                from("direct:predicate").to("flujo:step:predicate?agent=#badThenOk&validators=#containsFine");
-                from("direct:throwing").to("flujo:step:throwing?agent=#badThenOk&maxRetries=0&validators=#throwing");
-                from("direct:fallback").to("flujo:step:fallback?agent=#answersBad&validators=#noBadWords&fallback=#planB");
-                from("direct:header").to("flujo:step:header?agent=#badThenOk&validate=RAW(${body} == ${header.expected})");
-                from("direct:context").to("flujo:step:context?agent=#echoContext&maxRetries=0&validators=#withinLimit");
-            }
-        };
-    }
-
-    private Exchange run(String uri) {
-        return template.request(uri, e -> e.getMessage().setBody("q"));
+    protected void routes(RouteBuilder r) {
+        r.from("direct:validate").to("flujo:step:validate?agent=#shortThenLong&validate=RAW(${body.length} > 3)");
+        r.from("direct:plainUri").to("flujo:step:plainUri?agent=#badThenOk&validate=${body} contains 'fine'");
+        r.from("direct:all").to("flujo:step:all?agent=#answersBad&validators=#notEmpty,#noBadWords,#shortEnough");
+        r.from("direct:both").to("flujo:step:both?agent=#answersBad&maxRetries=0&validators=#noBadWords"
+                                 + "&validate=RAW(${body} startsWith 'good')");
+        r.from("direct:predicate").to("flujo:step:predicate?agent=#badThenOk&validators=#containsFine");
+        r.from("direct:throwing").to("flujo:step:throwing?agent=#badThenOk&maxRetries=0&validators=#throwing");
+        r.from("direct:fallback").to("flujo:step:fallback?agent=#answersBad&validators=#noBadWords&fallback=#planB");
+        r.from("direct:header").to("flujo:step:header?agent=#badThenOk&validate=RAW(${body} == ${header.expected})");
+        r.from("direct:context").to("flujo:step:context?agent=#echoContext&maxRetries=0&validators=#withinLimit");
     }
 
     @Test
@@ -199,17 +184,11 @@ class FlujoStepValidationTest extends CamelTestSupport {
 
     @Test
     void validatorSeesTheContext() {
-        Exchange ok = template.request("direct:context", e -> {
-            e.getMessage().setBody("q");
-            e.setProperty("limit", 10);
-        });
+        Exchange ok = runWith("direct:context", Map.of("limit", 10));
         assertNull(ok.getException());
         assertEquals("len-10", ok.getMessage().getBody());
 
-        Exchange tooLong = template.request("direct:context", e -> {
-            e.getMessage().setBody("q");
-            e.setProperty("limit", 3);
-        });
+        Exchange tooLong = runWith("direct:context", Map.of("limit", 3));
         assertInstanceOf(FlujoStepFailedException.class, tooLong.getException());
     }
 }

@@ -8,15 +8,20 @@ import static dev.flujo.camel.flow.FlowAssertions.names;
 import static dev.flujo.camel.flow.FlowAssertions.runOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -24,24 +29,34 @@ import dev.flujo.camel.FlujoConstants;
 import dev.flujo.camel.TestAgents;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.FlujoStepFailedException;
+import dev.flujo.core.agent.AgentResponse;
+import dev.flujo.core.agent.FlujoAgent;
 import dev.flujo.core.run.FlujoRun;
+import dev.flujo.core.state.InMemoryStateStore;
 import dev.flujo.core.state.JdbcStateStore;
 import dev.flujo.core.state.PausedRun;
 import dev.flujo.core.state.ResumeRejectedException;
 import dev.flujo.core.state.RunStatus;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
+import dev.flujo.core.state.StateCodec;
 import dev.flujo.core.usage.UsageLimitExceededException;
 
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.support.ProcessorEndpoint;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** flujo:human pauses a run in a SQLite state store; flujo:resume continues it at resumeUri with the answer. */
+/**
+ * flujo:human pauses a run in a SQLite state store; flujo:resume continues it at resumeUri with the answer: what it
+ * reads as the answer, what it refuses (leaving the run paused), and that no secret of a resumeUri leaks.
+ */
 class FlujoHumanResumeTest extends CamelTestSupport {
 
     static final String SCHEMA = "{\"type\":\"object\",\"required\":[\"approved\"],"
@@ -55,6 +70,16 @@ class FlujoHumanResumeTest extends CamelTestSupport {
     private final TestAgents.CountingAgent publisher = TestAgents.answering(r -> "published: " + r.input(),
             Usage.tokens(2, 1));
     private final TestAgents.CountingAgent bigPublisher = TestAgents.answering("too expensive", Usage.tokens(6, 4));
+    private final InMemoryStateStore memoryStore = new InMemoryStateStore();
+
+    /** A component that takes any option, secrets included, and answers by setting a header: a stand-in for http. */
+    static final class VaultComponent extends DefaultComponent {
+        @Override
+        protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
+            parameters.clear();
+            return new ProcessorEndpoint(uri, this, exchange -> exchange.getMessage().setHeader("vault", remaining));
+        }
+    }
 
     private String stateUrl() {
         return "jdbc:sqlite:" + dir.resolve("flujo-state.db");
@@ -66,6 +91,11 @@ class FlujoHumanResumeTest extends CamelTestSupport {
         registry.bind("publisher", publisher);
         registry.bind("bigPublisher", bigPublisher);
         registry.bind("liner", TestAgents.answering(List.of("line 1", "line 2")));
+        registry.bind("memoryStore", memoryStore);
+        // an agent whose reply body is a stream, as an http endpoint's is
+        registry.bind("streamingAgent", (FlujoAgent) request -> CompletableFuture.completedFuture(
+                AgentResponse.of(new ByteArrayInputStream("a draft".getBytes(StandardCharsets.UTF_8)))));
+        registry.bind("vault", new VaultComponent());
     }
 
     @Override
@@ -120,6 +150,35 @@ class FlujoHumanResumeTest extends CamelTestSupport {
                 from("direct:asks").to("flujo:step:asks?agent=direct:asking-agent").to("mock:after-asks");
                 from("direct:asking-agent").to("flujo:human:inAgent?message=Really ${body}?"
                         + "&resumeUri=direct:after-approval&" + state);
+
+                // a stream output earlier in the run, then a pause
+                from("direct:stream-then-pause").to("flujo:step:streamDraft?agent=#streamingAgent")
+                        .convertBodyTo(String.class)
+                        .to("flujo:human:streamApprove?resumeUri=direct:after-pause&" + state);
+                from("direct:after-pause").to("mock:after-pause");
+
+                // two people in turn, without messages
+                from("direct:two-stage-bare").to("flujo:human:legal?resumeUri=direct:after-legal-bare&" + state);
+                from("direct:after-legal-bare").setProperty("legal", simple("${body}"))
+                        .to("flujo:human:finance?resumeUri=direct:after-finance-bare&" + state);
+                from("direct:after-finance-bare").to("mock:after-finance");
+
+                // a pause whose answer has a schema
+                from("direct:schema-pause").to("flujo:human:schemaPause?resumeUri=direct:after-pause&" + state
+                        + "&answerSchema=RAW({\"type\":\"object\",\"required\":[\"approved\"]})");
+
+                // a resumeUri with a secret that resolves
+                from("direct:secret-pause").to("flujo:human:secretPause?stateStore=#memoryStore"
+                        + "&resumeUri=RAW(vault:after?password=TOPSECRET42)");
+
+                // answers as bytes, in the memory store
+                from("direct:ask-in-memory").to("flujo:human:ask?resumeUri=direct:answered&stateStore=memory"
+                        + "&answerSchema=RAW(" + SCHEMA + ")");
+                from("direct:answered").to("mock:answered");
+                from("direct:resume-in-memory").to("flujo:resume?stateStore=memory");
+
+                // a forged run property
+                from("direct:ask-forged").to("flujo:human:askForged?resumeUri=direct:answered&" + state);
             }
         };
     }
@@ -392,5 +451,240 @@ class FlujoHumanResumeTest extends CamelTestSupport {
         };
         Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> context.addRoutes(route));
         assertContains(messages(e), "resumeUri", "nosuchscheme");
+    }
+
+    // --- from the review of the composite kinds -------------------------------------------------------------------
+
+    @Test
+    void aStreamOutputEarlierInTheRunDoesNotKeepTheRunFromPausing() {
+        Exchange out = template.request("direct:stream-then-pause", e -> e.getMessage().setBody("q"));
+
+        assertNull(out.getException(), () -> messages(out.getException()));
+        assertEquals(FlujoConstants.STATUS_PAUSED, out.getMessage().getHeader(FlujoConstants.STATUS));
+    }
+
+    @Test
+    void aResumeWhoseDirectRouteIsGoneLeavesTheRunPaused() {
+        String runId = "paused-by-another-version";
+        new JdbcStateStore(stateUrl()).save(new PausedRun(runId, RunStatus.PAUSED, "approve", "ok?", null,
+                "direct:route-of-an-older-version?block=false", "q", Map.of(), List.of(), Usage.ZERO, null, List.of(),
+                Instant.now()));
+
+        Exchange failed = template.request("direct:resume", e -> {
+            e.getMessage().setHeader(FlujoConstants.RUN_ID, runId);
+            e.getMessage().setBody("\"ok\"");
+        });
+
+        assertNotNull(failed.getException(), "nothing consumes direct:route-of-an-older-version");
+        assertEquals(RunStatus.PAUSED, new JdbcStateStore(stateUrl()).load(runId).orElseThrow().status(),
+                "a resume that continued nothing must not use the run up");
+    }
+
+    @Test
+    void aDuplicateOfTheFirstAnswerDoesNotResumeTheSecondPause() throws Exception {
+        getMockEndpoint("mock:after-finance").expectedBodiesReceived("finance says yes");
+        Exchange first = template.request("direct:two-stage-bare", e -> e.getMessage().setBody("contract"));
+        String firstKey = first.getMessage().getHeader(FlujoConstants.RUN_ID, String.class);
+        Exchange second = template.request("direct:resume", e -> {
+            e.getMessage().setHeader(FlujoConstants.RUN_ID, firstKey);
+            e.getMessage().setBody("\"legal says yes\"");
+        });
+        assertEquals(FlujoConstants.STATUS_PAUSED, second.getMessage().getHeader(FlujoConstants.STATUS));
+        String secondKey = second.getMessage().getHeader(FlujoConstants.RUN_ID, String.class);
+
+        Exchange duplicate = template.request("direct:resume", e -> {
+            e.getMessage().setHeader(FlujoConstants.RUN_ID, firstKey);
+            e.getMessage().setBody("\"legal says yes\"");
+        });
+
+        assertNotNull(duplicate.getException(), "the legal answer was taken as finance's");
+        assertInstanceOf(ResumeRejectedException.class, duplicate.getException());
+        Exchange finance = template.request("direct:resume", e -> {
+            e.getMessage().setHeader(FlujoConstants.RUN_ID, secondKey);
+            e.getMessage().setBody("\"finance says yes\"");
+        });
+        assertNull(finance.getException(), () -> messages(finance.getException()));
+        getMockEndpoint("mock:after-finance").assertIsSatisfied();
+    }
+
+    // a pin: behaviour that is right
+    @Test
+    void anInputStreamAnswerIsReadAsJsonCheckedAndABadOneLeavesTheRunPaused() throws Exception {
+        getMockEndpoint("mock:after-pause").expectedMessageCount(1);
+        Exchange paused = template.request("direct:schema-pause", e -> e.getMessage().setBody("q"));
+        String runId = paused.getMessage().getHeader(FlujoConstants.RUN_ID, String.class);
+
+        Exchange bad = template.request("direct:resume", e -> {
+            e.getMessage().setHeader(FlujoConstants.RUN_ID, runId);
+            e.getMessage().setBody(new ByteArrayInputStream("{\"note\":1}".getBytes(StandardCharsets.UTF_8)));
+        });
+        assertEquals(ResumeRejectedException.Reason.INVALID_ANSWER,
+                exceptionOf(bad, ResumeRejectedException.class).getReason());
+        assertEquals(RunStatus.PAUSED, new JdbcStateStore(stateUrl()).load(runId).orElseThrow().status());
+
+        Exchange good = template.request("direct:resume", e -> {
+            e.getMessage().setHeader(FlujoConstants.RUN_ID, runId);
+            e.getMessage().setBody(new ByteArrayInputStream("{\"approved\":true}".getBytes(StandardCharsets.UTF_8)));
+        });
+        assertNull(good.getException(), () -> messages(good.getException()));
+        getMockEndpoint("mock:after-pause").assertIsSatisfied();
+        assertEquals(Map.of("approved", true),
+                getMockEndpoint("mock:after-pause").getReceivedExchanges().get(0).getMessage().getBody());
+    }
+
+    // --- secrets in a resumeUri (from the review of the composite kinds) ------------------------------------------
+
+    @Test
+    void aSecretInAnUnresolvableResumeUriDoesNotLeakIntoTheStartFailure() {
+        Exception e = assertThrows(Exception.class, () -> context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:leaky").to("flujo:human:leaky?stateStore=memory"
+                        + "&resumeUri=RAW(direct:after?apiKey=TOPSECRET42)");
+            }
+        }));
+        String all = messages(e);
+        assertContains(all, "resumeUri");
+        assertFalse(all.contains("TOPSECRET42"), all);
+    }
+
+    @Test
+    void aSecretInTheResumeUriIsNotWrittenToTheStateStore() {
+        Exchange paused = template.request("direct:secret-pause", e -> e.getMessage().setBody("q"));
+        assertNull(paused.getException(), () -> messages(paused.getException()));
+        String runId = paused.getMessage().getHeader(FlujoConstants.RUN_ID, String.class);
+
+        String stored = StateCodec.write(memoryStore.load(runId).orElseThrow());
+
+        assertFalse(stored.contains("TOPSECRET42"), stored);
+    }
+
+    @Test
+    void aSecretInAStoredResumeUriDoesNotLeakIntoTheResumeFailure() {
+        String runId = "paused-with-a-key";
+        new JdbcStateStore(stateUrl()).save(new PausedRun(runId, RunStatus.PAUSED, "approve", "ok?", null,
+                "direct:after?apiKey=TOPSECRET42", "q", Map.of(), List.of(), Usage.ZERO, null, List.of(),
+                Instant.now()));
+
+        Exchange failed = template.request("direct:resume", e -> {
+            e.getMessage().setHeader(FlujoConstants.RUN_ID, runId);
+            e.getMessage().setBody("\"ok\"");
+        });
+
+        assertNotNull(failed.getException());
+        assertEquals(RunStatus.PAUSED, new JdbcStateStore(stateUrl()).load(runId).orElseThrow().status());
+        String all = messages(failed.getException());
+        assertFalse(all.contains("TOPSECRET42"), all);
+    }
+
+    // --- answers as bytes -----------------------------------------------------------------------------------------
+
+    /*
+     * Found by the resume payload stress test (issue 7): an answer arriving as bytes that are not UTF-8 - a byte[]
+     * body, or a stream such as an HTTP request's, which flujo:resume read as text - resumed the run with U+FFFD in
+     * place of what was sent. It is refused now, the run stays paused; a stream in a charset the exchange names is read
+     * in that charset. These pause and resume in the memory store.
+     */
+
+    private static final String CAFE_ANSWER = "{\"approved\": true, \"note\": \"caf\u00e9\"}";
+
+    private String pauseInMemory() {
+        return template.request("direct:ask-in-memory", e -> e.getMessage().setBody("ship it?")).getMessage()
+                .getHeader(FlujoConstants.RUN_ID, String.class);
+    }
+
+    private Exchange resumeInMemory(String pauseId, Object body, String charset) {
+        return template.request("direct:resume-in-memory", e -> {
+            e.getMessage().setHeader(FlujoConstants.RUN_ID, pauseId);
+            e.getMessage().setBody(body);
+            if (charset != null) {
+                e.setProperty(Exchange.CHARSET_NAME, charset);
+            }
+        });
+    }
+
+    private static void assertNotUtf8(Exchange resumed) {
+        ResumeRejectedException e = exceptionOf(resumed, ResumeRejectedException.class);
+        assertEquals(ResumeRejectedException.Reason.INVALID_ANSWER, e.getReason());
+        assertContains(e.getMessage(), "not UTF-8");
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreRefusedAndTheRunStaysPaused() throws Exception {
+        MockEndpoint answered = getMockEndpoint("mock:answered");
+        answered.expectedMessageCount(1);
+        String pauseId = pauseInMemory();
+        byte[] latin1 = CAFE_ANSWER.getBytes(StandardCharsets.ISO_8859_1);
+
+        assertNotUtf8(resumeInMemory(pauseId, latin1, null));
+        assertNotUtf8(resumeInMemory(pauseId, new ByteArrayInputStream(latin1), null));
+        assertNotUtf8(resumeInMemory(pauseId, new ByteArrayInputStream(latin1), "UTF-8"));
+
+        Exchange resumed = resumeInMemory(pauseId, new ByteArrayInputStream(CAFE_ANSWER.getBytes(StandardCharsets.UTF_8)),
+                null);
+        assertNull(resumed.getException(), () -> messages(resumed.getException()));
+        answered.assertIsSatisfied();
+        assertEquals(Map.of("approved", true, "note", "caf\u00e9"), answered.getExchanges().get(0).getMessage().getBody());
+    }
+
+    @Test
+    void aStreamInTheCharsetTheExchangeNamesIsReadInIt() throws Exception {
+        MockEndpoint answered = getMockEndpoint("mock:answered");
+        answered.expectedMessageCount(1);
+
+        Exchange resumed = resumeInMemory(pauseInMemory(),
+                new ByteArrayInputStream(CAFE_ANSWER.getBytes(StandardCharsets.ISO_8859_1)),
+                "ISO-8859-1");
+
+        assertNull(resumed.getException(), () -> messages(resumed.getException()));
+        answered.assertIsSatisfied();
+        assertEquals(Map.of("approved", true, "note", "caf\u00e9"), answered.getExchanges().get(0).getMessage().getBody());
+    }
+
+    // --- a forged run property ------------------------------------------------------------------------------------
+
+    /*
+     * Found by the bad-input fuzzing (issue 7): a CamelFlujoRun property that is not a run (text or a map a caller set)
+     * is refused by flujo:resume as it is by every step; the resume replaced it silently and went on. The stored run
+     * stays paused. The refusal names the run the caller tried to resume, escaped and cut as a refused resume quotes
+     * it (found by the resume payload stress test: it named none).
+     */
+
+    /** Resumes the run with the answer "yes" and, unless null, {@code forged} as the CamelFlujoRun property. */
+    private Exchange resumeWithRunProperty(String runId, Object forged) {
+        return template.request("direct:resume", e -> {
+            e.getMessage().setHeader(FlujoConstants.RUN_ID, runId);
+            e.getMessage().setBody("yes");
+            if (forged != null) {
+                e.setProperty(FlujoConstants.RUN, forged);
+            }
+        });
+    }
+
+    @Test
+    void aForgedRunPropertyIsRefusedAndTheRunStaysPaused() throws Exception {
+        MockEndpoint answered = getMockEndpoint("mock:answered");
+        answered.expectedMessageCount(1);
+        String runId = template.request("direct:ask-forged", e -> e.getMessage().setBody("ship it?")).getMessage()
+                .getHeader(FlujoConstants.RUN_ID, String.class);
+        JdbcStateStore store = new JdbcStateStore(stateUrl());
+        PausedRun before = store.load(runId).orElseThrow();
+
+        for (Object forged : new Object[] {"forged run", Map.of("runId", runId)}) {
+            FlujoConfigurationException e = exceptionOf(resumeWithRunProperty(runId, forged),
+                    FlujoConfigurationException.class);
+            // the message names the run the caller tried to resume (it named none), quoted as a refused resume's
+            assertContains(e.getMessage(), FlujoConstants.RUN, "refusing to resume run '" + PausedRun.shown(runId) + "'");
+            assertEquals(before, store.load(runId).orElseThrow());
+        }
+        FlujoConfigurationException escaped = exceptionOf(
+                resumeWithRunProperty(runId + "\nforged log line", "forged run"),
+                FlujoConfigurationException.class);
+        assertContains(escaped.getMessage(), "refusing to resume run '" + PausedRun.shown(runId)
+                + "\\u000aforged log line'");
+
+        assertNull(resumeWithRunProperty(runId, null).getException());
+        assertEquals(RunStatus.RESUMED, store.load(runId).orElseThrow().status());
+        answered.assertIsSatisfied();
     }
 }

@@ -11,17 +11,27 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.flujo.camel.FlujoConstants;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.result.StepResult;
 
+import org.apache.camel.Consumer;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.support.DefaultEndpoint;
+import org.apache.camel.support.DefaultProducer;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +41,69 @@ class FlujoMapTest extends CamelTestSupport {
     /** The slow item waits until both fast items are done, so the items finish in reverse order. */
     private final CountDownLatch fastItemsDone = new CountDownLatch(2);
     private final List<String> finished = new CopyOnWriteArrayList<>();
+
+    /**
+     * A component whose producers are not thread-safe and say so ({@code isSingletonProducer() == false}, as e.g. ftp
+     * does): Camel's own EIPs then use a producer per exchange. Each producer records how many exchanges it was
+     * processing at once; two calls wait for each other, so they are in flight together.
+     */
+    static final class SingleUseComponent extends DefaultComponent {
+        final List<SingleUseProducer> producers = new CopyOnWriteArrayList<>();
+        final CountDownLatch together = new CountDownLatch(2);
+
+        @Override
+        protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
+            SingleUseComponent component = this;
+            return new DefaultEndpoint(uri, this) {
+                @Override
+                public boolean isSingletonProducer() {
+                    return false;
+                }
+
+                @Override
+                public Producer createProducer() {
+                    SingleUseProducer producer = new SingleUseProducer(this, component.together);
+                    component.producers.add(producer);
+                    return producer;
+                }
+
+                @Override
+                public Consumer createConsumer(Processor processor) {
+                    throw new UnsupportedOperationException();
+                }
+            };
+        }
+    }
+
+    static final class SingleUseProducer extends DefaultProducer {
+        final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicInteger mostAtOnce = new AtomicInteger();
+        private final CountDownLatch together;
+
+        SingleUseProducer(Endpoint endpoint, CountDownLatch together) {
+            super(endpoint);
+            this.together = together;
+        }
+
+        @Override
+        public void process(Exchange exchange) throws Exception {
+            mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                together.countDown();
+                together.await(5, TimeUnit.SECONDS);
+                exchange.getMessage().setBody("done " + exchange.getMessage().getBody());
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        }
+    }
+
+    private final SingleUseComponent singleUse = new SingleUseComponent();
+
+    @Override
+    protected void bindToRegistry(Registry registry) {
+        registry.bind("singleuse", singleUse);
+    }
 
     @Override
     protected RouteBuilder createRouteBuilder() {
@@ -50,6 +123,9 @@ class FlujoMapTest extends CamelTestSupport {
                     }
                 }).transform(simple("${body}!"));
                 from("direct:map-order").to("flujo:map:order?body=direct:item");
+
+                // concurrent map items on an endpoint whose producers are not thread-safe
+                from("direct:map-single-use").to("flujo:map:perItem?body=singleuse:work&maxConcurrency=2");
 
                 from("direct:picky").to("mock:picky").choice()
                         .when(simple("${body} == 'bad'")).throwException(IllegalArgumentException.class, "cannot take ${body}")
@@ -117,5 +193,16 @@ class FlujoMapTest extends CamelTestSupport {
         assertNull(out.getException(), () -> messages(out.getException()));
         assertEquals(List.of("ok:p", "ok:q"), out.getMessage().getBody());
         MockEndpoint.assertIsSatisfied(context);
+    }
+
+    // from the review of the composite kinds
+    @Test
+    void concurrentItemsNeverShareAProducerThatIsNotThreadSafe() {
+        Exchange out = template.request("direct:map-single-use", e -> e.getMessage().setBody(List.of("x", "y")));
+
+        assertNull(out.getException(), () -> messages(out.getException()));
+        assertEquals(List.of("done x", "done y"), out.getMessage().getBody());
+        singleUse.producers.forEach(p -> assertEquals(1, p.mostAtOnce.get(),
+                "a producer that is not a singleton processed exchanges concurrently"));
     }
 }

@@ -5,6 +5,7 @@ import static dev.flujo.camel.flow.FlowAssertions.exceptionOf;
 import static dev.flujo.camel.flow.FlowAssertions.lastResult;
 import static dev.flujo.camel.flow.FlowAssertions.messages;
 import static dev.flujo.camel.flow.FlowAssertions.names;
+import static dev.flujo.camel.flow.FlowAssertions.runOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.Future;
@@ -25,9 +27,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import dev.flujo.camel.FlujoConstants;
+import dev.flujo.camel.TestAgents;
+import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.FlujoStepFailedException;
+import dev.flujo.core.flow.FlujoBranch;
 import dev.flujo.core.flow.MergeConflictException;
 import dev.flujo.core.flow.MergeStrategy;
+import dev.flujo.core.result.Usage;
+import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.FlujoProcessor;
 import dev.flujo.core.result.StepResult;
 
@@ -53,10 +60,19 @@ class FlujoParallelTest extends CamelTestSupport {
     private final Semaphore gate = new Semaphore(0);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final TestAgents.CountingAgent worker = TestAgents.answering(r -> "did " + r.input(), Usage.tokens(4, 1));
 
     @Override
     protected void bindToRegistry(Registry registry) {
         registry.bind("overlap", overlap);
+        registry.bind("worker", worker);
+        // a Java branch that copies the properties of some other exchange it worked with into its context, as a
+        // branch calling a ProducerTemplate might: that exchange's CamelFlujoRun comes with them
+        registry.bind("copier", (FlujoBranch) call -> {
+            call.context().put("note", "copied");
+            call.context().put(FlujoConstants.RUN, FlujoRun.create());
+            return CompletableFuture.completedFuture("copied");
+        });
         registry.bind("joinKs", (MergeStrategy) (parent, branches) -> Map.of("k", branches.stream()
                 .map(b -> b.branch() + ":" + b.writes().get("k")).collect(Collectors.joining(","))));
         registry.bind("joinOutputs", (FlujoProcessor) (value, context) -> ((Map<?, ?>) value).values().stream()
@@ -144,6 +160,18 @@ class FlujoParallelTest extends CamelTestSupport {
                         .to("flujo:parallel:headers?branches=first=direct:hdr,direct:hdr-unnamed");
                 from("direct:hdr").to("mock:hdr-first").setBody(simple("${header.tenant}/${header.CamelFlujoBranch}"));
                 from("direct:hdr-unnamed").to("mock:hdr-unnamed").setBody(header(FlujoConstants.BRANCH));
+
+                // a branch that sets a property back to the value it already had
+                from("direct:set-closed").setProperty("status", constant("closed"));
+                from("direct:set-open").setProperty("status", constant("open"));
+                from("direct:same-value").setProperty("status", constant("open"))
+                        .to("flujo:parallel:sameValue?branches=closer=direct:set-closed,opener=direct:set-open"
+                                + "&mergeStrategy=ERROR_ON_CONFLICT");
+
+                // a Java branch writing a Camel-reserved property
+                from("direct:copier").to("flujo:step:before?agent=#worker")
+                        .to("flujo:parallel:copy?branches=c=#copier")
+                        .to("flujo:step:after?agent=#worker");
             }
         };
     }
@@ -385,5 +413,27 @@ class FlujoParallelTest extends CamelTestSupport {
         assertEquals(expected, out.getMessage().getBody());
         assertEquals("acme", out.getMessage().getHeader("tenant"), "the caller's headers are kept");
         assertNull(out.getMessage().getHeader(FlujoConstants.BRANCH), "branch headers do not leak to the caller");
+    }
+
+    // --- writes are changes; reserved properties (from the review of the composite kinds) -------------------------
+
+    @Test
+    void aBranchSettingAPropertyToThePreviousValueChangedNothingSoTheOtherBranchsChangeIsKept() {
+        // the review's finding, decided: writes are changes. status starts "open"; one branch sets it to "open" (no
+        // change), the other to "closed": ERROR_ON_CONFLICT sees one change and keeps it, as CONTEXT_UPDATE does
+        Exchange out = template.request("direct:same-value", e -> e.getMessage().setBody("q"));
+
+        assertNull(out.getException(), () -> messages(out.getException()));
+        assertEquals("closed", out.getProperty("status"));
+    }
+
+    @Test
+    void aBranchCannotReplaceTheRunThroughAReservedProperty() {
+        Exchange out = template.request("direct:copier", e -> e.getMessage().setBody("q"));
+
+        // refused with a clear error rather than applied (or silently dropped); the run is left as it was
+        FlujoConfigurationException refused = exceptionOf(out, FlujoConfigurationException.class);
+        assertContains(refused.getMessage(), "CamelFlujoRun");
+        assertEquals(List.of("before", "copy"), names(runOf(out).history()));
     }
 }

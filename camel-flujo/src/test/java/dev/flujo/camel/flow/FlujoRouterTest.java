@@ -8,6 +8,7 @@ import static dev.flujo.camel.flow.FlowAssertions.names;
 import static dev.flujo.camel.flow.FlowAssertions.runOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
@@ -17,6 +18,7 @@ import dev.flujo.camel.FlujoConstants;
 import dev.flujo.camel.TestAgents;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -29,10 +31,14 @@ import org.junit.jupiter.api.Test;
 class FlujoRouterTest extends CamelTestSupport {
 
     private final TestAgents.CountingAgent beanRouter = TestAgents.answering(List.of("b"));
+    private final TestAgents.CountingAgent routerAgent = TestAgents.answering("a", Usage.tokens(7, 3));
+    private final TestAgents.CountingAgent worker = TestAgents.answering(r -> "did " + r.input(), Usage.tokens(4, 1));
 
     @Override
     protected void bindToRegistry(Registry registry) {
         registry.bind("beanRouter", beanRouter);
+        registry.bind("routerAgent", routerAgent);
+        registry.bind("worker", worker);
     }
 
     @Override
@@ -59,6 +65,14 @@ class FlujoRouterTest extends CamelTestSupport {
                         .otherwise().setBody(constant("b"));
                 from("direct:route-learns").to("flujo:router:learns?agent=direct:router-learns"
                         + "&branches=a=direct:a,b=direct:b");
+
+                // a router whose branch a is an agent step, at top level and nested in a branch of a parallel step
+                from("direct:work").to("flujo:step:work?agent=#worker");
+                from("direct:plain-b").setBody(constant("b"));
+                from("direct:triage").to("flujo:router:triage?agent=#routerAgent"
+                        + "&branches=a=direct:work,b=direct:plain-b");
+                from("direct:other").setBody(constant("other"));
+                from("direct:outer-router").to("flujo:parallel:outer?branches=triage=direct:triage,other=direct:other");
             }
         };
     }
@@ -120,5 +134,32 @@ class FlujoRouterTest extends CamelTestSupport {
         assertEquals(Map.of("b", "b:q"), template.requestBody("direct:route-learns", "q"));
 
         MockEndpoint.assertIsSatisfied(context);
+    }
+
+    // --- usage of the routing call (from the review of the composite kinds) ---------------------------------------
+
+    @Test
+    void aRouterInsideAParallelBranchCountsItsRoutingCallOnce() {
+        Exchange out = template.request("direct:outer-router", e -> e.getMessage().setBody("q"));
+
+        assertNull(out.getException(), () -> messages(out.getException()));
+        assertEquals(15, runOf(out).usage().totalTokens(), "router 10 + worker 5, booked once each");
+        StepResult outer = lastResult(out, "outer");
+        assertEquals(runOf(out).usage().totalTokens(), outer.usage().totalTokens(),
+                "the parallel step's usage is what its branches spent: " + outer.children());
+        assertEquals(11L, out.getMessage().getHeader(FlujoConstants.INPUT_TOKENS), "header of the parallel step");
+        assertEquals(4L, out.getMessage().getHeader(FlujoConstants.OUTPUT_TOKENS));
+    }
+
+    // a pin: behaviour that is right
+    @Test
+    void aRouterAtTopLevelReportsItsUsageOnceInItsHeaders() {
+        Exchange out = template.request("direct:triage", e -> e.getMessage().setBody("q"));
+
+        assertNull(out.getException(), () -> messages(out.getException()));
+        assertEquals(15, runOf(out).usage().totalTokens());
+        assertEquals(11L, out.getMessage().getHeader(FlujoConstants.INPUT_TOKENS));
+        assertEquals(4L, out.getMessage().getHeader(FlujoConstants.OUTPUT_TOKENS));
+        assertNotEquals(0, routerAgent.calls());
     }
 }

@@ -1,5 +1,6 @@
 package dev.flujo.core.cache;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -8,6 +9,7 @@ import dev.flujo.core.context.FlujoContext;
 
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -127,5 +129,63 @@ class StepCacheOptionsTest {
         assertNull(cache.get(key(cache, LARGE + "!")));
         assertEquals(key(cache, "a"), key(cache, "a"));
         assertFalse(key(cache, 42).isWide(), "only text and bytes are hashed wide");
+    }
+
+    /*
+     * From the review of issue 5, fixed since: StepCache.reconfigured (StepCache.java:71-82) shares the Caffeine cache
+     * of the previous instance but not its resize state: `shrunk` and `targetMaximum` are per instance, and
+     * refusedForMemory() synchronizes on `this`. The plan a runtime change replaced stays in use by the exchanges in
+     * flight, and their writes go through the old instance. Under memory pressure such a write shrinks the shared cache
+     * to a quarter of the OLD size; when the pressure is gone, the new instance never restores it (its own `shrunk` is
+     * false, so it sees no transition) and the cache stays at a quarter of the old size until the next pressure episode
+     * seen by the new instance. (The reverse also happens: an old instance that was shrunk restores its old target size
+     * over the new one.) Fix: keep the resize state (target size, shrunk flag, its lock) in one object shared by every
+     * instance over the same Caffeine cache, e.g. a `Sizing` holder passed on by reconfigured(), and let the old
+     * instance see the new target.
+     */
+    @Test
+    void aLateWriteThroughTheReplacedCacheDoesNotLeaveTheNewCacheShrunkAfterThePressureEnds() {
+        AtomicLong usedHeap = new AtomicLong();
+        AtomicLong nanos = new AtomicLong();
+        // each plan gets its own guard of the same heap (MemoryGuard.forHeap per plan build)
+        MemoryGuard oldGuard = new MemoryGuard(1000, usedHeap::get, nanos::get);
+        MemoryGuard newGuard = new MemoryGuard(1000, usedHeap::get, nanos::get);
+        StepCache old = new StepCache("fp", List.of(), 100, null, () -> 0L,
+                new StepCache.Options(false, null, oldGuard));
+        StepCache resized = old.reconfigured("fp", List.of(), 1000, null,
+                new StepCache.Options(false, null, newGuard));
+        assertEquals(1000, resized.currentMaximum());
+
+        // memory pressure; an exchange that started on the old plan ends and writes through the old instance
+        usedHeap.set(5000);
+        nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+        old.put(old.keyFor("late", FlujoContext.empty()), "late output");
+
+        // the pressure is gone; the new plan writes
+        usedHeap.set(10);
+        nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+        resized.put(resized.keyFor("fresh", FlujoContext.empty()), "fresh output");
+
+        assertFalse(resized.underMemoryPressure());
+        assertEquals(1000, resized.currentMaximum(),
+                "no pressure any more, yet the cache is stuck at a quarter of the replaced plan's size");
+    }
+
+    // from the review of issue 5 (a pin: behaviour that is right)
+    @Test
+    void compressedEntriesComeBackWithTheirTypeAndTheirNonAsciiText() {
+        StepCache cache = new StepCache("fp", List.of(), 100, null, () -> 0L,
+                new StepCache.Options(false, new CodecPool(2, 100), null));
+        String text = "Grüße aus Zürich, 東京, emoji \uD83D\uDE00 - ".repeat(60);
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_16);
+        CacheKey textKey = cache.keyFor("t", FlujoContext.empty());
+        CacheKey bytesKey = cache.keyFor("b", FlujoContext.empty());
+
+        cache.put(textKey, text);
+        cache.put(bytesKey, bytes);
+
+        assertEquals(text, cache.get(textKey));
+        byte[] restored = assertInstanceOf(byte[].class, cache.get(bytesKey));
+        assertArrayEquals(bytes, restored);
     }
 }

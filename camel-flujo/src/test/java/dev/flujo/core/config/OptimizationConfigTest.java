@@ -366,4 +366,28 @@ class OptimizationConfigTest {
                 () -> OptimizationConfig.fromJson("{\"cacheKeyContext\":[\"tenant\",null]}"));
         assertTrue(e.getMessage().contains("cacheKeyContext"), e.getMessage());
     }
+
+    // from the review of issue 5 (a pin)
+    @Test
+    void everyOptimizationFieldSurvivesTheJsonRoundTrip() {
+        OptimizationConfig config = OptimizationConfig.builder()
+                .set("maxRetries", 3).set("timeout", Duration.ofSeconds(7)).set("cache", true).set("cacheTtl", Duration.ofMinutes(2))
+                .set("cacheMaxSize", 123).set("cacheKeyContext", List.of("tenant")).set("costLimitUsd", new BigDecimal("1.5"))
+                .set("tokenLimit", 999L).set("expectedCostUsd", new BigDecimal("0.01")).set("expectedTokens", 10)
+                .set("costPerInputToken", new BigDecimal("0.000001")).set("costPerOutputToken", new BigDecimal("0.000002"))
+                .set("enableCircuitBreaker", true).set("circuitBreakerFailureThreshold", 4).set("circuitBreakerRecoveryTimeoutSeconds", 9)
+                .set("enableOptimizedErrorHandling", true).set("errorCacheSize", 17).set("maxConcurrentExecutions", 5)
+                .set("maxConcurrentExecutionsWait", Duration.ofMillis(250)).set("slowExecutionThresholdMs", 100)
+                .set("cpuUsageThresholdPercent", 80).set("enablePerformanceMonitoring", true).set("enableOptimizedTelemetry", true)
+                .set("telemetryBatchSize", 7).set("telemetryFlushIntervalSeconds", 11).set("enableConcurrencyOptimization", true)
+                .set("enableAutomaticOptimization", true).set("optimizationAnalysisIntervalSeconds", 13)
+                .set("performanceDegradationThreshold", 0.25).set("enableMemoryOptimization", true).set("memoryPressureThresholdMb", 512)
+                .set("enableObjectPool", true).set("objectPoolMaxSize", 3).set("objectPoolCleanupThreshold", 50)
+                .set("enableContextOptimization", false).set("enableStepOptimization", false).set("enableAlgorithmOptimization", true)
+                .set("enableCacheOptimization", false).set("cacheCompression", true).build();
+
+        assertEquals(config, OptimizationConfig.fromJson(config.toJson()));
+        assertEquals(config.withoutOptimizations(), OptimizationConfig.fromJson(config.withoutOptimizations().toJson()));
+        assertTrue(config.withoutOptimizations().caching().cache(), "the kill switch keeps what the user asked for");
+    }
 }

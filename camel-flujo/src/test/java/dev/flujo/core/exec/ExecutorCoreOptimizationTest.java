@@ -6,18 +6,24 @@ import java.util.concurrent.CompletableFuture;
 
 import com.netflix.concurrency.limits.limit.FixedLimit;
 
+import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.agent.AgentResponse;
+import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.resilience.StepProtection;
 import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
 import dev.flujo.core.resilience.StepRejectedException;
+import dev.flujo.core.result.Usage;
+import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.FlujoValidator;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.ValidationResult;
+import dev.flujo.core.usage.UsageLimitExceededException;
 
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -153,5 +159,47 @@ class ExecutorCoreOptimizationTest extends ExecutorCoreTestSupport {
         assertTrue(options.wideKeys());
         assertEquals(0, plain.cache().options().compression().maxIdle(), "without the pool: a codec per call");
         assertEquals(dev.flujo.core.cache.StepCache.Options.NONE, bare.cache().options());
+    }
+
+    // --- from the review of issue 5: pins of shared misses in flight (behaviour that is right) --------------------
+
+    @Test
+    void aFollowerOfALeaderThatBreachedTheUsageLimitCallsItsOwnAgentAndIsNotServedTheBreachingOutput()
+            throws Exception {
+        ScriptedAgent agent = ScriptedAgent.named("llm").thenHang().thenReturn("small", Usage.tokens(1, 1));
+        StepPlan plan = plan("s", config().set("cache", true).set("maxRetries", 0).set("tokenLimit", 100L).build(), agent).build();
+
+        CompletableFuture<StepResult> leader = execute(plan, "same");
+        CompletableFuture<StepResult> follower = core.execute(plan, "same", FlujoContext.empty(), FlujoRun.create());
+        assertFalse(follower.isDone());
+        agent.nextPending().complete(AgentResponse.of("big", Usage.tokens(400, 400)));
+
+        awaitFailure(leader, UsageLimitExceededException.class);
+        StepResult own = await(follower);
+        assertEquals("small", own.output());
+        assertEquals(2, agent.calls());
+    }
+
+    @Test
+    void aLeaderWhoseValidatorThrowsAnErrorReleasesItsFollowersAndItsBulkheadSlot() throws Exception {
+        ScriptedAgent agent = ScriptedAgent.named("llm").thenHang().thenReturn("fine").thenReturn("fine");
+        int[] validations = {0};
+        StepPlan plan = plan("s", config().set("cache", true).set("maxRetries", 0).set("maxConcurrentExecutions", 1)
+                .set("maxConcurrentExecutionsWait", Duration.ZERO).build(), agent)
+                .validators(List.of(validator("boom", output -> {
+                    if (validations[0]++ == 0) {
+                        throw new AssertionError("validator bug");
+                    }
+                    return dev.flujo.core.step.ValidationResult.ok();
+                }))).build();
+
+        CompletableFuture<StepResult> leader = execute(plan, "same");
+        CompletableFuture<StepResult> follower = execute(plan, "same");
+        agent.nextPending().complete(AgentResponse.of("out"));
+
+        FlujoStepFailedException crashed = awaitFailure(leader, FlujoStepFailedException.class);
+        assertInstanceOf(AssertionError.class, crashed.getCause());
+        // the follower takes the slot the crashed leader freed (bulkhead of 1, no wait)
+        assertEquals("fine", await(follower).output());
     }
 }

@@ -13,6 +13,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.AgentTimeoutException;
+import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
 
@@ -141,5 +145,50 @@ class ExecutorCoreTimeoutTest extends ExecutorCoreTestSupport {
         late.complete(AgentResponse.of("late"));
         assertEquals("from backup", future.getNow(null).output());
         assertEquals(1, run.history().size());
+    }
+
+    /**
+     * Found by the fault tests (dev.flujo.reliability): a bean agent may return any CompletionStage, e.g. a
+     * {@code minimalCompletionStage()} - whose {@code isDone()} throws UnsupportedOperationException although it is a
+     * CompletableFuture. Without a time-out the step asked it whether it was done, and failed with that exception
+     * instead of waiting for the answer.
+     */
+    @Test
+    void aMinimalStageWithoutTimeOutIsWaitedFor() throws Exception {
+        ScriptedAgent agent = ScriptedAgent.named("minimal").thenHangUncancellable();
+        StepPlan plan = plan("s", retries(0), agent).build();
+
+        CompletableFuture<StepResult> future = execute(plan, "q");
+        agent.nextPending().complete(AgentResponse.of("answer", Usage.tokens(2, 3)));
+
+        StepResult result = await(future);
+        assertEquals("answer", result.output());
+        assertEquals(5, run.usage().totalTokens());
+        assertTrue(result.success());
+    }
+
+    /**
+     * The continuation pool refuses work (it is shut down - FlujoComponent.doStop - or saturated with an abort
+     * policy) when a time-out fires. The step must still end: the caller's callback may not be lost.
+     */
+    @Test
+    void timeOutStillEndsTheStepWhenTheContinuationExecutorRejects() throws Exception {
+        CountDownLatch rejected = new CountDownLatch(1);
+        Executor refusing = task -> {
+            rejected.countDown();
+            throw new RejectedExecutionException("continuation pool is shut down");
+        };
+        ExecutorCore refusingCore = new ExecutorCore(timer, refusing);
+        ScriptedAgent agent = ScriptedAgent.named("hangs").thenHang();
+        StepPlan plan = plan("s", config().set("maxRetries", 0).set("timeout", Duration.ofMillis(20)).build(), agent).build();
+
+        CompletableFuture<StepResult> future = refusingCore.execute(plan, "q", FlujoContext.empty(), run);
+        agent.nextPending();
+        assertTrue(rejected.await(SAFETY_SECONDS, TimeUnit.SECONDS), "the time-out fired");
+        // the alarm's task has run (and thrown) on the timer thread; a task submitted after it runs after it
+        timer.submit(() -> { }).get(SAFETY_SECONDS, TimeUnit.SECONDS);
+
+        assertTrue(future.isDone(), "the step future stays pending forever: the time-out was lost with the rejected"
+                + " continuation, and the agent never answers");
     }
 }

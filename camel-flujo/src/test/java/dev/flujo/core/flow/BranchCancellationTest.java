@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -238,5 +239,54 @@ class BranchCancellationTest extends FlowTestSupport {
 
         assertEquals("out", result.output());
         assertNull(branch.cancellation());
+    }
+
+    // from the review of the composite kinds
+    @Test
+    void aFailureWithACapCancelsTheQueuedBranchesWhichNeverStart() throws Exception {
+        AtomicInteger started = new AtomicInteger();
+        CountDownLatch firstRunning = new CountDownLatch(1);
+        CountDownLatch slowCancelled = new CountDownLatch(1);
+        CompletableFuture<Object> blocker = new CompletableFuture<>();
+        Map<String, FlujoBranch> all = new java.util.LinkedHashMap<>();
+        all.put("slow", call -> {
+            started.incrementAndGet();
+            call.run().onCancel(reason -> slowCancelled.countDown());
+            firstRunning.countDown();
+            return blocker; // ignores its cancellation, so the step has to wait for it
+        });
+        all.put("broken", call -> {
+            started.incrementAndGet();
+            // fails once the slow sibling is running, so the failure has a running sibling and queued ones
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    firstRunning.await(SAFETY_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IllegalStateException("broken");
+            }, pool);
+        });
+        for (int i = 0; i < 5; i++) {
+            all.put("queued" + i, call -> {
+                started.incrementAndGet();
+                return CompletableFuture.completedFuture("x");
+            });
+        }
+        ParallelPlan plan = new ParallelPlan(step("par", "parallel"), all, null, BranchFailurePolicy.PROPAGATE, 2,
+                null);
+
+        CompletableFuture<StepResult> done = execute(plan, "q");
+        assertTrue(slowCancelled.await(SAFETY_SECONDS, TimeUnit.SECONDS), "the failure cancels the running sibling");
+        // the step waits for the slow branch, cancelled or not: none outlives it
+        assertFalse(done.isDone());
+        blocker.complete("late");
+
+        FlujoStepFailedException e = awaitFailure(done, FlujoStepFailedException.class);
+        assertEquals(2, started.get(), "queued branches never start after a failure");
+        for (int i = 0; i < 5; i++) {
+            assertEquals(true, child(e.getResult(), "queued" + i).metadata().get(StepResult.META_CANCELLED));
+        }
+        assertEquals(List.of("branch broken failed: IllegalStateException: broken"), e.getResult().feedback());
     }
 }

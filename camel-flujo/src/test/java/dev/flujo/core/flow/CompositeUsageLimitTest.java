@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,5 +82,60 @@ class CompositeUsageLimitTest extends FlowTestSupport {
         await(execute(plan, "in"));
 
         assertEquals(7L, run.limits().tokenLimit());
+    }
+
+    // from the review of the composite kinds
+    @Test
+    void aNestedCompositeCancelledBecauseASiblingBrokeTheBudgetIsReportedCancelled() {
+        TestAgent waiter = TestAgent.hanging("waiter");
+        TestAgent spender = TestAgent.returning("spender", "spent", Usage.tokens(80, 40));
+        ParallelPlan inner = new ParallelPlan(step("inner", "parallel"),
+                branches("wait", agentBranch(agentStep("waitStep", waiter)), "quick", value("quick")),
+                null, null, 0, null);
+        StepPlan spenderStep = agentStep("spendStep", spender);
+        // the spender calls its agent once the nested waiter's call is in flight, so the breach must cancel it
+        FlujoBranch spend = call -> CompletableFuture.runAsync(() -> {
+            try {
+                waiter.nextPending();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, pool).thenCompose(x -> agentBranch(spenderStep).run(call));
+        ParallelPlan outer = new ParallelPlan(new CompositeStep("outer", "parallel", new UsageLimits(null, 100L), null),
+                branches("nested", compositeBranch(inner), "spender", spend), null, null, 0, null);
+
+        UsageLimitExceededException e = awaitFailure(execute(outer, "q"), UsageLimitExceededException.class);
+
+        assertEquals("spendStep", e.getStepName());
+        StepResult result = last(e.getPartialHistory());
+        StepResult nested = child(result, "nested");
+        assertEquals(true, nested.metadata().get(StepResult.META_CANCELLED), nested.toString());
+        assertEquals(1, result.feedback().size(), "only the spender failed: " + result.feedback());
+    }
+
+    // from the review of the composite kinds
+    @Test
+    void concurrentBranchesNeverSpendMoreThanTheReservationsAllowAndTheResultsNeverClaimMoreThanTheLedger() {
+        // each call reserves 10 tokens and costs 10: a budget of 45 pays for exactly four calls, whatever the timing
+        OptimizationConfig config = OptimizationConfig.builder().set("maxRetries", 0).set("expectedTokens", 10).build();
+        TestAgent agent = TestAgent.returning("spender", "ok", Usage.tokens(6, 4));
+        Map<String, FlujoBranch> eight = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 8; i++) {
+            eight.put("b" + i, agentBranch(agentStep("step" + i, config, agent)));
+        }
+        ParallelPlan plan = new ParallelPlan(new CompositeStep("par", "parallel", new UsageLimits(null, 45L), null),
+                eight, null, BranchFailurePolicy.IGNORE, 0, null);
+
+        UsageLimitExceededException e = awaitFailure(execute(plan, "q"), UsageLimitExceededException.class);
+
+        assertTrue(agent.calls() <= 4, "calls: " + agent.calls());
+        assertEquals(agent.calls() * 10L, run.usage().totalTokens());
+        StepResult par = last(e.getPartialHistory());
+        // a call abandoned by the cancellation after it was made books its usage to the run (it was spent) but not to
+        // its step's result, which already ended as cancelled: the results never claim more than the ledger holds
+        assertTrue(par.usage().totalTokens() <= run.usage().totalTokens(), "step " + par.usage() + ", ledger "
+                + run.usage());
+        assertTrue(run.usage().totalTokens() - par.usage().totalTokens() <= 10L * (8 - 4), "at most the abandoned calls");
+        assertEquals(8, par.children().size());
     }
 }

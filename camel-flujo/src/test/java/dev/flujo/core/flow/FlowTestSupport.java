@@ -109,6 +109,14 @@ abstract class FlowTestSupport {
         });
     }
 
+    /** Runs a composite plan in the branch run, as a branch route holding that composite endpoint does. */
+    FlujoBranch compositeBranch(CompositePlan plan) {
+        return call -> plan.execute(core, call.input(), call.context(), call.run(), List.of()).thenApply(r -> {
+            call.context().putAll(r.contextUpdates());
+            return r.output();
+        });
+    }
+
     // --- plans ----------------------------------------------------------------------------------------------------
 
     static CompositeStep step(String name, String kind) {

@@ -211,4 +211,22 @@ class LoopPlanTest extends FlowTestSupport {
         assertInstanceOf(IllegalStateException.class, e.getCause());
         assertInstanceOf(FlujoException.class, e);
     }
+
+    // from the review of the composite kinds
+    @Test
+    void aLoopIterationInterruptedByTheCancellationOfItsRunIsReportedCancelled() throws Exception {
+        TestAgent slow = TestAgent.hanging("slow");
+        LoopPlan loop = new LoopPlan(step("polish", "loop"), agentBranch(agentStep("polishStep", slow)),
+                (output, ctx) -> false, 3);
+        FlujoRun branchRun = run.branch();
+
+        CompletableFuture<StepResult> done = loop.execute(core, "draft", FlujoContext.empty(), branchRun, List.of());
+        slow.nextPending();
+        branchRun.cancel(new IllegalStateException("a sibling failed"));
+
+        FlujoStepFailedException e = awaitFailure(done, FlujoStepFailedException.class);
+        StepResult iteration = e.getResult().children().get(0);
+        assertEquals("iteration-1", iteration.name());
+        assertEquals(true, iteration.metadata().get(StepResult.META_CANCELLED), iteration.toString());
+    }
 }

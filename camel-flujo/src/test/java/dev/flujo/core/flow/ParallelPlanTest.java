@@ -189,4 +189,37 @@ class ParallelPlanTest extends FlowTestSupport {
 
         assertTrue(e.getFeedback().get(0).contains("branch broken failed"), e.getFeedback().toString());
     }
+
+    // from the review of the composite kinds
+    @Test
+    void maxConcurrencyHoldsWhileBranchesEndOnOtherThreadsAndEveryBranchRunsOnce() throws Exception {
+        int branches = 40;
+        int cap = 3;
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger maxInFlight = new AtomicInteger();
+        List<AtomicInteger> starts = new ArrayList<>();
+        Map<String, FlujoBranch> all = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < branches; i++) {
+            AtomicInteger started = new AtomicInteger();
+            starts.add(started);
+            int index = i;
+            all.put("b" + i, call -> {
+                started.incrementAndGet();
+                maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                // ends on another thread, sometimes at once: settle races the next launch
+                return CompletableFuture.supplyAsync(() -> {
+                    inFlight.decrementAndGet();
+                    return index;
+                }, pool);
+            });
+        }
+        ParallelPlan plan = new ParallelPlan(step("par", "parallel"), all, null, null, cap, null);
+
+        StepResult result = await(execute(plan, "q"));
+
+        assertTrue(maxInFlight.get() <= cap, "in flight at once: " + maxInFlight.get());
+        starts.forEach(s -> assertEquals(1, s.get()));
+        assertEquals(branches, ((Map<?, ?>) result.output()).size());
+        assertEquals(List.copyOf(all.keySet()), List.copyOf(((Map<?, ?>) result.output()).keySet()));
+    }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,6 +22,7 @@ import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 import dev.flujo.core.step.ValidationResult;
 
 class RouterPlanTest extends FlowTestSupport {
@@ -157,5 +159,26 @@ class RouterPlanTest extends FlowTestSupport {
         assertEquals(Map.of("b", "B"), result.output());
         assertEquals(List.of("a"), result.metadata().get(StepResult.META_FAILED_BRANCHES));
         assertNull(result.metadata().get(StepResult.META_LIMIT_EXCEEDED));
+    }
+
+    /** The router step of a triage router over branches a and b. */
+    private static StepPlan triageRouterStep(TestAgent agent) {
+        return agentStep("triage.router", OptimizationConfig.builder().set("maxRetries", 0).build(), agent,
+                RouterPlan.branchNames(Set.of("a", "b")));
+    }
+
+    // from the review of the composite kinds
+    @Test
+    void aRouterInsideABranchCountsTheRoutingCallOnce() {
+        RouterPlan router = new RouterPlan(step("triage", "router"),
+                triageRouterStep(TestAgent.returning("picker", "a", Usage.tokens(7, 3))),
+                branches("a", value("A"), "b", value("B")), null, null, 0, null);
+        ParallelPlan outer = parallel(branches("triage", compositeBranch(router), "other", value("O")));
+
+        StepResult result = await(execute(outer, "q"));
+
+        assertEquals(10, run.usage().totalTokens(), "the ledger booked the routing call once");
+        assertEquals(10, child(result, "triage").usage().totalTokens(), "branch triage: " + child(result, "triage"));
+        assertEquals(10, result.usage().totalTokens());
     }
 }

@@ -230,6 +230,40 @@ class ResumeServiceTest {
         assertEquals(RunStatus.PAUSED, memory.load(pauseId(run)).orElseThrow().status());
     }
 
+    // --- answers to a run stored as paused (from the review of the composite kinds) -------------------------------
+
+    private static final String REQUIRES_APPROVED = "{\"type\":\"object\",\"required\":[\"approved\"]}";
+
+    private static PausedRun pausedWith(String runId, String schema, List<StepResult> history) {
+        return new PausedRun(runId, RunStatus.PAUSED, "approve", "ok?", schema, "direct:after", "q",
+                Map.of("tenant", "acme"), history, Usage.of(30, 12, new BigDecimal("0.0042")),
+                new UsageLimits(new BigDecimal("0.10"), 5_000L), List.of(), Instant.parse("2026-11-23T10:00:00Z"));
+    }
+
+    @Test
+    void aMissingAnswerToARunWithASchemaIsRejectedAsAnInvalidAnswerAndTheRunStaysPaused() {
+        InMemoryStateStore store = new InMemoryStateStore();
+        store.save(pausedWith("r", REQUIRES_APPROVED, List.of()));
+        ResumeService service = new ResumeService(store, Clock.systemUTC());
+
+        ResumeRejectedException e = assertThrows(ResumeRejectedException.class, () -> service.resume("r", null));
+
+        assertEquals(ResumeRejectedException.Reason.INVALID_ANSWER, e.getReason());
+        assertEquals(RunStatus.PAUSED, store.load("r").orElseThrow().status());
+    }
+
+    @Test
+    void mapAndByteAnswersAreCheckedLikeText() {
+        InMemoryStateStore store = new InMemoryStateStore();
+        store.save(pausedWith("m", REQUIRES_APPROVED, List.of()));
+        store.save(pausedWith("b", REQUIRES_APPROVED, List.of()));
+        ResumeService service = new ResumeService(store, Clock.systemUTC());
+
+        assertEquals(Map.of("approved", true), service.resume("m", Map.of("approved", true)).answer());
+        assertEquals(Map.of("approved", false),
+                service.resume("b", "{\"approved\":false}".getBytes(java.nio.charset.StandardCharsets.UTF_8)).answer());
+    }
+
     // --- on the SQLite store --------------------------------------------------------------------------------------
 
     @Test

@@ -46,10 +46,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Review of the issue-5 optimization layer through Camel: runtime changes (reconfigure, updateOption, component
- * reconfigure) and what they reach, telemetry across a change, options a kind takes but does not use.
+ * Runtime changes through Camel (an endpoint's reconfigure and updateOption, the component's reconfigure and
+ * disable/enableOptimizations) and what they reach: the bulkhead, the adaptive limit, the result headers, the router's
+ * cache and optimizer, the meters of an exchange in flight; wiring options (usage headers, updatesContext, the state
+ * store) refused at runtime; a failed change that changes nothing. From the review of issue 5's optimization layer:
+ * each test of the first part failed before its fix.
  */
-class FlujoOptimizationReviewTest extends CamelTestSupport {
+class FlujoRuntimeChangeTest extends CamelTestSupport {
 
     /** Safety net only: no assertion depends on it. */
     private static final long SAFETY_SECONDS = 10;
@@ -112,21 +115,21 @@ class FlujoOptimizationReviewTest extends CamelTestSupport {
                 .filter(e -> e.getEndpointUri().startsWith(prefix)).findFirst().orElseThrow();
     }
 
-    // --- bugs ---------------------------------------------------------------------------------------------------
+    // --- found by the review (each failed before its fix) -------------------------------------------------------
 
     /*
-     * Was a bug (fixed; kept as a regression test): a runtime change of maxConcurrentExecutions (or maxConcurrentExecutionsWait) never reaches the bulkhead.
-     * StepPlanFactory.create (StepPlanFactory.java:73-75) asks CamelResilience.bulkheadForStep
-     * (CamelResilience.java:78-85), which calls BulkheadRegistry.bulkhead(name, config, tags): Resilience4j returns
-     * the bulkhead already registered under "flujo-step-<name>" and ignores the new config. So the option is
-     * accepted, validated, reported by getOptimizationStats' config part, used in the rejection message - and the
-     * step keeps its old cap. Consequences: reconfigure/updateOption of either option does nothing;
-     * disableOptimizations() does not undo a cap the automatic optimizer lowered (bulkhead.changeConfig lives on in
-     * the registry), and the next AutomaticOptimizer takes that lowered cap as "configured"
-     * (AutomaticOptimizer.java:93), so it never raises it back.
-     * Fix: when the plan's maxConcurrentExecutions/maxConcurrentExecutionsWait differ from the registered bulkhead's
-     * config, call bulkhead.changeConfig(...) (Resilience4j resizes a semaphore bulkhead in place) in
-     * bulkheadForStep; keep the AutomaticOptimizer's bound from the OptimizationConfig, not from the live bulkhead.
+     * Found by the review, fixed since: a runtime change of maxConcurrentExecutions (or maxConcurrentExecutionsWait)
+     * never reaches the bulkhead. StepPlanFactory.create (StepPlanFactory.java:73-75) asks
+     * CamelResilience.bulkheadForStep (CamelResilience.java:78-85), which calls BulkheadRegistry.bulkhead(name, config,
+     * tags): Resilience4j returns the bulkhead already registered under "flujo-step-<name>" and ignores the new config.
+     * So the option is accepted, validated, reported by getOptimizationStats' config part, used in the rejection
+     * message - and the step keeps its old cap. Consequences: reconfigure/updateOption of either option does nothing;
+     * disableOptimizations() does not undo a cap the automatic optimizer lowered (bulkhead.changeConfig lives on in the
+     * registry), and the next AutomaticOptimizer takes that lowered cap as "configured" (AutomaticOptimizer.java:93),
+     * so it never raises it back. Fix: when the plan's maxConcurrentExecutions/maxConcurrentExecutionsWait differ from
+     * the registered bulkhead's config, call bulkhead.changeConfig(...) (Resilience4j resizes a semaphore bulkhead in
+     * place) in bulkheadForStep; keep the AutomaticOptimizer's bound from the OptimizationConfig, not from the live
+     * bulkhead.
      */
     @Test
     void aRuntimeChangeOfMaxConcurrentExecutionsReachesTheBulkhead() throws Exception {
@@ -150,13 +153,14 @@ class FlujoOptimizationReviewTest extends CamelTestSupport {
     }
 
     /*
-     * Was a bug (fixed; kept as a regression test): the adaptive limit is created once per endpoint with the maxConcurrentExecutionsWait of the first plan
-     * (FlujoEndpoint.java:120-122) and kept across runtime changes; AdaptiveConcurrencyLimit's maxWait is final. A
-     * runtime change of maxConcurrentExecutionsWait is accepted but never reaches it: a step configured with wait 0 and
-     * changed to 60 s still rejects at once (and StepRejectedException then claims "none ended within 60000 ms",
-     * because StepExecution.proceed reads the wait from the plan's config, StepExecution.java:186-187).
-     * Fix: make the wait a volatile, settable property of AdaptiveConcurrencyLimit (setMaxWait) and set it in
-     * buildPlan, or pass the wait to tryAcquire(Duration) from the plan's config.
+     * Found by the review, fixed since: the adaptive limit is created once per endpoint with the
+     * maxConcurrentExecutionsWait of the first plan (FlujoEndpoint.java:120-122) and kept across runtime changes;
+     * AdaptiveConcurrencyLimit's maxWait is final. A runtime change of maxConcurrentExecutionsWait is accepted but
+     * never reaches it: a step configured with wait 0 and changed to 60 s still rejects at once (and
+     * StepRejectedException then claims "none ended within 60000 ms", because StepExecution.proceed reads the wait from
+     * the plan's config, StepExecution.java:186-187). Fix: make the wait a volatile, settable property of
+     * AdaptiveConcurrencyLimit (setMaxWait) and set it in buildPlan, or pass the wait to tryAcquire(Duration) from the
+     * plan's config.
      */
     @Test
     void aRuntimeChangeOfMaxConcurrentExecutionsWaitReachesTheAdaptiveLimit() throws Exception {
@@ -194,11 +198,11 @@ class FlujoOptimizationReviewTest extends CamelTestSupport {
     }
 
     /*
-     * Was a bug (fixed; kept as a regression test): resultHeaders is read once, when the producer is created (FlujoProducer.java:41), so a runtime change
-     * (reconfigure / updateOption("resultHeaders", "false"), taken by every kind) is accepted, shown by
-     * getOptimizationStats ("resultHeaders"=false) and ignored: the CamelFlujo* headers keep being written.
-     * Fix: read endpoint.getConfiguration().isResultHeaders() per exchange (one volatile read), or keep it in a
-     * volatile field of the endpoint set by reconfigure.
+     * Found by the review, fixed since: resultHeaders is read once, when the producer is created
+     * (FlujoProducer.java:41), so a runtime change (reconfigure / updateOption("resultHeaders", "false"), taken by
+     * every kind) is accepted, shown by getOptimizationStats ("resultHeaders"=false) and ignored: the CamelFlujo*
+     * headers keep being written. Fix: read endpoint.getConfiguration().isResultHeaders() per exchange (one volatile
+     * read), or keep it in a volatile field of the endpoint set by reconfigure.
      */
     @Test
     void aRuntimeChangeOfResultHeadersReachesTheNextExchange() {
@@ -214,10 +218,10 @@ class FlujoOptimizationReviewTest extends CamelTestSupport {
     }
 
     /*
-     * Was a bug (fixed; kept as a regression test): inputTokensHeader / outputTokensHeader / costHeader are taken by STEP and ROUTER and accepted by
-     * reconfigure, but the CamelAgentResolver is built once in doStart with the UsageHeaders of the configuration at
-     * that time (FlujoEndpoint.java:96-98), and it caches the resolved EndpointAgent (CamelAgentResolver.java:46). A
-     * runtime change is silently ignored: usage keeps being read from the old header.
+     * Found by the review, fixed since: inputTokensHeader / outputTokensHeader / costHeader are taken by STEP and
+     * ROUTER and accepted by reconfigure, but the CamelAgentResolver is built once in doStart with the UsageHeaders of
+     * the configuration at that time (FlujoEndpoint.java:96-98), and it caches the resolved EndpointAgent
+     * (CamelAgentResolver.java:46). A runtime change is silently ignored: usage keeps being read from the old header.
      * Fix: rebuild the resolver (or give EndpointAgent a supplier of the current UsageHeaders) in buildPlan when the
      * header options change; stop the old resolver's producers once no plan uses them.
      */
@@ -234,14 +238,14 @@ class FlujoOptimizationReviewTest extends CamelTestSupport {
     }
 
     /*
-     * Was a bug (fixed; kept as a regression test): StepPlanFactory.fingerprint() (StepPlanFactory.java:102-107) leaves out updatesContext, which STEP takes and
-     * reconfigure accepts, so StepPlan.cacheOf keeps the cache across reconfigure(updatesContext=true). Its entries
-     * never passed ContextUpdatePhase (the old plan had none), but StepExecution.contextWrites trusts cached outputs
-     * ("which passed it when stored", StepExecution.java:473-474) and casts them to Map: a cached String makes every
-     * exchange with that input fail with a ClassCastException (through crash()) without calling the agent, until the
-     * entry expires or is evicted.
-     * Fix: put updatesContext (and anything else that changes which outputs are accepted) into the fingerprint, or
-     * make StepCache.reconfigured refuse to keep the entries when updatesContext changes.
+     * Found by the review, fixed since: StepPlanFactory.fingerprint() (StepPlanFactory.java:102-107) leaves out
+     * updatesContext, which STEP takes and reconfigure accepts, so StepPlan.cacheOf keeps the cache across
+     * reconfigure(updatesContext=true). Its entries never passed ContextUpdatePhase (the old plan had none), but
+     * StepExecution.contextWrites trusts cached outputs ("which passed it when stored", StepExecution.java:473-474) and
+     * casts them to Map: a cached String makes every exchange with that input fail with a ClassCastException (through
+     * crash()) without calling the agent, until the entry expires or is evicted. Fix: put updatesContext (and anything
+     * else that changes which outputs are accepted) into the fingerprint, or make StepCache.reconfigured refuse to keep
+     * the entries when updatesContext changes.
      */
     @Test
     void updatesContextIsWiringAndCannotChangeAtRuntime() {
@@ -255,14 +259,15 @@ class FlujoOptimizationReviewTest extends CamelTestSupport {
     }
 
     /*
-     * Was a bug (fixed; kept as a regression test): on a runtime change (reconfigure, updateOption, enable/disableOptimizations) EndpointTelemetry.observer()
-     * flushes and drops the previous plan's BatchingObserver (EndpointTelemetry.java:53-54, 166-174). The previous
-     * plan stays in use by the exchanges in flight, which record into that orphaned batch after its last flush: no
-     * timer flushes it any more and flushTelemetry() flushes the new one, so their results never reach the meters
-     * (unless that orphan later fills a whole batch). The statistics do see them (shared StepStatistics), so meters and
-     * statistics disagree for good. The same happens with the kill switch (enableOptimizedTelemetry goes off).
-     * Fix: keep the BatchingObserver across plans while batching stays on (only replace it when batch size changes),
-     * or close the old one: a closed BatchingObserver hands each late result straight to the delegate.
+     * Found by the review, fixed since: on a runtime change (reconfigure, updateOption, enable/disableOptimizations)
+     * EndpointTelemetry.observer() flushes and drops the previous plan's BatchingObserver
+     * (EndpointTelemetry.java:53-54, 166-174). The previous plan stays in use by the exchanges in flight, which record
+     * into that orphaned batch after its last flush: no timer flushes it any more and flushTelemetry() flushes the new
+     * one, so their results never reach the meters (unless that orphan later fills a whole batch). The statistics do
+     * see them (shared StepStatistics), so meters and statistics disagree for good. The same happens with the kill
+     * switch (enableOptimizedTelemetry goes off). Fix: keep the BatchingObserver across plans while batching stays on
+     * (only replace it when batch size changes), or close the old one: a closed BatchingObserver hands each late result
+     * straight to the delegate.
      */
     @Test
     void theMetersSeeAnExchangeThatWasInFlightDuringARuntimeChange() throws Exception {
@@ -282,13 +287,13 @@ class FlujoOptimizationReviewTest extends CamelTestSupport {
     }
 
     /*
-     * Was a bug (fixed; kept as a regression test): CompositePlanFactory.router (CompositePlanFactory.java:70-71) builds the router's StepPlan without
-     * StepPlanFactory.keeping(...), so unlike a STEP endpoint (FlujoEndpoint.java:130) a ROUTER endpoint loses its
-     * cache entries (and its in-flight map for shared misses) on every runtime change, gets a fresh
-     * AdaptiveConcurrencyLimit on every replan (the learned limit is lost, and old and new limits each admit their
-     * own executions meanwhile) while the endpoint's own adaptive limit - the one metered by the gauge - is never used.
-     * Fix: have FlujoEndpoint.buildPlan pass the previous router plan's cache and the endpoint's adaptive limit to
-     * composites.router(...) (e.g. RouterPlan exposes its router StepPlan) and call keeping(...) there.
+     * Found by the review, fixed since: CompositePlanFactory.router (CompositePlanFactory.java:70-71) builds the
+     * router's StepPlan without StepPlanFactory.keeping(...), so unlike a STEP endpoint (FlujoEndpoint.java:130) a
+     * ROUTER endpoint loses its cache entries (and its in-flight map for shared misses) on every runtime change, gets a
+     * fresh AdaptiveConcurrencyLimit on every replan (the learned limit is lost, and old and new limits each admit
+     * their own executions meanwhile) while the endpoint's own adaptive limit - the one metered by the gauge - is never
+     * used. Fix: have FlujoEndpoint.buildPlan pass the previous router plan's cache and the endpoint's adaptive limit
+     * to composites.router(...) (e.g. RouterPlan exposes its router StepPlan) and call keeping(...) there.
      */
     @Test
     void aRouterKeepsItsCacheEntriesAcrossARuntimeChange() {
@@ -304,13 +309,14 @@ class FlujoOptimizationReviewTest extends CamelTestSupport {
     }
 
     /*
-     * Was a bug (fixed; kept as a regression test): ROUTER takes every AGENT option (FlujoKind.java:26), including enableAutomaticOptimization,
-     * optimizationAnalysisIntervalSeconds and performanceDegradationThreshold, but FlujoEndpoint.buildPlan
-     * (FlujoEndpoint.java:140-144) only hands a StepPlan's cache and bulkhead to the optimizer; a RouterPlan gets
-     * telemetry.optimize(config, null, null), and its statistics are the composite's (no cache hits/misses). So on a
-     * router the option is validated, scheduled every interval, reported as on - and can never do anything.
-     * Fix: pass the router StepPlan's cache and bulkhead and count its cache lookups, or remove the three options from
-     * ROUTER's option set so that setting them fails the route start (then change this test to expect that).
+     * Found by the review, fixed since: ROUTER takes every AGENT option (FlujoKind.java:26), including
+     * enableAutomaticOptimization, optimizationAnalysisIntervalSeconds and performanceDegradationThreshold, but
+     * FlujoEndpoint.buildPlan (FlujoEndpoint.java:140-144) only hands a StepPlan's cache and bulkhead to the optimizer;
+     * a RouterPlan gets telemetry.optimize(config, null, null), and its statistics are the composite's (no cache
+     * hits/misses). So on a router the option is validated, scheduled every interval, reported as on - and can never do
+     * anything. Fix: pass the router StepPlan's cache and bulkhead and count its cache lookups, or remove the three
+     * options from ROUTER's option set so that setting them fails the route start (then change this test to expect
+     * that).
      */
     @Test
     void automaticOptimizationOnARouterTunesTheRoutersCache() {
@@ -324,13 +330,13 @@ class FlujoOptimizationReviewTest extends CamelTestSupport {
     }
 
     /*
-     * Was a bug (fixed; kept as a regression test): FlujoComponent.reconfigure (FlujoComponent.java:116-136) promises "then nothing is changed" on failure, but
-     * it assigns the new component configuration before reconfiguring the endpoints, and an endpoint's reconfigure can
-     * fail after the component-level check passed (a bean reference is only resolved when the plan is built; an
-     * endpoint later in the loop can fail after earlier ones were changed). The component keeps the bad default, so
-     * every endpoint created later inherits it (and fails to start), and endpoints earlier in the loop keep the change.
-     * Fix: build (and validate) every endpoint's next plan first and commit all or nothing, restoring the component's
-     * configuration and the endpoints already changed when one fails.
+     * Found by the review, fixed since: FlujoComponent.reconfigure (FlujoComponent.java:116-136) promises "then nothing
+     * is changed" on failure, but it assigns the new component configuration before reconfiguring the endpoints, and an
+     * endpoint's reconfigure can fail after the component-level check passed (a bean reference is only resolved when
+     * the plan is built; an endpoint later in the loop can fail after earlier ones were changed). The component keeps
+     * the bad default, so every endpoint created later inherits it (and fails to start), and endpoints earlier in the
+     * loop keep the change. Fix: build (and validate) every endpoint's next plan first and commit all or nothing,
+     * restoring the component's configuration and the endpoints already changed when one fails.
      */
     @Test
     void aFailedComponentReconfigureChangesNothing() {
@@ -343,12 +349,13 @@ class FlujoOptimizationReviewTest extends CamelTestSupport {
     }
 
     /*
-     * Was a bug (fixed; kept as a regression test): a RESUME endpoint takes stateStore/stateUrl/stateDataSource (FlujoKind.java:33) and reconfigure accepts
-     * them, but its store is only chosen in doStart (FlujoEndpoint.java:104-106; buildPlan returns null for RESUME and
-     * FlujoResumeProducer captures the store at its start, FlujoResumeProducer.java:50). A runtime change is silently
-     * ignored - and after a component-level reconfigure(stateStore=...) the human steps (whose plan is rebuilt) pause
-     * runs into the new store while flujo:resume keeps looking in the old one, so those runs cannot be resumed.
-     * Fix: resolve the store in buildPlan for RESUME as well and have the producer read it per exchange.
+     * Found by the review, fixed since: a RESUME endpoint takes stateStore/stateUrl/stateDataSource (FlujoKind.java:33)
+     * and reconfigure accepts them, but its store is only chosen in doStart (FlujoEndpoint.java:104-106; buildPlan
+     * returns null for RESUME and FlujoResumeProducer captures the store at its start, FlujoResumeProducer.java:50). A
+     * runtime change is silently ignored - and after a component-level reconfigure(stateStore=...) the human steps
+     * (whose plan is rebuilt) pause runs into the new store while flujo:resume keeps looking in the old one, so those
+     * runs cannot be resumed. Fix: resolve the store in buildPlan for RESUME as well and have the producer read it per
+     * exchange.
      */
     @Test
     void theStateStoreIsWiringAndCannotChangeAtRuntime() {
@@ -360,10 +367,10 @@ class FlujoOptimizationReviewTest extends CamelTestSupport {
     }
 
     /*
-     * Was a bug (fixed; kept as a regression test): same cause as above: a bad stateStore value for RESUME, which fails the endpoint's start, is accepted by
-     * reconfigure (the javadoc promises "a bad value fails naming it and changes nothing"), so the endpoint's
-     * configuration now holds a value that will fail the next restart.
-     * Fix: as above (resolving the store in buildPlan validates it and rolls back on failure).
+     * Found by the review, fixed since: same cause as above: a bad stateStore value for RESUME, which fails the
+     * endpoint's start, is accepted by reconfigure (the javadoc promises "a bad value fails naming it and changes
+     * nothing"), so the endpoint's configuration now holds a value that will fail the next restart. Fix: as above
+     * (resolving the store in buildPlan validates it and rolls back on failure).
      */
     @Test
     void aBadStateStoreIsRefusedAtRuntimeAsAtStart() {
@@ -374,13 +381,13 @@ class FlujoOptimizationReviewTest extends CamelTestSupport {
     }
 
     /*
-     * Was a bug (fixed; kept as a regression test): memoryPressureThresholdMb is only checked for being negative (OptimizationConfig.java:255-258), and
-     * MemoryGuard.forHeap converts it with thresholdMb * 1024 * 1024 (MemoryGuard.java:52), which overflows for any
-     * value above Long.MAX_VALUE / 2^20 (about 8.8e12 MB). A huge threshold - meant as "practically never" - becomes
-     * negative, the used heap is always above it, and the cache refuses every entry (and sits at a quarter of its
-     * size) for good; the route starts without complaint. FlujoOptionOverflowTest shows overflowing option values are
-     * meant to fail the start.
-     * Fix: validate memoryPressureThresholdMb <= Long.MAX_VALUE / (1024 * 1024) (naming the option), or convert with
+     * Found by the review, fixed since: memoryPressureThresholdMb is only checked for being negative
+     * (OptimizationConfig.java:255-258), and MemoryGuard.forHeap converts it with thresholdMb * 1024 * 1024
+     * (MemoryGuard.java:52), which overflows for any value above Long.MAX_VALUE / 2^20 (about 8.8e12 MB). A huge
+     * threshold - meant as "practically never" - becomes negative, the used heap is always above it, and the cache
+     * refuses every entry (and sits at a quarter of its size) for good; the route starts without complaint.
+     * FlujoOptionOverflowTest shows overflowing option values are meant to fail the start. Fix: validate
+     * memoryPressureThresholdMb <= Long.MAX_VALUE / (1024 * 1024) (naming the option), or convert with
      * Math.multiplyExact and saturate.
      */
     @Test
@@ -392,7 +399,7 @@ class FlujoOptimizationReviewTest extends CamelTestSupport {
         assertTrue(bad.getMessage().contains("memoryPressureThresholdMb"), bad.getMessage());
     }
 
-    // --- pins ---------------------------------------------------------------------------------------------------
+    // --- pins: behaviour that is right --------------------------------------------------------------------------
 
     @Test
     void componentDisableReachesEndpointsCreatedLaterAndEnableRestoresThem() throws Exception {

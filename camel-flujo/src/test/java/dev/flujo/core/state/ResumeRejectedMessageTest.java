@@ -24,7 +24,7 @@ import dev.flujo.core.state.ResumeRejectedException.Reason;
  * id with a NUL went to the store, which PostgreSQL answers with an SQL error instead of "no such run". The message
  * now escapes control and format characters and cuts what is long; an id with a control character is unknown at once.
  */
-class ResumeRejectedMessageRegressionTest {
+class ResumeRejectedMessageTest {
 
     /** Records the ids it is asked for. */
     private static final class RecordingStore implements StateStore {

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
  * The exchange callback of a composite step is called exactly once on odd paths: a reduce or merge bean that throws
  * (or returns null), a Simple expression that throws, a Java branch that throws, returns no stage or fails with an
  * {@link Error}. Each route counts how often it continued after the step and how often its error handler ran; a
- * callback called twice would count two.
+ * callback called twice would count two. Pins from the review of the composite kinds.
  */
-class CompositeCallbackPinsTest extends CamelTestSupport {
+class FlujoCompositeCallbackTest extends CamelTestSupport {
 
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
 

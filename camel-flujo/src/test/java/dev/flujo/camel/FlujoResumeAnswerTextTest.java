@@ -11,12 +11,13 @@ import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
 /**
- * flujo:resume read every StreamCache body as bytes, to check them as UTF-8. A ReaderCache (what Camel's stream caching
- * makes of a Reader body) is text already: Camel turns it into bytes with {@code String.getBytes()}, in the JVM's
+ * flujo:resume reads an answer that is text (a Reader, or the ReaderCache Camel's stream caching makes of one) as
+ * text. Found reviewing the answer reading of the bad-input work (issue 7): flujo:resume read every StreamCache body as
+ * bytes, to check them as UTF-8, and Camel turns a ReaderCache into bytes with {@code String.getBytes()}, in the JVM's
  * default charset, which on Java 17 in a container without a UTF-8 locale is US-ASCII, so {@code café} became
- * {@code caf?}, a valid but other answer. Found reviewing the answer reading of the bad-input work (issue 7).
+ * {@code caf?}, a valid but other answer.
  */
-class FlujoResumeAnswerTextRegressionTest {
+class FlujoResumeAnswerTextTest {
 
     private static final String ANSWER = "{\"approved\": true, \"note\": \"caf\u00e9 \u2713\"}";
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * step ignored it, but parallel, loop, conditional, router and map steps wrote their output to an exchange property
  * named "" or " ".
  */
-class CompositeBlankSinkToRegressionTest extends CamelTestSupport {
+class FlujoBlankSinkToTest extends CamelTestSupport {
 
     @Override
     protected RouteBuilder createRouteBuilder() {

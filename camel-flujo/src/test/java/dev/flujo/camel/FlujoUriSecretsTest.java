@@ -19,12 +19,13 @@ import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 /**
- * An agent URI written without RAW(...) ({@code agent=http://llm.local/v1?apiKey=...}) is percent-encoded in the
- * flujo endpoint's normalized URI ({@code agent=http%3A%2F%2Fllm.local%2Fv1%3FapiKey%3D...}), where Camel's
- * URISupport.sanitizeUri does not see the key: the component's statistics keys, the dev console and the
- * "option ... does not take" start error showed the API key.
+ * A secret in an agent URI never shows: not in a start failure, not in the component's statistics keys, not in the
+ * dev console. An agent URI written without RAW(...) ({@code agent=http://llm.local/v1?apiKey=...}) is
+ * percent-encoded in the flujo endpoint's normalized URI ({@code agent=http%3A%2F%2Fllm.local%2Fv1%3FapiKey%3D...}),
+ * where Camel's URISupport.sanitizeUri does not see the key: the component's statistics keys, the dev console and the
+ * "option ... does not take" start error showed the API key (fixed since).
  */
-class FlujoEncodedUriSecretsRegressionTest extends CamelTestSupport {
+class FlujoUriSecretsTest extends CamelTestSupport {
 
     private static final String KEY = "ENCODEDSECRET42";
 
@@ -94,5 +95,20 @@ class FlujoEncodedUriSecretsRegressionTest extends CamelTestSupport {
                 FlujoUris.sanitize("flujo://step:a?agent=http://h/v1?apiKey=plain"));
         String noSecret = "flujo://step:watched?agent=%23echo&cache=true&validate=%24%7Bbody%7D";
         assertEquals(noSecret, FlujoUris.sanitize(noSecret));
+    }
+
+    /** From the second review: an API key in an agent URI must not appear in any message of a start failure. */
+    @Test
+    void agentUriWithAnUnknownParameterDoesNotLeakTheKey() {
+        String uri = "flujo:step:leak?agent=RAW(direct:llm?apiKey=TOPSECRET42)";
+        Exception e = assertThrows(Exception.class,
+                () -> context.addRoutes(new RouteBuilder() {
+                    @Override
+                    public void configure() {
+                        from("direct:in").to(uri);
+                    }
+                }));
+        String all = FlujoAssertions.messages(e);
+        assertFalse(all.contains("TOPSECRET42"), all);
     }
 }

@@ -14,33 +14,14 @@ import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
 
-/** Bugs found by the fault tests (dev.flujo.reliability), one regression test each. */
-class ExecutorCoreFaultRegressionTest extends ExecutorCoreTestSupport {
+/** Stopping the executor (the host stops): calls in flight are abandoned and no new call is made. */
+class ExecutorCoreStopTest extends ExecutorCoreTestSupport {
 
     /**
-     * A bean agent may return any CompletionStage, e.g. a {@code minimalCompletionStage()} - whose
-     * {@code isDone()} throws UnsupportedOperationException although it is a CompletableFuture. Without a time-out
-     * the step asked it whether it was done, and failed with that exception instead of waiting for the answer.
-     */
-    @Test
-    void aMinimalStageWithoutTimeOutIsWaitedFor() throws Exception {
-        ScriptedAgent agent = ScriptedAgent.named("minimal").thenHangUncancellable();
-        StepPlan plan = plan("s", retries(0), agent).build();
-
-        CompletableFuture<StepResult> future = execute(plan, "q");
-        agent.nextPending().complete(AgentResponse.of("answer", Usage.tokens(2, 3)));
-
-        StepResult result = await(future);
-        assertEquals("answer", result.output());
-        assertEquals(5, run.usage().totalTokens());
-        assertTrue(result.success());
-    }
-
-    /**
-     * When the host stops (FlujoComponent.doStop, after Camel's graceful shutdown gave exchanges in flight its
-     * time-out), a call without time-out whose agent never answers kept its exchange in flight forever, and so did a
-     * call with a time-out: the stopped timer never fired it. Every call in flight is now abandoned, and a later
-     * call is not made.
+     * Found by the fault tests (dev.flujo.reliability): when the host stops (FlujoComponent.doStop, after Camel's
+     * graceful shutdown gave exchanges in flight its time-out), a call without time-out whose agent never answers kept
+     * its exchange in flight forever, and so did a call with a time-out: the stopped timer never fired it. Every call
+     * in flight is now abandoned, and a later call is not made.
      */
     @Test
     void stopAbandonsEveryCallInFlightAndMakesNoNewOne() throws Exception {

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,14 +21,15 @@ import org.junit.jupiter.api.Test;
 import dev.flujo.core.state.ResumeRejectedException.Reason;
 
 /**
- * Answers the schema check let through or choked on (found by the resume payload stress test, issue 7): a duplicate
- * key was read as its last value ({@code {"approved": false, "approved": true}} approved), bytes that are not UTF-8
- * became U+FFFD, an integral number beyond the long range (1e19, 1e400) passed an integer {@code maximum: 10} (the
- * validator read it through a wrapping {@code long}), and a huge exponent under {@code multipleOf} kept the resume
- * busy for minutes (1e1000000) or threw an ArithmeticException (1e999999999). Each is now an INVALID_ANSWER and the
- * run stays paused for a proper answer.
+ * Which answers a resume refuses as INVALID_ANSWER, the run staying paused for a proper answer. Found by the resume
+ * payload stress test (issue 7), answers the schema check let through or choked on: a duplicate key was read as its
+ * last value ({@code {"approved": false, "approved": true}} approved), bytes that are not UTF-8 became U+FFFD, an
+ * integral number beyond the long range (1e19, 1e400) passed an integer {@code maximum: 10} (the validator read it
+ * through a wrapping {@code long}), and a huge exponent under {@code multipleOf} kept the resume busy for minutes
+ * (1e1000000) or threw an ArithmeticException (1e999999999). Found by the bad-input fuzzing (issue 7): a Map or List
+ * answer that contains itself or nests too deeply overflowed the stack.
  */
-class ResumeAnswerRegressionTest {
+class ResumeAnswerTest {
 
     private static final String SCHEMA = "{\"type\":\"object\",\"required\":[\"approved\"],\"properties\":{"
             + "\"approved\":{\"type\":\"boolean\"},\"note\":{\"type\":\"string\"},"
@@ -123,5 +126,52 @@ class ResumeAnswerRegressionTest {
         store.save(paused(null));
         assertEquals(List.of(new BigInteger("10000000000000000000"), new BigDecimal("0.5")),
                 service.resume("run-1", List.of(new BigDecimal("1E+19"), 0.5)).answer());
+    }
+
+    // --- answers that contain themselves or nest too deeply -------------------------------------------------------
+
+    /*
+     * Found by the bad-input fuzzing (issue 7): an answer handed over as a Map or List that contains itself, or nests
+     * tens of thousands deep, overflowed the stack while it was read as JSON: a StackOverflowError on the exchange
+     * instead of an INVALID_ANSWER rejection, with or without a schema.
+     */
+
+    private static final String REQUIRES_APPROVED = "{\"type\":\"object\",\"required\":[\"approved\"]}";
+
+    private static PausedRun pausedForAda(String runId, String schema) {
+        return new PausedRun(runId, RunStatus.PAUSED, "approve", "Approve?", schema, "direct:after", "draft",
+                Map.of("customer", "ada"), List.of(), null, null, List.of(), Instant.EPOCH);
+    }
+
+    private static void assertRejectedAndStillPaused(Object answer) {
+        for (String schema : new String[] {REQUIRES_APPROVED, null}) {
+            InMemoryStateStore store = new InMemoryStateStore();
+            store.save(pausedForAda("run-1", schema));
+            ResumeRejectedException e = assertThrows(ResumeRejectedException.class,
+                    () -> new ResumeService(store, Clock.systemUTC()).resume("run-1", answer));
+            assertEquals(ResumeRejectedException.Reason.INVALID_ANSWER, e.getReason());
+            assertTrue(e.getMessage().contains("contains itself or nests too deeply"), e.getMessage());
+            assertEquals(pausedForAda("run-1", schema), store.load("run-1").orElseThrow());
+        }
+    }
+
+    @Test
+    void aMapAnswerThatContainsItselfIsAnInvalidAnswer() {
+        Map<String, Object> answer = new HashMap<>();
+        answer.put("approved", true);
+        answer.put("self", answer);
+        assertRejectedAndStillPaused(answer);
+    }
+
+    @Test
+    void aListAnswerNestedTooDeeplyIsAnInvalidAnswer() {
+        List<Object> answer = new ArrayList<>();
+        List<Object> inner = answer;
+        for (int i = 0; i < 100_000; i++) {
+            List<Object> next = new ArrayList<>();
+            inner.add(next);
+            inner = next;
+        }
+        assertRejectedAndStillPaused(answer);
     }
 }

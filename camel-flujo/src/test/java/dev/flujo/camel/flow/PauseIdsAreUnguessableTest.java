@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * number after the first, and 128 random bits; the run id alone, a neighbour's run id, or a pause id with its token
  * altered, cut or moved to another run resumes nothing: UNKNOWN_RUN, the stored runs untouched.
  */
-class PauseIdGuessingRegressionTest extends CamelTestSupport {
+class PauseIdsAreUnguessableTest extends CamelTestSupport {
 
     private static final Pattern TOKEN = Pattern.compile("[0-9a-f]{32}");
 
