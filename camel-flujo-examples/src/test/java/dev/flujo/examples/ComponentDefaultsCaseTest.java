@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * camel-main binds camel.component.flujo.* ignoring case, but OptionValues.checkComponentDefaults only
  * looks up the camelCase and the dashed spelling. camel.component.flujo.maxretries=abc is therefore never checked and
- * Camel's TimeUtils turns it into 0: the README promises such text "fails at route start, naming the option ... in
+ * Camel's TimeUtils turns it into 0: docs/configuration.md promises such text "fails at route start, naming the option ... in
  * camel.component.flujo.* defaults".
  */
 class ComponentDefaultsCaseTest {

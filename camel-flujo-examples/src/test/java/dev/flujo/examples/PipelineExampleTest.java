@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Runs the README's example exactly as {@code main} does and checks what it prints is what happened. */
+/** Runs the README's first set-up command's example exactly as {@code main} does and checks what it prints is what happened. */
 class PipelineExampleTest {
 
     private static List<PipelineExample.TicketRun> runs;

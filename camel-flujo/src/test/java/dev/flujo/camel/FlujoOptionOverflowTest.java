@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * whole-number text that passes OptionValues' COUNT pattern but does not fit an int. Camel 4.18's
  * PropertyConfigurerSupport converts int options via TimeUtils.toMilliSeconds (a long) and then casts with (int), so
- * maxRetries=4294967296 silently becomes 0 retries. README: bad numeric text "fails at route start, naming the
+ * maxRetries=4294967296 silently becomes 0 retries. docs/configuration.md: bad numeric text "fails at route start, naming the
  * option". Either the start fails, or the step keeps the retry count it was given (impossible here: > 100).
  */
 class FlujoOptionOverflowTest extends CamelTestSupport {

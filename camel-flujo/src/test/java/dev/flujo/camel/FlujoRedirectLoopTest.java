@@ -17,7 +17,7 @@ import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 /**
- * a plugin redirect to an endpoint agent whose route runs the same step again. README: "redirect to another
+ * a plugin redirect to an endpoint agent whose route runs the same step again. The user guide: "redirect to another
  * agent; a redirect cycle is an error, not a loop" and "A fallback chain that comes back to a step is an error".
  * The fallback path carries the step name in CamelFlujoFallbackChain, so a fallback route that comes back is refused;
  * a redirect passes the attempt's chain without the step, so the nested step runs again, redirects again, and so on:

@@ -16,12 +16,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The triage pipeline from the YAML route files (routes/triage.camel.yaml, routes/openai-chat.camel.yaml, beans
- * declared in them), loaded by camel-main with the YAML DSL. Also runs the exact file set of the README's
+ * declared in them), loaded by camel-main with the YAML DSL. Also runs the exact file set of docs/examples.md's
  * {@code camel run} command, demo trigger included.
  */
 class TriageYamlDslTest extends TriageBehaviour {
 
-    /** The files of the README's camel run command, read from the source tree as camel run reads them. */
+    /** The files of the camel run command in docs/examples.md, read from the source tree as camel run reads them. */
     static final String CAMEL_RUN_FILES = "file:src/main/resources/routes/triage.camel.yaml,"
             + "file:src/main/resources/routes/openai-chat.camel.yaml,file:src/main/resources/routes/triage-demo.camel.yaml";
 
