@@ -47,7 +47,7 @@ import org.apache.camel.support.service.ServiceHelper;
  * and the resume that continues it.
  */
 @ManagedResource(description = "Flujo step")
-@UriEndpoint(firstVersion = "0.1.0", scheme = "flujo", title = "Flujo", syntax = "flujo:kind:name",
+@UriEndpoint(firstVersion = "4.18.0", scheme = "flujo", title = "Flujo", syntax = "flujo:kind:name",
              producerOnly = true, category = { Category.AI }, headersClass = FlujoConstants.class)
 // kinds: step (agent), parallel, loop, conditional, router, map, human (pause for a person), resume
 public class FlujoEndpoint extends DefaultEndpoint {
