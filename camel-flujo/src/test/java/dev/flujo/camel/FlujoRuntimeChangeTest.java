@@ -1,11 +1,5 @@
 package dev.flujo.camel;
 
-import dev.flujo.camel.agent.CamelAgentResolver;
-import dev.flujo.camel.agent.EndpointAgent;
-import dev.flujo.camel.plan.CompositePlanFactory;
-import dev.flujo.camel.plan.StepPlanFactory;
-import dev.flujo.camel.resilience.CamelResilience;
-import dev.flujo.camel.telemetry.EndpointTelemetry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,14 +17,13 @@ import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.agent.AgentRequest;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
+import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
 import dev.flujo.core.resilience.StepRejectedException;
 import dev.flujo.core.state.InMemoryStateStore;
-import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.telemetry.AutomaticOptimizer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -41,7 +34,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,21 +82,21 @@ class FlujoRuntimeChangeTest extends CamelTestSupport {
             @Override
             public void configure() {
                 from("direct:bulk").to("flujo:step:bulk?agent=#bulkAgent&maxConcurrentExecutions=1"
-                        + "&maxConcurrentExecutionsWait=0");
+                                       + "&maxConcurrentExecutionsWait=0");
                 from("direct:adaptive").to("flujo:step:adaptive?agent=#echo&enableConcurrencyOptimization=true"
-                        + "&maxConcurrentExecutionsWait=0");
+                                           + "&maxConcurrentExecutionsWait=0");
                 from("direct:headers").to("flujo:step:headers?agent=#echo");
                 from("direct:llm-usage").setHeader("TokensA", constant(5)).setHeader("TokensB", constant(7))
                         .setBody(constant("ok"));
                 from("direct:usage").to("flujo:step:usage?agent=direct:llm-usage&inputTokensHeader=TokensA");
                 from("direct:ctx").to("flujo:step:ctx?agent=#textThenMap&cache=true");
                 from("direct:batchy").to("flujo:step:batchy?agent=#batchAgent&enablePerformanceMonitoring=true"
-                        + "&enableOptimizedTelemetry=true&telemetryBatchSize=100&telemetryFlushIntervalSeconds=3600");
+                                         + "&enableOptimizedTelemetry=true&telemetryBatchSize=100&telemetryFlushIntervalSeconds=3600");
                 from("direct:ra").transform(simple("a:${body}"));
                 from("direct:routed").to("flujo:router:routed?agent=#routerAgent&cache=true&branches=a=direct:ra");
                 from("direct:tunedRouter").to("flujo:router:tunedRouter?agent=#tunedRouterAgent&cache=true"
-                        + "&cacheMaxSize=10&enablePerformanceMonitoring=true&enableAutomaticOptimization=true"
-                        + "&optimizationAnalysisIntervalSeconds=3600&branches=a=direct:ra");
+                                              + "&cacheMaxSize=10&enablePerformanceMonitoring=true&enableAutomaticOptimization=true"
+                                              + "&optimizationAnalysisIntervalSeconds=3600&branches=a=direct:ra");
                 from("direct:resume").to("flujo:resume?stateStore=memory");
             }
         };
@@ -189,7 +181,7 @@ class FlujoRuntimeChangeTest extends CamelTestSupport {
             held.remove(0).ignored();
             AdaptiveConcurrencyLimit.Permit permit = extra.get(SAFETY_SECONDS, TimeUnit.SECONDS);
             assertNotNull(permit, "with maxConcurrentExecutionsWait=60s the execution over the limit waits for the"
-                    + " freed slot instead of being rejected at once");
+                                  + " freed slot instead of being rejected at once");
             permit.ignored();
         } finally {
             held.forEach(AdaptiveConcurrencyLimit.Permit::ignored);
@@ -394,7 +386,7 @@ class FlujoRuntimeChangeTest extends CamelTestSupport {
     void aMemoryPressureThresholdThatOverflowsFailsNamingTheOption() {
         // 2^53 + 1 MB: fits a long, but not as a count of bytes
         Exception bad = assertThrows(Exception.class, () -> context.getEndpoint("flujo:step:mem?agent=#memAgent"
-                + "&cache=true&enableMemoryOptimization=true&memoryPressureThresholdMb=9007199254740993"));
+                                                                                + "&cache=true&enableMemoryOptimization=true&memoryPressureThresholdMb=9007199254740993"));
 
         assertTrue(bad.getMessage().contains("memoryPressureThresholdMb"), bad.getMessage());
     }
