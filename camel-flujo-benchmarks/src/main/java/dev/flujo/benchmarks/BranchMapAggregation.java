@@ -9,13 +9,14 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 
 /**
- * The plain Camel way to get what {@code flujo:parallel} replies with, for {@code multicast().parallelProcessing()}:
- * a map from branch name to the branch's output body, in declared order, on an exchange that also carries every
- * property the branches set (a key set by several branches keeps the last one aggregated; the benchmark's branches
- * set different keys, so nothing is lost).
+ * The plain Camel way to get what {@code flujo:parallel} replies with, for {@code multicast().parallelProcessing()}: a
+ * map from branch name to the branch's output body, in declared order, on an exchange that also carries every property
+ * the branches set (a key set by several branches keeps the last one aggregated; the benchmark's branches set different
+ * keys, so nothing is lost).
  *
- * <p>Branches complete in any order, so outputs are collected by multicast index and turned into the map once all
- * have arrived: {@code onCompletion} runs before the multicast copies the result onto the original exchange.
+ * <p>
+ * Branches complete in any order, so outputs are collected by multicast index and turned into the map once all have
+ * arrived: {@code onCompletion} runs before the multicast copies the result onto the original exchange.
  */
 final class BranchMapAggregation implements AggregationStrategy {
 

@@ -19,8 +19,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * Scenario 4: the cache-hit path of a step ({@code cache=true}, repeated input) vs the same step uncached, and vs a
  * plain Camel route that reads the value from a camel-caffeine {@code caffeine-cache} endpoint.
  *
- * <p>Each operation sends a fresh copy of the input string, as a real request would, so its hash is computed
- * every time rather than read from the string's cached hash.
+ * <p>
+ * Each operation sends a fresh copy of the input string, as a real request would, so its hash is computed every time
+ * rather than read from the string's cached hash.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -6,10 +6,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-
 import dev.flujo.core.cache.StepCache;
 import dev.flujo.core.context.FlujoContext;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -20,8 +18,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Scenario 4b: what computing a cache key costs (fingerprint + input + one listed context value, then its hash) for
- * a small and a 10 KB input. The input is a fresh string per operation so its hash is really computed.
+ * Scenario 4b: what computing a cache key costs (fingerprint + input + one listed context value, then its hash) for a
+ * small and a 10 KB input. The input is a fresh string per operation so its hash is really computed.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -42,7 +40,8 @@ public class CacheKeyBenchmark {
             sb.append("token").append(i).append(' ');
         }
         input = sb.substring(0, inputBytes).toCharArray();
-        cache = new StepCache("classify|agent=direct:llm|validators=#v", List.of("tenant"), 10_000,
+        cache = new StepCache(
+                "classify|agent=direct:llm|validators=#v", List.of("tenant"), 10_000,
                 Duration.ofMinutes(10), Ticker.systemTicker());
         context = FlujoContext.of(Map.of("tenant", "acme", "locale", "en"));
     }

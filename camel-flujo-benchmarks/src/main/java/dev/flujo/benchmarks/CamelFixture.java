@@ -81,7 +81,8 @@ public final class CamelFixture implements AutoCloseable {
         List<Object> replies = new ArrayList<>(exchanges.size());
         for (Exchange exchange : exchanges) {
             if (exchange.getException() != null) {
-                throw new IllegalStateException("exchange to " + producer.getEndpoint().getEndpointUri() + " failed",
+                throw new IllegalStateException(
+                        "exchange to " + producer.getEndpoint().getEndpointUri() + " failed",
                         exchange.getException());
             }
             replies.add(exchange.getMessage().getBody());

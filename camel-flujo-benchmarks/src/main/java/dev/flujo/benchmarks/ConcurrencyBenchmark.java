@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
-
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -37,13 +36,13 @@ import org.openjdk.jmh.runner.IterationType;
  * Scenario 6: {@code inFlight} runs at once against an agent that answers after {@code agentLatencyMs}.
  *
  * <ul>
- * <li>{@code asyncAgent}: the agent's reply is completed by a 2-thread scheduled executor, no thread per call; all
- * runs are started from the benchmark thread through the route's asynchronous producer.</li>
- * <li>{@code blockingAgent}, the thread-per-call baseline: the same route, but the agent sleeps on the calling
- * thread, so each run in flight needs a thread of its own (a cached pool provides them).</li>
+ * <li>{@code asyncAgent}: the agent's reply is completed by a 2-thread scheduled executor, no thread per call; all runs
+ * are started from the benchmark thread through the route's asynchronous producer.</li>
+ * <li>{@code blockingAgent}, the thread-per-call baseline: the same route, but the agent sleeps on the calling thread,
+ * so each run in flight needs a thread of its own (a cached pool provides them).</li>
  * </ul>
- * One operation is one batch: start every run, wait until the last completes. Latency percentiles, peak live
- * threads and throughput are written as extra metrics.
+ * One operation is one batch: start every run, wait until the last completes. Latency percentiles, peak live threads
+ * and throughput are written as extra metrics.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)

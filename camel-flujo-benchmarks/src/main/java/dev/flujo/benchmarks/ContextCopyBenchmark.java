@@ -6,7 +6,6 @@ import java.util.concurrent.TimeUnit;
 
 import dev.flujo.core.context.CopyOnWriteContext;
 import dev.flujo.core.context.FlujoContext;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -18,9 +17,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Scenario 5: giving each of N branches its own context, by flujo's copy-on-write copy vs a deep copy of the map.
- * Each branch then writes one key, so the cost of the first write (which creates the branch's own overlay) is
- * counted too.
+ * Scenario 5: giving each of N branches its own context, by flujo's copy-on-write copy vs a deep copy of the map. Each
+ * branch then writes one key, so the cost of the first write (which creates the branch's own overlay) is counted too.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -4,10 +4,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-
 import dev.flujo.core.cache.StepCache;
 import dev.flujo.core.context.FlujoContext;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -22,9 +20,9 @@ import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.runner.IterationType;
 
 /**
- * Scenario 8a: heap retained per step-cache entry, measured as the difference in heap after GC before and after
- * filling a cache with {@code entries} entries. An entry's input and output are 20-character strings; their own
- * size is included, as it is in a real cache. See {@link SoakBenchmark} for scenario 8b.
+ * Scenario 8a: heap retained per step-cache entry, measured as the difference in heap after GC before and after filling
+ * a cache with {@code entries} entries. An entry's input and output are 20-character strings; their own size is
+ * included, as it is in a real cache. See {@link SoakBenchmark} for scenario 8b.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)

@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.builder.RouteBuilder;
@@ -32,17 +31,19 @@ import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.runner.IterationType;
 
 /**
- * Scenario 9: every performance option of issue 5, on vs off, through a real {@code flujo:} endpoint in a
- * CamelContext, each on a workload where it can matter ({@link #CASES}). One fork measures one option in one state
- * ({@code option} × {@code state}); the report pairs the two states of an option and computes a verdict.
+ * Scenario 9: every performance option of issue 5, on vs off, through a real {@code flujo:} endpoint in a CamelContext,
+ * each on a workload where it can matter ({@link #CASES}). One fork measures one option in one state ({@code option} ×
+ * {@code state}); the report pairs the two states of an option and computes a verdict.
  *
- * <p>The agents are in-JVM and deterministic. Only {@link Workload#SAME_INPUT_IN_FLIGHT} needs latency (misses in
- * flight at the same time): its agent answers after a fixed {@value #AGENT_DELAY_MICROS} µs, a CPU-free delay from
+ * <p>
+ * The agents are in-JVM and deterministic. Only {@link Workload#SAME_INPUT_IN_FLIGHT} needs latency (misses in flight
+ * at the same time): its agent answers after a fixed {@value #AGENT_DELAY_MICROS} µs, a CPU-free delay from
  * {@link CompletableFuture#delayedExecutor}. Every endpoint has {@code resultHeaders=false}, so that the CamelFlujo*
  * result headers (scenario 1) do not add their cost and noise around the difference an option makes.
  *
- * <p>On the cached workloads the agent's calls are counted and written as {@value #AGENT_CALLS_PER_OP} (an extra
- * metric); on the large-output workloads the heap retained per cache entry is measured once at setup, as
+ * <p>
+ * On the cached workloads the agent's calls are counted and written as {@value #AGENT_CALLS_PER_OP} (an extra metric);
+ * on the large-output workloads the heap retained per cache entry is measured once at setup, as
  * {@value #RETAINED_BYTES_PER_ENTRY}.
  */
 @State(Scope.Benchmark)
@@ -71,24 +72,29 @@ public class OptimizationBenchmark {
     /** What an option is measured on: the endpoint sent to and what each operation sends. */
     public enum Workload {
         BARE_STEP("a bare `flujo:step` (no-op agent, no cache), one exchange per op",
-                "flujo:step:bare?agent=#noop", false),
+                  "flujo:step:bare?agent=#noop", false),
         PARALLEL_BRANCHES("`flujo:parallel` over " + BRANCHES + " `direct:` branch routes (each does the transform and"
-                + " sets one property), the exchange carrying " + PROPERTIES + " properties",
-                "flujo:parallel:fan?branches=" + branchList(), false),
+                          + " sets one property), the exchange carrying " + PROPERTIES + " properties",
+                          "flujo:parallel:fan?branches=" + branchList(), false),
         LARGE_INPUTS("`cache=true`, distinct " + LARGE_INPUT_CHARS / 1024 + " KB text inputs: 3 of 4 ops miss,"
-                + " the 4th repeats the previous input (a hit)", "flujo:step:largeInputs?agent=#noop&cache=true"
-                + "&cacheMaxSize=1000", true),
+                     + " the 4th repeats the previous input (a hit)",
+                     "flujo:step:largeInputs?agent=#noop&cache=true"
+                                                                      + "&cacheMaxSize=1000",
+                     true),
         SAME_INPUT_IN_FLIGHT("`cache=true`, " + IN_FLIGHT + " exchanges with the same new input in flight at once"
-                + " (an op), the agent answering after " + AGENT_DELAY_MICROS + " µs (a CPU-free delay)",
-                "flujo:step:inFlight?agent=#slow&cache=true", true),
+                             + " (an op), the agent answering after " + AGENT_DELAY_MICROS + " µs (a CPU-free delay)",
+                             "flujo:step:inFlight?agent=#slow&cache=true", true),
         LARGE_OUTPUT_HITS("`cache=true`, " + LARGE_OUTPUT_CHARS / 1024 + " KB text outputs (prose-like), every op a hit"
-                + " on one of " + CACHED_OUTPUTS + " entries", "flujo:step:largeOutputs?agent=#expand&cache=true"
-                + "&cacheMaxSize=1024", true),
+                          + " on one of " + CACHED_OUTPUTS + " entries",
+                          "flujo:step:largeOutputs?agent=#expand&cache=true"
+                                                                         + "&cacheMaxSize=1024",
+                          true),
         LARGE_OUTPUT_HITS_AND_MISSES("as the previous, but every 4th op is a new input (a miss: the output is"
-                + " compressed and cached)", "flujo:step:largeOutputs?agent=#expand&cache=true&cacheMaxSize=1024",
-                true),
+                                     + " compressed and cached)",
+                                     "flujo:step:largeOutputs?agent=#expand&cache=true&cacheMaxSize=1024",
+                                     true),
         SMALL_MISSES("`cache=true`, a new short input every op (a miss and a cache write)",
-                "flujo:step:smallMisses?agent=#noop&cache=true&cacheMaxSize=1000", true);
+                     "flujo:step:smallMisses?agent=#noop&cache=true&cacheMaxSize=1000", true);
 
         private final String description;
         private final String uri;
@@ -133,24 +139,28 @@ public class OptimizationBenchmark {
             new Case("enableAlgorithmOptimization", Workload.LARGE_INPUTS, "true", "false", ""),
             new Case("enableCacheOptimization", Workload.SAME_INPUT_IN_FLIGHT, "true", "false", ""),
             new Case("cacheCompression", Workload.LARGE_OUTPUT_HITS, "true", "false", ""),
-            new Case("enableObjectPool", Workload.LARGE_OUTPUT_HITS_AND_MISSES, "true", "false",
+            new Case(
+                    "enableObjectPool", Workload.LARGE_OUTPUT_HITS_AND_MISSES, "true", "false",
                     "cacheCompression=true"),
             new Case("enableMemoryOptimization", Workload.SMALL_MISSES, "true", "false", ""),
             new Case("enablePerformanceMonitoring", Workload.BARE_STEP, "true", "false", ""),
-            new Case("enableOptimizedTelemetry", Workload.BARE_STEP, "true", "false",
+            new Case(
+                    "enableOptimizedTelemetry", Workload.BARE_STEP, "true", "false",
                     "enablePerformanceMonitoring=true"),
-            new Case("enableAutomaticOptimization", Workload.BARE_STEP, "true", "false",
+            new Case(
+                    "enableAutomaticOptimization", Workload.BARE_STEP, "true", "false",
                     "enablePerformanceMonitoring=true&optimizationAnalysisIntervalSeconds=1"),
             new Case("enableCircuitBreaker", Workload.BARE_STEP, "true", "false", ""),
             new Case("maxConcurrentExecutions", Workload.BARE_STEP, "64", "0", ""),
             new Case("enableConcurrencyOptimization", Workload.BARE_STEP, "true", "false", ""),
             new Case("enableOptimizedErrorHandling", Workload.BARE_STEP, "true", "false", ""));
 
-    @Param({ "enableStepOptimization", "enableContextOptimization", "enableAlgorithmOptimization",
-        "enableCacheOptimization", "cacheCompression", "enableObjectPool", "enableMemoryOptimization",
-        "enablePerformanceMonitoring", "enableOptimizedTelemetry", "enableAutomaticOptimization",
-        "enableCircuitBreaker", "maxConcurrentExecutions", "enableConcurrencyOptimization",
-        "enableOptimizedErrorHandling" })
+    @Param({
+            "enableStepOptimization", "enableContextOptimization", "enableAlgorithmOptimization",
+            "enableCacheOptimization", "cacheCompression", "enableObjectPool", "enableMemoryOptimization",
+            "enablePerformanceMonitoring", "enableOptimizedTelemetry", "enableAutomaticOptimization",
+            "enableCircuitBreaker", "maxConcurrentExecutions", "enableConcurrencyOptimization",
+            "enableOptimizedErrorHandling" })
     public String option;
 
     @Param({ "on", "off" })
@@ -189,8 +199,10 @@ public class OptimizationBenchmark {
                 () -> AgentResponse.of(Work.transform(request.input()), Work.FIXED_USAGE), afterDelay);
         FlujoAgent expand = request -> CompletableFuture.completedFuture(
                 AgentResponse.of(expand(request.input()), Work.FIXED_USAGE));
-        camel = new CamelFixture(Map.of("noop", counted(Work.noopAgent()), "slow", counted(slow),
-                "expand", counted(expand), "metricsRegistry", new SimpleMeterRegistry()), new RouteBuilder() {
+        camel = new CamelFixture(
+                Map.of("noop", counted(Work.noopAgent()), "slow", counted(slow),
+                        "expand", counted(expand), "metricsRegistry", new SimpleMeterRegistry()),
+                new RouteBuilder() {
                     @Override
                     public void configure() {
                         for (int i = 0; i < BRANCHES; i++) {
@@ -279,7 +291,8 @@ public class OptimizationBenchmark {
                 boolean misses = workload == Workload.LARGE_OUTPUT_HITS_AND_MISSES;
                 Callable<Object> op = () -> {
                     long n = ++sequence;
-                    return camel.request(endpoint, misses && n % 4 == 0 ? "new document " + n
+                    return camel.request(endpoint, misses && n % 4 == 0
+                            ? "new document " + n
                             : inputs.get((int) (n % CACHED_OUTPUTS)));
                 };
                 long calls = agentCalls.get();
@@ -333,10 +346,11 @@ public class OptimizationBenchmark {
         return text(String.valueOf(input), LARGE_OUTPUT_CHARS);
     }
 
-    private static final String[] WORDS = { "the", "customer", "reports", "that", "an", "invoice", "was", "charged",
-        "twice", "for", "order", "and", "asks", "refund", "of", "payment", "support", "agent", "checked", "account",
-        "history", "confirmed", "duplicate", "transaction", "on", "card", "will", "be", "reversed", "within", "days",
-        "apologized" };
+    private static final String[] WORDS = {
+            "the", "customer", "reports", "that", "an", "invoice", "was", "charged",
+            "twice", "for", "order", "and", "asks", "refund", "of", "payment", "support", "agent", "checked", "account",
+            "history", "confirmed", "duplicate", "transaction", "on", "card", "will", "be", "reversed", "within", "days",
+            "apologized" };
 
     /** Deterministic prose-like text of exactly {@code chars} characters, starting with the seed. */
     static String text(String seed, int chars) {

@@ -23,18 +23,20 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * Scenario 5, end to end: {@code flujo:parallel} vs Camel's {@code multicast().parallelProcessing()} over the same
- * N {@code direct:} branch routes. Each branch does the usual transform and sets one property of its own; the
- * exchange comes in with {@code keys} user properties, which every branch receives.
+ * Scenario 5, end to end: {@code flujo:parallel} vs Camel's {@code multicast().parallelProcessing()} over the same N
+ * {@code direct:} branch routes. Each branch does the usual transform and sets one property of its own; the exchange
+ * comes in with {@code keys} user properties, which every branch receives.
  *
- * <p>Both reply with the same thing, checked at setup: the body is a map branch → output in declared order and the
- * exchange carries the properties the branches set. Multicast gets there with {@link BranchMapAggregation}; flujo
- * with its default {@code CONTEXT_UPDATE} merge. {@code NO_MERGE} replies with the same map but drops the branches'
- * properties, so the difference to it is what the merge and applying it cost (the branches' writes are still
- * collected: that happens before the merge strategy is asked).
+ * <p>
+ * Both reply with the same thing, checked at setup: the body is a map branch → output in declared order and the
+ * exchange carries the properties the branches set. Multicast gets there with {@link BranchMapAggregation}; flujo with
+ * its default {@code CONTEXT_UPDATE} merge. {@code NO_MERGE} replies with the same map but drops the branches'
+ * properties, so the difference to it is what the merge and applying it cost (the branches' writes are still collected:
+ * that happens before the merge strategy is asked).
  *
- * <p>Both dispatch the branches to a pool from Camel's default thread-pool profile: flujo to the component's
- * continuation pool, multicast to its own.
+ * <p>
+ * Both dispatch the branches to a pool from Camel's default thread-pool profile: flujo to the component's continuation
+ * pool, multicast to its own.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -76,7 +78,7 @@ public class ParallelBenchmark {
                         .to(uris.toArray(String[]::new));
                 from("direct:flujo").to("flujo:parallel:fan?branches=" + flujoBranches);
                 from("direct:flujoNoMerge").to("flujo:parallel:fanNoMerge?mergeStrategy=NO_MERGE&branches="
-                        + flujoBranches);
+                                               + flujoBranches);
             }
         });
         multicast = camel.endpoint("direct:multicast");
@@ -144,13 +146,16 @@ public class ParallelBenchmark {
             Thread.setDefaultUncaughtExceptionHandler(previous);
         }
         if (!escaped.isEmpty()) {
-            throw new IllegalStateException(contender + ": " + escaped.size() + " exception(s) escaped to pool"
-                    + " threads in 100 calls, although every reply was right", escaped.get(0));
+            throw new IllegalStateException(
+                    contender + ": " + escaped.size() + " exception(s) escaped to pool"
+                                            + " threads in 100 calls, although every reply was right",
+                    escaped.get(0));
         }
     }
 
-    private static void checkReply(String contender, Exchange reply, Map<String, Object> expectedBody,
-                                   Map<String, Object> expectedProperties) {
+    private static void checkReply(
+            String contender, Exchange reply, Map<String, Object> expectedBody,
+            Map<String, Object> expectedProperties) {
         Object body = reply.getMessage().getBody();
         // compared as entry lists, so the declared order counts too
         if (!(body instanceof Map<?, ?> map)
@@ -165,8 +170,9 @@ public class ParallelBenchmark {
             }
         });
         if (!properties.equals(expectedProperties)) {
-            throw new IllegalStateException(contender + " left properties " + properties + ", expected "
-                    + expectedProperties);
+            throw new IllegalStateException(
+                    contender + " left properties " + properties + ", expected "
+                                            + expectedProperties);
         }
     }
 }

@@ -14,7 +14,6 @@ import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
 import dev.langchain4j.service.UserMessage;
 import dev.langchain4j.service.V;
-
 import org.apache.camel.Endpoint;
 import org.apache.camel.builder.RouteBuilder;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -32,9 +31,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <ul>
  * <li>{@link #langchain4jAgenticSequence}: {@code AgenticServices.sequenceBuilder()} over three agents built with
- * {@code AgenticServices.agentBuilder(..).chatModel(fake).outputKey(..)}; each agent reads the previous agent's
- * output key through {@code @V} and its fake {@link ChatModel} answers {@link Work#transform} of the last user
- * message with {@code TokenUsage(12, 3)}</li>
+ * {@code AgenticServices.agentBuilder(..).chatModel(fake).outputKey(..)}; each agent reads the previous agent's output
+ * key through {@code @V} and its fake {@link ChatModel} answers {@link Work#transform} of the last user message with
+ * {@code TokenUsage(12, 3)}</li>
  * <li>{@link #flujoPipeline}: route {@code direct:peer -> flujo:step:a1 -> a2 -> a3}, each step on
  * {@link Work#noopAgent()} (same transform, same 12/3 token usage)</li>
  * </ul>
@@ -125,8 +124,9 @@ public class PeerBenchmark {
         }
         String expected = Work.transform(Work.transform(Work.transform(INPUT)));
         if (!expected.equals(lc4j) || !expected.equals(flujo)) {
-            throw new IllegalStateException("contenders did not do the same work: expected=" + expected
-                    + ", langchain4j=" + lc4j + ", flujo=" + flujo);
+            throw new IllegalStateException(
+                    "contenders did not do the same work: expected=" + expected
+                                            + ", langchain4j=" + lc4j + ", flujo=" + flujo);
         }
     }
 

@@ -18,9 +18,9 @@ import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.runner.IterationType;
 
 /**
- * Scenario 8b: runs 1,000,000 steps through a cached flujo step (inputs are mostly distinct, so the cache fills to
- * its bound and then evicts) and samples the heap after GC every 250,000 steps: a leak shows as growth between
- * samples once the cache is full.
+ * Scenario 8b: runs 1,000,000 steps through a cached flujo step (inputs are mostly distinct, so the cache fills to its
+ * bound and then evicts) and samples the heap after GC every 250,000 steps: a leak shows as growth between samples once
+ * the cache is full.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)

@@ -9,9 +9,8 @@ import dev.flujo.core.agent.NamedAgent;
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
-import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.exec.StepPlan;
-
+import dev.flujo.core.run.FlujoRun;
 import org.apache.camel.Endpoint;
 import org.apache.camel.builder.RouteBuilder;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -28,8 +27,8 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <ul>
  * <li>1, step overhead: bare function vs plain processor route vs minimal flujo step route; and, to show where the
- * difference goes, the core alone ({@code ExecutorCore.execute}, no Camel) and a route calling a trivial endpoint
- * with {@code to()} (what any endpoint costs over an inline processor)</li>
+ * difference goes, the core alone ({@code ExecutorCore.execute}, no Camel) and a route calling a trivial endpoint with
+ * {@code to()} (what any endpoint costs over an inline processor)</li>
  * <li>2, full-featured step: validator, output processor and usage limits on, vs the plain processor route</li>
  * <li>3, pipeline: five flujo steps vs five plain processors</li>
  * </ul>
@@ -56,10 +55,12 @@ public class StepOverheadBenchmark {
 
     @Setup
     public void start() throws Exception {
-        camel = new CamelFixture(Map.of(
-                "noop", Work.noopAgent(),
-                "notEmpty", Work.notEmpty(),
-                "trim", Work.trim()), new RouteBuilder() {
+        camel = new CamelFixture(
+                Map.of(
+                        "noop", Work.noopAgent(),
+                        "notEmpty", Work.notEmpty(),
+                        "trim", Work.trim()),
+                new RouteBuilder() {
                     @Override
                     public void configure() {
                         getContext().addComponent("transform", new TransformComponent());
@@ -68,8 +69,8 @@ public class StepOverheadBenchmark {
                         from("direct:flujo").to("flujo:step:minimal?agent=#noop");
                         from("direct:flujoNoHeaders").to("flujo:step:quiet?agent=#noop&resultHeaders=false");
                         from("direct:flujoFull").to("flujo:step:full?agent=#noop&validators=#notEmpty"
-                                + "&outputProcessors=#trim&costLimitUsd=1000&tokenLimit=1000000"
-                                + "&expectedTokens=20&expectedCostUsd=0.0001");
+                                                    + "&outputProcessors=#trim&costLimitUsd=1000&tokenLimit=1000000"
+                                                    + "&expectedTokens=20&expectedCostUsd=0.0001");
                         from("direct:plainPipeline").process(Work.plainProcessor()).process(Work.plainProcessor())
                                 .process(Work.plainProcessor()).process(Work.plainProcessor())
                                 .process(Work.plainProcessor());

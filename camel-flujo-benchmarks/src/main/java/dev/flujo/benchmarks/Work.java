@@ -6,16 +6,15 @@ import java.util.concurrent.CompletableFuture;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
 import dev.flujo.core.context.FlujoContext;
+import dev.flujo.core.result.Usage;
 import dev.flujo.core.step.FlujoProcessor;
 import dev.flujo.core.step.FlujoValidator;
 import dev.flujo.core.step.ValidationResult;
-import dev.flujo.core.result.Usage;
-
 import org.apache.camel.Processor;
 
 /**
- * The work every contender does, so that only the machinery around it differs: the "no-op agent" returns its
- * input transformed, with fixed usage.
+ * The work every contender does, so that only the machinery around it differs: the "no-op agent" returns its input
+ * transformed, with fixed usage.
  */
 public final class Work {
 
@@ -46,7 +45,8 @@ public final class Work {
         return new FlujoValidator() {
             @Override
             public ValidationResult validate(Object output, FlujoContext context) {
-                return output != null && !output.toString().isEmpty() ? ValidationResult.ok()
+                return output != null && !output.toString().isEmpty()
+                        ? ValidationResult.ok()
                         : ValidationResult.fail("empty output");
             }
 

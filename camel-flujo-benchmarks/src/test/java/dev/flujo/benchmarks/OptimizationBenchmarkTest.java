@@ -17,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Checks the fixtures of {@link OptimizationBenchmark}, not its figures: that the JMH parameters list every case, and
- * that every option's endpoint starts in both states and answers one operation as its workload expects (each
- * workload checks its first reply). Nothing is measured.
+ * that every option's endpoint starts in both states and answers one operation as its workload expects (each workload
+ * checks its first reply). Nothing is measured.
  */
 class OptimizationBenchmarkTest {
 

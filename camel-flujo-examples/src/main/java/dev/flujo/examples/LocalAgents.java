@@ -8,13 +8,12 @@ import java.util.stream.Collectors;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
 import dev.flujo.core.result.Usage;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * Deterministic stand-ins for language models. Each reports usage as one token per word, like a real model reports
- * its token counts, so the run's usage totals and cost limits work exactly as they would against a real endpoint.
+ * Deterministic stand-ins for language models. Each reports usage as one token per word, like a real model reports its
+ * token counts, so the run's usage totals and cost limits work exactly as they would against a real endpoint.
  */
 public final class LocalAgents {
 
@@ -54,8 +53,8 @@ public final class LocalAgents {
     }
 
     /**
-     * An agent that is a Camel route ({@code direct:classifier}): classifies by keywords and reports its usage in
-     * the reply headers the flujo step reads.
+     * An agent that is a Camel route ({@code direct:classifier}): classifies by keywords and reports its usage in the
+     * reply headers the flujo step reads.
      */
     public static Processor classifier() {
         return (Exchange exchange) -> {

@@ -10,10 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.flujo.camel.FlujoConstants;
-import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
-
+import dev.flujo.core.run.FlujoRun;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
@@ -21,7 +20,9 @@ import org.apache.camel.main.Main;
 /**
  * Runs the triage pipeline over the bundled sample tickets and prints each step's result and each run's usage.
  *
- * <pre>mvn -B -q -DskipTests -Prun-example package</pre>
+ * <pre>
+ * mvn -B -q -DskipTests -Prun-example package
+ * </pre>
  */
 public final class PipelineExample {
 
@@ -52,7 +53,8 @@ public final class PipelineExample {
             List<TicketRun> runs = new ArrayList<>();
             for (String ticket : sampleTickets()) {
                 Exchange done = template.request("direct:triage", e -> e.getMessage().setBody(ticket));
-                runs.add(new TicketRun(ticket, done.getMessage().getBody(),
+                runs.add(new TicketRun(
+                        ticket, done.getMessage().getBody(),
                         done.getProperty(FlujoConstants.RUN, FlujoRun.class), done.getException()));
             }
             return runs;
@@ -70,7 +72,7 @@ public final class PipelineExample {
         List<String> tickets = new ArrayList<>();
         try (InputStream in = PipelineExample.class.getResourceAsStream(resource);
              BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            for (String line; (line = reader.readLine()) != null; ) {
+            for (String line; (line = reader.readLine()) != null;) {
                 if (!line.isBlank() && !line.startsWith("#")) {
                     tickets.add(line.trim());
                 }

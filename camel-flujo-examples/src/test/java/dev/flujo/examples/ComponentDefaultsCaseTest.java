@@ -1,23 +1,22 @@
 package dev.flujo.examples;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 
 import dev.flujo.camel.FlujoEndpoint;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
-
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 /**
- * camel-main binds camel.component.flujo.* ignoring case, but OptionValues.checkComponentDefaults only
- * looks up the camelCase and the dashed spelling. camel.component.flujo.maxretries=abc is therefore never checked and
- * Camel's TimeUtils turns it into 0: docs/configuration.md promises such text "fails at route start, naming the option ... in
+ * camel-main binds camel.component.flujo.* ignoring case, but OptionValues.checkComponentDefaults only looks up the
+ * camelCase and the dashed spelling. camel.component.flujo.maxretries=abc is therefore never checked and Camel's
+ * TimeUtils turns it into 0: docs/configuration.md promises such text "fails at route start, naming the option ... in
  * camel.component.flujo.* defaults".
  */
 class ComponentDefaultsCaseTest {
@@ -43,7 +42,8 @@ class ComponentDefaultsCaseTest {
         }
         try {
             FlujoEndpoint endpoint = main.getCamelContext().getEndpoint("flujo:step:s?agent=#agent", FlujoEndpoint.class);
-            fail(key + "=abc was accepted; the step runs with maxRetries=" + (((dev.flujo.core.exec.StepPlan) endpoint.getPlan()).maxAttempts() - 1));
+            fail(key + "=abc was accepted; the step runs with maxRetries="
+                 + (((dev.flujo.core.exec.StepPlan) endpoint.getPlan()).maxAttempts() - 1));
         } finally {
             main.stop();
         }

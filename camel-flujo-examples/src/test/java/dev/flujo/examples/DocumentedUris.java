@@ -21,8 +21,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  *
  * <ul>
  * <li>Markdown: fenced {@code java}, {@code yaml}/{@code yml} and {@code properties} blocks are read as such; any other
- * block, the inline code spans and the prose are scanned for {@code flujo:} tokens (up to white space). An inline
- * span that starts with {@code flujo:} is one URI, spaces included; a span {@code camel.component.flujo.x=v} is a
+ * block, the inline code spans and the prose are scanned for {@code flujo:} tokens (up to white space). An inline span
+ * that starts with {@code flujo:} is one URI, spaces included; a span {@code camel.component.flujo.x=v} is a
  * setting.</li>
  * <li>Java: string literals joined by {@code +} (across lines and comments) are one string, and so is a variable the
  * same source assigns a string once ({@code String check = "RAW(...)";}); a string that starts with {@code flujo:} is a
@@ -43,7 +43,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 final class DocumentedUris {
 
     /** What a found string is. */
-    enum Kind { URI, COMPONENT_PROPERTY, SCHEME, NOTATION, UNCHECKABLE }
+    enum Kind {
+        URI,
+        COMPONENT_PROPERTY,
+        SCHEME,
+        NOTATION,
+        UNCHECKABLE
+    }
 
     /**
      * A string found in a file, on lines {@code line} to {@code lastLine} (1-based). For a YAML endpoint,
@@ -152,7 +158,11 @@ final class DocumentedUris {
 
     // ---- Java
 
-    private enum Lexeme { STRING, PLUS, OTHER }
+    private enum Lexeme {
+        STRING,
+        PLUS,
+        OTHER
+    }
 
     private record Token(Lexeme type, String value, int line, int lastLine) {
     }
@@ -237,7 +247,8 @@ final class DocumentedUris {
             boolean builtAtRunTime = isType(tokens, t - 1, Lexeme.PLUS) || isType(tokens, last + 1, Lexeme.PLUS);
             String text = value.toString();
             if (text.startsWith("flujo:") && builtAtRunTime) {
-                found.add(new Found(Kind.UNCHECKABLE, "\"" + text + "\" is joined to a value known only at run time",
+                found.add(new Found(
+                        Kind.UNCHECKABLE, "\"" + text + "\" is joined to a value known only at run time",
                         Map.of(), line, lastLine));
             } else if (text.startsWith("flujo:")) {
                 found.add(classify(text, line, lastLine));
@@ -363,9 +374,11 @@ final class DocumentedUris {
         } else if (node.mapping() != null && path.equals(List.of("camel", "component", "flujo"))) {
             found.add(new Found(Kind.SCHEME, "flujo:", Map.of(), node.keyLine(), node.keyLine()));
             node.mapping().forEach((key, value) -> found.add(value.scalar() == null
-                    ? new Found(Kind.UNCHECKABLE, "camel.component.flujo." + key + " is not a scalar", Map.of(),
+                    ? new Found(
+                            Kind.UNCHECKABLE, "camel.component.flujo." + key + " is not a scalar", Map.of(),
                             value.keyLine(), value.lastLine())
-                    : new Found(Kind.COMPONENT_PROPERTY, "camel.component.flujo." + key + "=" + value.scalar(),
+                    : new Found(
+                            Kind.COMPONENT_PROPERTY, "camel.component.flujo." + key + "=" + value.scalar(),
                             Map.of(), value.keyLine(), value.lastLine())));
         } else if (node.mapping() != null) {
             Node uri = node.mapping().get("uri");
@@ -393,13 +406,15 @@ final class DocumentedUris {
         }
         int lastLine = Math.max(uri.line(), parameters.lastLine());
         if (parameters.mapping() == null) {
-            return new Found(Kind.UNCHECKABLE, text + ": its parameters are not a mapping", Map.of(), uri.line(),
+            return new Found(
+                    Kind.UNCHECKABLE, text + ": its parameters are not a mapping", Map.of(), uri.line(),
                     lastLine);
         }
         Map<String, String> values = new LinkedHashMap<>();
         for (Map.Entry<String, Node> p : parameters.mapping().entrySet()) {
             if (p.getValue().scalar() == null) {
-                return new Found(Kind.UNCHECKABLE, text + ": parameter " + p.getKey() + " is not a scalar", Map.of(),
+                return new Found(
+                        Kind.UNCHECKABLE, text + ": parameter " + p.getKey() + " is not a scalar", Map.of(),
                         uri.line(), lastLine);
             }
             values.put(p.getKey(), p.getValue().scalar());

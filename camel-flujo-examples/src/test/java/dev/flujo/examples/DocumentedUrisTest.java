@@ -21,10 +21,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.flujo.examples.DocumentedUris.Found;
 import dev.flujo.examples.DocumentedUris.Kind;
-
 import org.apache.camel.catalog.ConfigurationPropertiesValidationResult;
 import org.apache.camel.catalog.DefaultCamelCatalog;
 import org.apache.camel.catalog.EndpointValidationResult;
@@ -40,7 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * setting there, passes camel-catalog's own validator loaded with catalog/flujo.json: an unknown option, a value of the
  * wrong type or outside an enum fails this test, naming the file and line.
  *
- * <p>How URIs are found: {@link DocumentedUris}. How they are checked:
+ * <p>
+ * How URIs are found: {@link DocumentedUris}. How they are checked:
  * <ul>
  * <li>a URI with {@code DefaultCamelCatalog.validateEndpointProperties(uri)}; a YAML endpoint's {@code parameters} are
  * added to the options the catalog parsed from its {@code uri} ({@code endpointProperties}) and checked with
@@ -51,8 +50,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the placeholders that the examples' own .properties files (or a {@code :default}) resolve resolved.</li>
  * <li>{@code RAW(...)} values are handed over as written. camel-catalog 4.18's URI parser splits one at {@code &}
  * (Camel's runtime does not), so a URI with such a value has its query split by Camel's own {@code URISupport} and its
- * options checked with {@code validateProperties}. The catalog does not unwrap RAW: a typed option written as
- * {@code RAW(2)} is reported (write typed values without RAW).</li>
+ * options checked with {@code validateProperties}. The catalog does not unwrap RAW: a typed option written as {@code
+ * RAW(2)} is reported (write typed values without RAW).</li>
  * <li>A URI built at run time from Java values cannot be checked and fails the test; a {@code flujo:} mention on a line
  * that no extractor read fails it too, so nothing is skipped silently.</li>
  * </ul>
@@ -96,8 +95,9 @@ class DocumentedUrisTest {
             counts.put(name, perKind);
         }
 
-        StringBuilder report = new StringBuilder("flujo URIs (URI), camel.component.flujo settings"
-                + " (COMPONENT_PROPERTY), scheme names and notations checked, by file:\n");
+        StringBuilder report = new StringBuilder(
+                "flujo URIs (URI), camel.component.flujo settings"
+                                                 + " (COMPONENT_PROPERTY), scheme names and notations checked, by file:\n");
         counts.forEach((name, perKind) -> report.append("  ").append(name).append(' ').append(perKind).append('\n'));
         System.out.print(report);
 
@@ -191,7 +191,7 @@ class DocumentedUrisTest {
         assertOneProblem("Routes.java", "to(\"flujo:step:x?agent=#a&{{retries}}=2&maxRetrys={{retries}}\");",
                 "unknown=[maxRetrys]");
         String yaml = "- to:\n    uri: flujo:step:x\n    parameters:\n      agent: direct:a\n"
-                + "      timeout: \"{{wait:2s}}\"\n      maxRetries: \"{{env:RETRIES}}\"\n";
+                      + "      timeout: \"{{wait:2s}}\"\n      maxRetries: \"{{env:RETRIES}}\"\n";
         assertEquals(List.of(), problems("routes.yaml", yaml, Map.of(), new TreeMap<>()));
         List<String> yamlResolved = problems("routes.yaml", yaml, Map.of("wait", "later"), new TreeMap<>());
         assertEquals(1, yamlResolved.size(), yamlResolved.toString());
@@ -209,7 +209,7 @@ class DocumentedUrisTest {
     @Test
     void theSchemeNameAndTheSyntaxAreNotUris() throws IOException {
         String prose = "`flujo:` runs steps; the syntax is `flujo:kind:name`, e.g. `flujo:step:x` (flujo: the scheme),"
-                + " resumed by {@code flujo:resume}.";
+                       + " resumed by {@code flujo:resume}.";
         List<Found> found = DocumentedUris.in("page.md", prose);
         assertEquals(List.of(Kind.URI, Kind.URI, Kind.SCHEME, Kind.SCHEME, Kind.NOTATION),
                 found.stream().map(Found::kind).sorted().toList());
@@ -229,8 +229,10 @@ class DocumentedUrisTest {
     }
 
     /** What is wrong in {@code text} (the file {@code name}), each as "name:line: ..."; counts what was found. */
-    private static List<String> problems(String name, String text, Map<String, String> placeholders,
-            Map<Kind, Integer> counts) throws IOException {
+    private static List<String> problems(
+            String name, String text, Map<String, String> placeholders,
+            Map<Kind, Integer> counts)
+            throws IOException {
         List<Found> found;
         try {
             found = DocumentedUris.in(name, text);
@@ -243,13 +245,13 @@ class DocumentedUrisTest {
             int line = (int) text.substring(0, mention.start()).chars().filter(c -> c == '\n').count() + 1;
             if (found.stream().noneMatch(f -> f.covers(line))) {
                 problems.add(name + ":" + line + ": a flujo: mention that no extractor read: "
-                        + text.lines().skip(line - 1L).findFirst().orElse("").strip());
+                             + text.lines().skip(line - 1L).findFirst().orElse("").strip());
             }
         }
         for (Found f : found) {
             counts.merge(f.kind(), 1, Integer::sum);
             String where = name + ":" + f.line() + ": " + f.text()
-                    + (f.parameters().isEmpty() ? "" : " " + f.parameters());
+                           + (f.parameters().isEmpty() ? "" : " " + f.parameters());
             check(f).ifPresent(p -> problems.add(where + " -> " + p));
             resolved(f, placeholders).flatMap(DocumentedUrisTest::check)
                     .ifPresent(p -> problems.add(where + " -> with {{placeholders}} resolved: " + p));

@@ -2,9 +2,9 @@ package dev.flujo.examples;
 
 import java.math.BigDecimal;
 
-import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
+import dev.flujo.core.run.FlujoRun;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

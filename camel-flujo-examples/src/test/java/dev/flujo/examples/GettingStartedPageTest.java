@@ -22,10 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * docs/getting-started.md, followed as a new user would: its route file and application.properties, copied from the
- * page, run with {@code org.apache.camel.main.Main} in a JVM of their own (the page's run command is
- * {@code exec:java} with that main class), which must stop by itself and print the lines the page shows. The
- * classpath is this module's, which holds the page's dependencies (checked); it also holds more, so the page's claim
- * that camel-bean is needed is checked by leaving it out.
+ * page, run with {@code org.apache.camel.main.Main} in a JVM of their own (the page's run command is {@code exec:java}
+ * with that main class), which must stop by itself and print the lines the page shows. The classpath is this module's,
+ * which holds the page's dependencies (checked); it also holds more, so the page's claim that camel-bean is needed is
+ * checked by leaving it out.
  */
 class GettingStartedPageTest {
 
@@ -115,8 +115,10 @@ class GettingStartedPageTest {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path log = app.resolve("output.log");
         // slf4j-simple's own default (info): this module's simplelogger.properties quiets its examples to warn
-        Process process = new ProcessBuilder(java.toString(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp",
-                app + File.pathSeparator + classpath, "org.apache.camel.main.Main").directory(app.toFile()).redirectErrorStream(true)
+        Process process = new ProcessBuilder(
+                java.toString(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp",
+                app + File.pathSeparator + classpath, "org.apache.camel.main.Main").directory(app.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         // camel-main's duration-max-messages ends the application; a hung one fails the test instead of the build
         if (!process.waitFor(60, TimeUnit.SECONDS)) {

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import dev.flujo.core.result.StepResult;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Runs the README's first set-up command's example exactly as {@code main} does and checks what it prints is what happened. */
+/**
+ * Runs the README's first set-up command's example exactly as {@code main} does and checks what it prints is what
+ * happened.
+ */
 class PipelineExampleTest {
 
     private static List<PipelineExample.TicketRun> runs;

@@ -1,19 +1,18 @@
 package dev.flujo.camel;
 
-import dev.flujo.camel.option.FlujoUris;
-import dev.flujo.camel.option.OptionCatalog;
-import dev.flujo.camel.option.OptionValues;
-import dev.flujo.camel.resilience.CamelResilience;
-import dev.flujo.camel.state.StateStores;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
+import dev.flujo.camel.option.FlujoUris;
+import dev.flujo.camel.option.OptionCatalog;
+import dev.flujo.camel.option.OptionValues;
+import dev.flujo.camel.resilience.CamelResilience;
+import dev.flujo.camel.state.StateStores;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.exec.ExecutorCore;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
@@ -25,9 +24,10 @@ import org.apache.camel.support.DefaultComponent;
  * The {@code flujo:} component: {@code flujo:kind:name?options}. Every endpoint option can also be set here as a
  * default for all endpoints, e.g. {@code camel.component.flujo.maxRetries=2}.
  *
- * <p>One {@link ExecutorCore} serves all endpoints. Its time-out scheduler, continuation pool and branch pool (for
- * the branches of composite steps) come from Camel's {@code ExecutorServiceManager}, so they are named, managed and
- * shut down with the context.
+ * <p>
+ * One {@link ExecutorCore} serves all endpoints. Its time-out scheduler, continuation pool and branch pool (for the
+ * branches of composite steps) come from Camel's {@code ExecutorServiceManager}, so they are named, managed and shut
+ * down with the context.
  */
 @Component("flujo")
 @org.apache.camel.api.management.ManagedResource(description = "Flujo component")
@@ -62,8 +62,9 @@ public class FlujoComponent extends DefaultComponent {
         FlujoKind flujoKind = FlujoKind.of(kind, safeUri);
         String name = colon < 0 ? "" : remaining.substring(colon + 1);
         if (name.isBlank() && flujoKind.needsName()) {
-            throw new FlujoConfigurationException("Missing step name in " + safeUri + "; expected flujo:"
-                    + flujoKind.uriName() + ":NAME");
+            throw new FlujoConfigurationException(
+                    "Missing step name in " + safeUri + "; expected flujo:"
+                                                  + flujoKind.uriName() + ":NAME");
         }
         OptionValues.check(parameters, "flujo step '" + name + "'");
         OptionValues.checkKind(parameters, flujoKind, safeUri);
@@ -79,9 +80,9 @@ public class FlujoComponent extends DefaultComponent {
 
     /**
      * Checks the raw text of {@code camel.component.flujo.*} properties, which Camel would convert leniently (see
-     * {@link OptionValues}), so a bad component default fails the route start naming the option. Done when the
-     * first endpoint is created: by then camel-main has made every property source visible, which is not yet
-     * the case when the component initialises.
+     * {@link OptionValues}), so a bad component default fails the route start naming the option. Done when the first
+     * endpoint is created: by then camel-main has made every property source visible, which is not yet the case when
+     * the component initialises.
      */
     private void checkComponentDefaultsOnce() {
         if (!defaultsChecked && getCamelContext().getPropertiesComponent() != null) {
@@ -91,8 +92,8 @@ public class FlujoComponent extends DefaultComponent {
     }
 
     /**
-     * Runs the endpoints' scheduled telemetry work (batch flushes, automatic optimization), created on first use.
-     * Not the time-out timer: a slow flush must never delay a time-out.
+     * Runs the endpoints' scheduled telemetry work (batch flushes, automatic optimization), created on first use. Not
+     * the time-out timer: a slow flush must never delay a time-out.
      */
     synchronized ScheduledExecutorService scheduler() {
         if (telemetryScheduler == null) {
@@ -107,7 +108,7 @@ public class FlujoComponent extends DefaultComponent {
      * exchange (see {@link FlujoEndpoint#disableOptimizations()}).
      */
     @org.apache.camel.api.management.ManagedOperation(description = "Turn every optimization off on every flujo"
-            + " endpoint, effective for the next exchange")
+                                                                    + " endpoint, effective for the next exchange")
     public void disableOptimizations() {
         optimizationsOff = true;
         endpoints().forEach(FlujoEndpoint::disableOptimizations);
@@ -115,7 +116,7 @@ public class FlujoComponent extends DefaultComponent {
 
     /** Turns the configured optimizations back on, on every flujo endpoint, effective for the next exchange. */
     @org.apache.camel.api.management.ManagedOperation(description = "Turn the configured optimizations back on on"
-            + " every flujo endpoint, effective for the next exchange")
+                                                                    + " every flujo endpoint, effective for the next exchange")
     public void enableOptimizations() {
         optimizationsOff = false;
         endpoints().forEach(FlujoEndpoint::enableOptimizations);
@@ -127,8 +128,8 @@ public class FlujoComponent extends DefaultComponent {
     }
 
     /**
-     * Changes options at runtime on every flujo endpoint whose kind takes them (and as defaults of endpoints
-     * created later), effective for the next exchange.
+     * Changes options at runtime on every flujo endpoint whose kind takes them (and as defaults of endpoints created
+     * later), effective for the next exchange.
      *
      * @throws FlujoConfigurationException naming a bad option or value; then nothing is changed
      */
@@ -136,8 +137,9 @@ public class FlujoComponent extends DefaultComponent {
         java.util.List<String> wiring = options.keySet().stream()
                 .filter(o -> !OptionCatalog.RUNTIME.contains(o)).sorted().toList();
         if (!wiring.isEmpty()) {
-            throw new FlujoConfigurationException("flujo component: " + wiring + " cannot change at runtime: change"
-                    + " the configuration and restart. Runtime options: the execution options and resultHeaders");
+            throw new FlujoConfigurationException(
+                    "flujo component: " + wiring + " cannot change at runtime: change"
+                                                  + " the configuration and restart. Runtime options: the execution options and resultHeaders");
         }
         Map<String, Object> remaining = FlujoEndpoint.asText(options);
         OptionValues.check(remaining, "flujo component");
@@ -164,20 +166,20 @@ public class FlujoComponent extends DefaultComponent {
 
     /** The component defaults of the execution options, as the JSON of {@link OptimizationConfig#toJson()}. */
     @org.apache.camel.api.management.ManagedOperation(description = "The default execution options"
-            + " (OptimizationConfig) of flujo endpoints, as JSON")
+                                                                    + " (OptimizationConfig) of flujo endpoints, as JSON")
     public String exportConfig() {
         return configuration.toOptimizationConfig("(component defaults)").toJson();
     }
 
     /**
-     * Applies an exported configuration as the component defaults and on every endpoint, as {@link #reconfigure}
-     * does with the options whose values differ from the current defaults (an option written in an endpoint's URI
-     * wins there). Refused whole, naming the bad option, when the JSON is malformed or invalid.
+     * Applies an exported configuration as the component defaults and on every endpoint, as {@link #reconfigure} does
+     * with the options whose values differ from the current defaults (an option written in an endpoint's URI wins
+     * there). Refused whole, naming the bad option, when the JSON is malformed or invalid.
      *
      * @return the options it changed, by name, as text
      */
     @org.apache.camel.api.management.ManagedOperation(description = "Apply default execution options"
-            + " (OptimizationConfig JSON) on every flujo endpoint; refused whole naming a bad option")
+                                                                    + " (OptimizationConfig JSON) on every flujo endpoint; refused whole naming a bad option")
     public synchronized Map<String, Object> importConfig(String json) {
         OptimizationConfig imported = OptimizationConfig.fromJson(json);
         Map<String, Object> changes = OptionCatalog.changes(
@@ -247,8 +249,9 @@ public class FlujoComponent extends DefaultComponent {
     @Override
     protected synchronized void doStop() throws Exception {
         if (executorCore != null) {
-            executorCore.stop(new IllegalStateException("the flujo component of Camel context '"
-                    + getCamelContext().getName() + "' stopped"));
+            executorCore.stop(new IllegalStateException(
+                    "the flujo component of Camel context '"
+                                                        + getCamelContext().getName() + "' stopped"));
         }
         var executors = getCamelContext().getExecutorServiceManager();
         if (timeoutScheduler != null) {

@@ -1,5 +1,9 @@
 package dev.flujo.camel;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 import dev.flujo.camel.agent.CamelAgentResolver;
 import dev.flujo.camel.agent.EndpointAgent;
 import dev.flujo.camel.branch.CamelBranches;
@@ -9,22 +13,16 @@ import dev.flujo.camel.option.OptionValues;
 import dev.flujo.camel.plan.CompositePlanFactory;
 import dev.flujo.camel.plan.StepPlanFactory;
 import dev.flujo.camel.telemetry.EndpointTelemetry;
+import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.exec.FlujoPlan;
-import dev.flujo.core.state.StateStore;
-
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import dev.flujo.core.FlujoConfigurationException;
-import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
-import dev.flujo.core.flow.RouterPlan;
 import dev.flujo.core.exec.StepPlan;
+import dev.flujo.core.flow.RouterPlan;
+import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
+import dev.flujo.core.state.StateStore;
 import dev.flujo.core.telemetry.AutomaticOptimizer;
 import dev.flujo.core.telemetry.StepObserver;
 import dev.flujo.core.telemetry.StepStatistics;
-
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -37,14 +35,14 @@ import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
-import org.apache.camel.util.URISupport;
 import org.apache.camel.support.service.ServiceHelper;
+import org.apache.camel.util.URISupport;
 
 /**
- * Runs an AI-pipeline step: an agent call wrapped in prompt and output processors, validators and plugins, with
- * retries that feed back what went wrong, a fallback, an output cache and run-wide token and cost limits - or a
- * composite of steps: parallel branches, a loop, a conditional, a router, a map over a list, a pause for a person
- * and the resume that continues it.
+ * Runs an AI-pipeline step: an agent call wrapped in prompt and output processors, validators and plugins, with retries
+ * that feed back what went wrong, a fallback, an output cache and run-wide token and cost limits - or a composite of
+ * steps: parallel branches, a loop, a conditional, a router, a map over a list, a pause for a person and the resume
+ * that continues it.
  */
 @ManagedResource(description = "Flujo step")
 @UriEndpoint(firstVersion = "4.18.0", scheme = "flujo", title = "Flujo", syntax = "flujo:kind:name",
@@ -55,12 +53,12 @@ public class FlujoEndpoint extends DefaultEndpoint {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FlujoEndpoint.class);
 
     @UriPath(description = "The kind of endpoint: step (an agent call), parallel, loop, conditional, router, map,"
-            + " human (pause the run for a person) or resume (continue a paused run).",
+                           + " human (pause the run for a person) or resume (continue a paused run).",
              enums = "step,parallel,loop,conditional,router,map,human,resume")
     @Metadata(required = true)
     private FlujoKind kind;
     @UriPath(description = "The step name: used in results, headers, errors and the cache fingerprint. Required for"
-            + " every kind but resume.")
+                           + " every kind but resume.")
     private String name;
     @UriParam
     private volatile FlujoConfiguration configuration;
@@ -95,17 +93,19 @@ public class FlujoEndpoint extends DefaultEndpoint {
 
     @Override
     public Consumer createConsumer(Processor processor) throws Exception {
-        throw new UnsupportedOperationException("The flujo component has no consumer: use it in to(), e.g. "
-                + "to(\"flujo:step:" + name + "?agent=direct:llm\")");
+        throw new UnsupportedOperationException(
+                "The flujo component has no consumer: use it in to(), e.g. "
+                                                + "to(\"flujo:step:" + name + "?agent=direct:llm\")");
     }
 
     @Override
     protected synchronized void doStart() throws Exception {
         super.doStart();
         configured = configuration.toOptimizationConfig(name);
-        agents = new CamelAgentResolver(getCamelContext(), name, new EndpointAgent.UsageHeaders(
-                configuration.getInputTokensHeader(), configuration.getOutputTokensHeader(),
-                configuration.getCostHeader()));
+        agents = new CamelAgentResolver(
+                getCamelContext(), name, new EndpointAgent.UsageHeaders(
+                        configuration.getInputTokensHeader(), configuration.getOutputTokensHeader(),
+                        configuration.getCostHeader()));
         branches = new CamelBranches(getCamelContext(), name);
         telemetry = new EndpointTelemetry(getCamelContext(), name, kind, getComponent().scheduler());
         ServiceHelper.startService(agents, branches);
@@ -122,16 +122,18 @@ public class FlujoEndpoint extends DefaultEndpoint {
     }
 
     /**
-     * Everything decided once per configuration: the plan of the kind, its telemetry, the automatic optimizer.
-     * Called at start and again when the options change at runtime; a step keeps its cache entries and its
-     * adaptive limit across such changes.
+     * Everything decided once per configuration: the plan of the kind, its telemetry, the automatic optimizer. Called
+     * at start and again when the options change at runtime; a step keeps its cache entries and its adaptive limit
+     * across such changes.
      */
     private FlujoPlan buildPlan(OptimizationConfig config) {
         // the observer is made once per plan, from the adaptive limit its agent step was given (none for other kinds)
-        java.util.function.Function<AdaptiveConcurrencyLimit, StepObserver> observer =
-                kind == FlujoKind.HUMAN || kind == FlujoKind.RESUME ? limit -> null
+        java.util.function.Function<AdaptiveConcurrencyLimit, StepObserver> observer
+                = kind == FlujoKind.HUMAN || kind == FlujoKind.RESUME
+                        ? limit -> null
                         : limit -> telemetry.observer(config, limit);
-        CompositePlanFactory composites = new CompositePlanFactory(getCamelContext(), name, kind, configuration,
+        CompositePlanFactory composites = new CompositePlanFactory(
+                getCamelContext(), name, kind, configuration,
                 branches, getComponent().resilience(), observer);
         FlujoPlan built = switch (kind) {
             case STEP -> new StepPlanFactory(getCamelContext(), name, configuration, getComponent().resilience())
@@ -184,8 +186,8 @@ public class FlujoEndpoint extends DefaultEndpoint {
 
     /**
      * Turns every optimization off (see {@link OptimizationConfig#withoutOptimizations()}) for the next exchange,
-     * without a restart; exchanges in flight finish as they started. The kill switch when an optimization is
-     * suspected of a problem.
+     * without a restart; exchanges in flight finish as they started. The kill switch when an optimization is suspected
+     * of a problem.
      */
     @ManagedOperation(description = "Turn every optimization off, effective for the next exchange")
     public synchronized void disableOptimizations() {
@@ -207,8 +209,8 @@ public class FlujoEndpoint extends DefaultEndpoint {
 
     /**
      * Changes options at runtime, effective for the next exchange, e.g. {@code reconfigure(Map.of("maxRetries",
-     * 3, "cacheMaxSize", 50000))}. The options are checked like URI options: an unknown option, one this kind does
-     * not take or a bad value fails naming it and changes nothing.
+     * 3, "cacheMaxSize", 50000))}. The options are checked like URI options: an unknown option, one this kind does not
+     * take or a bad value fails naming it and changes nothing.
      *
      * @throws FlujoConfigurationException naming the problems; the endpoint keeps its previous options
      */
@@ -237,9 +239,10 @@ public class FlujoEndpoint extends DefaultEndpoint {
     synchronized FlujoConfiguration prepare(Map<String, Object> options) {
         List<String> wiring = options.keySet().stream().filter(o -> !OptionCatalog.RUNTIME.contains(o)).sorted().toList();
         if (!wiring.isEmpty()) {
-            throw new FlujoConfigurationException("Step '" + name + "': " + wiring + " cannot change at runtime (they"
-                    + " name agents, beans or endpoints resolved at start): change the route and restart it. Runtime"
-                    + " options: the execution options (OptimizationConfig) and resultHeaders");
+            throw new FlujoConfigurationException(
+                    "Step '" + name + "': " + wiring + " cannot change at runtime (they"
+                                                  + " name agents, beans or endpoints resolved at start): change the route and restart it. Runtime"
+                                                  + " options: the execution options (OptimizationConfig) and resultHeaders");
         }
         Map<String, Object> remaining = asText(options);
         OptionValues.check(remaining, "flujo step '" + name + "'");
@@ -262,8 +265,8 @@ public class FlujoEndpoint extends DefaultEndpoint {
     }
 
     /**
-     * Numbers and booleans as text, as URI options are: checked the same way (no silent lenient conversion) and
-     * bound whatever their boxed type ({@code 3} for a long option).
+     * Numbers and booleans as text, as URI options are: checked the same way (no silent lenient conversion) and bound
+     * whatever their boxed type ({@code 3} for a long option).
      */
     static Map<String, Object> asText(Map<String, Object> options) {
         Map<String, Object> text = new LinkedHashMap<>();
@@ -284,16 +287,16 @@ public class FlujoEndpoint extends DefaultEndpoint {
     }
 
     /**
-     * Applies an exported configuration (the JSON of {@link #exportConfig()}, whole or in part: absent options keep
-     * the core's defaults), effective for the next exchange. The JSON is validated; then the options whose values
-     * differ from this endpoint's are changed as {@link #reconfigure} changes them. Refused whole, naming the bad
-     * option, when the JSON is malformed or invalid, or changes an option this kind does not take.
+     * Applies an exported configuration (the JSON of {@link #exportConfig()}, whole or in part: absent options keep the
+     * core's defaults), effective for the next exchange. The JSON is validated; then the options whose values differ
+     * from this endpoint's are changed as {@link #reconfigure} changes them. Refused whole, naming the bad option, when
+     * the JSON is malformed or invalid, or changes an option this kind does not take.
      *
-     * @return the options it changed, by name, as text
+     * @return                             the options it changed, by name, as text
      * @throws FlujoConfigurationException naming the problems; the endpoint keeps its options
      */
     @ManagedOperation(description = "Apply execution options (OptimizationConfig JSON, as exportConfig writes it),"
-            + " effective for the next exchange; refused whole naming a bad option")
+                                    + " effective for the next exchange; refused whole naming a bad option")
     public synchronized Map<String, Object> importConfig(String json) {
         OptimizationConfig imported = OptimizationConfig.fromJson(json);
         OptimizationConfig current = configured == null ? configuration.toOptimizationConfig(name) : configured;
@@ -335,9 +338,9 @@ public class FlujoEndpoint extends DefaultEndpoint {
     }
 
     /**
-     * Execution count, failures, total and mean time, p50/p95/p99 (over the last executions), retries, fallbacks,
-     * cache hits, misses and hit rate, breaker rejections, errors by type; empty unless
-     * {@code enablePerformanceMonitoring} is on.
+     * Execution count, failures, total and mean time, p50/p95/p99 (over the last executions), retries, fallbacks, cache
+     * hits, misses and hit rate, breaker rejections, errors by type; empty unless {@code enablePerformanceMonitoring}
+     * is on.
      */
     public Map<String, Object> getPerformanceStatistics() {
         StepStatistics stats = statistics();

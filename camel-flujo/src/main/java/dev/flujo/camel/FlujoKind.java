@@ -1,16 +1,16 @@
 package dev.flujo.camel;
 
-import dev.flujo.camel.option.OptionCatalog;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
+import dev.flujo.camel.option.OptionCatalog;
 import dev.flujo.core.FlujoConfigurationException;
 
 /**
- * The kinds of flujo endpoint: the first part of {@code flujo:kind:name}. Which options each kind takes is declared
- * on the options ({@link FlujoOption#kinds()}); an option set on a kind that ignores it fails the route start rather
- * than being silently dropped.
+ * The kinds of flujo endpoint: the first part of {@code flujo:kind:name}. Which options each kind takes is declared on
+ * the options ({@link FlujoOption#kinds()}); an option set on a kind that ignores it fails the route start rather than
+ * being silently dropped.
  */
 public enum FlujoKind {
 
@@ -55,8 +55,9 @@ public enum FlujoKind {
                 return k;
             }
         }
-        throw new FlujoConfigurationException("Unsupported flujo kind '" + kind + "' in " + uri
-                + "; supported kinds: " + supported());
+        throw new FlujoConfigurationException(
+                "Unsupported flujo kind '" + kind + "' in " + uri
+                                              + "; supported kinds: " + supported());
     }
 
     static String supported() {

@@ -1,11 +1,12 @@
 package dev.flujo.camel;
 
-import dev.flujo.camel.option.OptionCatalog;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+
+import dev.flujo.camel.option.OptionCatalog;
 
 /**
  * What flujo knows about an option beyond Camel's {@link org.apache.camel.spi.UriParam}, written on the same field of
@@ -23,8 +24,8 @@ public @interface FlujoOption {
 
     /**
      * The options this one has no effect without, in the order they are checked (the first one that is off is
-     * reported): an option counts as on when it is true or a number above 0. An entry {@code a|b} is on when either
-     * is. Only options of the core configuration ({@code dev.flujo.core.config.OptimizationConfig}) can be named.
+     * reported): an option counts as on when it is true or a number above 0. An entry {@code a|b} is on when either is.
+     * Only options of the core configuration ({@code dev.flujo.core.config.OptimizationConfig}) can be named.
      */
     String[] requires() default {};
 
@@ -32,8 +33,8 @@ public @interface FlujoOption {
     boolean stat() default false;
 
     /**
-     * Changeable at runtime although not an option of the core configuration (those all are): read per exchange
-     * rather than resolved when the endpoint starts.
+     * Changeable at runtime although not an option of the core configuration (those all are): read per exchange rather
+     * than resolved when the endpoint starts.
      */
     boolean runtime() default false;
 }

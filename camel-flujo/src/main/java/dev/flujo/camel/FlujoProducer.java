@@ -1,18 +1,17 @@
 package dev.flujo.camel;
 
-import dev.flujo.camel.context.ExchangeContext;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import dev.flujo.camel.context.ExchangeContext;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.exec.ExecutorCore;
-import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.exec.FlujoPlan;
 import dev.flujo.core.result.StepResult;
-
+import dev.flujo.core.run.FlujoRun;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -21,11 +20,12 @@ import org.apache.camel.support.DefaultAsyncProducer;
 import org.apache.camel.support.service.ServiceHelper;
 
 /**
- * Runs the endpoint's step (or composite step) on each exchange, asynchronously: {@link #process(Exchange, AsyncCallback)} returns as
- * soon as the agent is called, and the callback is called exactly once when the step ends - on success, failure,
- * time-out or limit breach.
+ * Runs the endpoint's step (or composite step) on each exchange, asynchronously:
+ * {@link #process(Exchange, AsyncCallback)} returns as soon as the agent is called, and the callback is called exactly
+ * once when the step ends - on success, failure, time-out or limit breach.
  *
- * <p>After the step the body is its output and the {@code CamelFlujo*} headers describe it; a failure is set on the
+ * <p>
+ * After the step the body is its output and the {@code CamelFlujo*} headers describe it; a failure is set on the
  * exchange as the core's typed exception, so {@code onException(FlujoStepFailedException.class)} and
  * {@code onException(UsageLimitExceededException.class)} match it.
  */
@@ -88,9 +88,9 @@ public class FlujoProducer extends DefaultAsyncProducer {
     }
 
     /**
-     * A message body, with a stream read into a String: a step's input and an endpoint agent's reply (an http
-     * agent answers with a stream) are read by validators, cached, kept in the run's history and stored with a
-     * paused run - none of which a stream survives.
+     * A message body, with a stream read into a String: a step's input and an endpoint agent's reply (an http agent
+     * answers with a stream) are read by validators, cached, kept in the run's history and stored with a paused run -
+     * none of which a stream survives.
      */
     public static Object readOnce(Message message) {
         Object body = message.getBody();
@@ -129,15 +129,17 @@ public class FlujoProducer extends DefaultAsyncProducer {
     }
 
     /**
-     * An agent step's writes are checked during the attempt (StepPlan.reservedContextKey) and a reserved sinkTo
-     * fails at start; a composite's come from branches and merge strategies, which may be user code: a write to a
-     * Camel property (the run, say) is refused here, before any write is applied.
+     * An agent step's writes are checked during the attempt (StepPlan.reservedContextKey) and a reserved sinkTo fails
+     * at start; a composite's come from branches and merge strategies, which may be user code: a write to a Camel
+     * property (the run, say) is refused here, before any write is applied.
      */
     private void applyContextUpdates(Exchange exchange, Map<String, Object> updates) {
         for (String key : updates.keySet()) {
             if (ExchangeContext.isReserved(key)) {
-                throw new FlujoConfigurationException("Step '" + endpoint.getName() + "' tried to write the Camel"
-                        + " property '" + key + "' (a branch or merge strategy): Camel* properties are not context");
+                throw new FlujoConfigurationException(
+                        "Step '" + endpoint.getName() + "' tried to write the Camel"
+                                                      + " property '" + key
+                                                      + "' (a branch or merge strategy): Camel* properties are not context");
             }
         }
         updates.forEach(exchange::setProperty);

@@ -1,20 +1,18 @@
 package dev.flujo.camel;
 
-import dev.flujo.camel.agent.EndpointProducers;
-import dev.flujo.camel.context.ExchangeContext;
 import java.io.InputStream;
 import java.io.Reader;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Set;
 
+import dev.flujo.camel.agent.EndpointProducers;
+import dev.flujo.camel.context.ExchangeContext;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.state.PausedRun;
 import dev.flujo.core.state.ResumeRejectedException;
-
 import dev.flujo.core.state.ResumeService;
 import dev.flujo.core.state.Resumption;
-
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
@@ -32,11 +30,10 @@ import org.apache.camel.util.URISupport;
 /**
  * {@code flujo:resume}: continues a run a human step paused. The pause id is the {@code CamelFlujoRunId} header (the
  * run id and an unguessable token, see {@link PausedRun#newPauseId}: the run id alone resumes nothing), the person's
- * answer the body. The answer is checked against the run's schema, the run claimed (once: a second resume
- * fails) and restored on this exchange - context as exchange properties, the run (history, usage, limits, human
- * interactions) as {@code CamelFlujoRun} - and the exchange continues at the run's {@code resumeUri} with the answer
- * as body. A refused resume sets a {@link dev.flujo.core.state.ResumeRejectedException} and leaves the stored run
- * as it was.
+ * answer the body. The answer is checked against the run's schema, the run claimed (once: a second resume fails) and
+ * restored on this exchange - context as exchange properties, the run (history, usage, limits, human interactions) as
+ * {@code CamelFlujoRun} - and the exchange continues at the run's {@code resumeUri} with the answer as body. A refused
+ * resume sets a {@link dev.flujo.core.state.ResumeRejectedException} and leaves the stored run as it was.
  */
 final class FlujoResumeProducer extends DefaultAsyncProducer {
 
@@ -77,14 +74,18 @@ final class FlujoResumeProducer extends DefaultAsyncProducer {
         try {
             target = CamelContextHelper.getMandatoryEndpoint(camel, uri);
         } catch (RuntimeException e) {
-            throw new FlujoConfigurationException("Cannot continue run " + paused.runId() + " at "
-                    + URISupport.sanitizeUri(uri) + ": " + URISupport.sanitizeUri(String.valueOf(e.getMessage())),
+            throw new FlujoConfigurationException(
+                    "Cannot continue run " + paused.runId() + " at "
+                                                  + URISupport.sanitizeUri(uri) + ": "
+                                                  + URISupport.sanitizeUri(String.valueOf(e.getMessage())),
                     EndpointProducers.sanitized(e));
         }
         String scheme = StringHelper.before(target.getEndpointUri(), ":");
         if (IN_JVM.contains(scheme) && camel.getRoutes().stream().noneMatch(r -> r.getEndpoint() == target)) {
-            throw new FlujoConfigurationException("Cannot continue run " + paused.runId() + " at "
-                    + URISupport.sanitizeUri(uri) + ": no route consumes it in this Camel context");
+            throw new FlujoConfigurationException(
+                    "Cannot continue run " + paused.runId() + " at "
+                                                  + URISupport.sanitizeUri(uri)
+                                                  + ": no route consumes it in this Camel context");
         }
         return target;
     }
@@ -92,8 +93,8 @@ final class FlujoResumeProducer extends DefaultAsyncProducer {
     /**
      * The answer: the body, with a stream (an HTTP request's) read as bytes, which the resume checks are UTF-8, as JSON
      * text must be - read as text, a byte that is not UTF-8 would become U+FFFD and the answer another one. Only when
-     * the exchange names another charset is the stream read as text in it. A Reader (and Camel's ReaderCache of one)
-     * is text already and read as such: turned into bytes, it would be encoded in the JVM's default charset.
+     * the exchange names another charset is the stream read as text in it. A Reader (and Camel's ReaderCache of one) is
+     * text already and read as such: turned into bytes, it would be encoded in the JVM's default charset.
      */
     static Object answer(Exchange exchange) {
         Message message = exchange.getMessage();

@@ -1,7 +1,7 @@
 /**
  * The Camel adapter of camel-flujo: the {@code flujo:} component, laid out as camel-caffeine and
- * camel-langchain4j-agent are - the component, endpoint, producers, configuration and constants here, each concern in
- * a sub-package of its own:
+ * camel-langchain4j-agent are - the component, endpoint, producers, configuration and constants here, each concern in a
+ * sub-package of its own:
  *
  * <ul>
  * <li>here - {@link dev.flujo.camel.FlujoComponent}, {@link dev.flujo.camel.FlujoEndpoint},
@@ -20,7 +20,8 @@
  * <li>{@code state} - the state stores of human and resume steps.</li>
  * </ul>
  *
- * <p>It maps options, exchanges and endpoints onto the core and the core's results and typed exceptions back onto the
+ * <p>
+ * It maps options, exchanges and endpoints onto the core and the core's results and typed exceptions back onto the
  * exchange. It knows nothing of retries or merging: that is the core's job.
  */
 package dev.flujo.camel;

@@ -14,7 +14,7 @@ public class FlujoCancelledException extends FlujoException {
 
     public FlujoCancelledException(String stepName, Throwable reason) {
         super("Step '" + stepName + "' was cancelled: " + (reason == null ? "its branch was stopped" : reason.getMessage()),
-                reason);
+              reason);
         this.stepName = stepName;
     }
 

@@ -5,9 +5,9 @@ import java.util.List;
 import dev.flujo.core.result.StepResult;
 
 /**
- * A step failed after all its attempts and its fallback. Carries the step name, the number of attempts, the
- * feedback gathered from every failed attempt, the last cause and the run's step history up to and including this
- * step's failed result.
+ * A step failed after all its attempts and its fallback. Carries the step name, the number of attempts, the feedback
+ * gathered from every failed attempt, the last cause and the run's step history up to and including this step's failed
+ * result.
  */
 public class FlujoStepFailedException extends FlujoException {
 

@@ -9,7 +9,6 @@ import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
 import dev.flujo.core.usage.UsageLimitExceededException;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
@@ -22,10 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Where Camel's error handling goes when flujo's branches, items, loop bodies and agents are routes of their own:
- * what docs/error-handling.md says, each statement checked here. A handler that covers the route that failed turns
- * the failure into an ordinary reply before flujo sees it; a handler on the calling route sees flujo's typed
- * exception; Camel's redelivery on the calling route runs the whole step again.
+ * Where Camel's error handling goes when flujo's branches, items, loop bodies and agents are routes of their own: what
+ * docs/error-handling.md says, each statement checked here. A handler that covers the route that failed turns the
+ * failure into an ordinary reply before flujo sees it; a handler on the calling route sees flujo's typed exception;
+ * Camel's redelivery on the calling route runs the whole step again.
  */
 class CompositeErrorHandlingPlacementTest extends FlujoRouteTestSupport {
 
@@ -39,7 +38,8 @@ class CompositeErrorHandlingPlacementTest extends FlujoRouteTestSupport {
             r.from("direct:research").to("flujo:step:research?agent=#researcher");
             r.from("direct:critic").to("flujo:step:critic?agent=#broken&maxRetries=0");
         });
-        addRoutes(r -> r.from("direct:caller")
+        addRoutes(r -> r
+                .from("direct:caller")
                 .onException(FlujoStepFailedException.class).handled(true)
                 .setBody(r.simple("${exception.stepName} failed")).end()
                 .to("flujo:parallel:review?branches=research=direct:research,critic=direct:critic"));
@@ -75,7 +75,8 @@ class CompositeErrorHandlingPlacementTest extends FlujoRouteTestSupport {
             r.from("direct:critic").to("flujo:step:critic?agent=#broken&maxRetries=0");
             r.from("direct:caller").to("flujo:parallel:review?branches=research=direct:research,critic=direct:critic"
                                        + "&onBranchFailure=IGNORE")
-                    .setHeader("failed", r.simple("${exchangeProperty.CamelFlujoRun.lastResult('review').metadata[failedBranches]}"));
+                    .setHeader("failed",
+                            r.simple("${exchangeProperty.CamelFlujoRun.lastResult('review').metadata[failedBranches]}"));
         });
 
         Exchange out = run("direct:caller");
@@ -88,7 +89,8 @@ class CompositeErrorHandlingPlacementTest extends FlujoRouteTestSupport {
 
     @Test
     void anAgentRouteThatHandlesItsOwnErrorAnswersWithTheHandlersBodyAndIsNotRetried() throws Exception {
-        addRoutes(r -> r.from("direct:llm").onException(IllegalStateException.class).handled(true)
+        addRoutes(r -> r
+                .from("direct:llm").onException(IllegalStateException.class).handled(true)
                 .setBody(r.constant("sorry, no answer")).end()
                 .process(e -> {
                     throw new IllegalStateException("HTTP 503");

@@ -1,25 +1,24 @@
 package dev.flujo.camel;
 
-import dev.flujo.camel.context.ExchangeContext;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-
 import java.math.BigDecimal;
 
+import dev.flujo.camel.context.ExchangeContext;
 import dev.flujo.core.result.Usage;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
 /**
  * cacheKeyContext naming a property that starts with "Camel". The step context hides such properties
- * (ExchangeContext.get returns null for them), so StepCache.keyFor reads null for every exchange and the key no
- * longer separates tenants: tenant B is served tenant A's cached answer. sinkTo rejects a Camel name at route start;
- * cacheKeyContext accepts it and silently drops it from the key. Either the start fails naming the option, or the
- * two tenants get separate entries.
+ * (ExchangeContext.get returns null for them), so StepCache.keyFor reads null for every exchange and the key no longer
+ * separates tenants: tenant B is served tenant A's cached answer. sinkTo rejects a Camel name at route start;
+ * cacheKeyContext accepts it and silently drops it from the key. Either the start fails naming the option, or the two
+ * tenants get separate entries.
  */
 class FlujoCacheKeyContextTest extends CamelTestSupport {
 

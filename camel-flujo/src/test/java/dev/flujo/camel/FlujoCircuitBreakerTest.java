@@ -6,7 +6,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -50,9 +49,9 @@ class FlujoCircuitBreakerTest extends CamelTestSupport {
                 });
                 from("direct:cheap").setBody(constant("cheap answer"));
                 from("direct:guarded").to("flujo:step:guarded?agent=direct:failing&maxRetries=0"
-                        + "&enableCircuitBreaker=true&circuitBreakerFailureThreshold=2");
+                                          + "&enableCircuitBreaker=true&circuitBreakerFailureThreshold=2");
                 from("direct:withFallback").to("flujo:step:fb?agent=direct:failing&maxRetries=0&fallback=direct:cheap"
-                        + "&enableCircuitBreaker=true&circuitBreakerFailureThreshold=2");
+                                               + "&enableCircuitBreaker=true&circuitBreakerFailureThreshold=2");
                 from("direct:own").to("flujo:step:own?agent=direct:cheap&circuitBreakerRef=#mine");
                 from("direct:eip").circuitBreaker().id("eipBreaker").to("direct:cheap").end();
             }
@@ -94,7 +93,8 @@ class FlujoCircuitBreakerTest extends CamelTestSupport {
 
         CircuitBreakerRegistry registry = context.getCamelContextExtension().getContextPlugin(CircuitBreakerRegistry.class);
         assertNotNull(registry.find("flujo-direct:failing").orElse(null), () -> "flujo's breaker in the EIP's registry: "
-                + registry.getAllCircuitBreakers().stream().map(CircuitBreaker::getName).toList());
+                                                                                + registry.getAllCircuitBreakers().stream()
+                                                                                        .map(CircuitBreaker::getName).toList());
         assertNotNull(registry.find("eipBreaker").orElse(null), "the EIP's breaker in the same registry");
         assertNotNull(meters.find("resilience4j.circuitbreaker.state").tag("name", "flujo-direct:failing").meter(),
                 "camel-resilience4j-micrometer meters flujo's breaker");

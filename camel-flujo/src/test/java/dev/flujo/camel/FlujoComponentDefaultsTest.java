@@ -1,12 +1,11 @@
 package dev.flujo.camel;
 
-import dev.flujo.camel.option.OptionValues;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 
+import dev.flujo.camel.option.OptionValues;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -17,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Component defaults given as {@code camel.component.flujo.*} properties are checked as strictly as URI options:
- * Camel itself would turn {@code maxRetries=abc} into 0.
+ * Component defaults given as {@code camel.component.flujo.*} properties are checked as strictly as URI options: Camel
+ * itself would turn {@code maxRetries=abc} into 0.
  */
 class FlujoComponentDefaultsTest {
 

@@ -1,14 +1,10 @@
 package dev.flujo.camel;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.step.FlujoPlugin;
 import dev.flujo.core.step.PluginOutcome;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -16,13 +12,16 @@ import org.apache.camel.spi.Registry;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * a plugin redirect to an endpoint agent whose route runs the same step again. The user guide: "redirect to another
- * agent; a redirect cycle is an error, not a loop" and "A fallback chain that comes back to a step is an error".
- * The fallback path carries the step name in CamelFlujoFallbackChain, so a fallback route that comes back is refused;
- * a redirect passes the attempt's chain without the step, so the nested step runs again, redirects again, and so on:
- * the recursion only ends here because the plugin gives up after a few rounds (without that, it would go on until the
- * stack or the budget is exhausted).
+ * agent; a redirect cycle is an error, not a loop" and "A fallback chain that comes back to a step is an error". The
+ * fallback path carries the step name in CamelFlujoFallbackChain, so a fallback route that comes back is refused; a
+ * redirect passes the attempt's chain without the step, so the nested step runs again, redirects again, and so on: the
+ * recursion only ends here because the plugin gives up after a few rounds (without that, it would go on until the stack
+ * or the budget is exhausted).
  */
 class FlujoRedirectLoopTest extends CamelTestSupport {
 

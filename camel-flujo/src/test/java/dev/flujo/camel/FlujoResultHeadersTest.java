@@ -4,9 +4,8 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
-import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.result.Usage;
-
+import dev.flujo.core.run.FlujoRun;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.Registry;

@@ -1,7 +1,5 @@
 package dev.flujo.camel;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.io.StringReader;
 
 import org.apache.camel.Exchange;
@@ -10,9 +8,11 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 /**
- * flujo:resume reads an answer that is text (a Reader, or the ReaderCache Camel's stream caching makes of one) as
- * text. Found reviewing the answer reading of the bad-input work (issue 7): flujo:resume read every StreamCache body as
+ * flujo:resume reads an answer that is text (a Reader, or the ReaderCache Camel's stream caching makes of one) as text.
+ * Found reviewing the answer reading of the bad-input work (issue 7): flujo:resume read every StreamCache body as
  * bytes, to check them as UTF-8, and Camel turns a ReaderCache into bytes with {@code String.getBytes()}, in the JVM's
  * default charset, which on Java 17 in a container without a UTF-8 locale is US-ASCII, so {@code café} became
  * {@code caf?}, a valid but other answer.

@@ -1,9 +1,5 @@
 package dev.flujo.camel;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -11,16 +7,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.flujo.core.agent.AgentResponse;
-
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
- * The producer is asynchronous: while agents work, no route thread waits. 200 exchanges pass a route consumed by only
- * 2 threads; all 200 agent calls must arrive while every answer is still pending.
+ * The producer is asynchronous: while agents work, no route thread waits. 200 exchanges pass a route consumed by only 2
+ * threads; all 200 agent calls must arrive while every answer is still pending.
  */
 class FlujoStepAsyncTest extends FlujoRouteTestSupport {
 

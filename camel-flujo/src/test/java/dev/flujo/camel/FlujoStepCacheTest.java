@@ -1,25 +1,24 @@
 package dev.flujo.camel;
 
+import java.math.BigDecimal;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.flujo.core.FlujoStepFailedException;
+import dev.flujo.core.result.Usage;
+import dev.flujo.core.run.FlujoRun;
+import dev.flujo.core.usage.UsageLimitExceededException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.Test;
+
 import static dev.flujo.camel.FlujoAssertions.exceptionOf;
 import static dev.flujo.camel.FlujoAssertions.runOf;
 import static org.apache.camel.builder.Builder.constant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
-
-import java.math.BigDecimal;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import dev.flujo.core.FlujoStepFailedException;
-import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.result.Usage;
-import dev.flujo.core.usage.UsageLimitExceededException;
-
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.apache.camel.builder.RouteBuilder;
-import org.junit.jupiter.api.Test;
 
 /** cache, cacheTtl, cacheMaxSize, cacheKeyContext. */
 class FlujoStepCacheTest extends FlujoRouteTestSupport {

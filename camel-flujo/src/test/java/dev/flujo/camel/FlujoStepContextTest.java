@@ -1,15 +1,5 @@
 package dev.flujo.camel;
 
-import static dev.flujo.camel.FlujoAssertions.exceptionOf;
-import static dev.flujo.camel.FlujoAssertions.runOf;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -19,18 +9,27 @@ import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.agent.AgentRequest;
 import dev.flujo.core.context.FlujoContext;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.FlujoPlugin;
 import dev.flujo.core.step.FlujoValidator;
 import dev.flujo.core.step.PluginOutcome;
-import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.ValidationResult;
-import dev.flujo.core.result.Usage;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
+
+import static dev.flujo.camel.FlujoAssertions.exceptionOf;
+import static dev.flujo.camel.FlujoAssertions.runOf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The context is the exchange's user properties, seen read-only; only a successful step writes to it (updatesContext,
@@ -89,8 +88,9 @@ class FlujoStepContextTest extends FlujoRouteTestSupport {
             }
             return PluginOutcome.success();
         });
-        bind("onlyX2", (FlujoValidator) (output, context) ->
-                Integer.valueOf(2).equals(((Map<?, ?>) output).get("x")) ? ValidationResult.ok()
+        bind("onlyX2",
+                (FlujoValidator) (output, context) -> Integer.valueOf(2).equals(((Map<?, ?>) output).get("x"))
+                        ? ValidationResult.ok()
                         : ValidationResult.fail("x must be 2"));
     }
 
@@ -261,7 +261,8 @@ class FlujoStepContextTest extends FlujoRouteTestSupport {
         // the agent route of the second step got no CamelFlujo* headers of the first step
         assertTrue(agentRouteHeaders.get(0).keySet().stream()
                 .noneMatch(k -> k.startsWith("CamelFlujo") && !k.equals(FlujoConstants.STEP_NAME)
-                        && !k.equals(FlujoConstants.ATTEMPT)), agentRouteHeaders.get(0).keySet().toString());
+                        && !k.equals(FlujoConstants.ATTEMPT)),
+                agentRouteHeaders.get(0).keySet().toString());
         assertEquals("second", agentRouteHeaders.get(0).get(FlujoConstants.STEP_NAME));
         assertEquals(0L, resultHeader(result, FlujoConstants.INPUT_TOKENS));
         assertEquals(20, runOf(result).usage().totalTokens());

@@ -1,20 +1,19 @@
 package dev.flujo.camel;
 
-import static dev.flujo.camel.FlujoAssertions.exceptionOf;
-import static org.apache.camel.builder.Builder.simple;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.flujo.core.FlujoStepFailedException;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.Test;
+
+import static dev.flujo.camel.FlujoAssertions.exceptionOf;
+import static org.apache.camel.builder.Builder.simple;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Agents that are Camel endpoints: the body is the prompt, the reply body the output. */
 class FlujoStepEndpointAgentTest extends FlujoRouteTestSupport {
@@ -68,7 +67,7 @@ class FlujoStepEndpointAgentTest extends FlujoRouteTestSupport {
 
         FlujoStepFailedException failure = exceptionOf(result, FlujoStepFailedException.class);
         assertTrue(failure.getFeedback().get(0).contains("direct:nobodyListens")
-                   || failure.getFeedback().get(0).contains("direct://nobodyListens"), failure.getFeedback().get(0));
+                || failure.getFeedback().get(0).contains("direct://nobodyListens"), failure.getFeedback().get(0));
     }
 
     @Test

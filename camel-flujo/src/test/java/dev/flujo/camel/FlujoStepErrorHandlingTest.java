@@ -1,12 +1,5 @@
 package dev.flujo.camel;
 
-import static org.apache.camel.builder.Builder.constant;
-import static org.apache.camel.builder.Builder.simple;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.math.BigDecimal;
 
 import dev.flujo.core.FlujoConfigurationException;
@@ -14,11 +7,17 @@ import dev.flujo.core.FlujoException;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.result.Usage;
 import dev.flujo.core.usage.UsageLimitExceededException;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.Test;
+
+import static org.apache.camel.builder.Builder.constant;
+import static org.apache.camel.builder.Builder.simple;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The exceptions a step sets on the exchange are the core's typed ones, so Camel's error handling matches them. */
 class FlujoStepErrorHandlingTest extends FlujoRouteTestSupport {

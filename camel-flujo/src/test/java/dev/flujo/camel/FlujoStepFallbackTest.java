@@ -1,13 +1,5 @@
 package dev.flujo.camel;
 
-import static dev.flujo.camel.FlujoAssertions.exceptionOf;
-import static dev.flujo.camel.FlujoAssertions.runOf;
-import static org.apache.camel.builder.Builder.simple;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.List;
 
 import dev.flujo.core.FlujoConfigurationException;
@@ -15,10 +7,17 @@ import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.OutputRejectedException;
 import dev.flujo.core.agent.AgentRequest;
 import dev.flujo.core.result.StepResult;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
+
+import static dev.flujo.camel.FlujoAssertions.exceptionOf;
+import static dev.flujo.camel.FlujoAssertions.runOf;
+import static org.apache.camel.builder.Builder.simple;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** fallback: one more attempt with another agent after every attempt failed, and fallback chains. */
 class FlujoStepFallbackTest extends FlujoRouteTestSupport {

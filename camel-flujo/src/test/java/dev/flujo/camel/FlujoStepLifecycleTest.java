@@ -1,19 +1,18 @@
 package dev.flujo.camel;
 
+import dev.flujo.core.FlujoStepFailedException;
+import dev.flujo.core.agent.AgentTimeoutException;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
 import static dev.flujo.camel.FlujoAssertions.exceptionOf;
 import static org.apache.camel.builder.Builder.simple;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-
-import dev.flujo.core.FlujoStepFailedException;
-import dev.flujo.core.agent.AgentTimeoutException;
-
-import org.apache.camel.Exchange;
-import org.apache.camel.builder.RouteBuilder;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
 /** Steps keep working across route and context restarts (the plan and the executor's pools are rebuilt). */
 class FlujoStepLifecycleTest extends FlujoRouteTestSupport {
@@ -53,10 +52,10 @@ class FlujoStepLifecycleTest extends FlujoRouteTestSupport {
                 exceptionOf(run("direct:timeout"), FlujoStepFailedException.class).getCause());
         assertEquals("llm q", run("direct:endpoint").getMessage().getBody());
 
-        for (String route : new String[] {"timeout", "endpoint", "llm"}) {
+        for (String route : new String[] { "timeout", "endpoint", "llm" }) {
             context.getRouteController().stopRoute(route);
         }
-        for (String route : new String[] {"llm", "endpoint", "timeout"}) {
+        for (String route : new String[] { "llm", "endpoint", "timeout" }) {
             context.getRouteController().startRoute(route);
         }
 

@@ -1,5 +1,31 @@
 package dev.flujo.camel;
 
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flujo.core.FlujoConfigurationException;
+import dev.flujo.core.agent.FlujoAgent;
+import dev.flujo.core.flow.BranchFailurePolicy;
+import dev.flujo.core.step.FlujoPlugin;
+import dev.flujo.core.step.FlujoProcessor;
+import dev.flujo.core.step.FlujoValidator;
+import dev.flujo.core.step.PluginOutcome;
+import dev.flujo.core.step.ValidationResult;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
 import static dev.flujo.camel.FlujoAssertions.assertRouteStartFails;
 import static dev.flujo.camel.FlujoAssertions.causeOf;
 import static dev.flujo.camel.FlujoAssertions.messages;
@@ -11,37 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.TreeSet;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.flujo.core.FlujoConfigurationException;
-import dev.flujo.core.agent.FlujoAgent;
-import dev.flujo.core.flow.BranchFailurePolicy;
-import dev.flujo.core.step.FlujoPlugin;
-import dev.flujo.core.step.FlujoProcessor;
-import dev.flujo.core.step.FlujoValidator;
-import dev.flujo.core.step.PluginOutcome;
-import dev.flujo.core.step.ValidationResult;
-
-import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 /**
- * Option handling: every bad value fails the route start with a message naming the option (boolean, enum, duration
- * and number text included), every option is also a component default, and a route using every option starts.
+ * Option handling: every bad value fails the route start with a message naming the option (boolean, enum, duration and
+ * number text included), every option is also a component default, and a route using every option starts.
  */
 class FlujoStepOptionsTest extends FlujoRouteTestSupport {
 
@@ -250,7 +248,7 @@ class FlujoStepOptionsTest extends FlujoRouteTestSupport {
     @Test
     void badBooleanTextIsReportedWithTheOtherBadOptions() {
         Exception e = assertRouteStartFails(context, "flujo:step:flags?agent=#agent&cache=maybe&maxRetries=abc"
-                + "&resultHeaders=RAW( true)");
+                                                     + "&resultHeaders=RAW( true)");
         List<String> problems = causeOf(e, FlujoConfigurationException.class).getProblems();
         assertEquals(3, problems.size(), problems.toString());
         assertTrue(problems.contains("cache must be true or false, was 'maybe'"), problems.toString());
@@ -272,11 +270,13 @@ class FlujoStepOptionsTest extends FlujoRouteTestSupport {
             r.from("direct:a").setBody(constant("a"));
         });
         FlujoConfiguration step = context.getEndpoint("flujo:step:spellings?agent=#agent&cache=TRUE"
-                + "&resultHeaders=False", FlujoEndpoint.class).getConfiguration();
+                                                      + "&resultHeaders=False",
+                FlujoEndpoint.class).getConfiguration();
         assertTrue(step.isCache());
         assertEquals(false, step.isResultHeaders());
         assertEquals(BranchFailurePolicy.IGNORE, context.getEndpoint("flujo:parallel:fan?branches=direct:a"
-                + "&onBranchFailure=ignore", FlujoEndpoint.class).getConfiguration().getOnBranchFailure());
+                                                                     + "&onBranchFailure=ignore",
+                FlujoEndpoint.class).getConfiguration().getOnBranchFailure());
     }
 
     /**
@@ -287,7 +287,7 @@ class FlujoStepOptionsTest extends FlujoRouteTestSupport {
     @Test
     void referencesCamelResolvesStillStart() throws Exception {
         String step = "flujo:step:refs?agent=#agent&cache=#property:flags.cache&resultHeaders=#bean:on"
-                + "&updatesContext=#on";
+                      + "&updatesContext=#on";
         String fan = "flujo:parallel:refs?branches=direct:a&onBranchFailure=#property:flags.policy";
         String fan2 = "flujo:parallel:refs2?branches=direct:a&onBranchFailure=#ignoring";
         addRoutes(r -> {
@@ -313,16 +313,17 @@ class FlujoStepOptionsTest extends FlujoRouteTestSupport {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "timeout=18446744073709552s | timeout is out of range",
-        "timeout=307445734561826m | timeout is out of range",
-        "cacheTtl=99999999999999999999 | cacheTtl is out of range",
-        "maxConcurrentExecutionsWait=P999999999999D | maxConcurrentExecutionsWait is out of range",
-        "timeout=PT9999999999999999H | timeout is out of range",
-        "timeout=1h1h | timeout must not repeat the unit h",
+            "timeout=18446744073709552s | timeout is out of range",
+            "timeout=307445734561826m | timeout is out of range",
+            "cacheTtl=99999999999999999999 | cacheTtl is out of range",
+            "maxConcurrentExecutionsWait=P999999999999D | maxConcurrentExecutionsWait is out of range",
+            "timeout=PT9999999999999999H | timeout is out of range",
+            "timeout=1h1h | timeout must not repeat the unit h",
     })
     void durationTextCamelWouldMisreadFailsTheStartNamingTheOption(String option, String problem) {
         Exception e = assertRouteStartFails(context, "flujo:step:d" + Integer.toHexString(option.hashCode())
-                + "?agent=#agent&" + option, problem);
+                                                     + "?agent=#agent&" + option,
+                problem);
         causeOf(e, FlujoConfigurationException.class);
     }
 
@@ -343,12 +344,12 @@ class FlujoStepOptionsTest extends FlujoRouteTestSupport {
     }
 
     /**
-     * Duration text that the option check accepts but Camel's TimeUtils turns into 0, i.e. "no time-out". The
-     * contract: a bad option fails the route start; a good one means what it says. Either outcome passes here, a route
-     * that starts with the time-out silently switched off does not.
+     * Duration text that the option check accepts but Camel's TimeUtils turns into 0, i.e. "no time-out". The contract:
+     * a bad option fails the route start; a good one means what it says. Either outcome passes here, a route that
+     * starts with the time-out silently switched off does not.
      */
     @ParameterizedTest
-    @CsvSource({"5S, 5000", "10MS, 10"})
+    @CsvSource({ "5S, 5000", "10MS, 10" })
     void acceptedDurationTextIsNotSilentlyZero(String text, long expectedMillis) throws java.lang.Exception {
         String uri = "flujo:step:t" + Integer.toHexString(text.hashCode()) + "?agent=#agent&timeout=" + text;
         try {
@@ -359,7 +360,9 @@ class FlujoStepOptionsTest extends FlujoRouteTestSupport {
         FlujoEndpoint endpoint = context.getEndpoint(uri, FlujoEndpoint.class);
         assertEquals(Duration.ofMillis(expectedMillis), ((dev.flujo.core.exec.StepPlan) endpoint.getPlan()).timeout(),
                 "timeout=" + text + " passed the option check but the step runs with time-out "
-                        + ((dev.flujo.core.exec.StepPlan) endpoint.getPlan()).timeout());
+                                                                                                                       + ((dev.flujo.core.exec.StepPlan) endpoint
+                                                                                                                               .getPlan())
+                                                                                                                               .timeout());
     }
 
     // --- component defaults -------------------------------------------------------------------------------------

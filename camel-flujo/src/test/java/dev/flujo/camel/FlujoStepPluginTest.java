@@ -1,25 +1,24 @@
 package dev.flujo.camel;
 
-import static dev.flujo.camel.FlujoAssertions.exceptionOf;
-import static dev.flujo.camel.FlujoAssertions.runOf;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.FlujoStepFailedException;
+import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.FlujoPlugin;
 import dev.flujo.core.step.PluginInput;
 import dev.flujo.core.step.PluginOutcome;
-import dev.flujo.core.result.StepResult;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
+
+import static dev.flujo.camel.FlujoAssertions.exceptionOf;
+import static dev.flujo.camel.FlujoAssertions.runOf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** plugins: descending priority; success, feedback, new solution and redirect; redirect cycles. */
 class FlujoStepPluginTest extends FlujoRouteTestSupport {
@@ -73,7 +72,8 @@ class FlujoStepPluginTest extends FlujoRouteTestSupport {
         bind("rejectRough", new FlujoPlugin() {
             @Override
             public PluginOutcome apply(PluginInput input) {
-                return "rough".equals(input.output()) ? PluginOutcome.feedback("too rough, polish it")
+                return "rough".equals(input.output())
+                        ? PluginOutcome.feedback("too rough, polish it")
                         : PluginOutcome.success();
             }
 

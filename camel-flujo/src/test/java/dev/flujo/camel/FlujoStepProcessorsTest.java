@@ -1,20 +1,19 @@
 package dev.flujo.camel;
 
-import static dev.flujo.camel.FlujoAssertions.exceptionOf;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.step.FlujoProcessor;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
+
+import static dev.flujo.camel.FlujoAssertions.exceptionOf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** promptProcessors and outputProcessors: Camel Processors or FlujoProcessors, run in order. */
 class FlujoStepProcessorsTest extends FlujoRouteTestSupport {

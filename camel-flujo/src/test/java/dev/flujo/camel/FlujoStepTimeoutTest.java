@@ -1,12 +1,5 @@
 package dev.flujo.camel;
 
-import static dev.flujo.camel.FlujoAssertions.exceptionOf;
-import static dev.flujo.camel.FlujoAssertions.runOf;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +14,9 @@ import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.AgentTimeoutException;
 import dev.flujo.core.agent.FlujoAgent;
-import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
-
+import dev.flujo.core.run.FlujoRun;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.AsyncProducer;
@@ -35,6 +27,13 @@ import org.apache.camel.support.AsyncProcessorSupport;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import static dev.flujo.camel.FlujoAssertions.exceptionOf;
+import static dev.flujo.camel.FlujoAssertions.runOf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * timeout bounds one agent call: a time-out is a failed attempt (retried, then the fallback), and the late reply is
@@ -112,9 +111,9 @@ class FlujoStepTimeoutTest extends FlujoRouteTestSupport {
         r.from("direct:endpoint").to("flujo:step:endpoint?agent=direct:slowLlm&timeout=100ms").to("mock:endpointOut");
         r.from("direct:slowLlm").process(slowFirst);
         r.from("direct:slowFallback").to("flujo:step:slowFallback?agent=#neverAnswers&timeout=50ms&maxRetries=0"
-                                           + "&fallback=#slowFallback");
+                                         + "&fallback=#slowFallback");
         r.from("direct:reserved").to("flujo:step:reserved?agent=#pendingThenMetered&timeout=50ms"
-                                       + "&tokenLimit=100&expectedTokens=60");
+                                     + "&tokenLimit=100&expectedTokens=60");
         r.from("direct:timed").to("flujo:step:timed?agent=#manyInFlight&timeout=60s");
         r.from("direct:blocking").to("flujo:step:blocking?agent=direct:blockingLlm&timeout=100ms");
         r.from("direct:blockingTwice")
@@ -317,7 +316,7 @@ class FlujoStepTimeoutTest extends FlujoRouteTestSupport {
         try {
             assertTrue(thirdBlockingCall.await(3, TimeUnit.SECONDS),
                     "attempt 3 was not called while attempt 2 hung past the 100 ms timeout (calls so far: "
-                            + twiceBlockingCalls.get() + ")");
+                                                                     + twiceBlockingCalls.get() + ")");
         } finally {
             releaseBlocked.countDown();
         }

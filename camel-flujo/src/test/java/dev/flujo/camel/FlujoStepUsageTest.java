@@ -1,5 +1,17 @@
 package dev.flujo.camel;
 
+import java.math.BigDecimal;
+import java.util.List;
+
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
+import dev.flujo.core.run.FlujoRun;
+import dev.flujo.core.usage.UsageLimitExceededException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.Test;
+
 import static dev.flujo.camel.FlujoAssertions.exceptionOf;
 import static dev.flujo.camel.FlujoAssertions.runOf;
 import static org.apache.camel.builder.Builder.body;
@@ -7,19 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.math.BigDecimal;
-import java.util.List;
-
-import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.result.StepResult;
-import dev.flujo.core.result.Usage;
-import dev.flujo.core.usage.UsageLimitExceededException;
-
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.apache.camel.builder.RouteBuilder;
-import org.junit.jupiter.api.Test;
 
 /** Usage reporting and pricing, and the run-wide costLimitUsd / tokenLimit with reservations. */
 class FlujoStepUsageTest extends FlujoRouteTestSupport {
@@ -370,7 +369,7 @@ class FlujoStepUsageTest extends FlujoRouteTestSupport {
         FlujoRun run = runOf(result);
         assertEquals(120, run.usage().totalTokens());
         assertTrue(result.getException() != null
-                   && FlujoAssertions.causeOf(result.getException(), UsageLimitExceededException.class) != null);
+                && FlujoAssertions.causeOf(result.getException(), UsageLimitExceededException.class) != null);
     }
 
     @Test

@@ -1,26 +1,25 @@
 package dev.flujo.camel;
 
-import static dev.flujo.camel.FlujoAssertions.exceptionOf;
-import static dev.flujo.camel.FlujoAssertions.runOf;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.OutputRejectedException;
-import dev.flujo.core.step.FlujoValidator;
 import dev.flujo.core.result.StepResult;
+import dev.flujo.core.step.FlujoValidator;
 import dev.flujo.core.step.ValidationResult;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
+
+import static dev.flujo.camel.FlujoAssertions.exceptionOf;
+import static dev.flujo.camel.FlujoAssertions.runOf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** validators (FlujoValidator or Camel Predicate beans) and validate (a Simple predicate on the output). */
 class FlujoStepValidationTest extends FlujoRouteTestSupport {
@@ -45,7 +44,8 @@ class FlujoStepValidationTest extends FlujoRouteTestSupport {
             @Override
             public ValidationResult validate(Object output, dev.flujo.core.context.FlujoContext context) {
                 noBadWordsRuns.incrementAndGet();
-                return output.toString().contains("bad") ? ValidationResult.fail("contains a bad word")
+                return output.toString().contains("bad")
+                        ? ValidationResult.fail("contains a bad word")
                         : ValidationResult.ok();
             }
 

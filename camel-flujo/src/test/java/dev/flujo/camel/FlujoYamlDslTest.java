@@ -1,26 +1,16 @@
 package dev.flujo.camel;
 
-import static dev.flujo.camel.FlujoAssertions.exceptionOf;
-import static dev.flujo.camel.FlujoAssertions.messages;
-import static dev.flujo.camel.FlujoAssertions.runOf;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.List;
 import java.util.Map;
 
 import dev.flujo.core.FlujoConfigurationException;
+import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.FlujoPlugin;
 import dev.flujo.core.step.FlujoValidator;
 import dev.flujo.core.step.PluginInput;
 import dev.flujo.core.step.PluginOutcome;
-import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.ValidationResult;
 import dev.flujo.core.usage.UsageLimitExceededException;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.ServiceStatus;
@@ -31,6 +21,15 @@ import org.apache.camel.support.PluginHelper;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import static dev.flujo.camel.FlujoAssertions.exceptionOf;
+import static dev.flujo.camel.FlujoAssertions.messages;
+import static dev.flujo.camel.FlujoAssertions.runOf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The flujo component used from the Camel YAML DSL: the routes are in src/test/resources/routes/*.camel.yaml. */
 class FlujoYamlDslTest extends CamelTestSupport {
@@ -73,7 +72,8 @@ class FlujoYamlDslTest extends CamelTestSupport {
         registry.bind("yamlToExpert", new FlujoPlugin() {
             @Override
             public PluginOutcome apply(PluginInput input) {
-                return "#yamlDraft".equals(input.agent()) ? PluginOutcome.redirect("direct:yaml-expert")
+                return "#yamlDraft".equals(input.agent())
+                        ? PluginOutcome.redirect("direct:yaml-expert")
                         : PluginOutcome.success();
             }
 

@@ -1,7 +1,6 @@
 package dev.flujo.camel;
 
 import dev.flujo.core.state.StateStore;
-
 import org.apache.camel.CamelContext;
 
 /**

@@ -1,15 +1,19 @@
 package dev.flujo.camel;
 
-import dev.flujo.camel.plan.StepPlanFactory;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import dev.flujo.camel.plan.StepPlanFactory;
+import dev.flujo.core.agent.AgentRequest;
+import dev.flujo.core.agent.AgentResponse;
+import dev.flujo.core.agent.FlujoAgent;
+import dev.flujo.core.context.FlujoContext;
+import dev.flujo.core.exec.StepPlan;
+import dev.flujo.core.step.FlujoProcessor;
+import dev.flujo.reliability.PropertyFigures;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -23,39 +27,35 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.statistics.Statistics;
-
-import dev.flujo.core.agent.AgentRequest;
-import dev.flujo.core.agent.AgentResponse;
-import dev.flujo.core.agent.FlujoAgent;
-import dev.flujo.core.context.FlujoContext;
-import dev.flujo.core.step.FlujoProcessor;
-import dev.flujo.core.exec.StepPlan;
-import dev.flujo.reliability.PropertyFigures;
-
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.service.ServiceHelper;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
 /**
- * The cache fingerprint of a {@code flujo:step} (its name and every option that changes what it outputs, part of
- * every cache key) tells any two option sets apart: were two steps with different agents, processors, validators,
+ * The cache fingerprint of a {@code flujo:step} (its name and every option that changes what it outputs, part of every
+ * cache key) tells any two option sets apart: were two steps with different agents, processors, validators,
  * {@code validate}, plugins, fallback or {@code updatesContext} given one fingerprint, a cache that keeps its entries
  * across a change of plan (StepCache.reconfigured compares fingerprints) could serve one's output for the other.
  *
- * <p>Option values are free text: a bean name or a Simple expression may hold {@code |} and {@code name=}, and an
- * unset option must differ from one set to the text {@code "null"}. So besides independent option sets, pairs are
- * generated that are the same text rendered as {@code name=value|name=value} but split at another {@code |name=},
- * and pairs that differ by null against {@code "null"}.
+ * <p>
+ * Option values are free text: a bean name or a Simple expression may hold {@code |} and {@code name=}, and an unset
+ * option must differ from one set to the text {@code "null"}. So besides independent option sets, pairs are generated
+ * that are the same text rendered as {@code name=value|name=value} but split at another {@code |name=}, and pairs that
+ * differ by null against {@code "null"}.
  *
- * <p>Tagged {@code property}: it runs in the test command with jqwik's default tries and in the stress profile with
+ * <p>
+ * Tagged {@code property}: it runs in the test command with jqwik's default tries and in the stress profile with
  * {@code jqwik.tries.default} raised, which records its figure ({@link PropertyFigures}).
  */
 @Tag("property")
 @AddLifecycleHook(PropertyFigures.class)
 @PropertyFigures.What(what = "Step cache fingerprints, generated option sets (jqwik): any differing option gives a"
-        + " different fingerprint, computed directly and on endpoints Camel built and started",
-        found = "found: agent \"#a|prompt=#p\" with promptProcessors \"#q\" and agent \"#a\" with promptProcessors"
-                + " \"#p|prompt=#q\" had one fingerprint, as had promptProcessors unset and \"null\"; fixed:"
-                + " length-prefixed parts")
+                             + " different fingerprint, computed directly and on endpoints Camel built and started",
+                      found = "found: agent \"#a|prompt=#p\" with promptProcessors \"#q\" and agent \"#a\" with promptProcessors"
+                              + " \"#p|prompt=#q\" had one fingerprint, as had promptProcessors unset and \"null\"; fixed:"
+                              + " length-prefixed parts")
 class StepFingerprintProperties {
 
     /** The options in the fingerprint, in its order. */
@@ -85,9 +85,9 @@ class StepFingerprintProperties {
         @Override
         public String toString() {
             return "step " + quoted(step) + ", " + NAMES.get(0) + " " + quoted(values.get(0)) + ", "
-                    + String.join(", ", java.util.stream.IntStream.range(1, NAMES.size())
-                            .mapToObj(i -> NAMES.get(i) + " " + quoted(values.get(i))).toList())
-                    + ", updatesContext " + updatesContext;
+                   + String.join(", ", java.util.stream.IntStream.range(1, NAMES.size())
+                           .mapToObj(i -> NAMES.get(i) + " " + quoted(values.get(i))).toList())
+                   + ", updatesContext " + updatesContext;
         }
     }
 
@@ -126,15 +126,16 @@ class StepFingerprintProperties {
 
     /**
      * The same, on endpoints built by Camel from their URIs and started (beans resolved, Simple compiled): two
-     * {@code flujo:step} endpoints whose agent, prompt processors or {@code validate} differ never have plans with
-     * one fingerprint. The agent and processor bean names are generated (one processor is the plain name
-     * {@code null}); each is bound before the endpoints start. Each try starts two endpoints (a few milliseconds):
-     * a tenth of the default tries, the option text itself having the full tries above.
+     * {@code flujo:step} endpoints whose agent, prompt processors or {@code validate} differ never have plans with one
+     * fingerprint. The agent and processor bean names are generated (one processor is the plain name {@code null});
+     * each is bound before the endpoints start. Each try starts two endpoints (a few milliseconds): a tenth of the
+     * default tries, the option text itself having the full tries above.
      */
     @Property
     @PropertyFigures.CostlyTries(10)
     void endpointsWithDifferentOptionsHaveDifferentFingerprints(
-            @ForAll("endpointOptionPairs") Tuple.Tuple2<List<String>, List<String>> pair) throws Exception {
+            @ForAll("endpointOptionPairs") Tuple.Tuple2<List<String>, List<String>> pair)
+            throws Exception {
         List<String> a = pair.get1();
         List<String> b = pair.get2();
         boolean same = a.equals(b);
@@ -142,7 +143,7 @@ class StepFingerprintProperties {
 
         assertEquals(same, planFingerprint(a).equals(planFingerprint(b)),
                 () -> a.stream().map(StepFingerprintProperties::quoted).toList() + " / "
-                        + b.stream().map(StepFingerprintProperties::quoted).toList());
+                      + b.stream().map(StepFingerprintProperties::quoted).toList());
     }
 
     /**
@@ -226,14 +227,16 @@ class StepFingerprintProperties {
                     return Tuple.of(o, new Options(o.step(), values, o.updatesContext()));
                 });
         return Arbitraries.frequencyOf(Tuple.of(2, independent), Tuple.of(2, resplit), Tuple.of(1, nullText),
-                Tuple.of(1, options.map(o -> Tuple.of(o, new Options(new String(o.step()), o.values().stream()
-                        .map(v -> v == null ? null : new String(v)).toList(), o.updatesContext())))));
+                Tuple.of(1, options.map(o -> Tuple.of(o, new Options(
+                        new String(o.step()), o.values().stream()
+                                .map(v -> v == null ? null : new String(v)).toList(),
+                        o.updatesContext())))));
     }
 
     /**
-     * Endpoint options (agent, promptProcessors, validate) that Camel can start: bean names made of pieces that
-     * look like the fingerprint's own text, re-split between agent and promptProcessors, or promptProcessors unset
-     * against the bean name {@code null}; validate unset or one of two predicates.
+     * Endpoint options (agent, promptProcessors, validate) that Camel can start: bean names made of pieces that look
+     * like the fingerprint's own text, re-split between agent and promptProcessors, or promptProcessors unset against
+     * the bean name {@code null}; validate unset or one of two predicates.
      */
     @Provide
     Arbitrary<Tuple.Tuple2<List<String>, List<String>>> endpointOptionPairs() {
@@ -277,6 +280,6 @@ class StepFingerprintProperties {
         List<String> second = new ArrayList<>(values);
         first.set(boundary, values.get(boundary) + sep + moved);
         second.set(boundary + 1, moved + sep + values.get(boundary + 1));
-        return new List[] {first, second};
+        return new List[] { first, second };
     }
 }

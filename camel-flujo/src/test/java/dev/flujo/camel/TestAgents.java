@@ -91,8 +91,8 @@ public final class TestAgents {
 
     /**
      * Answers call n with script entry n (the last entry repeats): a {@link Throwable} fails the call, an
-     * {@link AgentResponse} is returned as is, {@link #PENDING} leaves the call unanswered (kept in
-     * {@link #pending}), anything else is the output with zero usage.
+     * {@link AgentResponse} is returned as is, {@link #PENDING} leaves the call unanswered (kept in {@link #pending}),
+     * anything else is the output with zero usage.
      */
     static final class ScriptedAgent implements FlujoAgent {
         private final List<Object> script;

@@ -1,10 +1,5 @@
 package dev.flujo.core;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -12,16 +7,19 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
-
 import dev.flujo.core.result.ArchitectureOffendersDown;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
- * The shape of {@code dev.flujo.core}, read from its compiled classes: it never depends on Camel, and its packages
- * (the root, whose typed exceptions everything throws, included) import each other without a cycle, so each can be
- * read, tested and changed from the bottom up: result, the root, usage, context, agent, ..., exec, flow.
+ * The shape of {@code dev.flujo.core}, read from its compiled classes: it never depends on Camel, and its packages (the
+ * root, whose typed exceptions everything throws, included) import each other without a cycle, so each can be read,
+ * tested and changed from the bottom up: result, the root, usage, context, agent, ..., exec, flow.
  */
 class CoreArchitectureTest {
 

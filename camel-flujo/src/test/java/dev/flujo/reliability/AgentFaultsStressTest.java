@@ -12,14 +12,13 @@ import dev.flujo.core.OutputRejectedException;
 import dev.flujo.core.agent.AgentRequest;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.FlujoValidator;
-import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.ValidationResult;
-import dev.flujo.core.result.Usage;
 import dev.flujo.reliability.FaultAgent.Fault;
 import dev.flujo.reliability.FaultAgent.HeldCall;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.NotifyBuilder;
@@ -41,12 +40,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Many exchanges at once through steps whose agent misbehaves, one fault per exchange: it throws, fails its stage,
- * returns no stage or no response, hangs past the time-out, answers late (after the retry answered), answers with
- * the wrong type (a String for updatesContext, bytes or null for a text validator). Every exchange must end - on the
- * retry, the fallback or a typed failure, as documented - and no late answer may change a body, a result or the cache.
+ * returns no stage or no response, hangs past the time-out, answers late (after the retry answered), answers with the
+ * wrong type (a String for updatesContext, bytes or null for a text validator). Every exchange must end - on the retry,
+ * the fallback or a typed failure, as documented - and no late answer may change a body, a result or the cache.
  *
- * <p>Covered elsewhere, one exchange at a time: ExecutorCoreRetryTest (null stage / response), ExecutorCoreTimeoutTest
- * and FlujoStepTimeoutTest (late replies dropped, usage booked), ExecutorCoreFallbackTest, ExecutorCoreContextUpdateTest.
+ * <p>
+ * Covered elsewhere, one exchange at a time: ExecutorCoreRetryTest (null stage / response), ExecutorCoreTimeoutTest and
+ * FlujoStepTimeoutTest (late replies dropped, usage booked), ExecutorCoreFallbackTest, ExecutorCoreContextUpdateTest.
  * Here they run together, concurrently, and the cache is checked after the late answers.
  */
 @Tag("stress")
@@ -92,7 +92,7 @@ class AgentFaultsStressTest extends CamelTestSupport {
         return switch (fault) {
             case "string" -> FaultAgent.answer(first ? "not a map" : Map.of("customer", "c-" + r.input()));
             case "stringonly" -> FaultAgent.answer("never a map");
-            case "bytes" -> FaultAgent.answer(first ? new byte[] {1, 2, 3} : "text of " + r.input());
+            case "bytes" -> FaultAgent.answer(first ? new byte[] { 1, 2, 3 } : "text of " + r.input());
             case "null" -> FaultAgent.answer(first ? null : "text of " + r.input());
             default -> throw new AssertionError(fault);
         };
@@ -121,7 +121,7 @@ class AgentFaultsStressTest extends CamelTestSupport {
     protected RoutesBuilder createRouteBuilder() {
         return RouteBuilder.loadRoutesBuilder(rb -> {
             rb.from("direct:answer").to("flujo:step:answer?agent=#faulty&timeout=" + TIMEOUT_MS + "ms&maxRetries=1"
-                    + "&fallback=#backup&cache=true");
+                                        + "&fallback=#backup&cache=true");
             rb.from("direct:extract").to("flujo:step:extract?agent=#shapes&updatesContext=true&maxRetries=1");
             rb.from("direct:summary").to("flujo:step:summary?agent=#shapes&validators=#textOnly&maxRetries=1");
         });
@@ -211,12 +211,15 @@ class AgentFaultsStressTest extends CamelTestSupport {
         assertEquals(backupCalls + PER_FAULT, backup.calls());
 
         ReliabilityFigures.record(FAULTS, String.format("%,d exchanges at once, %d per agent fault (throws, failed stage,"
-                        + " no stage, null response, hangs past its %d ms time-out, answers late)", inputs.size(),
-                        PER_FAULT, TIMEOUT_MS),
+                                                        + " no stage, null response, hangs past its %d ms time-out, answers late)",
+                inputs.size(),
+                PER_FAULT, TIMEOUT_MS),
                 String.format("all %,d ended: %,d recovered on the retry, %d by the fallback, 0 hanging; %d hung calls"
-                        + " cancelled; %d late answers changed 0 bodies, 0 results, 0 cache entries (their %,d tokens"
-                        + " booked to the runs)", inputs.size(), recovered, fellBack, hung.size(), late.size(),
-                        lateTokensBooked), getClass());
+                              + " cancelled; %d late answers changed 0 bodies, 0 results, 0 cache entries (their %,d tokens"
+                              + " booked to the runs)",
+                        inputs.size(), recovered, fellBack, hung.size(), late.size(),
+                        lateTokensBooked),
+                getClass());
     }
 
     private List<HeldCall> held(String fault) {
@@ -271,15 +274,19 @@ class AgentFaultsStressTest extends CamelTestSupport {
             assertNull(e.getException(), input);
             assertEquals("text of " + input, e.getMessage().getBody());
             String feedback = runOf(e).lastResult("summary").feedback().get(0);
-            assertTrue(feedback.contains(input.startsWith("bytes-") ? "threw ClassCastException"
+            assertTrue(feedback.contains(input.startsWith("bytes-")
+                    ? "threw ClassCastException"
                     : "threw NullPointerException"), feedback);
             textFixed++;
         }
 
         ReliabilityFigures.record(FAULTS, String.format("%d agent answers of the wrong type: a String where updatesContext"
-                        + " needs a Map, bytes or null where a validator expects text", extract.size() + summary.size()),
+                                                        + " needs a Map, bytes or null where a validator expects text",
+                extract.size() + summary.size()),
                 String.format("all rejected with feedback naming the type or the validator's exception: %d fixed by"
-                        + " the retry (%d maps, %d texts), %d failed with OutputRejectedException and no property"
-                        + " written", mapsFixed + textFixed, mapsFixed, textFixed, neverMaps), getClass());
+                              + " the retry (%d maps, %d texts), %d failed with OutputRejectedException and no property"
+                              + " written",
+                        mapsFixed + textFixed, mapsFixed, textFixed, neverMaps),
+                getClass());
     }
 }

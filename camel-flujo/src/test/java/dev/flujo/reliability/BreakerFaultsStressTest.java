@@ -17,7 +17,6 @@ import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.StateTransition;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -35,10 +34,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * An agent's breaker under load, with an injected clock (no waiting): it opens after the threshold of failed calls,
- * keeps hundreds of concurrent exchanges from the agent while open (straight to the fallback, no retries), lets
- * exactly one probe through among a hundred concurrent exchanges once the recovery time has passed, re-opens when
- * the probe times out, and closes when the next probe answers. One exchange at a time this is
- * ExecutorCoreCircuitBreakerTest; here it is the Camel endpoint, concurrent exchanges and a time-out as the failure.
+ * keeps hundreds of concurrent exchanges from the agent while open (straight to the fallback, no retries), lets exactly
+ * one probe through among a hundred concurrent exchanges once the recovery time has passed, re-opens when the probe
+ * times out, and closes when the next probe answers. One exchange at a time this is ExecutorCoreCircuitBreakerTest;
+ * here it is the Camel endpoint, concurrent exchanges and a time-out as the failure.
  */
 @Tag("stress")
 class BreakerFaultsStressTest extends CamelTestSupport {
@@ -48,7 +47,11 @@ class BreakerFaultsStressTest extends CamelTestSupport {
     private static final int WHILE_OPEN = 500;
     private static final int AT_RECOVERY = 100;
 
-    private enum Mode { DOWN, SILENT, UP }
+    private enum Mode {
+        DOWN,
+        SILENT,
+        UP
+    }
 
     /** Now, for the breaker: the test moves it forward. */
     private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
@@ -149,11 +152,12 @@ class BreakerFaultsStressTest extends CamelTestSupport {
                 StateTransition.HALF_OPEN_TO_CLOSED), transitions);
         int exchanges = 2 + WHILE_OPEN + 1 + AT_RECOVERY + 1 + AT_RECOVERY;
         ReliabilityFigures.record(FAULTS, String.format("An agent's breaker (threshold %d, recovery %d s, injected"
-                        + " clock) through %,d exchanges: the agent down, then silent past its time-out, then back",
-                        THRESHOLD, RECOVERY_SECONDS, exchanges),
+                                                        + " clock) through %,d exchanges: the agent down, then silent past its time-out, then back",
+                THRESHOLD, RECOVERY_SECONDS, exchanges),
                 String.format("opened after exactly %d failed calls; %d concurrent exchanges while open: 0 agent calls,"
-                        + " 0 retries, all answered by the fallback; at recovery 1 probe of %d concurrent let through,"
-                        + " its time-out re-opened it; the next probe closed it; all %,d exchanges ended",
-                        THRESHOLD, WHILE_OPEN, AT_RECOVERY, exchanges), getClass());
+                              + " 0 retries, all answered by the fallback; at recovery 1 probe of %d concurrent let through,"
+                              + " its time-out re-opened it; the next probe closed it; all %,d exchanges ended",
+                        THRESHOLD, WHILE_OPEN, AT_RECOVERY, exchanges),
+                getClass());
     }
 }

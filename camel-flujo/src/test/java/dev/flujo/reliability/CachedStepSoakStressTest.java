@@ -1,9 +1,5 @@
 package dev.flujo.reliability;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -24,16 +20,19 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
 import org.apache.camel.spi.Registry;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * Soak: 1,000,000 steps through one cached, monitored flujo:step endpoint, sent straight to the endpoint with the
- * ProducerTemplate (no route in between, so the million steps fit in well under a minute). Nearly every input is
- * new, so the bounded cache fills and then evicts for the rest of the run. Neither the heap after GC nor the number
- * of meters may grow with the traffic.
+ * ProducerTemplate (no route in between, so the million steps fit in well under a minute). Nearly every input is new,
+ * so the bounded cache fills and then evicts for the rest of the run. Neither the heap after GC nor the number of
+ * meters may grow with the traffic.
  */
 @org.junit.jupiter.api.Tag("stress")
 class CachedStepSoakStressTest extends CamelTestSupport {
@@ -89,7 +88,7 @@ class CachedStepSoakStressTest extends CamelTestSupport {
 
         long growth = Arrays.stream(heapSamples).max().getAsLong() - heapSamples[0];
         assertTrue(growth <= GROWTH_BOUND_BYTES, "heap after GC grew by " + mb(growth) + " MB after warm-up: "
-                + samplesMb(heapSamples));
+                                                 + samplesMb(heapSamples));
         int metersAfter = meters.getMeters().size();
         assertEquals(metersBefore, metersAfter, "meters after " + STEPS + " steps");
         for (Meter meter : meters.getMeters()) {
@@ -110,16 +109,21 @@ class CachedStepSoakStressTest extends CamelTestSupport {
         assertTrue(entries <= CACHE_MAX_SIZE, "cache entries " + entries);
 
         ReliabilityFigures.record(Section.LOAD, String.format("soak: %,d steps sent with a ProducerTemplate to one"
-                + " flujo:step endpoint with cache=true, cacheMaxSize=%,d and enablePerformanceMonitoring=true"
-                + " (SimpleMeterRegistry as metricsRegistry); 99%% of the inputs distinct", STEPS, CACHE_MAX_SIZE),
+                                                              + " flujo:step endpoint with cache=true, cacheMaxSize=%,d and enablePerformanceMonitoring=true"
+                                                              + " (SimpleMeterRegistry as metricsRegistry); 99%% of the inputs distinct",
+                STEPS, CACHE_MAX_SIZE),
                 String.format("heap after GC every 100,000 steps from %,d on: %s MB; growth after warm-up %s MB"
-                        + " (bound %d MB); cache entries %,d <= %,d; %,d steps in %d s (time reported, not"
-                        + " asserted)", WARM_UP, samplesMb(heapSamples), mb(growth), GROWTH_BOUND_BYTES >> 20, entries,
-                        CACHE_MAX_SIZE, STEPS, seconds), getClass());
+                              + " (bound %d MB); cache entries %,d <= %,d; %,d steps in %d s (time reported, not"
+                              + " asserted)",
+                        WARM_UP, samplesMb(heapSamples), mb(growth), GROWTH_BOUND_BYTES >> 20, entries,
+                        CACHE_MAX_SIZE, STEPS, seconds),
+                getClass());
         ReliabilityFigures.record(Section.LOAD, "meters in the registry during that soak",
                 String.format("%d before and after (no input in any tag); counters exact: %,.0f successes,"
-                        + " %,.0f cache hits + %,.0f misses, agent calls = misses", metersAfter, successes, hits,
-                        misses), getClass());
+                              + " %,.0f cache hits + %,.0f misses, agent calls = misses",
+                        metersAfter, successes, hits,
+                        misses),
+                getClass());
     }
 
     private double outcome(String outcome) {

@@ -1,5 +1,23 @@
 package dev.flujo.reliability;
 
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+
+import dev.flujo.camel.FlujoEndpoint;
+import dev.flujo.camel.FlujoKind;
+import dev.flujo.camel.TestAgents;
+import dev.flujo.reliability.ReliabilityFigures.Section;
+import org.apache.camel.Endpoint;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import static dev.flujo.reliability.OptionFuzzing.BAD_VALUES;
 import static dev.flujo.reliability.OptionFuzzing.Option;
 import static dev.flujo.reliability.OptionFuzzing.Outcome;
@@ -12,25 +30,6 @@ import static dev.flujo.reliability.OptionFuzzing.shown;
 import static dev.flujo.reliability.OptionFuzzing.values;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-
-import dev.flujo.camel.FlujoEndpoint;
-import dev.flujo.camel.FlujoKind;
-import dev.flujo.camel.TestAgents;
-import dev.flujo.reliability.ReliabilityFigures.Section;
-
-import org.apache.camel.Endpoint;
-import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.main.Main;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every component option of {@code flujo.json} given a bad value as a {@code camel.component.flujo.*} property, bound
@@ -62,8 +61,9 @@ class ComponentDefaultsFuzzStressTest {
      * option, the option given as a component default; returns the endpoint (the application is stopped again).
      */
     private static Endpoint start(FlujoKind kind, String option, String value) throws Exception {
-        Map<String, String> uriOptions = new LinkedHashMap<>(OptionFuzzing.base(kind,
-                "jdbc:sqlite:" + dir.resolve("defaults-state.db")));
+        Map<String, String> uriOptions = new LinkedHashMap<>(
+                OptionFuzzing.base(kind,
+                        "jdbc:sqlite:" + dir.resolve("defaults-state.db")));
         uriOptions.remove(option);
         String uri = OptionFuzzing.uri(kind, "fuzzed", uriOptions);
         Main main = new Main();
@@ -112,7 +112,7 @@ class ComponentDefaultsFuzzStressTest {
             for (String value : values(option)) {
                 tried++;
                 String what = "camel.component.flujo." + option.name() + "=" + shown(value) + " (flujo:"
-                        + kind.uriName() + ")";
+                              + kind.uriName() + ")";
                 Outcome outcome = bounded(starter, what, () -> start(kind, option.name(), value));
                 slowest = Math.max(slowest, outcome.millis());
                 String because = acceptedBecause(option, value);
@@ -124,7 +124,7 @@ class ComponentDefaultsFuzzStressTest {
                 } else {
                     if (!value.isBlank()) { // camel-main itself refuses an empty (or blank) property value, naming it
                         assertNull(because, () -> what + " failed, but is a documented value (" + because + "): "
-                                + brief(outcome.error()));
+                                                  + brief(outcome.error()));
                     }
                     assertFailedNaming(what, outcome.error(), option.name(), value);
                     refused++;
@@ -132,10 +132,16 @@ class ComponentDefaultsFuzzStressTest {
             }
         }
         ReliabilityFigures.record(Section.BAD_INPUT, "Component defaults fuzzed: every component option of flujo.json ("
-                + options.size() + ") as a camel.component.flujo.* property bound by camel-main, the same "
-                + BAD_VALUES.size() + " bad values and two huge ones", tried + " application starts: " + refused
-                + " failed naming the option, " + (tried - refused) + " started with a documented value that reached"
-                + " the endpoint; no NullPointerException, ClassCastException or hang; slowest start " + slowest
-                + " ms", getClass());
+                                                     + options.size()
+                                                     + ") as a camel.component.flujo.* property bound by camel-main, the same "
+                                                     + BAD_VALUES.size() + " bad values and two huge ones",
+                tried + " application starts: " + refused
+                                                                                                            + " failed naming the option, "
+                                                                                                            + (tried - refused)
+                                                                                                            + " started with a documented value that reached"
+                                                                                                            + " the endpoint; no NullPointerException, ClassCastException or hang; slowest start "
+                                                                                                            + slowest
+                                                                                                            + " ms",
+                getClass());
     }
 }

@@ -1,9 +1,5 @@
 package dev.flujo.reliability;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.math.BigDecimal;
@@ -22,13 +18,12 @@ import java.util.concurrent.atomic.LongAdder;
 import dev.flujo.camel.FlujoConstants;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
-import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.result.Usage;
+import dev.flujo.core.run.FlujoRun;
 import dev.flujo.reliability.ReliabilityFigures.Section;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
@@ -43,11 +38,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
- * Load: 10,000 runs in flight at once through a 5-step pipeline whose agents answer later on another thread, each
- * call reporting usage against a run budget it does not reach. Every run completes, the usage adds up exactly (in
- * each run's ledger, and in the step meters all runs record into at once), and the threads stay few: nothing waits
- * on a thread while an agent works.
+ * Load: 10,000 runs in flight at once through a 5-step pipeline whose agents answer later on another thread, each call
+ * reporting usage against a run budget it does not reach. Every run completes, the usage adds up exactly (in each run's
+ * ledger, and in the step meters all runs record into at once), and the threads stay few: nothing waits on a thread
+ * while an agent works.
  */
 @Tag("stress")
 class ConcurrentRunsStressTest extends CamelTestSupport {
@@ -197,26 +196,29 @@ class ConcurrentRunsStressTest extends CamelTestSupport {
 
         long[] latencyNanos = Arrays.stream(endNanos).map(end -> end - released).sorted().toArray();
         ReliabilityFigures.record(Section.LOAD, String.format("%,d concurrent runs through a 5-step pipeline of"
-                + " flujo:step endpoints, async agents (replies completed on a 2-thread scheduler), timeout=60s and"
-                + " enablePerformanceMonitoring on every step", RUNS),
+                                                              + " flujo:step endpoints, async agents (replies completed on a 2-thread scheduler), timeout=60s and"
+                                                              + " enablePerformanceMonitoring on every step",
+                RUNS),
                 String.format("all %,d in flight at once (%,d first agent calls pending together), all completed,"
-                        + " 0 failed, 0 RejectedExecutionException. Reported, not asserted: started in %.2f s; run"
-                        + " latency from the moment the agents may answer to the run's end p50 %.0f ms, p99 %.0f ms;"
-                        + " all done %.2f s after that", RUNS, RUNS, dispatchNanos / 1e9,
+                              + " 0 failed, 0 RejectedExecutionException. Reported, not asserted: started in %.2f s; run"
+                              + " latency from the moment the agents may answer to the run's end p50 %.0f ms, p99 %.0f ms;"
+                              + " all done %.2f s after that",
+                        RUNS, RUNS, dispatchNanos / 1e9,
                         percentileMs(latencyNanos, 50), percentileMs(latencyNanos, 99), drainNanos / 1e9),
                 getClass());
         ReliabilityFigures.record(Section.LOAD, "usage of those runs: 7 + 3 tokens and 0.0003 USD per call,"
-                + " run budget tokenLimit=59, costLimitUsd=0.0017 (a sixth call would exceed it), usage reserved"
-                + " before each call",
+                                                + " run budget tokenLimit=59, costLimitUsd=0.0017 (a sixth call would exceed it), usage reserved"
+                                                + " before each call",
                 String.format("every run exactly 5 x per call (50 tokens, 0.0015 USD); the runs' totals add up to"
-                        + " exactly %,d calls x per call (%,d + %,d tokens, %s USD); each step's shared meters count"
-                        + " exactly %,d successes and %,d input tokens: no lost or double-booked update",
+                              + " exactly %,d calls x per call (%,d + %,d tokens, %s USD); each step's shared meters count"
+                              + " exactly %,d successes and %,d input tokens: no lost or double-booked update",
                         expectedCalls, inputTokens, outputTokens, cost.stripTrailingZeros().toPlainString(), RUNS,
                         RUNS * PER_CALL.inputTokens()),
                 getClass());
         ReliabilityFigures.record(Section.LOAD, "live JVM threads during those runs",
                 String.format("peak %d, %d before the load (bound: +%d; a thread per run would add %,d)", peakThreads,
-                        baselineThreads, THREAD_HEADROOM, RUNS), getClass());
+                        baselineThreads, THREAD_HEADROOM, RUNS),
+                getClass());
     }
 
     /** {@code usage} is exactly {@code calls} times the usage of one call: tokens and cost. */
@@ -225,7 +227,7 @@ class ConcurrentRunsStressTest extends CamelTestSupport {
         assertEquals(calls * PER_CALL.outputTokens(), usage.outputTokens(), what + ": output tokens");
         BigDecimal expectedCost = PER_CALL.costUsd().multiply(BigDecimal.valueOf(calls));
         assertEquals(0, expectedCost.compareTo(usage.costOrZero()), what + ": cost " + usage.costUsd() + ", expected "
-                + expectedCost);
+                                                                    + expectedCost);
     }
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {

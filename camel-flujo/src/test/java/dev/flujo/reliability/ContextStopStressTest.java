@@ -18,11 +18,10 @@ import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.AgentTimeoutException;
 import dev.flujo.core.agent.FlujoAgent;
-import dev.flujo.core.state.JdbcStateStore;
 import dev.flujo.core.result.Usage;
+import dev.flujo.core.state.JdbcStateStore;
 import dev.flujo.reliability.FaultAgent.HeldCall;
 import dev.flujo.reliability.InFlight.End;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -39,8 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Stopping the CamelContext while 1,000 runs are in flight, every one waiting for its agent: during the graceful
- * shutdown the agents answer (the run then pauses in the SQLite state store, or completes), fail, or stay silent
- * past the step's time-out; some never answer at all, and are abandoned when the component stops after the shutdown's
+ * shutdown the agents answer (the run then pauses in the SQLite state store, or completes), fail, or stay silent past
+ * the step's time-out; some never answer at all, and are abandoned when the component stops after the shutdown's
  * time-out. Every run must end completed, failed or paused and persisted - none lost - and the next context resumes
  * every paused run.
  */
@@ -58,7 +57,11 @@ class ContextStopStressTest {
 
     /** What run {@code i}'s agent does once the stop has begun. */
     private enum Fate {
-        PAUSE, COMPLETE, AGENT_ERROR, TIME_OUT, NEVER_ANSWERS;
+        PAUSE,
+        COMPLETE,
+        AGENT_ERROR,
+        TIME_OUT,
+        NEVER_ANSWERS;
 
         static Fate of(int i) {
             int tenth = i % 10;
@@ -166,12 +169,15 @@ class ContextStopStressTest {
         assertEquals(List.of(), store.pausedRunIds());
 
         ReliabilityFigures.record(FAULTS, String.format("%,d runs in flight at CamelContext stop, each waiting for its"
-                        + " agent (SQLite state store; shutdown time-out %d s)", RUNS, SHUTDOWN_TIMEOUT),
+                                                        + " agent (SQLite state store; shutdown time-out %d s)",
+                RUNS, SHUTDOWN_TIMEOUT),
                 String.format("%d completed, %d failed (%d agent errors, %d time-outs, %d never-answering calls"
-                        + " abandoned when the component stopped), %d paused and persisted, %d lost; all %d paused runs"
-                        + " resumed by the next context", counts.get(End.COMPLETED), counts.get(End.FAILED),
+                              + " abandoned when the component stopped), %d paused and persisted, %d lost; all %d paused runs"
+                              + " resumed by the next context",
+                        counts.get(End.COMPLETED), counts.get(End.FAILED),
                         counts.get(End.FAILED) - timedOut - abandoned, timedOut, abandoned, counts.get(End.PAUSED),
-                        lost, resumed), getClass());
+                        lost, resumed),
+                getClass());
     }
 
     private static void answer(HeldCall call, Fate fate) {

@@ -12,7 +12,6 @@ import java.util.function.IntFunction;
 
 import dev.flujo.camel.FlujoConstants;
 import dev.flujo.core.run.FlujoRun;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 
@@ -21,14 +20,16 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Exchanges sent without waiting (the flujo producer is asynchronous, so no thread is held per exchange), each
- * tracked until it ends: a test asserts that every one ended, and how.
+ * Exchanges sent without waiting (the flujo producer is asynchronous, so no thread is held per exchange), each tracked
+ * until it ends: a test asserts that every one ended, and how.
  */
 final class InFlight {
 
     /** How a run ended. */
     enum End {
-        COMPLETED, PAUSED, FAILED
+        COMPLETED,
+        PAUSED,
+        FAILED
     }
 
     private final List<CompletableFuture<Exchange>> replies;
@@ -39,12 +40,14 @@ final class InFlight {
 
     /** Sends {@code n} exchanges to {@code uri}, exchange {@code i} with body {@code body.apply(i)}. */
     static InFlight send(ProducerTemplate template, String uri, int n, IntFunction<Object> body) {
-        return send(template, uri, n, body, e -> { });
+        return send(template, uri, n, body, e -> {
+        });
     }
 
     /** As above; {@code atEnd} sees each exchange the moment it ends (before anything else can happen to it). */
-    static InFlight send(ProducerTemplate template, String uri, int n, IntFunction<Object> body,
-                         Consumer<Exchange> atEnd) {
+    static InFlight send(
+            ProducerTemplate template, String uri, int n, IntFunction<Object> body,
+            Consumer<Exchange> atEnd) {
         List<CompletableFuture<Exchange>> replies = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Object b = body.apply(i);

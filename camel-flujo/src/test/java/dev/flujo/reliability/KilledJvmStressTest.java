@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.state.JdbcStateStore;
 import dev.flujo.core.state.PausedRun;
-
 import org.apache.camel.Exchange;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -42,7 +41,8 @@ class KilledJvmStressTest {
     void aJvmKilledWhilePausingRunsLosesNoPausedRunAndTheNextJvmResumesThemAll() throws Exception {
         String stateUrl = "jdbc:sqlite:" + dir.resolve("flujo-state.db");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        Process child = new ProcessBuilder(
+                java, "-cp", System.getProperty("java.class.path"),
                 PauseUntilKilled.class.getName(), stateUrl)
                 .redirectErrorStream(true)
                 .start();
@@ -86,10 +86,13 @@ class KilledJvmStressTest {
         assertEquals(List.of(), store.pausedRunIds());
 
         ReliabilityFigures.record(FAULTS, String.format("A JVM killed (kill -9) while %d threads pause runs into its"
-                        + " SQLite state store", PauseUntilKilled.WRITERS),
+                                                        + " SQLite state store",
+                PauseUntilKilled.WRITERS),
                 String.format("%d runs reported paused before the kill, %d found paused in the store (every reported"
-                        + " one, plus %d saved but not yet reported), 0 rows torn; the next JVM resumed all %d with"
-                        + " their properties, history and usage: 0 paused runs lost", REPORTED, stored.size(),
-                        stored.size() - REPORTED, resumed.size()), getClass());
+                              + " one, plus %d saved but not yet reported), 0 rows torn; the next JVM resumed all %d with"
+                              + " their properties, history and usage: 0 paused runs lost",
+                        REPORTED, stored.size(),
+                        stored.size() - REPORTED, resumed.size()),
+                getClass());
     }
 }

@@ -19,9 +19,9 @@ import org.apache.camel.util.URISupport;
 /**
  * A stand-in for an http model endpoint ({@code http://llm.local/v1?apiKey=...}): it takes any option (API keys
  * included), records every request it gets (body and headers: what an http endpoint would send over the wire), and
- * answers by what the body asks of its host: {@code fail@<host>} fails the call the way camel-http does (the URI in
- * the message sanitized), {@code hang@<host>} never answers until {@link #releaseHanging()}, anything else is
- * answered with usage headers.
+ * answers by what the body asks of its host: {@code fail@<host>} fails the call the way camel-http does (the URI in the
+ * message sanitized), {@code hang@<host>} never answers until {@link #releaseHanging()}, anything else is answered with
+ * usage headers.
  */
 final class LlmStubComponent extends DefaultComponent {
 
@@ -64,8 +64,9 @@ final class LlmStubComponent extends DefaultComponent {
             return false;
         }
         if (body.contains("fail@" + host)) {
-            exchange.setException(new IllegalStateException("HTTP operation failed invoking "
-                    + URISupport.sanitizeUri(uri) + " with statusCode: 503"));
+            exchange.setException(new IllegalStateException(
+                    "HTTP operation failed invoking "
+                                                            + URISupport.sanitizeUri(uri) + " with statusCode: 503"));
         } else {
             exchange.getMessage().setBody("answer from " + host + " to " + body);
             exchange.getMessage().setHeader("CamelFlujoInputTokens", 12);

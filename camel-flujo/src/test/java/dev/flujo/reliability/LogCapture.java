@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything the tests' slf4j binding (slf4j-simple, which prints to {@code System.err} as it finds it at each call)
  * writes while it is open, with the given loggers raised to a more verbose level, so that what an operator sees at
- * debug or trace is read too. Closing it restores {@code System.err} and every level it changed: the other tests of
- * the JVM log as before.
+ * debug or trace is read too. Closing it restores {@code System.err} and every level it changed: the other tests of the
+ * JVM log as before.
  *
  * <pre>{@code
  * try (LogCapture logs = LogCapture.start(Map.of("dev.flujo", "trace", "org.apache.camel", "debug"))) {

@@ -1,12 +1,5 @@
 package dev.flujo.reliability;
 
-import static dev.flujo.reliability.OptionFuzzing.*;
-
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -21,7 +14,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.stream.Collectors;
 
-
 import dev.flujo.camel.FlujoEndpoint;
 import dev.flujo.camel.FlujoEndpointConfigurer;
 import dev.flujo.camel.FlujoKind;
@@ -29,7 +21,6 @@ import dev.flujo.camel.TestAgents;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.reliability.ReliabilityFigures.Section;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.builder.RouteBuilder;
@@ -40,15 +31,21 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static dev.flujo.reliability.OptionFuzzing.*;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * Every endpoint option of {@code flujo.json}, on every kind that takes it, set to wrong types, negative numbers,
  * empty, blank and huge values: the route start fails with a {@link FlujoConfigurationException} one of whose problems
  * names the option (or, for a bean reference on a boolean or enum option, which Camel resolves, Camel's binding error
  * naming it: see {@link OptionFuzzing.Refusal}) - never a NullPointerException, a ClassCastException, another Error or
  * a hang (every start is bounded) - unless the value is a documented value of the option
- * ({@link OptionFuzzing#acceptedBecause}), in which case the route starts and the endpoint holds the value as given. The options come from the descriptor, so a new option is fuzzed
- * without being listed here. The same values are tried as runtime changes ({@code reconfigure}, which must then change
- * nothing).
+ * ({@link OptionFuzzing#acceptedBecause}), in which case the route starts and the endpoint holds the value as given.
+ * The options come from the descriptor, so a new option is fuzzed without being listed here. The same values are tried
+ * as runtime changes ({@code reconfigure}, which must then change nothing).
  */
 @Tag("stress")
 class OptionFuzzStressTest {
@@ -89,8 +86,6 @@ class OptionFuzzStressTest {
         return OptionFuzzing.base(kind, "jdbc:sqlite:" + dir.resolve("fuzz-state.db"));
     }
 
-
-
     /** Adds a route to the endpoint of {@code uri}, or of the base URI with the option as an endpoint parameter. */
     private static Outcome start(FlujoKind kind, Option option, String value, boolean asParameter) throws Exception {
         String name = "fuzz" + (++starts);
@@ -102,7 +97,8 @@ class OptionFuzzStressTest {
         }
         String uri = uri(kind, name, uriOptions);
         Outcome outcome = bounded(starter, "the start of flujo:" + kind.uriName() + " with " + option.name() + "="
-                + shown(value), () -> {
+                                           + shown(value),
+                () -> {
                     Endpoint endpoint = asParameter
                             ? context.getEndpoint(uri, new HashMap<>(Map.of(option.name(), value)))
                             : context.getEndpoint(uri);
@@ -127,7 +123,6 @@ class OptionFuzzStressTest {
         return outcome;
     }
 
-
     @Test
     void everyUriOptionOnEveryKindFailsABadValueNamingTheOption() throws Exception {
         // the bases start: whatever fails below fails because of the fuzzed option
@@ -146,7 +141,7 @@ class OptionFuzzStressTest {
                 for (String value : values) {
                     boolean asParameter = value.length() > 1000;
                     String what = "flujo:" + kind.uriName() + " " + option.name() + "=" + shown(value)
-                            + (asParameter ? " (as a parameter)" : "");
+                                  + (asParameter ? " (as a parameter)" : "");
                     Outcome outcome = start(kind, option, value, asParameter);
                     String because = acceptedBecause(option, value);
                     if (outcome.error() == null) {
@@ -156,7 +151,7 @@ class OptionFuzzStressTest {
                                 .add(shown(value));
                     } else {
                         assertNull(because, () -> what + " failed, but is a documented value (" + because + "): "
-                                + brief(outcome.error()));
+                                                  + brief(outcome.error()));
                         refusals.merge(assertFailedNaming(what, outcome.error(), option.name(), value,
                                 option.camelOwn()), 1, Integer::sum);
                     }
@@ -169,16 +164,28 @@ class OptionFuzzStressTest {
         System.out.println("accepted by design:\n" + accepted.entrySet().stream()
                 .map(e -> "  " + e.getKey() + ": " + e.getValue()).collect(Collectors.joining("\n")));
         ReliabilityFigures.record(Section.BAD_INPUT, "URI options fuzzed: every endpoint option of flujo.json on every"
-                + " kind that takes it (" + options.size() + " options, " + pairs + " option-kind pairs) x "
-                + perPair + " bad values (" + String.join(" ", BAD_VALUES.stream().map(OptionFuzzing::shown)
-                .toList()) + ", and two 1 MB values as endpoint parameters)",
+                                                     + " kind that takes it (" + options.size() + " options, " + pairs
+                                                     + " option-kind pairs) x "
+                                                     + perPair + " bad values (" + String.join(" ",
+                                                             BAD_VALUES.stream().map(OptionFuzzing::shown)
+                                                                     .toList())
+                                                     + ", and two 1 MB values as endpoint parameters)",
                 total + " route starts: " + refusals.getOrDefault(Refusal.FLUJO, 0) + " failed with a"
-                        + " FlujoConfigurationException naming the option, " + refusals.getOrDefault(
-                        Refusal.CAMEL_REFERENCE, 0) + " (bean references on boolean and enum options, which Camel"
-                        + " resolves) with Camel's binding error naming the option, " + refusals.getOrDefault(
-                        Refusal.CAMEL_OWN, 0) + " (Camel's own lazyStartProducer) with Camel's error for the endpoint"
-                        + " URI, " + acceptedCount + " started with a documented value held as given; no"
-                        + " NullPointerException, ClassCastException or hang; slowest start " + slowestMillis + " ms",
+                                                                                                        + " FlujoConfigurationException naming the option, "
+                                                                                                        + refusals.getOrDefault(
+                                                                                                                Refusal.CAMEL_REFERENCE,
+                                                                                                                0)
+                                                                                                        + " (bean references on boolean and enum options, which Camel"
+                                                                                                        + " resolves) with Camel's binding error naming the option, "
+                                                                                                        + refusals.getOrDefault(
+                                                                                                                Refusal.CAMEL_OWN,
+                                                                                                                0)
+                                                                                                        + " (Camel's own lazyStartProducer) with Camel's error for the endpoint"
+                                                                                                        + " URI, "
+                                                                                                        + acceptedCount
+                                                                                                        + " started with a documented value held as given; no"
+                                                                                                        + " NullPointerException, ClassCastException or hang; slowest start "
+                                                                                                        + slowestMillis + " ms",
                 getClass());
     }
 
@@ -251,9 +258,14 @@ class OptionFuzzStressTest {
             }
         }
         ReliabilityFigures.record(Section.BAD_INPUT, "Runtime option changes (reconfigure) fuzzed: every execution option"
-                + " and resultHeaders on every kind that takes it, the same " + (BAD_VALUES.size() + HUGE_VALUES.size())
-                + " bad values (1 MB ones included)", changes + " changes: " + refused + " refused naming the option"
-                + " with the endpoint's options and plan unchanged, " + (changes - refused) + " applied as documented"
-                + " values; no hang", getClass());
+                                                     + " and resultHeaders on every kind that takes it, the same "
+                                                     + (BAD_VALUES.size() + HUGE_VALUES.size())
+                                                     + " bad values (1 MB ones included)",
+                changes + " changes: " + refused + " refused naming the option"
+                                                                                           + " with the endpoint's options and plan unchanged, "
+                                                                                           + (changes - refused)
+                                                                                           + " applied as documented"
+                                                                                           + " values; no hang",
+                getClass());
     }
 }

@@ -1,9 +1,5 @@
 package dev.flujo.reliability;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,14 +22,16 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.flujo.camel.FlujoEndpointConfigurer;
 import dev.flujo.camel.FlujoKind;
 import dev.flujo.core.FlujoConfigurationException;
-
 import org.apache.camel.Endpoint;
 import org.apache.camel.PropertyBindingException;
 import org.apache.camel.ResolveEndpointFailedException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What the option fuzz tests share: the options of {@code flujo.json}, the bad values tried, which of them are
@@ -60,10 +58,11 @@ final class OptionFuzzing {
     static final List<String> HUGE_VALUES = List.of("x".repeat(MB), "9".repeat(MB));
 
     /**
-     * Options whose text flujo hands to Camel as an endpoint URI or a Simple expression. Camel's URISupport.sanitizeUri,
-     * which Camel itself applies to every endpoint URI it resolves, takes time quadratic in the URI (a 40 KB option
-     * value makes even a {@code direct:} or {@code log:} route start take 30-70 s; 1 MB, hours), and its Simple parser
-     * about 1.5 s per 64 KB: these options get 4 KB "huge" values, and no 1 MB value goes into a URI.
+     * Options whose text flujo hands to Camel as an endpoint URI or a Simple expression. Camel's
+     * URISupport.sanitizeUri, which Camel itself applies to every endpoint URI it resolves, takes time quadratic in the
+     * URI (a 40 KB option value makes even a {@code direct:} or {@code log:} route start take 30-70 s; 1 MB, hours),
+     * and its Simple parser about 1.5 s per 64 KB: these options get 4 KB "huge" values, and no 1 MB value goes into a
+     * URI.
      */
     static final Set<String> CAMEL_PARSED = Set.of("agent", "fallback", "branches", "body", "default", "resumeUri",
             "validate", "until", "condition", "message");
@@ -82,7 +81,6 @@ final class OptionFuzzing {
     /** An endpoint option of the descriptor and the kinds that take it (Camel's own options: every kind). */
     record Option(String name, String type, Set<FlujoKind> kinds, boolean camelOwn) {
     }
-
 
     private OptionFuzzing() {
     }
@@ -107,7 +105,8 @@ final class OptionFuzzing {
                     }
                 }
                 boolean camelOwn = kinds.isEmpty();
-                options.put(name, new Option(name, p.getValue().get("type").asText(),
+                options.put(name, new Option(
+                        name, p.getValue().get("type").asText(),
                         camelOwn ? EnumSet.allOf(FlujoKind.class) : kinds, camelOwn));
             }
         });
@@ -168,8 +167,8 @@ final class OptionFuzzing {
     }
 
     /**
-     * Why a value is a documented value of the option, or {@code null} when it must fail the start. Each reason is
-     * also what the test then checks: the endpoint holds the value as given (see {@link #assertHeld}).
+     * Why a value is a documented value of the option, or {@code null} when it must fail the start. Each reason is also
+     * what the test then checks: the endpoint holds the value as given (see {@link #assertHeld}).
      */
     static String acceptedBecause(Option option, String value) {
         String name = option.name();
@@ -244,9 +243,9 @@ final class OptionFuzzing {
         /** A {@link FlujoConfigurationException} one of whose problems names the option. */
         FLUJO,
         /**
-         * Camel's {@link PropertyBindingException} for the option: a {@code #bean} or {@code #property:} reference
-         * on a boolean or enum option is left to Camel to resolve (it binds them), and Camel names the option when
-         * the reference does not resolve or resolves to bad text.
+         * Camel's {@link PropertyBindingException} for the option: a {@code #bean} or {@code #property:} reference on a
+         * boolean or enum option is left to Camel to resolve (it binds them), and Camel names the option when the
+         * reference does not resolve or resolves to bad text.
          */
         CAMEL_REFERENCE,
         /** Camel's error for the endpoint URI: its own options, converted before the component sees them. */

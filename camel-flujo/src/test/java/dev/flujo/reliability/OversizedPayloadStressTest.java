@@ -13,7 +13,6 @@ import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.state.JdbcStateStore;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -31,11 +30,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * An agent that answers 50 MB. The documented behaviour: flujo sets no size limit on an output; the output is handed
- * on by reference - as the body, in the run's history, under {@code sinkTo}, as the cache entry ("the cached object is
- * the one handed on as the body") - so a step makes no copy of it; the cache is bounded by entries
- * ({@code cacheMaxSize}, {@code cacheTtl}), and {@code cacheCompression} keeps large text deflated; a paused run stores
- * its input and step history as JSON, so a large output is written to the state store as it is.
+ * An agent that answers 50 MB. The documented behaviour: flujo sets no size limit on an output; the output is handed on
+ * by reference - as the body, in the run's history, under {@code sinkTo}, as the cache entry ("the cached object is the
+ * one handed on as the body") - so a step makes no copy of it; the cache is bounded by entries ({@code cacheMaxSize},
+ * {@code cacheTtl}), and {@code cacheCompression} keeps large text deflated; a paused run stores its input and step
+ * history as JSON, so a large output is written to the state store as it is.
  */
 @Tag("stress")
 class OversizedPayloadStressTest extends CamelTestSupport {
@@ -66,7 +65,8 @@ class OversizedPayloadStressTest extends CamelTestSupport {
             rb.from("direct:packed").to("flujo:step:packed?agent=#fresh&cache=true&cacheCompression=true");
             rb.from(PausedRuns.RESUME_URI).to("mock:approved");
             rb.from("direct:pause").to("flujo:step:bigDraft?agent=#big").to("flujo:human:approve?message=Approve the"
-                    + " answer?&resumeUri=" + PausedRuns.RESUME_URI + "&stateUrl=" + stateUrl());
+                                                                            + " answer?&resumeUri=" + PausedRuns.RESUME_URI
+                                                                            + "&stateUrl=" + stateUrl());
         });
     }
 
@@ -105,10 +105,12 @@ class OversizedPayloadStressTest extends CamelTestSupport {
         assertTrue(grown < SIZE / 2, "retained " + grown / MB + " MB more");
 
         ReliabilityFigures.record(FAULTS, String.format("A 50 MB agent answer through %d steps with cache, validator"
-                        + " and sinkTo, then %d cache hits", RUNS, RUNS),
+                                                        + " and sinkTo, then %d cache hits",
+                RUNS, RUNS),
                 String.format("handed on by reference, as documented: body, sinkTo property, history and cache entry"
-                        + " are the agent's object; heap retained %d MB more for %d exchanges (one copy would be 50 MB)",
-                        Math.max(0, grown / MB), 2 * RUNS), getClass());
+                              + " are the agent's object; heap retained %d MB more for %d exchanges (one copy would be 50 MB)",
+                        Math.max(0, grown / MB), 2 * RUNS),
+                getClass());
     }
 
     @Test
@@ -128,9 +130,10 @@ class OversizedPayloadStressTest extends CamelTestSupport {
         assertTrue(grown < SIZE, "the cache retained " + grown / MB + " MB");
 
         ReliabilityFigures.record(FAULTS, String.format("%d distinct 50 MB answers cached with cacheCompression",
-                        PACKED_RUNS),
+                PACKED_RUNS),
                 String.format("heap retained %d MB more (%d MB raw); a hit inflates the answer intact",
-                        Math.max(0, grown / MB), PACKED_RUNS * SIZE / MB), getClass());
+                        Math.max(0, grown / MB), PACKED_RUNS * SIZE / MB),
+                getClass());
     }
 
     @Test
@@ -154,6 +157,8 @@ class OversizedPayloadStressTest extends CamelTestSupport {
 
         ReliabilityFigures.record(FAULTS, "A run paused after a 50 MB agent answer (SQLite state store)",
                 String.format("stored as documented (the human step's input and the step history, as JSON): a %d MB"
-                        + " row; resumed by a new context with the answer intact", rowBytes / MB), getClass());
+                              + " row; resumed by a new context with the answer intact",
+                        rowBytes / MB),
+                getClass());
     }
 }

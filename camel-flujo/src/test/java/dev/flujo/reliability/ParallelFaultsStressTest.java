@@ -14,7 +14,6 @@ import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
 import dev.flujo.core.usage.UsageLimitExceededException;
 import dev.flujo.reliability.FaultAgent.HeldCall;
-
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
@@ -40,10 +39,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * that spends over the run's budget, many at once. As documented (docs/kinds/parallel.md, failure behaviour): a breach
  * raises UsageLimitExceededException whatever else failed; a failure before the breach fails the step with
  * FlujoStepFailedException and abandons the spender's call. Either way the siblings are cancelled and the step waits
- * for them: the hanging agent is told to cancel before the step returns, makes no retry, its route goes no further,
- * and its answer, when it finally comes, writes nothing to the exchange.
+ * for them: the hanging agent is told to cancel before the step returns, makes no retry, its route goes no further, and
+ * its answer, when it finally comes, writes nothing to the exchange.
  *
- * <p>One exchange at a time, and each fault apart: BranchCancellationTest, CompositeUsageLimitTest,
+ * <p>
+ * One exchange at a time, and each fault apart: BranchCancellationTest, CompositeUsageLimitTest,
  * FlujoBranchCancellationTest.
  */
 @Tag("stress")
@@ -95,7 +95,7 @@ class ParallelFaultsStressTest extends CamelTestSupport {
     protected RoutesBuilder createRouteBuilder() {
         return RouteBuilder.loadRoutesBuilder(rb -> {
             rb.from("direct:trio").to("flujo:parallel:trio?branches=fails=direct:fails,hangs=direct:hangs"
-                    + ",spends=direct:spends&tokenLimit=" + TOKEN_LIMIT);
+                                      + ",spends=direct:spends&tokenLimit=" + TOKEN_LIMIT);
             rb.from("direct:fails").process(fails);
             rb.from("direct:hangs").to("flujo:step:hang?agent=#hanger&maxRetries=3")
                     .setProperty("afterHang", rb.constant(true)).to("mock:after-hang");
@@ -113,7 +113,7 @@ class ParallelFaultsStressTest extends CamelTestSupport {
 
     /** What an exchange looked like the moment it ended. */
     private record Snapshot(Object body, Map<String, Object> headers, Map<String, Object> properties, int history,
-                            boolean hangerToldToCancel) {
+            boolean hangerToldToCancel) {
     }
 
     @Test
@@ -176,16 +176,20 @@ class ParallelFaultsStressTest extends CamelTestSupport {
         assertEquals(0, context.getInflightRepository().size(), "no branch exchange is still in flight");
 
         ReliabilityFigures.record(FAULTS, String.format("%d parallel steps at once, each with a failing branch, a"
-                        + " hanging one (its agent never answers by itself) and one over the token budget (%d breach"
-                        + " first, %d fail first)", n, PER_ORDER, PER_ORDER),
+                                                        + " hanging one (its agent never answers by itself) and one over the token budget (%d breach"
+                                                        + " first, %d fail first)",
+                n, PER_ORDER, PER_ORDER),
                 String.format("%d UsageLimitExceededException, %d FlujoStepFailedException, as documented; %d/%d"
-                        + " hanging calls told to cancel before their step returned, 0 retried, 0 route steps after"
-                        + " them; their %d late answers wrote 0 bodies, headers, properties or results; 0 exchanges"
-                        + " in flight", breaches, failures, n, n, hanger.held.size()), getClass());
+                              + " hanging calls told to cancel before their step returned, 0 retried, 0 route steps after"
+                              + " them; their %d late answers wrote 0 bodies, headers, properties or results; 0 exchanges"
+                              + " in flight",
+                        breaches, failures, n, n, hanger.held.size()),
+                getClass());
     }
 
     private Snapshot snapshot(Exchange e, String input) {
-        return new Snapshot(e.getMessage().getBody(), new HashMap<>(e.getMessage().getHeaders()),
+        return new Snapshot(
+                e.getMessage().getBody(), new HashMap<>(e.getMessage().getHeaders()),
                 new HashMap<>(e.getProperties()), runOf(e).history().size(),
                 hanger.heldFor(input).getNow(null) != null && hanger.heldFor(input).join().cancelRequested());
     }

@@ -8,7 +8,6 @@ import dev.flujo.camel.FlujoConstants;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
 import dev.flujo.core.result.Usage;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
@@ -48,7 +47,7 @@ public final class PauseUntilKilled {
         for (int w = 0; w < WRITERS; w++) {
             int writer = w;
             writers.execute(() -> {
-                for (int i = 0; ; i++) {
+                for (int i = 0;; i++) {
                     String customer = "customer-" + writer + "-" + i;
                     Exchange paused = template.request("direct:review", e -> e.getMessage().setBody(customer));
                     String line = paused.getException() == null

@@ -7,7 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.flujo.camel.FlujoConstants;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
@@ -30,7 +29,9 @@ final class PausedRuns {
         return "flujo:human:approve?message=Approve ${body}?&resumeUri=" + RESUME_URI + "&stateUrl=" + stateUrl;
     }
 
-    /** The route a resumed run continues in; a context that pauses runs needs it too (resumeUri is checked at start). */
+    /**
+     * The route a resumed run continues in; a context that pauses runs needs it too (resumeUri is checked at start).
+     */
     static RouteBuilder continuation() {
         return new RouteBuilder() {
             @Override

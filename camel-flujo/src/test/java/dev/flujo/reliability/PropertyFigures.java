@@ -19,13 +19,14 @@ import net.jqwik.api.lifecycle.PropertyExecutor;
 import net.jqwik.api.lifecycle.PropertyLifecycleContext;
 
 /**
- * The stress run's figure for a class of jqwik properties (issue 7, bad input). Property classes run in both runs:
- * in the test command with jqwik's default tries, and in the stress profile with {@code jqwik.tries.default} raised
- * and {@code flujo.stress=true}; only then does this hook record one {@link ReliabilityFigures} line per class: how
- * many properties held and how many tries jqwik really made (counted from each property's result, not from the
+ * The stress run's figure for a class of jqwik properties (issue 7, bad input). Property classes run in both runs: in
+ * the test command with jqwik's default tries, and in the stress profile with {@code jqwik.tries.default} raised and
+ * {@code flujo.stress=true}; only then does this hook record one {@link ReliabilityFigures} line per class: how many
+ * properties held and how many tries jqwik really made (counted from each property's result, not from the
  * configuration, so an engine that did not run, or exhaustive generation that needed fewer tries, shows).
  *
- * <p>Use: {@code @AddLifecycleHook(PropertyFigures.class) @PropertyFigures.What(what = "...", found = "...")}.
+ * <p>
+ * Use: {@code @AddLifecycleHook(PropertyFigures.class) @PropertyFigures.What(what = "...", found = "...")}.
  */
 public final class PropertyFigures implements AroundPropertyHook, AfterContainerHook {
 
@@ -99,9 +100,11 @@ public final class PropertyFigures implements AroundPropertyHook, AfterContainer
         long tries = runs.stream().mapToLong(Ran::tries).sum();
         int min = runs.stream().mapToInt(Ran::tries).min().orElse(0);
         int max = runs.stream().mapToInt(Ran::tries).max().orElse(0);
-        String each = min == max ? String.format(Locale.ROOT, "%,d each", min)
+        String each = min == max
+                ? String.format(Locale.ROOT, "%,d each", min)
                 : String.format(Locale.ROOT, "%,d to %,d each", min, max);
-        String outcome = held == runs.size() ? held + " properties held"
+        String outcome = held == runs.size()
+                ? held + " properties held"
                 : held + " of " + runs.size() + " properties held";
         return String.format(Locale.ROOT, "%s, %,d tries (%s); %s", outcome, tries, each, found);
     }

@@ -8,15 +8,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * What the stress run measured, for {@code docs/reliability.md}: each stress test records its figures here (load
- * held, faults survived, bad inputs tried) and {@link ReliabilityReport} turns them into the page when the
- * {@code stress} profile's tests have run. One line per figure in {@code target/reliability/figures.tsv}.
+ * What the stress run measured, for {@code docs/reliability.md}: each stress test records its figures here (load held,
+ * faults survived, bad inputs tried) and {@link ReliabilityReport} turns them into the page when the {@code stress}
+ * profile's tests have run. One line per figure in {@code target/reliability/figures.tsv}.
  */
 public final class ReliabilityFigures {
 
     /** The sections of the page, in order. */
     public enum Section {
-        FAULTS("Faults"), LOAD("Load"), BAD_INPUT("Bad input"), SECURITY("Security");
+        FAULTS("Faults"),
+        LOAD("Load"),
+        BAD_INPUT("Bad input"),
+        SECURITY("Security");
 
         final String title;
 

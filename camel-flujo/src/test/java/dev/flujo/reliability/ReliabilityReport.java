@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes {@code docs/reliability.md} from the figures the stress tests recorded ({@link ReliabilityFigures}); run
- * by the {@code stress} profile after its tests: {@code mvn -B -Pstress -pl camel-flujo verify}.
+ * Writes {@code docs/reliability.md} from the figures the stress tests recorded ({@link ReliabilityFigures}); run by
+ * the {@code stress} profile after its tests: {@code mvn -B -Pstress -pl camel-flujo verify}.
  */
 public final class ReliabilityReport {
 

@@ -1,13 +1,5 @@
 package dev.flujo.reliability;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
@@ -43,6 +35,8 @@ import dev.flujo.camel.FlujoConstants;
 import dev.flujo.camel.StateStoreAccess;
 import dev.flujo.camel.TestAgents;
 import dev.flujo.core.FlujoConfigurationException;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.state.JdbcStateStore;
 import dev.flujo.core.state.PausedRun;
@@ -51,10 +45,7 @@ import dev.flujo.core.state.ResumeRejectedException.Reason;
 import dev.flujo.core.state.RunStatus;
 import dev.flujo.core.state.StateCodec;
 import dev.flujo.core.state.StateStore;
-import dev.flujo.core.result.StepResult;
-import dev.flujo.core.result.Usage;
 import dev.flujo.reliability.ReliabilityFigures.Section;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteBuilder;
@@ -66,29 +57,38 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 /**
  * Bad resume payloads through Camel routes, on the SQLite store ({@code stateUrl=jdbc:sqlite:} in a temporary
- * directory) and on the in-memory one ({@code stateStore=memory}): malformed JSON answers, answers breaking the
- * schema, unknown run ids, replayed and concurrent resumes, a forged {@code CamelFlujoRun} property, and pause ids
- * derived from another one. Every attack must fail the exchange with a typed exception (a ResumeRejectedException
- * with the right reason, a FlujoConfigurationException for a forged run property) whose message quotes the run id
- * (escaped, cut when huge) and says why, within a bound (no hang, no StackOverflowError, no OutOfMemoryError); the
- * resumeUri route must not run, and the stored runs must stay as they were, byte for byte (the loaded run, its JSON
- * and, for SQLite, every raw row). Afterwards a valid answer still resumes each run, once.
+ * directory) and on the in-memory one ({@code stateStore=memory}): malformed JSON answers, answers breaking the schema,
+ * unknown run ids, replayed and concurrent resumes, a forged {@code CamelFlujoRun} property, and pause ids derived from
+ * another one. Every attack must fail the exchange with a typed exception (a ResumeRejectedException with the right
+ * reason, a FlujoConfigurationException for a forged run property) whose message quotes the run id (escaped, cut when
+ * huge) and says why, within a bound (no hang, no StackOverflowError, no OutOfMemoryError); the resumeUri route must
+ * not run, and the stored runs must stay as they were, byte for byte (the loaded run, its JSON and, for SQLite, every
+ * raw row). Afterwards a valid answer still resumes each run, once.
  *
- * <p>A genuine FlujoRun of another run in {@code CamelFlujoRun} is not refused (an exchange reused for a second
- * resume carries one): the stored run replaces it, and nothing of it - id, history, usage - is mixed in.
+ * <p>
+ * A genuine FlujoRun of another run in {@code CamelFlujoRun} is not refused (an exchange reused for a second resume
+ * carries one): the stored run replaces it, and nothing of it - id, history, usage - is mixed in.
  */
 @Tag("stress")
 class ResumePayloadStressTest extends CamelTestSupport {
 
     private static final String SCHEMA = "{\"type\": \"object\", \"required\": [\"approved\"],"
-            + " \"additionalProperties\": false, \"properties\": {\"approved\": {\"type\": \"boolean\"},"
-            + " \"note\": {\"type\": \"string\", \"maxLength\": 100}, \"priority\": {\"enum\": [\"low\", \"high\"]},"
-            + " \"amount\": {\"type\": \"number\", \"minimum\": 0, \"maximum\": 100, \"multipleOf\": 0.01},"
-            + " \"count\": {\"type\": \"integer\", \"minimum\": 0, \"maximum\": 10} } }";
+                                         + " \"additionalProperties\": false, \"properties\": {\"approved\": {\"type\": \"boolean\"},"
+                                         + " \"note\": {\"type\": \"string\", \"maxLength\": 100}, \"priority\": {\"enum\": [\"low\", \"high\"]},"
+                                         + " \"amount\": {\"type\": \"number\", \"minimum\": 0, \"maximum\": 100, \"multipleOf\": 0.01},"
+                                         + " \"count\": {\"type\": \"integer\", \"minimum\": 0, \"maximum\": 10} } }";
     private static final String VALID = "{\"approved\": true, \"note\": \"ok\", \"priority\": \"high\","
-            + " \"amount\": 12.5, \"count\": 3}";
+                                        + " \"amount\": 12.5, \"count\": 3}";
     private static final Map<String, Object> VALID_VALUE = Map.of("approved", true, "note", "ok", "priority", "high",
             "amount", new BigDecimal("12.5"), "count", 3);
     /** Every resume is bounded: a call that has not come back by then is a hang. */
@@ -128,7 +128,7 @@ class ResumePayloadStressTest extends CamelTestSupport {
                     from("direct:ask-" + store).setProperty("customer", constant("ada"))
                             .to("flujo:step:draft-" + store + "?agent=#drafter")
                             .to("flujo:human:approve-" + store + "?message=Approve ${body}?&answerSchema=RAW(" + SCHEMA
-                                    + ")&resumeUri=direct:after-" + store + "&" + options(store));
+                                + ")&resumeUri=direct:after-" + store + "&" + options(store));
                     from("direct:after-" + store).to("mock:after-" + store);
                     from("direct:resume-" + store).to("flujo:resume?" + options(store));
                 }
@@ -179,7 +179,7 @@ class ResumePayloadStressTest extends CamelTestSupport {
             }
             try (Statement s = sqlite.createStatement();
                  ResultSet rs = s.executeQuery("SELECT run_id, status, state, updated_at FROM "
-                         + JdbcStateStore.TABLE)) {
+                                               + JdbcStateStore.TABLE)) {
                 while (rs.next()) {
                     rows.put(rs.getString(1), rs.getString(2) + "|" + rs.getLong(4) + "|" + rs.getString(3));
                 }
@@ -225,11 +225,13 @@ class ResumePayloadStressTest extends CamelTestSupport {
      * One attack on a paused run: it must fail with the expected exception, quoting the run id it was given, leave the
      * stores as they were and not reach the resumeUri route.
      *
-     * @param expectedRunId what the exception must name: the header as flujo:resume reads it (text)
-     * @return the exception
+     * @param  expectedRunId what the exception must name: the header as flujo:resume reads it (text)
+     * @return               the exception
      */
-    private <T extends Exception> T attack(Target target, String what, Processor setup, Class<T> type,
-                                           String expectedRunId) throws Exception {
+    private <T extends Exception> T attack(
+            Target target, String what, Processor setup, Class<T> type,
+            String expectedRunId)
+            throws Exception {
         Snapshot before = snapshot(target);
         int received = after(target.store()).getReceivedCounter();
 
@@ -249,7 +251,8 @@ class ResumePayloadStressTest extends CamelTestSupport {
         assertNotNull(message, what);
         assertTrue(message.length() <= MAX_MESSAGE, () -> what + ": a message of " + message.length() + " characters");
         assertTrue(message.chars().noneMatch(Character::isISOControl), () -> what + ": a control character in "
-                + message.substring(0, Math.min(300, message.length())));
+                                                                             + message.substring(0,
+                                                                                     Math.min(300, message.length())));
         String quoted = ResumeRejectedException.quoted(runId);
         if (e instanceof ResumeRejectedException r) {
             assertEquals(runId, r.getRunId(), what);
@@ -364,25 +367,25 @@ class ResumePayloadStressTest extends CamelTestSupport {
                 ".5", "5.", "0x10", "1e", "1e+", "-", "--1", "1_000", "1,5", "Infinity1")) {
             p.add(text("amount " + number, answerWith("amount", number)));
         }
-        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] bom = { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF };
         p.add(text("a BOM first", "\uFEFF" + VALID));
         p.add(text("a BOM last", VALID + "\uFEFF"));
         p.add(text("two BOMs", "\uFEFF\uFEFF" + VALID));
         p.add(text("a BOM inside", VALID.replace(", ", ",\uFEFF ")));
         p.add(bytes("a UTF-8 BOM in bytes", concat(bom, utf8(VALID))));
-        p.add(bytes("UTF-16BE with a BOM", concat(new byte[] {(byte) 0xFE, (byte) 0xFF},
+        p.add(bytes("UTF-16BE with a BOM", concat(new byte[] { (byte) 0xFE, (byte) 0xFF },
                 VALID.getBytes(StandardCharsets.UTF_16BE))));
-        p.add(bytes("UTF-16LE with a BOM", concat(new byte[] {(byte) 0xFF, (byte) 0xFE},
+        p.add(bytes("UTF-16LE with a BOM", concat(new byte[] { (byte) 0xFF, (byte) 0xFE },
                 VALID.getBytes(StandardCharsets.UTF_16LE))));
         p.add(bytes("UTF-16BE", VALID.getBytes(StandardCharsets.UTF_16BE)));
         p.add(bytes("UTF-32", VALID.getBytes(java.nio.charset.Charset.forName("UTF-32"))));
-        List<byte[]> notUtf8 = List.of(new byte[] {(byte) 0xFF}, new byte[] {(byte) 0xFE}, new byte[] {(byte) 0x80},
-                new byte[] {(byte) 0xC3}, new byte[] {(byte) 0xC0, (byte) 0xAF},
-                new byte[] {(byte) 0xE0, (byte) 0x80, (byte) 0xAF}, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
-                new byte[] {(byte) 0xE2, (byte) 0x82}, new byte[] {(byte) 0xF0, (byte) 0x9F, (byte) 0x98},
-                new byte[] {(byte) 0xF5, (byte) 0x80, (byte) 0x80, (byte) 0x80},
-                new byte[] {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80},
-                new byte[] {(byte) 0xE9}); // Latin-1 e-acute
+        List<byte[]> notUtf8 = List.of(new byte[] { (byte) 0xFF }, new byte[] { (byte) 0xFE }, new byte[] { (byte) 0x80 },
+                new byte[] { (byte) 0xC3 }, new byte[] { (byte) 0xC0, (byte) 0xAF },
+                new byte[] { (byte) 0xE0, (byte) 0x80, (byte) 0xAF }, new byte[] { (byte) 0xED, (byte) 0xA0, (byte) 0x80 },
+                new byte[] { (byte) 0xE2, (byte) 0x82 }, new byte[] { (byte) 0xF0, (byte) 0x9F, (byte) 0x98 },
+                new byte[] { (byte) 0xF5, (byte) 0x80, (byte) 0x80, (byte) 0x80 },
+                new byte[] { (byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80 },
+                new byte[] { (byte) 0xE9 }); // Latin-1 e-acute
         for (byte[] bad : notUtf8) {
             String hex = java.util.HexFormat.of().formatHex(bad);
             p.add(bytes("bytes " + hex + " in the note", concat(utf8("{\"approved\": true, \"note\": \"o"), bad,
@@ -414,7 +417,8 @@ class ResumePayloadStressTest extends CamelTestSupport {
         p.add(bytes("no bytes", new byte[0]));
         p.add(bytes("a blank byte", utf8(" ")));
         p.add(new Payload("a null body", () -> null));
-        p.add(new Payload("a Thread", () -> new Thread(() -> { })));
+        p.add(new Payload("a Thread", () -> new Thread(() -> {
+        })));
         p.add(new Payload("a stream of garbage", () -> new ByteArrayInputStream(utf8("garbage{"))));
         p.add(new Payload("an empty stream", () -> new ByteArrayInputStream(new byte[0])));
         p.add(new Payload("a stream 10,000 deep", () -> new ByteArrayInputStream(utf8("[".repeat(10_000)))));
@@ -429,11 +433,13 @@ class ResumePayloadStressTest extends CamelTestSupport {
             self.add(self);
             return self;
         }));
-        p.add(new Payload("a Map with a stream in it", () -> Map.of("approved", true, "note",
-                new ByteArrayInputStream(new byte[1]))));
+        p.add(new Payload(
+                "a Map with a stream in it", () -> Map.of("approved", true, "note",
+                        new ByteArrayInputStream(new byte[1]))));
         p.add(new Payload("an Object", Object::new));
         p.add(new Payload("an Optional", () -> Optional.of(VALID)));
-        p.add(new Payload("a lambda", () -> (Runnable) () -> { }));
+        p.add(new Payload("a lambda", () -> (Runnable) () -> {
+        }));
         p.add(new Payload("a Map with NaN", () -> Map.of("approved", true, "amount", Double.NaN)));
         p.add(new Payload("a Map with Infinity", () -> Map.of("approved", true, "amount", Double.POSITIVE_INFINITY)));
         return p;
@@ -478,8 +484,9 @@ class ResumePayloadStressTest extends CamelTestSupport {
         p.add(new Payload("a List of the answer", () -> List.of(VALID_VALUE)));
         p.add(new Payload("a Map with an extra key", () -> Map.of("approved", true, "extra", 1)));
         p.add(new Payload("a Map with count 1E+19", () -> Map.of("approved", true, "count", new BigDecimal("1E+19"))));
-        p.add(new Payload("a Map with a 2,001-digit amount", () -> Map.of("approved", true, "amount",
-                BigInteger.TEN.pow(2_000))));
+        p.add(new Payload(
+                "a Map with a 2,001-digit amount", () -> Map.of("approved", true, "amount",
+                        BigInteger.TEN.pow(2_000))));
         p.add(new Payload("a Map with count Long.MAX_VALUE", () -> Map.of("approved", true, "count", Long.MAX_VALUE)));
         p.add(new Payload("a Map with amount 1e300", () -> Map.of("approved", true, "amount", 1e300)));
         p.add(new Payload("an Integer", () -> 42));
@@ -508,26 +515,28 @@ class ResumePayloadStressTest extends CamelTestSupport {
             after(store).assertIsSatisfied();
         }
         return tried + " payloads (" + payloads.size() + " per store): all refused, " + tally(reasons)
-                + ", naming the run; the stored run byte for byte unchanged; resumeUri never called; every call back"
-                + " within " + BOUND_SECONDS + " s; then the valid answer resumed the run once";
+               + ", naming the run; the stored run byte for byte unchanged; resumeUri never called; every call back"
+               + " within " + BOUND_SECONDS + " s; then the valid answer resumed the run once";
     }
 
     @Test
     void malformedJsonAnswersAreRefusedAndTheRunStaysAsItWas() throws Exception {
         String figure = answers("malformed", malformed());
         ReliabilityFigures.record(Section.BAD_INPUT, "flujo:resume answers that are not JSON (truncated, unbalanced,"
-                + " trailing garbage, comments, single quotes, NaN/Infinity, BOMs, UTF-16, invalid UTF-8 as bytes and"
-                + " streams, duplicate keys, 10,000-deep nesting, 20 MB strings and keys, empty, blank, null, a Thread,"
-                + " streams, self-referencing maps and lists), SQLite and in-memory store", figure, getClass());
+                                                     + " trailing garbage, comments, single quotes, NaN/Infinity, BOMs, UTF-16, invalid UTF-8 as bytes and"
+                                                     + " streams, duplicate keys, 10,000-deep nesting, 20 MB strings and keys, empty, blank, null, a Thread,"
+                                                     + " streams, self-referencing maps and lists), SQLite and in-memory store",
+                figure, getClass());
     }
 
     @Test
     void answersBreakingTheSchemaAreRefusedAndTheRunStaysAsItWas() throws Exception {
         String figure = answers("schema", violations());
         ReliabilityFigures.record(Section.BAD_INPUT, "flujo:resume answers breaking the schema (wrong types, missing"
-                + " required, additional properties incl. 5,000 of them and control characters in keys, enum"
-                + " violations, numbers out of range, 1e400, 1e19 against an integer maximum, 1e999999999 under"
-                + " multipleOf, arrays and scalars instead of objects), SQLite and in-memory store", figure,
+                                                     + " required, additional properties incl. 5,000 of them and control characters in keys, enum"
+                                                     + " violations, numbers out of range, 1e400, 1e19 against an integer maximum, 1e999999999 under"
+                                                     + " multipleOf, arrays and scalars instead of objects), SQLite and in-memory store",
+                figure,
                 getClass());
     }
 
@@ -547,12 +556,14 @@ class ResumePayloadStressTest extends CamelTestSupport {
             }
             for (String sql : List.of("' OR '1'='1", "' OR 1=1 --", "x'; DROP TABLE " + JdbcStateStore.TABLE + "; --",
                     "\" OR \"\"=\"", id + "' OR '1'='1", "' UNION SELECT state, status FROM " + JdbcStateStore.TABLE
-                            + " --", id + "'--", "1; UPDATE " + JdbcStateStore.TABLE + " SET status='PAUSED'")) {
+                                                         + " --",
+                    id + "'--", "1; UPDATE " + JdbcStateStore.TABLE + " SET status='PAUSED'")) {
                 headers.put("SQL " + sql, sql);
             }
             for (String like : List.of("%", "_", "%%", "*", "?", ".*", id.substring(0, 10) + "%",
                     "_".repeat(id.length()), id.substring(0, id.length() - 1) + "_", id.substring(0, id.length() - 1)
-                            + "%", "[a-z]%", "\\%")) {
+                                                                                     + "%",
+                    "[a-z]%", "\\%")) {
                 headers.put("wildcard " + like, like);
             }
             for (String path : List.of("../../etc/passwd", "..\\..\\windows\\win.ini", "/" + id, id + "/../x",
@@ -595,7 +606,7 @@ class ResumePayloadStressTest extends CamelTestSupport {
             headers.put("a UUID object", UUID.randomUUID());
             headers.put("a List of the id", List.of(id));
             headers.put("a List of the id and more", List.of(id, "x"));
-            headers.put("an array of the id", new String[] {id});
+            headers.put("an array of the id", new String[] { id });
             headers.put("a Map of the id", Map.of(id, id));
             headers.put("an Optional of the id", Optional.of(id));
             headers.put("an Object", new Object());
@@ -613,11 +624,13 @@ class ResumePayloadStressTest extends CamelTestSupport {
             after(store).assertIsSatisfied();
         }
         ReliabilityFigures.record(Section.BAD_INPUT, "flujo:resume with unknown run ids (random UUIDs, SQL injection,"
-                + " LIKE wildcards, path traversal, 1 MB ids, every control character and NUL, prefixes and suffixes of"
-                + " the real pause id, the run id alone, wrong pause numbers, blank and missing headers, Integer, List,"
-                + " array and Map headers), SQLite and in-memory store", tried + " ids: all " + tally(reasons)
-                + ", the message quoting the id escaped and cut; no stored run touched (every SQLite row byte for byte);"
-                + " resumeUri never called; then the real pause id resumed the run once", getClass());
+                                                     + " LIKE wildcards, path traversal, 1 MB ids, every control character and NUL, prefixes and suffixes of"
+                                                     + " the real pause id, the run id alone, wrong pause numbers, blank and missing headers, Integer, List,"
+                                                     + " array and Map headers), SQLite and in-memory store",
+                tried + " ids: all " + tally(reasons)
+                                                                                                              + ", the message quoting the id escaped and cut; no stored run touched (every SQLite row byte for byte);"
+                                                                                                              + " resumeUri never called; then the real pause id resumed the run once",
+                getClass());
     }
 
     @Test
@@ -679,10 +692,19 @@ class ResumePayloadStressTest extends CamelTestSupport {
             assertTrue(pool.awaitTermination(BOUND_SECONDS, TimeUnit.SECONDS));
         }
         ReliabilityFigures.record(Section.BAD_INPUT, "flujo:resume replayed: the same resume again, and " + callers
-                + " concurrent resumes of one run released together by a latch, SQLite and in-memory store", twice
-                + " repeats of a resume: all NOT_PAUSED, the resumed row unchanged, resumeUri not called again; "
-                + rounds * STORES.size() + " rounds of " + callers + " concurrent resumes: each continued the run"
-                + " exactly once (resumeUri once), the other " + (callers - 1) + " NOT_PAUSED", getClass());
+                                                     + " concurrent resumes of one run released together by a latch, SQLite and in-memory store",
+                twice
+                                                                                                                                                  + " repeats of a resume: all NOT_PAUSED, the resumed row unchanged, resumeUri not called again; "
+                                                                                                                                                  + rounds
+                                                                                                                                                    * STORES.size()
+                                                                                                                                                  + " rounds of "
+                                                                                                                                                  + callers
+                                                                                                                                                  + " concurrent resumes: each continued the run"
+                                                                                                                                                  + " exactly once (resumeUri once), the other "
+                                                                                                                                                  + (callers
+                                                                                                                                                     - 1)
+                                                                                                                                                  + " NOT_PAUSED",
+                getClass());
     }
 
     @Test
@@ -694,10 +716,11 @@ class ResumePayloadStressTest extends CamelTestSupport {
             Exchange otherPaused = template.request("direct:ask-" + store, e -> e.getMessage().setBody("other"));
             FlujoRun other = (FlujoRun) otherPaused.getProperty(FlujoConstants.RUN);
             String otherPauseId = otherPaused.getMessage().getHeader(FlujoConstants.RUN_ID, String.class);
-            List<Object> forgeries = new ArrayList<>(List.of("forged", "", target.runId(), target.pauseId(),
-                    Map.of("runId", target.runId()), Map.of(), List.of(), 42, new Object(), new StringBuilder("run"),
-                    Optional.of(other), List.of(other), Map.of("run", other),
-                    StateCodec.write(target.stored())));
+            List<Object> forgeries = new ArrayList<>(
+                    List.of("forged", "", target.runId(), target.pauseId(),
+                            Map.of("runId", target.runId()), Map.of(), List.of(), 42, new Object(), new StringBuilder("run"),
+                            Optional.of(other), List.of(other), Map.of("run", other),
+                            StateCodec.write(target.stored())));
             for (Object forged : forgeries) {
                 String what = store + ", forged " + FlujoConstants.RUN + ": a " + forged.getClass().getName();
                 attack(target, what, e -> {
@@ -708,13 +731,14 @@ class ResumePayloadStressTest extends CamelTestSupport {
             }
 
             // a genuine run: another run's, and one claiming the target's own id with a made-up history and usage
-            FlujoRun impostor = FlujoRun.restore(target.runId(), List.of(new StepResult("draft-" + store, "forged",
+            FlujoRun impostor = FlujoRun.restore(target.runId(), List.of(new StepResult(
+                    "draft-" + store, "forged",
                     true, 1, 0, Usage.tokens(999_999, 999_999), null, null, null, null)),
                     Usage.tokens(999_999, 999_999), null, List.of());
             int otherHistory = other.history().size();
             long otherTokens = other.usage().totalTokens();
             Target second = pause(store);
-            for (Object[] genuine : new Object[][] {{target, other}, {second, impostor}}) {
+            for (Object[] genuine : new Object[][] { { target, other }, { second, impostor } }) {
                 Target resumed = (Target) genuine[0];
                 Snapshot otherBefore = snapshot(new Target(store, otherPauseId, other.runId(), null));
                 int received = after(store).getReceivedCounter();
@@ -742,11 +766,14 @@ class ResumePayloadStressTest extends CamelTestSupport {
             assertEquals(other.runId(), ((FlujoRun) otherResumed.getProperty(FlujoConstants.RUN)).runId());
         }
         ReliabilityFigures.record(Section.BAD_INPUT, "flujo:resume with a forged " + FlujoConstants.RUN + " property"
-                + " (text, the run or pause id, maps, lists, numbers, an Optional or List of a run, the stored JSON),"
-                + " SQLite and in-memory store", refused + " forgeries: all FlujoConfigurationException naming the run,"
-                + " the stored run byte for byte unchanged, resumeUri never called; " + replaced + " genuine runs of"
-                + " another run or claiming the run's id with made-up history and usage: replaced by the stored run"
-                + " (id, history, usage exactly the stored ones), the other run untouched", getClass());
+                                                     + " (text, the run or pause id, maps, lists, numbers, an Optional or List of a run, the stored JSON),"
+                                                     + " SQLite and in-memory store",
+                refused + " forgeries: all FlujoConfigurationException naming the run,"
+                                                                                      + " the stored run byte for byte unchanged, resumeUri never called; "
+                                                                                      + replaced + " genuine runs of"
+                                                                                      + " another run or claiming the run's id with made-up history and usage: replaced by the stored run"
+                                                                                      + " (id, history, usage exactly the stored ones), the other run untouched",
+                getClass());
     }
 
     @Test
@@ -785,7 +812,8 @@ class ResumePayloadStressTest extends CamelTestSupport {
                 guesses.removeAll(pauseIds);
                 for (String guess : guesses) {
                     ResumeRejectedException e = attack(known, store + ": a guess from " + known.pauseId() + ": "
-                            + guess, resume(guess, () -> VALID), ResumeRejectedException.class, guess);
+                                                              + guess,
+                            resume(guess, () -> VALID), ResumeRejectedException.class, guess);
                     assertEquals(Reason.UNKNOWN_RUN, e.getReason(), guess);
                     count(reasons, e);
                     tried++;
@@ -797,10 +825,12 @@ class ResumePayloadStressTest extends CamelTestSupport {
         }
         assertTrue(runIdsDerivable, "the premise: run ids (Camel's exchange ids) are neighbours on a counter");
         ReliabilityFigures.record(Section.BAD_INPUT, "flujo:resume with pause ids derived from a known one: run ids"
-                + " counted up and down (Camel's exchange ids are a counter, so the other runs' ids were among them),"
-                + " as old-style pause ids and with the known token; the token with each of its 128 bits flipped, cut,"
-                + " upper-cased, reversed", tried + " guesses: all " + tally(reasons) + ", no stored run touched,"
-                + " resumeUri never called; every real pause id then resumed its run once", getClass());
+                                                     + " counted up and down (Camel's exchange ids are a counter, so the other runs' ids were among them),"
+                                                     + " as old-style pause ids and with the known token; the token with each of its 128 bits flipped, cut,"
+                                                     + " upper-cased, reversed",
+                tried + " guesses: all " + tally(reasons) + ", no stored run touched,"
+                                                                                 + " resumeUri never called; every real pause id then resumed its run once",
+                getClass());
     }
 
     /** Ids a caller who saw one run id would try: the counter after its last '-', counted up and down. */

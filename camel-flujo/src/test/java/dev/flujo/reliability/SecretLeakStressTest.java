@@ -28,13 +28,12 @@ import dev.flujo.camel.FlujoConstants;
 import dev.flujo.camel.FlujoEndpoint;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.FlujoStepFailedException;
+import dev.flujo.core.result.StepResult;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.state.JdbcStateStore;
-import dev.flujo.core.result.StepResult;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -60,20 +59,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Secrets planted in the URIs a flujo route names - the agent's API key and a parallel branch's token written as
- * plain nested URIs ({@code agent=http://llm.local/v1?apiKey=...}), the fallback's token and the human step's
- * resumeUri password in {@code RAW(...)} - are driven through successes, a cache hit, a failing agent, time-outs, an
- * open circuit breaker, failed fallbacks, a pause and its resume, refused resumes, a failing branch, bad runtime
- * reconfigurations and start failures from bad URIs. Then every place a secret could surface is scanned for all of
- * them: logs (flujo at trace, Camel at info and above), Micrometer meters (flujo's and the breakers'), step results
- * (output, feedback, metadata, children), the exchanges' headers and bodies, what the agent endpoints were sent, the
- * state store's rows, every exception (whole stack traces), the flujo attributes and operations over JMX, the flujo
- * dev console and the statistics API.
+ * Secrets planted in the URIs a flujo route names - the agent's API key and a parallel branch's token written as plain
+ * nested URIs ({@code agent=http://llm.local/v1?apiKey=...}), the fallback's token and the human step's resumeUri
+ * password in {@code RAW(...)} - are driven through successes, a cache hit, a failing agent, time-outs, an open circuit
+ * breaker, failed fallbacks, a pause and its resume, refused resumes, a failing branch, bad runtime reconfigurations
+ * and start failures from bad URIs. Then every place a secret could surface is scanned for all of them: logs (flujo at
+ * trace, Camel at info and above), Micrometer meters (flujo's and the breakers'), step results (output, feedback,
+ * metadata, children), the exchanges' headers and bodies, what the agent endpoints were sent, the state store's rows,
+ * every exception (whole stack traces), the flujo attributes and operations over JMX, the flujo dev console and the
+ * statistics API.
  *
- * <p>Camel's own renderings of a flujo endpoint URI - its debug logs, JMX object names and its own MBean attributes,
- * the wrapper of an endpoint-creation error - are sanitized by Camel, whose sanitizer does not look inside an option
- * value Camel percent-encoded ({@code agent=http%3A%2F%2Fllm.local%2Fv1%3FapiKey%3D...}): there the secrets written
- * in {@code RAW(...)}, as Camel advises for secrets, must not appear; the plainly written one is Camel's to mask.
+ * <p>
+ * Camel's own renderings of a flujo endpoint URI - its debug logs, JMX object names and its own MBean attributes, the
+ * wrapper of an endpoint-creation error - are sanitized by Camel, whose sanitizer does not look inside an option value
+ * Camel percent-encoded ({@code agent=http%3A%2F%2Fllm.local%2Fv1%3FapiKey%3D...}): there the secrets written in
+ * {@code RAW(...)}, as Camel advises for secrets, must not appear; the plainly written one is Camel's to mask.
  */
 @Tag("stress")
 class SecretLeakStressTest {
@@ -117,8 +117,8 @@ class SecretLeakStressTest {
     void plantedSecretsAppearNowhere() throws Exception {
         String stateUrl = "jdbc:sqlite:" + dir.resolve("state.db");
         String ask = "flujo:step:ask?agent=" + AGENT + "&fallback=" + FALLBACK + "&maxRetries=1&timeout=300"
-                + "&cache=true&enablePerformanceMonitoring=true&enableCircuitBreaker=true"
-                + "&circuitBreakerFailureThreshold=3&circuitBreakerRecoveryTimeoutSeconds=600";
+                     + "&cache=true&enablePerformanceMonitoring=true&enableCircuitBreaker=true"
+                     + "&circuitBreakerFailureThreshold=3&circuitBreakerRecoveryTimeoutSeconds=600";
         LlmStubComponent http = new LlmStubComponent();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (LogCapture logs = LogCapture.start(Map.of("dev.flujo", "trace", "org.apache.camel", "debug"))) {
@@ -167,16 +167,20 @@ class SecretLeakStressTest {
         assertEquals("", leaks, "secrets found");
         ReliabilityFigures.record(ReliabilityFigures.Section.SECURITY,
                 "4 secrets planted in agent (apiKey) and parallel branches (authToken) as plain nested URIs,"
-                        + " fallback (token) and resumeUri (password) in RAW(...); " + exchanges.size() + " exchanges"
-                        + " incl. failing agent, time-outs, open breaker, failed fallbacks, pause/resume, refused"
-                        + " resumes, a failing branch; 3 bad JMX reconfigurations; " + startFailures
-                        + " start failures from bad URIs",
+                                                                       + " fallback (token) and resumeUri (password) in RAW(...); "
+                                                                       + exchanges.size() + " exchanges"
+                                                                       + " incl. failing agent, time-outs, open breaker, failed fallbacks, pause/resume, refused"
+                                                                       + " resumes, a failing branch; 3 bad JMX reconfigurations; "
+                                                                       + startFailures
+                                                                       + " start failures from bad URIs",
                 "0 occurrences in " + places.size() + " places (" + String.join(", ", places.keySet()) + "; "
-                        + jmxValues + " JMX values read)", getClass());
+                                                                                                          + jmxValues
+                                                                                                          + " JMX values read)",
+                getClass());
         ReliabilityFigures.record(ReliabilityFigures.Section.SECURITY,
                 "the same run, Camel's own renderings of flujo endpoint URIs (debug logs, every JMX object name and"
-                        + " Camel attribute of the context, endpoint-creation errors); there a secret written without"
-                        + " RAW(...) is percent-encoded, which Camel's sanitizer does not mask",
+                                                                       + " Camel attribute of the context, endpoint-creation errors); there a secret written without"
+                                                                       + " RAW(...) is percent-encoded, which Camel's sanitizer does not mask",
                 "0 occurrences of the secrets written in RAW(...)", getClass());
     }
 
@@ -244,7 +248,7 @@ class SecretLeakStressTest {
                 "flujo:step:bad4?agent=" + AGENT + "&noSuchOption=1",
                 "flujo:parallel:bad5?branches=direct:a&agent=" + AGENT,
                 "flujo:human:bad6?stateStore=memory&resumeUri=RAW(nosuch://hooks.local?password=" + RESUME_PASSWORD
-                        + ")",
+                                                                        + ")",
                 "flujo:step:bad7?agent=" + AGENT + "&fallback=" + FALLBACK + "&timeout=-5",
                 "flujo:nosuchkind:bad8?agent=" + AGENT);
         for (int i = 0; i < bad.size(); i++) {
@@ -266,7 +270,7 @@ class SecretLeakStressTest {
                 }
             }
             assertTrue(flujoError || uri.contains("noSuchOption"), () -> "no flujo error for " + uri + ":\n"
-                    + stackTrace(e));
+                                                                         + stackTrace(e));
         }
     }
 
@@ -313,8 +317,10 @@ class SecretLeakStressTest {
         Set<String> flujoMembers = managedMembers(FlujoEndpoint.class);
         flujoMembers.addAll(managedMembers(FlujoComponent.class));
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        for (ObjectName name : server.queryNames(new ObjectName("org.apache.camel:context=" + context.getName()
-                + ",*"), null)) {
+        for (ObjectName name : server.queryNames(new ObjectName(
+                "org.apache.camel:context=" + context.getName()
+                                                                + ",*"),
+                null)) {
             seenByCamel("jmx names and Camel attributes", name);
             boolean flujoBean = name.getKeyProperty("name").startsWith("\"flujo");
             for (MBeanAttributeInfo a : server.getMBeanInfo(name).getAttributes()) {
@@ -342,8 +348,8 @@ class SecretLeakStressTest {
                 }
             }
             if (name.getKeyProperty("type").equals("endpoints") && name.toString().contains("step:ask")) {
-                String[] signature = {String.class.getName(), String.class.getName()};
-                Object[][] changes = {{"maxRetries", "lots"}, {"agent", AGENT}, {"fallback", FALLBACK}};
+                String[] signature = { String.class.getName(), String.class.getName() };
+                Object[][] changes = { { "maxRetries", "lots" }, { "agent", AGENT }, { "fallback", FALLBACK } };
                 for (Object[] change : changes) {
                     Exception e = assertThrows(Exception.class, () -> server.invoke(name, "updateOption", change,
                             signature));

@@ -18,19 +18,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.flujo.camel.FlujoConstants;
 import dev.flujo.core.FlujoException;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.run.HumanInteraction;
 import dev.flujo.core.state.JdbcStateStore;
 import dev.flujo.core.state.PausedRun;
 import dev.flujo.core.state.RunStatus;
 import dev.flujo.core.state.StateCodec;
-import dev.flujo.core.result.StepResult;
-import dev.flujo.core.result.Usage;
 import dev.flujo.core.usage.UsageLimits;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
@@ -50,11 +48,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * table (rows as the store writes them: run_id, status, state JSON, updated_at) - Jackson default-typing payloads
  * ({@code "@class"} properties, {@code ["java.util.HashMap", {...}]} wrapper arrays) naming a probe class whose static
  * initialiser, constructor and setters record that they ran, {@code java.net.URL} and
- * {@code com.sun.rowset.JdbcRowSetImpl} - are refused on load, on claim and on {@code flujo:resume} with a clear
- * error, leaving the row paused, when they stand where the state has a type (the run itself, a step result, the
- * usage, the limits, a human interaction, the pause time); where the state holds free JSON values (context, input,
- * outputs, metadata, answers) such JSON is data, restored as maps, lists and strings. The probe class is never
- * initialised, constructed or set.
+ * {@code com.sun.rowset.JdbcRowSetImpl} - are refused on load, on claim and on {@code flujo:resume} with a clear error,
+ * leaving the row paused, when they stand where the state has a type (the run itself, a step result, the usage, the
+ * limits, a human interaction, the pause time); where the state holds free JSON values (context, input, outputs,
+ * metadata, answers) such JSON is data, restored as maps, lists and strings. The probe class is never initialised,
+ * constructed or set.
  */
 @Tag("stress")
 class StateGadgetStressTest extends CamelTestSupport {
@@ -109,10 +107,12 @@ class StateGadgetStressTest extends CamelTestSupport {
 
     /** A paused run with something in every part of the state, as the store writes it. */
     private static ObjectNode baseline(String runId) throws Exception {
-        StepResult research = new StepResult("research", Map.of("facts", List.of("a")), true, 1, 10,
+        StepResult research = new StepResult(
+                "research", Map.of("facts", List.of("a")), true, 1, 10,
                 Usage.of(10, 5, new BigDecimal("0.001")), List.of(), Map.of(StepResult.META_CACHE_HIT, false),
                 Map.of("notes", "n"), List.of());
-        PausedRun run = new PausedRun(runId, RunStatus.PAUSED, "approve", "ok?", null, "direct:after", "q",
+        PausedRun run = new PausedRun(
+                runId, RunStatus.PAUSED, "approve", "ok?", null, "direct:after", "q",
                 Map.of("tenant", "acme"), List.of(research), Usage.of(10, 5, new BigDecimal("0.001")),
                 new UsageLimits(new BigDecimal("0.10"), 5_000L),
                 List.of(new HumanInteraction("earlier", "sure?", "yes", Instant.parse("2026-01-01T00:00:00Z"))),
@@ -193,7 +193,7 @@ class StateGadgetStressTest extends CamelTestSupport {
     private void insert(String runId, String state) throws Exception {
         try (Connection c = DriverManager.getConnection(stateUrl());
              PreparedStatement ps = c.prepareStatement("INSERT INTO " + JdbcStateStore.TABLE
-                     + " (run_id, status, state, updated_at) VALUES (?, ?, ?, ?)")) {
+                                                       + " (run_id, status, state, updated_at) VALUES (?, ?, ?, ?)")) {
             ps.setString(1, runId);
             ps.setString(2, RunStatus.PAUSED.name());
             ps.setString(3, state);
@@ -205,7 +205,7 @@ class StateGadgetStressTest extends CamelTestSupport {
     private String status(String runId) throws Exception {
         try (Connection c = DriverManager.getConnection(stateUrl());
              PreparedStatement ps = c.prepareStatement("SELECT status FROM " + JdbcStateStore.TABLE
-                     + " WHERE run_id = ?")) {
+                                                       + " WHERE run_id = ?")) {
             ps.setString(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 assertTrue(rs.next(), runId);
@@ -281,12 +281,16 @@ class StateGadgetStressTest extends CamelTestSupport {
         assertTrue(PROBE_RAN.isEmpty(), "the probe class ran: " + PROBE_RAN);
         ReliabilityFigures.record(ReliabilityFigures.Section.SECURITY,
                 refused.size() + " deserialization gadgets written into the SQLite store's table (Jackson"
-                        + " default-typing @class/@type and [class, value] arrays naming a probe class, java.net.URL,"
-                        + " com.sun.rowset.JdbcRowSetImpl, java.util.HashMap) where the state has a type",
+                                                                       + " default-typing @class/@type and [class, value] arrays naming a probe class, java.net.URL,"
+                                                                       + " com.sun.rowset.JdbcRowSetImpl, java.util.HashMap) where the state has a type",
                 "all refused on load, claim and flujo:resume (\"Stored state is not a valid paused run: ...\"), the"
-                        + " rows left PAUSED; " + freeValues().size() + " runs with the same JSON in free values"
-                        + " (context, input, outputs, metadata, answers) restored as plain maps, lists and strings;"
-                        + " the probe class never initialised, constructed or set", getClass());
+                                                                                                                                                          + " rows left PAUSED; "
+                                                                                                                                                          + freeValues()
+                                                                                                                                                                  .size()
+                                                                                                                                                          + " runs with the same JSON in free values"
+                                                                                                                                                          + " (context, input, outputs, metadata, answers) restored as plain maps, lists and strings;"
+                                                                                                                                                          + " the probe class never initialised, constructed or set",
+                getClass());
     }
 
     /** Only what plain JSON reads into: maps, lists, strings, numbers, booleans, null. */

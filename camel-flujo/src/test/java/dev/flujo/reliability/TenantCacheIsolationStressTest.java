@@ -19,9 +19,8 @@ import dev.flujo.camel.FlujoConstants;
 import dev.flujo.core.agent.AgentRequest;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
-import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.result.StepResult;
-
+import dev.flujo.core.run.FlujoRun;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.Registry;
@@ -34,12 +33,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The step cache never serves one tenant's output to another ({@code cacheKeyContext=tenant}): two tenants asking
- * the same prompt get separate entries, in every cache configuration - plain, sharing misses in flight
+ * The step cache never serves one tenant's output to another ({@code cacheKeyContext=tenant}): two tenants asking the
+ * same prompt get separate entries, in every cache configuration - plain, sharing misses in flight
  * ({@code enableCacheOptimization}), wide 128-bit keys ({@code enableAlgorithmOptimization}) and both - and under
- * concurrency, where the misses of one round wait for a call in flight of their own tenant. The tenant ids' hash
- * codes are equal ({@code "tenant-Aa".hashCode() == "tenant-BB".hashCode()}), so keys that differ only by tenant land
- * in the same hash bucket and only a full comparison tells them apart.
+ * concurrency, where the misses of one round wait for a call in flight of their own tenant. The tenant ids' hash codes
+ * are equal ({@code "tenant-Aa".hashCode() == "tenant-BB".hashCode()}), so keys that differ only by tenant land in the
+ * same hash bucket and only a full comparison tells them apart.
  */
 @Tag("stress")
 class TenantCacheIsolationStressTest extends CamelTestSupport {
@@ -77,9 +76,9 @@ class TenantCacheIsolationStressTest extends CamelTestSupport {
     }
 
     /**
-     * An agent that answers with the tenant it was asked for (read from the step context) and a call number, and,
-     * while a round is open, holds its answers until every request of the round has reached the step's route: the
-     * other requests of the round then find the call in flight (or its cached output).
+     * An agent that answers with the tenant it was asked for (read from the step context) and a call number, and, while
+     * a round is open, holds its answers until every request of the round has reached the step's route: the other
+     * requests of the round then find the call in flight (or its cached output).
      */
     static final class TenantAgent implements FlujoAgent {
         final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
@@ -155,10 +154,12 @@ class TenantCacheIsolationStressTest extends CamelTestSupport {
         }
         ReliabilityFigures.record(ReliabilityFigures.Section.SECURITY,
                 "cacheKeyContext=tenant: two tenants (ids with equal hash codes), the same prompt, in "
-                        + CONFIGURATIONS.size() + " cache configurations (plain, enableCacheOptimization,"
-                        + " enableAlgorithmOptimization, both)",
+                                                                       + CONFIGURATIONS.size()
+                                                                       + " cache configurations (plain, enableCacheOptimization,"
+                                                                       + " enableAlgorithmOptimization, both)",
                 "separate entries in each: the agent called twice, each tenant its own answer, each repeat a hit of"
-                        + " its own", getClass());
+                                                                                                                + " its own",
+                getClass());
     }
 
     @Test
@@ -217,11 +218,18 @@ class TenantCacheIsolationStressTest extends CamelTestSupport {
         assertTrue(shared > 0, "some misses waited for the call in flight");
         ReliabilityFigures.record(ReliabilityFigures.Section.SECURITY,
                 "cacheKeyContext=tenant under concurrency: " + ROUNDS + " rounds x " + threads + " threads (two tenants"
-                        + " with equal-hash ids, the same prompt per round), enableCacheOptimization without and"
-                        + " with enableAlgorithmOptimization",
+                                                                       + " with equal-hash ids, the same prompt per round), enableCacheOptimization without and"
+                                                                       + " with enableAlgorithmOptimization",
                 "0 cross-tenant answers in " + responses + " responses and " + 4 * ROUNDS + " repeats (each a hit of"
-                        + " its own tenant); " + shared + " responses shared a call in flight, " + (hits - shared)
-                        + " were cache hits; " + calls + " agent calls for " + 4 * ROUNDS + " tenant-prompt pairs",
+                                                                                                              + " its own tenant); "
+                                                                                                              + shared
+                                                                                                              + " responses shared a call in flight, "
+                                                                                                              + (hits - shared)
+                                                                                                              + " were cache hits; "
+                                                                                                              + calls
+                                                                                                              + " agent calls for "
+                                                                                                              + 4 * ROUNDS
+                                                                                                              + " tenant-prompt pairs",
                 getClass());
     }
 }

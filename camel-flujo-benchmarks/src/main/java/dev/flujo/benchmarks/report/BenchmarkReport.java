@@ -17,15 +17,15 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.apache.camel.impl.DefaultCamelContext;
 
 /**
  * Writes {@code docs/benchmarks.md} from a JMH JSON result and the extra metrics the benchmarks wrote: one table per
- * scenario with score ± error, allocation per operation and the ratio to the scenario's reference row, then each
- * target with whether this run met it. Every figure comes from the files; nothing is typed in by hand.
+ * scenario with score ± error, allocation per operation and the ratio to the scenario's reference row, then each target
+ * with whether this run met it. Every figure comes from the files; nothing is typed in by hand.
  *
- * <p>Usage: {@code BenchmarkReport <jmh-result.json> <extra-metrics-dir> <output.md> <mode> <jmh command...>}
+ * <p>
+ * Usage: {@code BenchmarkReport <jmh-result.json> <extra-metrics-dir> <output.md> <mode> <jmh command...>}
  */
 public final class BenchmarkReport {
 
@@ -33,7 +33,7 @@ public final class BenchmarkReport {
 
     /** One measured row: a benchmark method with one parameter set. */
     record Result(String benchmark, Map<String, String> params, double score, double error, String unit,
-                  Double allocBytes, Double allocError) {
+            Double allocBytes, Double allocError) {
         String method() {
             return benchmark.substring(benchmark.lastIndexOf('.') + 1);
         }
@@ -58,7 +58,8 @@ public final class BenchmarkReport {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 5) {
-            throw new IllegalArgumentException("usage: BenchmarkReport <jmh-result.json> <extra-dir> <out.md> <mode> <jmh command>");
+            throw new IllegalArgumentException(
+                    "usage: BenchmarkReport <jmh-result.json> <extra-dir> <out.md> <mode> <jmh command>");
         }
         JsonNode jmh = JSON.readTree(Path.of(args[0]).toFile());
         List<Result> results = new ArrayList<>();
@@ -68,12 +69,13 @@ public final class BenchmarkReport {
             node.path("params").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
             JsonNode primary = node.path("primaryMetric");
             JsonNode alloc = node.path("secondaryMetrics").path("gc.alloc.rate.norm");
-            results.add(new Result(node.path("benchmark").asText(), params, primary.path("score").asDouble(),
+            results.add(new Result(
+                    node.path("benchmark").asText(), params, primary.path("score").asDouble(),
                     primary.path("scoreError").asDouble(Double.NaN), primary.path("scoreUnit").asText(),
                     alloc.isMissingNode() ? null : alloc.path("score").asDouble(),
                     alloc.isMissingNode() ? null : alloc.path("scoreError").asDouble(Double.NaN)));
             jvm = node.path("vmName").asText() + " " + node.path("jdkVersion").asText() + " ("
-                    + node.path("vmVersion").asText() + ")";
+                  + node.path("vmVersion").asText() + ")";
         }
         Map<String, Map<String, Double>> extra = new TreeMap<>();
         Path extraDir = Path.of(args[1]);
@@ -181,7 +183,7 @@ public final class BenchmarkReport {
     private static String row(Result r, Result ref, boolean isRef) {
         String ratio = isRef ? "**ref**" : ref == null ? "" : String.format(Locale.ROOT, "%.2f×", r.score() / ref.score());
         return "| " + r.method() + " | " + format(r.score()) + " | " + format(r.error()) + " | " + r.unit() + " | "
-                + (r.allocBytes() == null ? "" : format(r.allocBytes())) + " | " + ratio + " |\n";
+               + (r.allocBytes() == null ? "" : format(r.allocBytes())) + " | " + ratio + " |\n";
     }
 
     /** The result of a benchmark method of a class, with the given parameters ("" for none); null if absent. */

@@ -14,18 +14,18 @@ import dev.flujo.camel.FlujoConfiguration;
 import dev.flujo.core.config.OptimizationConfig;
 
 /**
- * Scenario 9: each option of {@link OptimizationBenchmark} on vs off, one row per option with both states' figures
- * and a verdict computed from them, never typed in:
+ * Scenario 9: each option of {@link OptimizationBenchmark} on vs off, one row per option with both states' figures and
+ * a verdict computed from them, never typed in:
  *
  * <ul>
  * <li>Two figures differ only when their ± error intervals do not overlap and they are at least
  * {@value #MIN_SHARE_PERCENT}% apart. A time without an error estimate (a single iteration) cannot be judged.</li>
  * <li>The figures compared are the time and the allocation per operation, and the benchmark's extra metrics (agent
  * calls per op, heap retained per cache entry), lower being better in each. The extra metrics have no error estimate:
- * they differ when at least {@value #MIN_EXTRA_SHARE_PERCENT}% apart. An allocation without an error estimate is
- * taken as exact.</li>
- * <li>The verdict is <b>pays</b> when on is better in something and worse in nothing, <b>costs</b> when it is worse
- * in something and better in nothing, <b>trade-off</b> when both, <b>no measurable effect</b> when neither.</li>
+ * they differ when at least {@value #MIN_EXTRA_SHARE_PERCENT}% apart. An allocation without an error estimate is taken
+ * as exact.</li>
+ * <li>The verdict is <b>pays</b> when on is better in something and worse in nothing, <b>costs</b> when it is worse in
+ * something and better in nothing, <b>trade-off</b> when both, <b>no measurable effect</b> when neither.</li>
  * </ul>
  */
 final class OptionComparison {
@@ -50,7 +50,12 @@ final class OptionComparison {
     }
 
     /** How a figure with the option on compares with the figure with it off. */
-    enum Change { LOWER, HIGHER, SAME, UNKNOWN }
+    enum Change {
+        LOWER,
+        HIGHER,
+        SAME,
+        UNKNOWN
+    }
 
     /**
      * One state's figures.
@@ -120,7 +125,9 @@ final class OptionComparison {
             Double offValue = off.extras().get(metric);
             if (offValue != null) {
                 sort(compareExtra(onValue, offValue), EXTRA_LABELS.getOrDefault(metric, metric) + " "
-                        + BenchmarkReport.format(offValue) + " → " + BenchmarkReport.format(onValue), better, worse);
+                                                      + BenchmarkReport.format(offValue) + " → "
+                                                      + BenchmarkReport.format(onValue),
+                        better, worse);
             }
         });
         String word = !better.isEmpty() && worse.isEmpty() ? PAYS
@@ -156,7 +163,8 @@ final class OptionComparison {
     /** The figures of an option in a state ({@code on} / {@code off}); null when not measured. */
     static Side side(BenchmarkReport r, String option, String state) {
         Result result = r.result(CLASS, METHOD, "option=" + option + ", state=" + state);
-        return result == null ? null
+        return result == null
+                ? null
                 : Side.of(result, r.extras(OptimizationBenchmark.extraMetricsName(option, state)));
     }
 
@@ -194,7 +202,7 @@ final class OptionComparison {
             md.append("- `").append(w.name()).append("`: ").append(w.description()).append('\n');
         }
         md.append("\n| option | workload | default | time/op on | time/op off | on/off | alloc B/op on | alloc B/op off"
-                + " | other figures, off → on | verdict |\n|---|---|---|---:|---:|---:|---:|---:|---|---|\n");
+                  + " | other figures, off → on | verdict |\n|---|---|---|---:|---:|---:|---:|---:|---|---|\n");
         for (Case c : measured) {
             Side on = side(r, c.option(), "on");
             Side off = side(r, c.option(), "off");
@@ -205,8 +213,9 @@ final class OptionComparison {
                     .append(c.with().isEmpty() ? "" : ", with `" + c.with() + "`")
                     .append(" | ").append(defaultOn == null ? "?" : defaultOn ? "on" : "off")
                     .append(" | ").append(time(on)).append(" | ").append(time(off))
-                    .append(" | ").append(on == null || off == null ? "" : String.format(Locale.ROOT, "%.2f×",
-                            on.score() / off.score()))
+                    .append(" | ").append(on == null || off == null
+                            ? "" : String.format(Locale.ROOT, "%.2f×",
+                                    on.score() / off.score()))
                     .append(" | ").append(alloc(on)).append(" | ").append(alloc(off))
                     .append(" | ").append(others(on, off))
                     .append(" | ").append(on == null || off == null ? "not measured" : verdict(on, off).text())
@@ -216,8 +225,9 @@ final class OptionComparison {
     }
 
     private static String time(Side s) {
-        return s == null ? "-" : BenchmarkReport.format(s.score()) + " ± " + BenchmarkReport.format(s.error()) + " "
-                + s.unit();
+        return s == null
+                ? "-" : BenchmarkReport.format(s.score()) + " ± " + BenchmarkReport.format(s.error()) + " "
+                        + s.unit();
     }
 
     private static String alloc(Side s) {
@@ -233,7 +243,7 @@ final class OptionComparison {
             Double onValue = on.extras().get(metric);
             if (onValue != null) {
                 figures.put(metric, EXTRA_LABELS.getOrDefault(metric, metric) + " " + BenchmarkReport.format(offValue)
-                        + " → " + BenchmarkReport.format(onValue));
+                                    + " → " + BenchmarkReport.format(onValue));
             }
         });
         return String.join("; ", figures.values());
@@ -257,8 +267,11 @@ final class OptionComparison {
             if (judged == 0) {
                 return Target.Verdict.NOT_MEASURED;
             }
-            return new Target.Verdict(offenders.isEmpty() ? "all " + judged + " pay"
-                    : "on by default without paying: " + String.join(", ", offenders), offenders.isEmpty());
+            return new Target.Verdict(
+                    offenders.isEmpty()
+                            ? "all " + judged + " pay"
+                            : "on by default without paying: " + String.join(", ", offenders),
+                    offenders.isEmpty());
         });
     }
 
@@ -274,7 +287,8 @@ final class OptionComparison {
                     candidates.add("`" + c.option() + "`");
                 }
             }
-            return !any ? Target.Verdict.NOT_MEASURED
+            return !any
+                    ? Target.Verdict.NOT_MEASURED
                     : Target.Verdict.reported(candidates.isEmpty() ? "none" : String.join(", ", candidates));
         });
     }

@@ -7,8 +7,8 @@ import java.util.function.Function;
 record Target(String text, Function<BenchmarkReport, Verdict> check) {
 
     /**
-     * {@code met} is null when the figures needed were not measured in this run, or when the row only reports a
-     * figure ({@code reportOnly}) and has no bound to meet.
+     * {@code met} is null when the figures needed were not measured in this run, or when the row only reports a figure
+     * ({@code reportOnly}) and has no bound to meet.
      */
     record Verdict(String figure, Boolean met, boolean reportOnly) {
         static final Verdict NOT_MEASURED = new Verdict("-", null, false);
@@ -35,8 +35,10 @@ record Target(String text, Function<BenchmarkReport, Verdict> check) {
                 return Verdict.NOT_MEASURED;
             }
             double ratio = s / ref;
-            return new Verdict(String.format(Locale.ROOT, "%.2f× (%s vs %s ns/op)", ratio, BenchmarkReport.format(s),
-                    BenchmarkReport.format(ref)), ratio <= max);
+            return new Verdict(
+                    String.format(Locale.ROOT, "%.2f× (%s vs %s ns/op)", ratio, BenchmarkReport.format(s),
+                            BenchmarkReport.format(ref)),
+                    ratio <= max);
         });
     }
 

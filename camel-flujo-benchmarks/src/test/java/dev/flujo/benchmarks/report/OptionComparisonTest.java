@@ -10,7 +10,6 @@ import dev.flujo.benchmarks.report.BenchmarkReport.Result;
 import dev.flujo.benchmarks.report.OptionComparison.Change;
 import dev.flujo.benchmarks.report.OptionComparison.Side;
 import dev.flujo.benchmarks.report.OptionComparison.Verdict;
-
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -125,14 +124,16 @@ class OptionComparisonTest {
 
         String section = md.substring(md.indexOf("## 9. Optimization options, on vs off"));
         assertTrue(section.contains("| `enableStepOptimization` | `BARE_STEP` | on | 2,000 ± 100 ns/op"
-                + " | 3,000 ± 100 ns/op | 0.67× |"), section);
+                                    + " | 3,000 ± 100 ns/op | 0.67× |"),
+                section);
         assertTrue(section.contains("| **pays**: 33% less time |"), section);
         assertTrue(section.contains("| `enableCircuitBreaker` | `BARE_STEP` | off | 2,000 ± 100 ns/op | - |"),
                 section);
         assertTrue(section.contains("| not measured |"), section);
         assertFalse(section.contains("`enableCacheOptimization` |"), "options not measured have no row");
         assertTrue(section.contains("on by default without paying: `enableContextOptimization` (no measurable"
-                + " effect) | **missed** |"), section);
+                                    + " effect) | **missed** |"),
+                section);
         assertTrue(section.contains("| `enableAlgorithmOptimization` | reported |"), section);
     }
 
@@ -153,7 +154,8 @@ class OptionComparisonTest {
 
     private static Result result(String option, String state, double score, double error) {
         Map<String, String> params = new TreeMap<>(Map.of("option", option, "state", state));
-        return new Result("dev.flujo.benchmarks.OptimizationBenchmark.run", params, score, error, "ns/op", 2000.0,
+        return new Result(
+                "dev.flujo.benchmarks.OptimizationBenchmark.run", params, score, error, "ns/op", 2000.0,
                 10.0);
     }
 }

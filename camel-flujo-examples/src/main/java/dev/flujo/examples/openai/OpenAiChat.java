@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.flujo.camel.FlujoConstants;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -15,15 +13,16 @@ import org.apache.camel.spi.PropertiesComponent;
 /**
  * An OpenAI-compatible chat-completions endpoint as a flujo endpoint agent ({@code direct:openai-chat}, see
  * {@link OpenAiChatRoutes} and {@code routes/openai-chat.camel.yaml}): {@link #request()} turns the prompt into the
- * request, camel-http POSTs it to {@code {baseUrl}/v1/chat/completions}, {@link #response()} turns the answer into
- * the reply body and the usage headers the flujo step books against the run's limits.
+ * request, camel-http POSTs it to {@code {baseUrl}/v1/chat/completions}, {@link #response()} turns the answer into the
+ * reply body and the usage headers the flujo step books against the run's limits.
  *
- * <p>Configuration (Camel properties; each also read from the environment variable in brackets):
+ * <p>
+ * Configuration (Camel properties; each also read from the environment variable in brackets):
  * <ul>
- *   <li>{@value #BASE_URL} ({@code FLUJO_OPENAI_BASE_URL}): e.g. {@code https://api.openai.com}. Setting it switches the
- *       triage examples from the local model to this endpoint; unset (the default) they use the local model.</li>
- *   <li>{@value #API_KEY} ({@code FLUJO_OPENAI_API_KEY}): sent as {@code Authorization: Bearer <key>}.</li>
- *   <li>{@value #MODEL} ({@code FLUJO_OPENAI_MODEL}): the model, {@value #DEFAULT_MODEL} by default.</li>
+ * <li>{@value #BASE_URL} ({@code FLUJO_OPENAI_BASE_URL}): e.g. {@code https://api.openai.com}. Setting it switches the
+ * triage examples from the local model to this endpoint; unset (the default) they use the local model.</li>
+ * <li>{@value #API_KEY} ({@code FLUJO_OPENAI_API_KEY}): sent as {@code Authorization: Bearer <key>}.</li>
+ * <li>{@value #MODEL} ({@code FLUJO_OPENAI_MODEL}): the model, {@value #DEFAULT_MODEL} by default.</li>
  * </ul>
  */
 public final class OpenAiChat {
@@ -42,9 +41,9 @@ public final class OpenAiChat {
     }
 
     /**
-     * The prompt (body) becomes {@code {"model": ..., "messages": [{"role": "user", "content": prompt}]}}; on a
-     * retry the step's feedback ({@code CamelFlujoFeedback}) follows as a second user message, so the model knows
-     * why its last answer was rejected. The step's headers are not sent to the server.
+     * The prompt (body) becomes {@code {"model": ..., "messages": [{"role": "user", "content": prompt}]}}; on a retry
+     * the step's feedback ({@code CamelFlujoFeedback}) follows as a second user message, so the model knows why its
+     * last answer was rejected. The step's headers are not sent to the server.
      */
     public static Processor request() {
         return exchange -> {

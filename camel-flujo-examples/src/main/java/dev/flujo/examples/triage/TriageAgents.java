@@ -13,7 +13,6 @@ import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
 import dev.flujo.core.result.Usage;
 import dev.flujo.examples.LocalAgents;
-
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
@@ -66,8 +65,8 @@ public final class TriageAgents {
      * A stand-in for the chat model behind {@code direct:triage-llm}, with the same contract as the OpenAI endpoint
      * ({@link dev.flujo.examples.openai.OpenAiChat}): the prompt is the body, the answer the reply body, and usage the
      * {@code CamelFlujoInputTokens} / {@code CamelFlujoOutputTokens} reply headers. It answers the two prompts of the
-     * pipeline ({@code triage/summarize.prompt}, {@code triage/reply.prompt}); like many models it first summarizes
-     * too verbosely and answers briefly once the rejection comes back as feedback.
+     * pipeline ({@code triage/summarize.prompt}, {@code triage/reply.prompt}); like many models it first summarizes too
+     * verbosely and answers briefly once the rejection comes back as feedback.
      */
     public static Processor localModel() {
         return exchange -> {
@@ -80,15 +79,17 @@ public final class TriageAgents {
                 answer = feedback == null
                         ? "Summary of the case, in full detail: " + String.join(" ", fields.values())
                         : "[" + fields.get("Category") + "] " + firstWords(fields.get("Ticket"), 8) + " ... -> "
-                                + fields.get("Policy");
+                          + fields.get("Policy");
             } else if (prompt.startsWith("Write the reply")) {
                 answer = "Dear customer, thank you for writing to us. "
-                        + (Boolean.parseBoolean(fields.get("Approved")) ? fields.get("Note")
-                                : "A specialist will look into your request and reply within two working days.")
-                        + " Kind regards, the support team.";
+                         + (Boolean.parseBoolean(fields.get("Approved"))
+                                 ? fields.get("Note")
+                                 : "A specialist will look into your request and reply within two working days.")
+                         + " Kind regards, the support team.";
             } else {
-                throw new IllegalArgumentException("The local model knows no prompt starting with: "
-                        + firstWords(prompt, 4));
+                throw new IllegalArgumentException(
+                        "The local model knows no prompt starting with: "
+                                                   + firstWords(prompt, 4));
             }
             message.setHeader(FlujoConstants.INPUT_TOKENS, words(prompt) + (feedback == null ? 0 : words(feedback)));
             message.setHeader(FlujoConstants.OUTPUT_TOKENS, words(answer));

@@ -7,11 +7,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import dev.flujo.camel.FlujoConstants;
-import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
+import dev.flujo.core.run.FlujoRun;
 import dev.flujo.examples.PipelineExample;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -69,7 +68,8 @@ public final class TriageDemo {
             e.getMessage().setHeader(FlujoConstants.RUN_ID, paused.getMessage().getHeader(FlujoConstants.RUN_ID));
             e.getMessage().setBody(answer);
         });
-        return new Outcome(ticket, paused.getMessage().getBody(String.class), answer, done.getMessage().getBody(),
+        return new Outcome(
+                ticket, paused.getMessage().getBody(String.class), answer, done.getMessage().getBody(),
                 runOf(done), done.getException());
     }
 
@@ -99,7 +99,8 @@ public final class TriageDemo {
             out.append(String.format("  usage:  %d input + %d output tokens, $%s (limits: %s tokens, $%s)%n",
                     usage.inputTokens(), usage.outputTokens(), usage.costOrZero().toPlainString(),
                     o.run().limits().tokenLimit(), o.run().limits().costLimitUsd()));
-            out.append(o.error() == null ? String.format("  reply:  %s%n", o.reply())
+            out.append(o.error() == null
+                    ? String.format("  reply:  %s%n", o.reply())
                     : String.format("  STOPPED: %s%n", o.error().getMessage()));
         }
         out.append(String.format("%nAll tickets: %d input + %d output tokens, $%s%n", all.inputTokens(),

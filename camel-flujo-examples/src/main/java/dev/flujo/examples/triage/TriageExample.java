@@ -4,7 +4,6 @@ import java.util.List;
 
 import dev.flujo.core.usage.UsageLimitExceededException;
 import dev.flujo.examples.openai.OpenAiChatRoutes;
-
 import org.apache.camel.main.Main;
 
 /**

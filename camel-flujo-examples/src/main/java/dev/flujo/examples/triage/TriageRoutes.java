@@ -2,7 +2,6 @@ package dev.flujo.examples.triage;
 
 import dev.flujo.core.usage.UsageLimitExceededException;
 import dev.flujo.examples.openai.OpenAiChat;
-
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -11,9 +10,10 @@ import org.apache.camel.builder.RouteBuilder;
  * with the failure as feedback) → a person approves (the run pauses) → {@code direct:triage-resume} continues it with
  * the answer → reply.
  *
- * <p>The agents {@code #classifier}, {@code #researcher} and {@code #policyChecker} are beans
- * ({@link TriageAgents}); summarize and reply ask {@code direct:triage-llm}, the local model, or the OpenAI-compatible
- * endpoint {@code direct:openai-chat} when {@value OpenAiChat#BASE_URL} is set.
+ * <p>
+ * The agents {@code #classifier}, {@code #researcher} and {@code #policyChecker} are beans ({@link TriageAgents});
+ * summarize and reply ask {@code direct:triage-llm}, the local model, or the OpenAI-compatible endpoint
+ * {@code direct:openai-chat} when {@value OpenAiChat#BASE_URL} is set.
  */
 public class TriageRoutes extends RouteBuilder {
 
@@ -25,13 +25,13 @@ public class TriageRoutes extends RouteBuilder {
         from("direct:triage").routeId("triage")
                 .setProperty("ticket", body())
                 .to("flujo:step:classify?agent=#classifier&cache=true&sinkTo=category"
-                        + "&tokenLimit={{triage.tokenLimit}}&costLimitUsd={{triage.costLimitUsd}}")
+                    + "&tokenLimit={{triage.tokenLimit}}&costLimitUsd={{triage.costLimitUsd}}")
                 .to("flujo:parallel:investigate?branches=research=direct:triage-research,policy=direct:triage-policy")
                 .setBody(simple("resource:classpath:triage/summarize.prompt"))
                 .to("flujo:step:summarize?agent=direct:triage-llm&maxRetries=2&sinkTo=summary"
-                        + "&validate=RAW(${body.length} <= 160)")
+                    + "&validate=RAW(${body.length} <= 160)")
                 .to("flujo:human:approve?message=Approve this plan for a ${exchangeProperty.category} ticket? ${body}"
-                        + "&answerSchema=resource:classpath:triage/approval.schema.json&resumeUri=direct:triage-approved");
+                    + "&answerSchema=resource:classpath:triage/approval.schema.json&resumeUri=direct:triage-approved");
 
         from("direct:triage-research").routeId("triage-research")
                 .to("flujo:step:research?agent=#researcher");
@@ -47,7 +47,7 @@ public class TriageRoutes extends RouteBuilder {
 
         from("direct:triage-llm").routeId("triage-llm")
                 .choice()
-                    .when(simple(OpenAiChat.ENABLED)).to("direct:openai-chat")
-                    .otherwise().process(TriageAgents.localModel());
+                .when(simple(OpenAiChat.ENABLED)).to("direct:openai-chat")
+                .otherwise().process(TriageAgents.localModel());
     }
 }

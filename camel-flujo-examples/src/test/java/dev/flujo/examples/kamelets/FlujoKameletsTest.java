@@ -1,12 +1,5 @@
 package dev.flujo.examples.kamelets;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +14,6 @@ import dev.flujo.core.agent.AgentRequest;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
 import dev.flujo.core.state.ResumeRejectedException;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -32,6 +24,13 @@ import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Loads every Kamelet of {@code catalog/kamelets} with camel-kamelet (that directory is the Kamelet component's only
@@ -82,35 +81,35 @@ class FlujoKameletsTest extends CamelTestSupport {
             public void configure() {
                 from("direct:step")
                         .to("kamelet:flujo-step-action?name=summarize&agent=#summarizer&maxRetries=2"
-                                + "&validate=RAW(${body.length} <= 20 && ${body} !contains '!')&sinkTo=summary");
+                            + "&validate=RAW(${body.length} <= 20 && ${body} !contains '!')&sinkTo=summary");
                 from("direct:timeout")
                         .to("kamelet:flujo-step-action?name=slow&agent=#silent&flujoTimeout=50ms&maxRetries=0"
-                                + "&fallback=#quick");
+                            + "&fallback=#quick");
                 from("direct:defaults").to("kamelet:flujo-step-action?name=unset&agent=#broken");
                 from("direct:explicit").to("kamelet:flujo-step-action?name=explicit&agent=#broken&maxRetries=0");
 
                 from("direct:parallel")
                         .to("kamelet:flujo-parallel-action?name=review"
-                                + "&branches=research=direct:research,critic=direct:critic&maxConcurrency=2");
+                            + "&branches=research=direct:research,critic=direct:critic&maxConcurrency=2");
                 from("direct:research").setProperty("found", constant("facts")).transform(simple("r:${body}"));
                 from("direct:critic").setProperty("verdict", constant("ok")).transform(simple("c:${body}"));
 
                 from("direct:loop")
                         .to("kamelet:flujo-loop-action?name=polish&body=direct:improve"
-                                + "&until=RAW(${body.length} >= 4)&maxLoops=5");
+                            + "&until=RAW(${body.length} >= 4)&maxLoops=5");
                 from("direct:short-loop")
                         .to("kamelet:flujo-loop-action?name=cut&body=direct:improve&until=RAW(${body.length} >= 9)"
-                                + "&maxLoops=2");
+                            + "&maxLoops=2");
                 from("direct:improve").transform(simple("${body}+"));
 
                 from("direct:conditional")
                         .to("kamelet:flujo-conditional-action?name=byTopic&condition=RAW(${exchangeProperty.topic})"
-                                + "&branches=billing=direct:billing,tech=direct:tech&default=direct:general");
+                            + "&branches=billing=direct:billing,tech=direct:tech&default=direct:general");
                 labelling("billing", "tech", "general");
 
                 from("direct:router")
                         .to("kamelet:flujo-router-action?name=triage&agent=#router"
-                                + "&branches=refund=direct:refund,escalate=direct:escalate,faq=direct:faq");
+                            + "&branches=refund=direct:refund,escalate=direct:escalate,faq=direct:faq");
                 labelling("refund", "escalate", "faq");
 
                 from("direct:map").to("kamelet:flujo-map-action?name=each&body=direct:improve&maxConcurrency=2");
@@ -118,7 +117,7 @@ class FlujoKameletsTest extends CamelTestSupport {
                 from("direct:reply")
                         .setProperty("draft", simple("${body}"))
                         .to("kamelet:flujo-human-action?name=approve&message=RAW(" + MESSAGE + ")"
-                                + "&resumeUri=direct:send&stateStore=memory&answerSchema=RAW(" + SCHEMA + ")")
+                            + "&resumeUri=direct:send&stateStore=memory&answerSchema=RAW(" + SCHEMA + ")")
                         .to("mock:not-reached");
                 from("direct:send")
                         .setBody(simple("${exchangeProperty.draft}: approved=${body[approved]}"))

@@ -1,8 +1,5 @@
 package dev.flujo.examples.kamelets;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -18,10 +15,11 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-
 import dev.flujo.camel.FlujoKind;
-
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * catalog/kamelets is generated (like camel-flujo/src/generated): the committed files must be what
@@ -44,7 +42,8 @@ class KameletCatalogTest {
         assertEquals(new TreeSet<>(generated.keySet()), committed, "Kamelet files in " + catalog() + regenerate);
         for (Map.Entry<String, String> file : generated.entrySet()) {
             assertEquals(file.getValue(), Files.readString(catalog().resolve(file.getKey())), file.getKey()
-                    + " differs from what KameletGenerator writes" + regenerate);
+                                                                                              + " differs from what KameletGenerator writes"
+                                                                                              + regenerate);
         }
     }
 
@@ -106,7 +105,7 @@ class KameletCatalogTest {
                 assertEquals(descriptor.path("enum").toString(), schema.path("enum").toString(),
                         where + " " + property);
                 assertTrue(schema.path("default").isMissingNode(), where + " " + property
-                        + ": a declared default would be written into every URI");
+                                                                   + ": a declared default would be written into every URI");
                 String description = schema.get("description").asText();
                 if (descriptor.has("defaultValue")) {
                     assertTrue(description.contains("Default: " + descriptor.get("defaultValue").asText()),

@@ -6,15 +6,13 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.flujo.core.FlujoStepFailedException;
-import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
+import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.usage.UsageLimitExceededException;
 import dev.flujo.examples.triage.TriageDemo;
 import dev.flujo.examples.triage.TriageTestSupport;
-
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterEach;
@@ -28,14 +26,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The triage example with its model endpoint switched on by configuration alone, against a local server that speaks
- * the OpenAI chat-completions format: the usage the server reports is what the run books and limits.
+ * The triage example with its model endpoint switched on by configuration alone, against a local server that speaks the
+ * OpenAI chat-completions format: the usage the server reports is what the run books and limits.
  */
 class OpenAiTriageTest {
 
     static final String TICKET = "I was charged twice, please refund me.";
     static final String LONG_SUMMARY = "The customer says that they were charged twice and asks for a refund; our"
-            + " policy allows refunding duplicate charges without proof, so the plan is to refund the duplicate charge.";
+                                       + " policy allows refunding duplicate charges without proof, so the plan is to refund the duplicate charge.";
 
     @TempDir
     Path dir;
@@ -58,7 +56,8 @@ class OpenAiTriageTest {
             if (prompt.startsWith("Write the reply")) {
                 return new StubChatCompletions.Completion("Dear customer, your refund is on its way.", 47, 25);
             }
-            return messages.size() == 1 ? new StubChatCompletions.Completion(LONG_SUMMARY, 61, 40)
+            return messages.size() == 1
+                    ? new StubChatCompletions.Completion(LONG_SUMMARY, 61, 40)
                     : new StubChatCompletions.Completion("Refund the duplicate charge; no proof needed.", 83, 12);
         });
     }
@@ -72,8 +71,9 @@ class OpenAiTriageTest {
     }
 
     private TriageDemo.Outcome triage(String dsl, Map<String, String> settings) throws Exception {
-        Map<String, String> config = new HashMap<>(Map.of(OpenAiChat.BASE_URL, server.baseUrl(),
-                OpenAiChat.API_KEY, "test-key", OpenAiChat.MODEL, "test-model"));
+        Map<String, String> config = new HashMap<>(
+                Map.of(OpenAiChat.BASE_URL, server.baseUrl(),
+                        OpenAiChat.API_KEY, "test-key", OpenAiChat.MODEL, "test-model"));
         config.putAll(settings);
         main = TriageTestSupport.start(TriageTestSupport.main(dsl), dir, config);
         return TriageDemo.handle(main.getCamelContext().createProducerTemplate(), TICKET);

@@ -51,7 +51,8 @@ final class StubChatCompletions implements AutoCloseable {
     private void handle(HttpExchange http) throws IOException {
         try (InputStream in = http.getRequestBody()) {
             JsonNode body = JSON.readTree(in);
-            requests.add(new Request(http.getRequestMethod(), http.getRequestHeaders().getFirst("Authorization"),
+            requests.add(new Request(
+                    http.getRequestMethod(), http.getRequestHeaders().getFirst("Authorization"),
                     http.getRequestHeaders().getFirst("Content-Type"), body));
             Completion answer = answers.apply(body);
             ObjectNode completion = JSON.createObjectNode()

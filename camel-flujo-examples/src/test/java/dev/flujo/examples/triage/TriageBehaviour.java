@@ -6,14 +6,13 @@ import java.util.List;
 import java.util.Map;
 
 import dev.flujo.camel.FlujoConstants;
+import dev.flujo.core.result.StepResult;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.state.JdbcStateStore;
 import dev.flujo.core.state.ResumeRejectedException;
 import dev.flujo.core.state.RunStatus;
-import dev.flujo.core.result.StepResult;
 import dev.flujo.core.usage.UsageLimitExceededException;
 import dev.flujo.examples.ExampleAssertions;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
@@ -73,7 +72,8 @@ abstract class TriageBehaviour {
             StepResult investigate = run.lastResult("investigate");
             assertEquals(List.of("research", "policy"), names(investigate.children()), "the parallel branches");
             assertTrue(o.approval().startsWith("Approve this plan for a " + run.lastResult("classify").output()
-                    + " ticket? "), o.approval());
+                                               + " ticket? "),
+                    o.approval());
             assertTrue(String.valueOf(o.reply()).startsWith("Dear customer"), String.valueOf(o.reply()));
         }
         assertEquals(List.of("billing", "technical", "general", "billing"),
@@ -84,7 +84,8 @@ abstract class TriageBehaviour {
     void theParallelBranchesWorkFromTheCategory() {
         StepResult investigate = outcomes.get(1).run().lastResult("investigate");
         assertEquals(Map.of("research", "KB-204: version 4.2 crashes on the Android settings screen; 4.2.1 fixes it"
-                + " this week.", "policy", "offer the fixed version and a workaround"), investigate.output());
+                                        + " this week.",
+                "policy", "offer the fixed version and a workaround"), investigate.output());
     }
 
     @Test
@@ -102,7 +103,8 @@ abstract class TriageBehaviour {
     @Test
     void theReviewersAnswerDecidesTheReply() {
         assertEquals("Dear customer, thank you for writing to us. We have refunded the duplicate payment; it reaches"
-                + " your card within 5 working days. Kind regards, the support team.", outcomes.get(0).reply());
+                     + " your card within 5 working days. Kind regards, the support team.",
+                outcomes.get(0).reply());
         assertEquals(Map.of("approved", false), outcomes.get(2).run().lastResult("approve").output());
         assertTrue(outcomes.get(2).reply().toString().contains("A specialist will look into your request"));
     }

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import dev.flujo.examples.openai.OpenAiChat;
-
 import org.apache.camel.main.Main;
 
 /** Starts the triage example's camel-main as its main method does, with the test's state store and settings. */

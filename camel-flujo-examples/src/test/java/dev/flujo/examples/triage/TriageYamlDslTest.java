@@ -23,7 +23,7 @@ class TriageYamlDslTest extends TriageBehaviour {
 
     /** The files of the camel run command in docs/examples.md, read from the source tree as camel run reads them. */
     static final String CAMEL_RUN_FILES = "file:src/main/resources/routes/triage.camel.yaml,"
-            + "file:src/main/resources/routes/openai-chat.camel.yaml,file:src/main/resources/routes/triage-demo.camel.yaml";
+                                          + "file:src/main/resources/routes/openai-chat.camel.yaml,file:src/main/resources/routes/triage-demo.camel.yaml";
 
     @Override
     String dsl() {

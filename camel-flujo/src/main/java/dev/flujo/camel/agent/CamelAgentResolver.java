@@ -1,23 +1,21 @@
 package dev.flujo.camel.agent;
 
-import dev.flujo.camel.option.BeanReferences;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.flujo.camel.option.BeanReferences;
 import dev.flujo.core.agent.AgentResolver;
 import dev.flujo.core.agent.FlujoAgent;
 import dev.flujo.core.agent.NamedAgent;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.util.URISupport;
 
 /**
- * Resolves agent references of one step: {@code #bean} references to {@link FlujoAgent} beans, anything else to a
- * Camel endpoint wrapped in an {@link EndpointAgent}. Each reference is resolved once (at endpoint start for the
- * agent and fallback, on first use for a plugin's redirect target) and kept; the producers it starts are stopped
- * with it.
+ * Resolves agent references of one step: {@code #bean} references to {@link FlujoAgent} beans, anything else to a Camel
+ * endpoint wrapped in an {@link EndpointAgent}. Each reference is resolved once (at endpoint start for the agent and
+ * fallback, on first use for a plugin's redirect target) and kept; the producers it starts are stopped with it.
  */
 public final class CamelAgentResolver extends ServiceSupport implements AgentResolver {
 

@@ -3,14 +3,13 @@ package dev.flujo.camel.agent;
 import dev.flujo.camel.context.ExchangeContext;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.step.FlujoProcessor;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * Runs a Camel {@link Processor} as a prompt or output processor: on a scratch copy of the exchange whose body is
- * the value, so the processor sees headers and properties but cannot change the step's exchange.
+ * Runs a Camel {@link Processor} as a prompt or output processor: on a scratch copy of the exchange whose body is the
+ * value, so the processor sees headers and properties but cannot change the step's exchange.
  */
 public final class CamelProcessorAdapter implements FlujoProcessor {
 

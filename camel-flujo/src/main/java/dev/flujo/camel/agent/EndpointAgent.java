@@ -1,17 +1,16 @@
 package dev.flujo.camel.agent;
 
-import dev.flujo.camel.FlujoConstants;
-import dev.flujo.camel.FlujoProducer;
-import dev.flujo.camel.context.ExchangeContext;
 import java.math.BigDecimal;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import dev.flujo.camel.FlujoConstants;
+import dev.flujo.camel.FlujoProducer;
+import dev.flujo.camel.context.ExchangeContext;
 import dev.flujo.core.agent.AgentRequest;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
 import dev.flujo.core.result.Usage;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
@@ -20,11 +19,12 @@ import org.apache.camel.Message;
 /**
  * An agent that is any Camel endpoint ({@code direct:llm}, {@code langchain4j-chat:x}, {@code http:...}).
  *
- * <p>Each call sends a copy of the step's exchange (so the agent route sees headers and properties but cannot
- * change the step's exchange) with the prompt as body and, on retries, the feedback in {@code CamelFlujoFeedback}.
- * The reply body is the output; usage comes from the configured reply headers, unless a flujo step inside the
- * agent route wrote them ({@code CamelFlujoUsageBooked}), in which case it is already in the run. The producer is asynchronous and
- * was created and started with the endpoint, so a truly asynchronous endpoint parks no thread.
+ * <p>
+ * Each call sends a copy of the step's exchange (so the agent route sees headers and properties but cannot change the
+ * step's exchange) with the prompt as body and, on retries, the feedback in {@code CamelFlujoFeedback}. The reply body
+ * is the output; usage comes from the configured reply headers, unless a flujo step inside the agent route wrote them
+ * ({@code CamelFlujoUsageBooked}), in which case it is already in the run. The producer is asynchronous and was created
+ * and started with the endpoint, so a truly asynchronous endpoint parks no thread.
  */
 public final class EndpointAgent implements FlujoAgent {
 
@@ -74,8 +74,8 @@ public final class EndpointAgent implements FlujoAgent {
     }
 
     /**
-     * A started route cannot be cancelled, so neither can its reply: after a time-out the late reply still arrives
-     * and the step books what it consumed, instead of a cancelled future swallowing it.
+     * A started route cannot be cancelled, so neither can its reply: after a time-out the late reply still arrives and
+     * the step books what it consumed, instead of a cancelled future swallowing it.
      */
     private static final class UncancellableFuture<T> extends CompletableFuture<T> {
         @Override

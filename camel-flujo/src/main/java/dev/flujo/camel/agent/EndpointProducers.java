@@ -1,11 +1,10 @@
 package dev.flujo.camel.agent;
 
-import dev.flujo.camel.option.BeanReferences;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.flujo.camel.option.BeanReferences;
 import dev.flujo.core.FlujoConfigurationException;
-
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
@@ -18,12 +17,13 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.util.URISupport;
 
 /**
- * The started producers of one flujo endpoint's agents and branches, stopped with it. Endpoint URIs may carry
- * secrets (API keys), so errors name them sanitized and chain a sanitized copy of Camel's cause.
+ * The started producers of one flujo endpoint's agents and branches, stopped with it. Endpoint URIs may carry secrets
+ * (API keys), so errors name them sanitized and chain a sanitized copy of Camel's cause.
  *
- * <p>An endpoint whose producer is a singleton gets one, shared by every concurrent call; any other endpoint's
- * producers are taken from a producer cache per call, as Camel's own {@code to()} does, so concurrent branches never
- * share a producer that is not thread-safe.
+ * <p>
+ * An endpoint whose producer is a singleton gets one, shared by every concurrent call; any other endpoint's producers
+ * are taken from a producer cache per call, as Camel's own {@code to()} does, so concurrent branches never share a
+ * producer that is not thread-safe.
  */
 public final class EndpointProducers extends ServiceSupport {
 
@@ -63,8 +63,10 @@ public final class EndpointProducers extends ServiceSupport {
         } catch (FlujoConfigurationException e) {
             throw e;
         } catch (Exception e) {
-            throw new FlujoConfigurationException("Step '" + step + "', option " + option + ": cannot use " + what
-                    + " endpoint '" + name + "': " + URISupport.sanitizeUri(String.valueOf(e.getMessage())),
+            throw new FlujoConfigurationException(
+                    "Step '" + step + "', option " + option + ": cannot use " + what
+                                                  + " endpoint '" + name + "': "
+                                                  + URISupport.sanitizeUri(String.valueOf(e.getMessage())),
                     sanitized(e));
         }
     }
@@ -78,15 +80,17 @@ public final class EndpointProducers extends ServiceSupport {
     }
 
     /**
-     * Camel's own exceptions quote the endpoint URI, secrets included: what is chained instead is a copy of the
-     * error with every message in its chain sanitized and the stack traces kept.
+     * Camel's own exceptions quote the endpoint URI, secrets included: what is chained instead is a copy of the error
+     * with every message in its chain sanitized and the stack traces kept.
      */
     public static Throwable sanitized(Throwable error) {
         if (error == null) {
             return null;
         }
-        RuntimeException copy = new RuntimeException(error.getClass().getName() + ": "
-                + URISupport.sanitizeUri(String.valueOf(error.getMessage())), sanitized(error.getCause()));
+        RuntimeException copy = new RuntimeException(
+                error.getClass().getName() + ": "
+                                                     + URISupport.sanitizeUri(String.valueOf(error.getMessage())),
+                sanitized(error.getCause()));
         copy.setStackTrace(error.getStackTrace());
         return copy;
     }

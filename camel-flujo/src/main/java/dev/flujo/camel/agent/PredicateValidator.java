@@ -4,7 +4,6 @@ import dev.flujo.camel.context.ExchangeContext;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.step.FlujoValidator;
 import dev.flujo.core.step.ValidationResult;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
@@ -35,7 +34,8 @@ public final class PredicateValidator implements FlujoValidator {
     public ValidationResult validate(Object output, FlujoContext context) {
         Exchange scratch = ExchangeContext.scratchExchange(context, camelContext);
         scratch.getMessage().setBody(output);
-        return predicate.matches(scratch) ? ValidationResult.ok()
+        return predicate.matches(scratch)
+                ? ValidationResult.ok()
                 : ValidationResult.fail("output does not satisfy " + description);
     }
 

@@ -1,17 +1,16 @@
 package dev.flujo.camel.branch;
 
-import dev.flujo.camel.FlujoConstants;
-import dev.flujo.camel.agent.EndpointProducers;
-import dev.flujo.camel.context.ExchangeContext;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import dev.flujo.camel.FlujoConstants;
+import dev.flujo.camel.agent.EndpointProducers;
+import dev.flujo.camel.context.ExchangeContext;
 import dev.flujo.core.context.CopyOnWriteContext;
 import dev.flujo.core.flow.BranchCall;
 import dev.flujo.core.flow.FlujoBranch;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
@@ -21,13 +20,14 @@ import org.apache.camel.support.DefaultExchange;
 /**
  * A branch (or loop / map body) that is a Camel endpoint, usually a {@code direct:} route.
  *
- * <p>Each call sends a copy of the composite step's exchange (headers kept, so the branch route sees them) whose
- * body is the branch input and whose user properties are the branch's own context copy; the {@code CamelFlujoRun}
- * property is the branch run, so flujo steps inside the route book usage to the run and stop when the branch is
- * cancelled. When the route ends, every user property it changed is a write of the branch, merged by the composite
- * step; a property set to the value it already had changed nothing, and a removed property is not a write (branches
- * cannot delete context keys). Values are copied
- * shallowly, as Camel's own exchange copies are: a mutable value shared with the parent is shared.
+ * <p>
+ * Each call sends a copy of the composite step's exchange (headers kept, so the branch route sees them) whose body is
+ * the branch input and whose user properties are the branch's own context copy; the {@code CamelFlujoRun} property is
+ * the branch run, so flujo steps inside the route book usage to the run and stop when the branch is cancelled. When the
+ * route ends, every user property it changed is a write of the branch, merged by the composite step; a property set to
+ * the value it already had changed nothing, and a removed property is not a write (branches cannot delete context
+ * keys). Values are copied shallowly, as Camel's own exchange copies are: a mutable value shared with the parent is
+ * shared.
  */
 final class EndpointBranch implements FlujoBranch {
 
@@ -63,8 +63,9 @@ final class EndpointBranch implements FlujoBranch {
         return done;
     }
 
-    private static void complete(Exchange exchange, Map<String, Object> before, CopyOnWriteContext context,
-                                 CompletableFuture<Object> done) {
+    private static void complete(
+            Exchange exchange, Map<String, Object> before, CopyOnWriteContext context,
+            CompletableFuture<Object> done) {
         if (exchange.getException() != null) {
             done.completeExceptionally(exchange.getException());
             return;

@@ -1,27 +1,27 @@
 package dev.flujo.camel.context;
 
-import dev.flujo.camel.FlujoConstants;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.flujo.camel.FlujoConstants;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.context.CopyOnWriteContext;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.run.FlujoRun;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultExchange;
 
 /**
- * The step context of an exchange: a live, read-only view of its user properties. Properties whose name starts
- * with {@code Camel} (Camel's own and the component's {@code CamelFlujo*}) are not part of it.
+ * The step context of an exchange: a live, read-only view of its user properties. Properties whose name starts with
+ * {@code Camel} (Camel's own and the component's {@code CamelFlujo*}) are not part of it.
  *
- * <p>Creating the view copies nothing. Steps never write through it; the producer applies a successful step's
- * context updates to the exchange afterwards.
+ * <p>
+ * Creating the view copies nothing. Steps never write through it; the producer applies a successful step's context
+ * updates to the exchange afterwards.
  */
 public final class ExchangeContext implements FlujoContext {
 
@@ -42,8 +42,8 @@ public final class ExchangeContext implements FlujoContext {
     }
 
     /**
-     * A scratch exchange for running a Camel processor or predicate on a value: a copy of the context's exchange
-     * (so headers and properties are visible, but changes to them are not kept), or an empty exchange.
+     * A scratch exchange for running a Camel processor or predicate on a value: a copy of the context's exchange (so
+     * headers and properties are visible, but changes to them are not kept), or an empty exchange.
      */
     public static Exchange scratchExchange(FlujoContext context, CamelContext camelContext) {
         Exchange source = exchangeOf(context);
@@ -55,8 +55,8 @@ public final class ExchangeContext implements FlujoContext {
     /**
      * The run of an exchange, created on the first step.
      *
-     * @throws FlujoConfigurationException when the {@code CamelFlujoRun} property holds something else, e.g. a value
-     *                                     an untrusted caller set: it is never converted or trusted
+     * @throws FlujoConfigurationException when the {@code CamelFlujoRun} property holds something else, e.g. a value an
+     *                                     untrusted caller set: it is never converted or trusted
      */
     public static FlujoRun runOf(Exchange exchange) {
         FlujoRun run = existingRun(exchange, "run a step");
@@ -71,7 +71,7 @@ public final class ExchangeContext implements FlujoContext {
     /**
      * The run an exchange carries, or {@code null}.
      *
-     * @param refusing what is refused when the property holds something else, for the message
+     * @param  refusing                    what is refused when the property holds something else, for the message
      * @throws FlujoConfigurationException when the {@code CamelFlujoRun} property holds something else than a run
      */
     public static FlujoRun existingRun(Exchange exchange, String refusing) {
@@ -79,8 +79,10 @@ public final class ExchangeContext implements FlujoContext {
         if (value == null || value instanceof FlujoRun) {
             return (FlujoRun) value;
         }
-        throw new FlujoConfigurationException("Exchange property " + FlujoConstants.RUN + " holds a "
-                + value.getClass().getName() + ", not a FlujoRun; refusing to " + refusing + " with it");
+        throw new FlujoConfigurationException(
+                "Exchange property " + FlujoConstants.RUN + " holds a "
+                                              + value.getClass().getName() + ", not a FlujoRun; refusing to " + refusing
+                                              + " with it");
     }
 
     /**
@@ -92,8 +94,8 @@ public final class ExchangeContext implements FlujoContext {
     }
 
     /**
-     * A human step pauses a whole run, so only the exchange that owns it may pause it - not a copy that shares the
-     * run: a split part, an agent route's exchange, a wire tap, a branch of a composite step.
+     * A human step pauses a whole run, so only the exchange that owns it may pause it - not a copy that shares the run:
+     * a split part, an agent route's exchange, a wire tap, a branch of a composite step.
      *
      * @throws FlujoConfigurationException naming the step and saying how to give the copy a run of its own
      */
@@ -103,10 +105,11 @@ public final class ExchangeContext implements FlujoContext {
         }
         String owner = run.owner();
         if (owner != null && !owner.equals(exchange.getExchangeId())) {
-            throw new FlujoConfigurationException("Human step '" + step + "' cannot pause the run of exchange " + owner
-                    + " from a copy of it (a split part, an agent route, a wire tap, a branch): the other copies would"
-                    + " go on. Pause in the exchange that owns the run, or give the copy a run of its own by removing"
-                    + " the " + FlujoConstants.RUN + " property first");
+            throw new FlujoConfigurationException(
+                    "Human step '" + step + "' cannot pause the run of exchange " + owner
+                                                  + " from a copy of it (a split part, an agent route, a wire tap, a branch): the other copies would"
+                                                  + " go on. Pause in the exchange that owns the run, or give the copy a run of its own by removing"
+                                                  + " the " + FlujoConstants.RUN + " property first");
         }
     }
 
@@ -123,8 +126,9 @@ public final class ExchangeContext implements FlujoContext {
         if (value instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
             return list.stream().map(String.class::cast).toList();
         }
-        throw new FlujoConfigurationException("Exchange property " + FlujoConstants.FALLBACK_CHAIN + " holds a "
-                + value.getClass().getName() + ", not a list of step names");
+        throw new FlujoConfigurationException(
+                "Exchange property " + FlujoConstants.FALLBACK_CHAIN + " holds a "
+                                              + value.getClass().getName() + ", not a list of step names");
     }
 
     @Override

@@ -1,13 +1,12 @@
 package dev.flujo.camel.option;
 
 import dev.flujo.core.FlujoConfigurationException;
-
 import org.apache.camel.CamelContext;
 
 /**
- * Looks up the beans named by options: {@code #name}, {@code #bean:name}, a plain {@code name},
- * {@code #type:fqcn} (the single bean of that type) or {@code #class:fqcn} (a new instance). Every failure names
- * the step, the option and the reference.
+ * Looks up the beans named by options: {@code #name}, {@code #bean:name}, a plain {@code name}, {@code #type:fqcn} (the
+ * single bean of that type) or {@code #class:fqcn} (a new instance). Every failure names the step, the option and the
+ * reference.
  */
 public final class BeanReferences {
 

@@ -8,7 +8,8 @@ import org.apache.camel.util.URISupport;
 /**
  * Flujo endpoint URIs as they may be shown: in errors, statistics keys and the dev console.
  *
- * <p>A flujo URI names other endpoints in its options ({@code agent=http://llm.local/v1?apiKey=...}), and Camel's
+ * <p>
+ * A flujo URI names other endpoints in its options ({@code agent=http://llm.local/v1?apiKey=...}), and Camel's
  * normalized endpoint URI percent-encodes such a value ({@code agent=http%3A%2F%2Fllm.local%2Fv1%3FapiKey%3D...}),
  * where {@link URISupport#sanitizeUri} no longer sees the key. This masks the secrets of those encoded URIs too: the
  * value of every sensitive parameter (Camel's list) and a userinfo password.
@@ -17,7 +18,8 @@ public final class FlujoUris {
 
     /** {@code %3F} or {@code %26}, a name holding a sensitive key, {@code %3D}, then the value up to {@code %26}. */
     private static final Pattern ENCODED_SECRETS = Pattern.compile("((?:%3F|%26)(?:(?!%3D)[^=&])*?(?:"
-            + SensitiveUtils.getSensitivePattern() + ")(?:(?!%3D)[^=&])*%3D)(?:(?!%26)[^&])*",
+                                                                   + SensitiveUtils.getSensitivePattern()
+                                                                   + ")(?:(?!%3D)[^=&])*%3D)(?:(?!%26)[^&])*",
             Pattern.CASE_INSENSITIVE);
     /** {@code scheme%3A%2F%2Fuser%3Apassword%40host}. */
     private static final Pattern ENCODED_USERINFO_PASSWORD = Pattern.compile(

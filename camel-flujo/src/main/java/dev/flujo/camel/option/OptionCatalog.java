@@ -1,8 +1,5 @@
 package dev.flujo.camel.option;
 
-import dev.flujo.camel.FlujoConfiguration;
-import dev.flujo.camel.FlujoKind;
-import dev.flujo.camel.FlujoOption;
 import java.lang.reflect.Field;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -17,19 +14,22 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import dev.flujo.camel.FlujoConfiguration;
+import dev.flujo.camel.FlujoKind;
+import dev.flujo.camel.FlujoOption;
 import dev.flujo.core.config.OptimizationConfig;
-
 import org.apache.camel.spi.UriParam;
 
 /**
- * Every option of a flujo endpoint, read once from its one declaration: the {@link UriParam} and {@link FlujoOption}
- * of its {@link FlujoConfiguration} field. What used to be kept by hand in several places is derived here: which kind
+ * Every option of a flujo endpoint, read once from its one declaration: the {@link UriParam} and {@link FlujoOption} of
+ * its {@link FlujoConfiguration} field. What used to be kept by hand in several places is derived here: which kind
  * takes which option, which options change at runtime, what the optimization statistics list, which options have no
  * effect, and how an option's value becomes the core's ({@link #toCore}) and back ({@link #applyCoreDefaults}).
  *
- * <p>An option of the core configuration is one whose name is an {@link OptimizationConfig#optionNames() option name}
- * of the core: the names are the link, so mapping needs no per-option code. The rules, by the field's type: a duration
- * (a {@code long} of milliseconds, {@code javaType = "java.time.Duration"}) becomes a {@link Duration}, where 0 means
+ * <p>
+ * An option of the core configuration is one whose name is an {@link OptimizationConfig#optionNames() option name} of
+ * the core: the names are the link, so mapping needs no per-option code. The rules, by the field's type: a duration (a
+ * {@code long} of milliseconds, {@code javaType = "java.time.Duration"}) becomes a {@link Duration}, where 0 means
  * "none" for options whose core default is none ({@code timeout}, {@code cacheTtl}); an amount ({@code double}) becomes
  * a {@link BigDecimal}; a comma-separated text becomes a list; anything else is taken as it is.
  */
@@ -84,14 +84,16 @@ public final class OptionCatalog {
             }
             FlujoOption flujo = f.getAnnotation(FlujoOption.class);
             if (flujo == null) {
-                throw new IllegalStateException("FlujoConfiguration." + f.getName() + " has @UriParam but no"
-                        + " @FlujoOption: say which kinds take it");
+                throw new IllegalStateException(
+                        "FlujoConfiguration." + f.getName() + " has @UriParam but no"
+                                                + " @FlujoOption: say which kinds take it");
             }
             String name = param.name().isEmpty() ? f.getName() : param.name();
             f.setAccessible(true);
             Set<FlujoKind> kinds = EnumSet.noneOf(FlujoKind.class);
             kinds.addAll(Arrays.asList(flujo.kinds()));
-            options.put(name, new Option(name, f, param, flujo, Collections.unmodifiableSet(kinds),
+            options.put(name, new Option(
+                    name, f, param, flujo, Collections.unmodifiableSet(kinds),
                     core.contains(name)));
         }
         for (String name : core) {
@@ -103,8 +105,9 @@ public final class OptionCatalog {
             for (String requirement : option.flujo().requires()) {
                 for (String prerequisite : requirement.split("\\|")) {
                     if (!core.contains(prerequisite)) {
-                        throw new IllegalStateException(option.name() + " requires " + prerequisite
-                                + ", which is not an option of the core configuration");
+                        throw new IllegalStateException(
+                                option.name() + " requires " + prerequisite
+                                                        + ", which is not an option of the core configuration");
                     }
                 }
             }
@@ -208,7 +211,8 @@ public final class OptionCatalog {
         Map<String, Object> changes = new LinkedHashMap<>();
         next.values().forEach((name, value) -> {
             Object was = now.get(name);
-            boolean same = value instanceof BigDecimal a && was instanceof BigDecimal b ? a.compareTo(b) == 0
+            boolean same = value instanceof BigDecimal a && was instanceof BigDecimal b
+                    ? a.compareTo(b) == 0
                     : java.util.Objects.equals(value, was);
             if (!same) {
                 changes.put(name, text(OPTIONS.get(name), value));
@@ -218,8 +222,8 @@ public final class OptionCatalog {
     }
 
     /**
-     * Which of the given options (those a user set explicitly) have no effect in this configuration because an
-     * option they need is off, each as "option has no effect without prerequisite"; empty when all count.
+     * Which of the given options (those a user set explicitly) have no effect in this configuration because an option
+     * they need is off, each as "option has no effect without prerequisite"; empty when all count.
      */
     public static List<String> ineffective(OptimizationConfig config, Collection<String> setOptions) {
         Map<String, Object> values = config.values();

@@ -1,7 +1,5 @@
 package dev.flujo.camel.option;
 
-import dev.flujo.camel.FlujoConfiguration;
-import dev.flujo.camel.FlujoKind;
 import java.lang.reflect.Field;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -18,23 +16,32 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.flujo.camel.FlujoConfiguration;
+import dev.flujo.camel.FlujoKind;
 import dev.flujo.core.FlujoConfigurationException;
-
 import org.apache.camel.spi.PropertiesComponent;
 
 /**
  * Checks the raw text of numeric, boolean and enum options before Camel converts it.
  *
- * <p>Why: Camel 4.18 converts the text of every int/long option with {@code TimeUtils.toMilliSeconds}, which turns
+ * <p>
+ * Why: Camel 4.18 converts the text of every int/long option with {@code TimeUtils.toMilliSeconds}, which turns
  * {@code "abc"} into 0 and {@code "-5s"} into 0, so {@code maxRetries=abc} would silently mean "no retries" and
  * {@code timeout=-5s} "no time-out". Here such text fails, naming the option. The kind of each option is read from
- * options' declarations ({@link OptionCatalog}), so a new numeric option is checked without being listed.
- * Booleans and enums are checked here too (Camel would refuse them, but alone and with an error of its own), so that
- * every bad value of an endpoint is one of the problems of one {@link FlujoConfigurationException}.
+ * options' declarations ({@link OptionCatalog}), so a new numeric option is checked without being listed. Booleans and
+ * enums are checked here too (Camel would refuse them, but alone and with an error of its own), so that every bad value
+ * of an endpoint is one of the problems of one {@link FlujoConfigurationException}.
  */
 public final class OptionValues {
 
-    enum Kind { INT, LONG, DURATION, DECIMAL, BOOLEAN, ENUM }
+    enum Kind {
+        INT,
+        LONG,
+        DURATION,
+        DECIMAL,
+        BOOLEAN,
+        ENUM
+    }
 
     private static final Pattern COUNT = Pattern.compile("-?\\d+");
     /**
@@ -145,7 +152,7 @@ public final class OptionValues {
             String known = CONFIGURATION_OPTIONS.get(normalized(option));
             if (known != null && !kind.takes(known)) {
                 problems.add("option " + known + " does not apply to flujo:" + kind.uriName() + " (it applies to: "
-                        + FlujoKind.kindsTaking(known) + ")");
+                             + FlujoKind.kindsTaking(known) + ")");
             }
         }
         if (!problems.isEmpty()) {
@@ -154,9 +161,9 @@ public final class OptionValues {
     }
 
     /**
-     * @param options option name → value, as given (only String values are checked: typed values passed from Java
-     *                were converted by the compiler already)
-     * @param where   names the step or component in the message
+     * @param  options                     option name → value, as given (only String values are checked: typed values
+     *                                     passed from Java were converted by the compiler already)
+     * @param  where                       names the step or component in the message
      * @throws FlujoConfigurationException listing every option whose text is not a value of its kind
      */
     public static void check(Map<String, ?> options, String where) {
@@ -197,12 +204,14 @@ public final class OptionValues {
     }
 
     private static String booleanProblem(String text) {
-        return reference(text) || text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false") ? null
+        return reference(text) || text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")
+                ? null
                 : "must be true or false";
     }
 
     private static String enumProblem(List<String> constants, String text) {
-        return reference(text) || constants.stream().anyMatch(text::equalsIgnoreCase) ? null
+        return reference(text) || constants.stream().anyMatch(text::equalsIgnoreCase)
+                ? null
                 : "must be one of " + String.join(", ", constants);
     }
 
@@ -291,8 +300,9 @@ public final class OptionValues {
                 return -1;
             }
             if (!units.add(part.group(2))) {
-                throw new IllegalArgumentException("must not repeat the unit " + part.group(2) + " (Camel would read"
-                        + " the first one only)");
+                throw new IllegalArgumentException(
+                        "must not repeat the unit " + part.group(2) + " (Camel would read"
+                                                   + " the first one only)");
             }
             long factor = switch (part.group(2)) {
                 case "ms" -> 1;

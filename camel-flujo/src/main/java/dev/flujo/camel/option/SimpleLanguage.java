@@ -3,16 +3,15 @@ package dev.flujo.camel.option;
 import dev.flujo.camel.context.ExchangeContext;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.context.FlujoContext;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.Predicate;
 
 /**
- * Simple predicates and expressions of composite options ({@code until}, {@code condition}, {@code message}),
- * compiled when the endpoint starts and evaluated on a scratch exchange whose body is the value and whose
- * properties are the context.
+ * Simple predicates and expressions of composite options ({@code until}, {@code condition}, {@code message}), compiled
+ * when the endpoint starts and evaluated on a scratch exchange whose body is the value and whose properties are the
+ * context.
  */
 public final class SimpleLanguage {
 
@@ -26,8 +25,10 @@ public final class SimpleLanguage {
             predicate.init(camelContext);
             return predicate;
         } catch (RuntimeException e) {
-            throw new FlujoConfigurationException("Step '" + step + "', option " + option + ": invalid Simple predicate '"
-                    + text + "': " + e.getMessage(), e);
+            throw new FlujoConfigurationException(
+                    "Step '" + step + "', option " + option + ": invalid Simple predicate '"
+                                                  + text + "': " + e.getMessage(),
+                    e);
         }
     }
 
@@ -38,8 +39,10 @@ public final class SimpleLanguage {
             expression.init(camelContext);
             return expression;
         } catch (RuntimeException e) {
-            throw new FlujoConfigurationException("Step '" + step + "', option " + option + ": invalid Simple expression '"
-                    + text + "': " + e.getMessage(), e);
+            throw new FlujoConfigurationException(
+                    "Step '" + step + "', option " + option + ": invalid Simple expression '"
+                                                  + text + "': " + e.getMessage(),
+                    e);
         }
     }
 
@@ -50,8 +53,8 @@ public final class SimpleLanguage {
     }
 
     /**
-     * A scratch exchange to evaluate on: a copy of the context's exchange when it is one (headers visible), else a
-     * new exchange with the context as properties; in both cases the body is the value.
+     * A scratch exchange to evaluate on: a copy of the context's exchange when it is one (headers visible), else a new
+     * exchange with the context as properties; in both cases the body is the value.
      */
     static Exchange exchangeFor(CamelContext camelContext, FlujoContext context, Object body) {
         Exchange scratch = ExchangeContext.scratchExchange(context, camelContext);
@@ -69,8 +72,9 @@ public final class SimpleLanguage {
         return result;
     }
 
-    public static <T> T evaluate(CamelContext camelContext, Expression expression, Object body, FlujoContext context,
-                          Class<T> type) {
+    public static <T> T evaluate(
+            CamelContext camelContext, Expression expression, Object body, FlujoContext context,
+            Class<T> type) {
         Exchange scratch = exchangeFor(camelContext, context, body);
         T result = expression.evaluate(scratch, type);
         rethrow(scratch);

@@ -1,5 +1,10 @@
 package dev.flujo.camel.plan;
 
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
 import dev.flujo.camel.FlujoConfiguration;
 import dev.flujo.camel.FlujoKind;
 import dev.flujo.camel.agent.CamelAgentResolver;
@@ -9,13 +14,11 @@ import dev.flujo.camel.option.BeanReferences;
 import dev.flujo.camel.option.SimpleLanguage;
 import dev.flujo.camel.resilience.CamelResilience;
 import dev.flujo.camel.state.StateStores;
-import java.time.Clock;
-import java.util.Locale;
-import java.util.Map;
-
 import dev.flujo.core.FlujoConfigurationException;
+import dev.flujo.core.cache.StepCache;
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.exec.FlujoPlan;
+import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.flow.CompositeStep;
 import dev.flujo.core.flow.ConditionalPlan;
 import dev.flujo.core.flow.FlujoBranch;
@@ -26,15 +29,11 @@ import dev.flujo.core.flow.MergeStrategies;
 import dev.flujo.core.flow.MergeStrategy;
 import dev.flujo.core.flow.ParallelPlan;
 import dev.flujo.core.flow.RouterPlan;
+import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
 import dev.flujo.core.state.AnswerSchema;
 import dev.flujo.core.step.FlujoProcessor;
-import dev.flujo.core.exec.StepPlan;
-import dev.flujo.core.cache.StepCache;
-import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
-import java.util.function.Function;
 import dev.flujo.core.telemetry.StepObserver;
 import dev.flujo.core.usage.UsageLimits;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.Expression;
 import org.apache.camel.Predicate;
@@ -44,8 +43,8 @@ import org.apache.camel.util.URISupport;
 
 /**
  * Turns a composite endpoint's options into its plan, once, when the endpoint starts: branches resolved and their
- * producers started, Simple predicates and expressions compiled, merge strategy, reducer and state store looked
- * up. Anything wrong fails the start naming the step and the option.
+ * producers started, Simple predicates and expressions compiled, merge strategy, reducer and state store looked up.
+ * Anything wrong fails the start naming the step and the option.
  */
 public final class CompositePlanFactory {
 
@@ -58,12 +57,12 @@ public final class CompositePlanFactory {
     private final Function<AdaptiveConcurrencyLimit, StepObserver> observer;
 
     /**
-     * @param observer the observer told of every finished execution of the step (telemetry), or {@code null}, made
-     *                 once per plan from the adaptive limit of the plan's agent step (a router's), if any
+     * @param observer the observer told of every finished execution of the step (telemetry), or {@code null}, made once
+     *                 per plan from the adaptive limit of the plan's agent step (a router's), if any
      */
     public CompositePlanFactory(CamelContext camelContext, String step, FlujoKind kind, FlujoConfiguration options,
-                         CamelBranches branches, CamelResilience breakers,
-                         Function<AdaptiveConcurrencyLimit, StepObserver> observer) {
+                                CamelBranches branches, CamelResilience breakers,
+                                Function<AdaptiveConcurrencyLimit, StepObserver> observer) {
         this.observer = observer;
         this.breakers = breakers;
         this.camelContext = camelContext;
@@ -74,7 +73,8 @@ public final class CompositePlanFactory {
     }
 
     public FlujoPlan parallel(OptimizationConfig config) {
-        return new ParallelPlan(composite(config, observer.apply(null)), branches.branches("branches", options.getBranches(), false),
+        return new ParallelPlan(
+                composite(config, observer.apply(null)), branches.branches("branches", options.getBranches(), false),
                 mergeStrategy(), options.getOnBranchFailure(), options.getMaxConcurrency(), reducer());
     }
 
@@ -83,8 +83,9 @@ public final class CompositePlanFactory {
      *                      {@code null}
      * @param previousCache the routing step's cache of the plan this one replaces, or {@code null}
      */
-    public FlujoPlan router(OptimizationConfig config, CamelAgentResolver agents, AdaptiveConcurrencyLimit keptLimit,
-                     StepCache previousCache, boolean replanning) {
+    public FlujoPlan router(
+            OptimizationConfig config, CamelAgentResolver agents, AdaptiveConcurrencyLimit keptLimit,
+            StepCache previousCache, boolean replanning) {
         Map<String, FlujoBranch> choices = branches.branches("branches", options.getBranches(), false);
         // the router agent is an agent step of its own (retries, validation, cache, usage), named after this step
         FlujoConfiguration routing = options.copy();
@@ -93,13 +94,16 @@ public final class CompositePlanFactory {
                 .keeping(limit -> null, keptLimit, previousCache, replanning)
                 .create(config, agents, java.util.List.of(RouterPlan.branchNames(choices.keySet())));
         // the router step observes itself (the composite), with the routing call's adaptive limit
-        return new RouterPlan(composite(config, observer.apply(router.concurrencyLimit())), router, choices, mergeStrategy(), options.getOnBranchFailure(),
+        return new RouterPlan(
+                composite(config, observer.apply(router.concurrencyLimit())), router, choices, mergeStrategy(),
+                options.getOnBranchFailure(),
                 options.getMaxConcurrency(), reducer());
     }
 
     public FlujoPlan map(OptimizationConfig config) {
         String items = options.getItems();
-        return new MapPlan(composite(config, observer.apply(null)), branches.branch("body", options.getBody()),
+        return new MapPlan(
+                composite(config, observer.apply(null)), branches.branch("body", options.getBody()),
                 items == null || items.isBlank() ? null : items.trim(), mergeStrategy(), options.getOnBranchFailure(),
                 options.getMaxConcurrency());
     }
@@ -107,10 +111,12 @@ public final class CompositePlanFactory {
     public FlujoPlan loop(OptimizationConfig config) {
         Predicate until = SimpleLanguage.predicate(camelContext, step, "until", options.getUntil());
         if (options.getMaxLoops() < 1) {
-            throw new FlujoConfigurationException("Step '" + step + "', option maxLoops: must be at least 1, was "
-                    + options.getMaxLoops());
+            throw new FlujoConfigurationException(
+                    "Step '" + step + "', option maxLoops: must be at least 1, was "
+                                                  + options.getMaxLoops());
         }
-        return new LoopPlan(composite(config, observer.apply(null)), branches.branch("body", options.getBody()),
+        return new LoopPlan(
+                composite(config, observer.apply(null)), branches.branch("body", options.getBody()),
                 (output, context) -> SimpleLanguage.matches(camelContext, until, output, context), options.getMaxLoops());
     }
 
@@ -118,9 +124,11 @@ public final class CompositePlanFactory {
         Expression condition = SimpleLanguage.expression(camelContext, step, "condition", options.getCondition());
         String defaultRef = options.getDefault();
         boolean hasDefault = defaultRef != null && !defaultRef.isBlank();
-        Map<String, FlujoBranch> keyed = options.getBranches() == null && hasDefault ? Map.of()
+        Map<String, FlujoBranch> keyed = options.getBranches() == null && hasDefault
+                ? Map.of()
                 : branches.branches("branches", options.getBranches(), true);
-        return new ConditionalPlan(composite(config, observer.apply(null)),
+        return new ConditionalPlan(
+                composite(config, observer.apply(null)),
                 (input, context) -> SimpleLanguage.evaluate(camelContext, condition, input, context, String.class),
                 keyed, hasDefault ? branches.branch("default", defaultRef) : null);
     }
@@ -136,17 +144,22 @@ public final class CompositePlanFactory {
             try {
                 CamelContextHelper.getMandatoryEndpoint(camelContext, resumeUri);
             } catch (RuntimeException e) {
-                throw new FlujoConfigurationException("Step '" + step + "', option resumeUri: cannot resolve '"
-                        + URISupport.sanitizeUri(resumeUri) + "': " + URISupport.sanitizeUri(e.getMessage()),
+                throw new FlujoConfigurationException(
+                        "Step '" + step + "', option resumeUri: cannot resolve '"
+                                                      + URISupport.sanitizeUri(resumeUri) + "': "
+                                                      + URISupport.sanitizeUri(e.getMessage()),
                         EndpointProducers.sanitized(e));
             }
             resumeUri = stores.rememberResumeUri(step, resumeUri);
         }
         String text = options.getMessage();
-        Expression message = text == null || text.isBlank() ? null
+        Expression message = text == null || text.isBlank()
+                ? null
                 : SimpleLanguage.expression(camelContext, step, "message", text);
-        return new HumanPlan(new CompositeStep(step, kind.uriName(), UsageLimits.NONE, null),
-                (input, context) -> message == null ? "Step '" + step + "' waits for your answer"
+        return new HumanPlan(
+                new CompositeStep(step, kind.uriName(), UsageLimits.NONE, null),
+                (input, context) -> message == null
+                        ? "Step '" + step + "' waits for your answer"
                         : SimpleLanguage.evaluate(camelContext, message, input, context, String.class),
                 schema, resumeUri, stores.storeFor(step, options), Clock.systemUTC());
     }
@@ -169,14 +182,17 @@ public final class CompositePlanFactory {
                 return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             }
         } catch (Exception e) {
-            throw new FlujoConfigurationException("Step '" + step + "', option answerSchema: cannot read "
-                    + URISupport.sanitizeUri(value) + ": " + URISupport.sanitizeUri(String.valueOf(e.getMessage())),
+            throw new FlujoConfigurationException(
+                    "Step '" + step + "', option answerSchema: cannot read "
+                                                  + URISupport.sanitizeUri(value) + ": "
+                                                  + URISupport.sanitizeUri(String.valueOf(e.getMessage())),
                     EndpointProducers.sanitized(e));
         }
     }
 
     private CompositeStep composite(OptimizationConfig config, StepObserver observer) {
-        return new CompositeStep(step, kind.uriName(), new UsageLimits(config.budget().costLimitUsd(), config.budget().tokenLimit()),
+        return new CompositeStep(
+                step, kind.uriName(), new UsageLimits(config.budget().costLimitUsd(), config.budget().tokenLimit()),
                 options.getSinkTo(), observer, config.pipeline().enableContextOptimization());
     }
 
@@ -189,15 +205,17 @@ public final class CompositePlanFactory {
             Object bean = BeanReferences.lookup(camelContext, step, "mergeStrategy", value);
             if (!(bean instanceof MergeStrategy strategy)) {
                 throw BeanReferences.problem(step, "mergeStrategy", value, "bean is a " + BeanReferences.typeName(bean)
-                        + ", not a " + MergeStrategy.class.getName());
+                                                                           + ", not a " + MergeStrategy.class.getName());
             }
             return strategy;
         }
         try {
             return MergeStrategies.valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new FlujoConfigurationException("Step '" + step + "', option mergeStrategy: expected NO_MERGE,"
-                    + " CONTEXT_UPDATE, OVERWRITE, KEEP_FIRST, ERROR_ON_CONFLICT or #bean, was " + value);
+            throw new FlujoConfigurationException(
+                    "Step '" + step + "', option mergeStrategy: expected NO_MERGE,"
+                                                  + " CONTEXT_UPDATE, OVERWRITE, KEEP_FIRST, ERROR_ON_CONFLICT or #bean, was "
+                                                  + value);
         }
     }
 

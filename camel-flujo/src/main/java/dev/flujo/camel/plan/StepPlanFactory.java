@@ -1,5 +1,9 @@
 package dev.flujo.camel.plan;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
 import dev.flujo.camel.FlujoConfiguration;
 import dev.flujo.camel.agent.CamelAgentResolver;
 import dev.flujo.camel.agent.CamelProcessorAdapter;
@@ -8,32 +12,27 @@ import dev.flujo.camel.context.ExchangeContext;
 import dev.flujo.camel.option.BeanReferences;
 import dev.flujo.camel.option.SimpleLanguage;
 import dev.flujo.camel.resilience.CamelResilience;
-import java.util.ArrayList;
-import java.util.List;
-
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.agent.NamedAgent;
+import dev.flujo.core.cache.CacheKey;
+import dev.flujo.core.cache.StepCache;
 import dev.flujo.core.config.OptimizationConfig;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import dev.flujo.core.exec.StepPlan;
+import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
+import dev.flujo.core.resilience.StepProtection;
 import dev.flujo.core.step.FlujoPlugin;
 import dev.flujo.core.step.FlujoProcessor;
 import dev.flujo.core.step.FlujoValidator;
-import dev.flujo.core.exec.StepPlan;
-import dev.flujo.core.cache.CacheKey;
-import dev.flujo.core.cache.StepCache;
-import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
-import dev.flujo.core.resilience.StepProtection;
-import java.util.function.Function;
 import dev.flujo.core.telemetry.StepObserver;
-
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Predicate;
 import org.apache.camel.Processor;
 
 /**
- * Turns an endpoint's options into a {@link StepPlan}, once, when the endpoint starts: every bean is looked up,
- * every endpoint agent resolved and started, the Simple predicate compiled. Anything that cannot be resolved fails
- * the start, naming the step, the option and the reference.
+ * Turns an endpoint's options into a {@link StepPlan}, once, when the endpoint starts: every bean is looked up, every
+ * endpoint agent resolved and started, the Simple predicate compiled. Anything that cannot be resolved fails the start,
+ * naming the step, the option and the reference.
  */
 public final class StepPlanFactory {
 
@@ -61,8 +60,9 @@ public final class StepPlanFactory {
     /** @param extraValidators validators the kind adds (a router's check of branch names) */
     public StepPlan create(OptimizationConfig config, CamelAgentResolver agents, List<FlujoValidator> extraValidators) {
         if (options.getAgent() == null || options.getAgent().isBlank()) {
-            throw new FlujoConfigurationException("Step '" + step + "' has no agent: set the agent option to an endpoint"
-                    + " URI (e.g. agent=direct:llm) or a bean (agent=#myAgent)");
+            throw new FlujoConfigurationException(
+                    "Step '" + step + "' has no agent: set the agent option to an endpoint"
+                                                  + " URI (e.g. agent=direct:llm) or a bean (agent=#myAgent)");
         }
         NamedAgent agent = agents.resolve("agent", options.getAgent());
         StepPlan.Builder plan = StepPlan.builder(step, config)
@@ -92,8 +92,9 @@ public final class StepPlanFactory {
      * the previous plan's cache; {@code replanning} when the options changed at runtime (then breakers take the new
      * settings).
      */
-    public StepPlanFactory keeping(Function<AdaptiveConcurrencyLimit, StepObserver> observer, AdaptiveConcurrencyLimit keptLimit,
-                            StepCache previousCache, boolean replanning) {
+    public StepPlanFactory keeping(
+            Function<AdaptiveConcurrencyLimit, StepObserver> observer, AdaptiveConcurrencyLimit keptLimit,
+            StepCache previousCache, boolean replanning) {
         this.replanning = replanning;
         this.observer = observer;
         this.keptLimit = keptLimit;
@@ -109,7 +110,7 @@ public final class StepPlanFactory {
         Object bean = BeanReferences.lookup(camelContext, step, "circuitBreakerRef", ref);
         if (!(bean instanceof CircuitBreaker breaker)) {
             throw BeanReferences.problem(step, "circuitBreakerRef", ref, "bean is a " + BeanReferences.typeName(bean)
-                    + ", not a " + CircuitBreaker.class.getName());
+                                                                         + ", not a " + CircuitBreaker.class.getName());
         }
         return breaker;
     }
@@ -147,7 +148,8 @@ public final class StepPlanFactory {
             return new CamelProcessorAdapter(camelContext, p);
         }
         throw BeanReferences.problem(step, option, ref, "bean is a " + BeanReferences.typeName(bean)
-                + ", neither a Camel Processor nor a " + FlujoProcessor.class.getName());
+                                                        + ", neither a Camel Processor nor a "
+                                                        + FlujoProcessor.class.getName());
     }
 
     private List<FlujoValidator> validators() {
@@ -160,12 +162,14 @@ public final class StepPlanFactory {
                 result.add(new PredicateValidator(camelContext, p, ref, "predicate " + ref));
             } else {
                 throw BeanReferences.problem(step, "validators", ref, "bean is a " + BeanReferences.typeName(bean)
-                        + ", neither a " + FlujoValidator.class.getName() + " nor a Camel Predicate");
+                                                                      + ", neither a " + FlujoValidator.class.getName()
+                                                                      + " nor a Camel Predicate");
             }
         }
         String expression = options.getValidate();
         if (expression != null && !expression.isBlank()) {
-            result.add(new PredicateValidator(camelContext,
+            result.add(new PredicateValidator(
+                    camelContext,
                     SimpleLanguage.predicate(camelContext, step, "validate", expression), "validate", expression));
         }
         return result;

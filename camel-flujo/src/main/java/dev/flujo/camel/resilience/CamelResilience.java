@@ -13,18 +13,18 @@ import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.CamelContextHelper;
 
 /**
  * The component's circuit breakers (one per agent) and bulkheads (one per step), kept in the
  * {@link CircuitBreakerRegistry} and {@link BulkheadRegistry} camel-resilience4j's {@code circuitBreaker()} EIP uses -
- * found the same way: a registry bean, else the context's registry plugin, else a new one registered as that
- * plugin. So flujo's breakers and the EIP's live side by side, and camel-resilience4j-micrometer meters them all
+ * found the same way: a registry bean, else the context's registry plugin, else a new one registered as that plugin. So
+ * flujo's breakers and the EIP's live side by side, and camel-resilience4j-micrometer meters them all
  * ({@code resilience4j.circuitbreaker.*} and {@code resilience4j.bulkhead.*}, tag {@code name}).
  *
- * <p>The registries are looked up when the first step that needs one starts, not when the component is created:
+ * <p>
+ * The registries are looked up when the first step that needs one starts, not when the component is created:
  * camel-resilience4j-micrometer installs its own plugins while the context initialises, and an earlier lookup would
  * create registries it then replaces (leaving flujo's unmetered).
  */
@@ -73,8 +73,8 @@ public final class CamelResilience {
     }
 
     /**
-     * The bulkhead of a step ({@code flujo-step-<name>}): at most {@code maxConcurrentExecutions} executions at
-     * once; one more waits up to {@code maxConcurrentExecutionsWait}, then is rejected.
+     * The bulkhead of a step ({@code flujo-step-<name>}): at most {@code maxConcurrentExecutions} executions at once;
+     * one more waits up to {@code maxConcurrentExecutionsWait}, then is rejected.
      */
     Bulkhead bulkheadForStep(String step, OptimizationConfig options) {
         String name = "flujo-step-" + step;
@@ -98,8 +98,9 @@ public final class CamelResilience {
      * Where a step's guards come from: this component's registries, with the user's own breaker for the step's agent
      * ({@code circuitBreakerRef}, looked up only when breakers are on).
      */
-    public StepProtection.Sources sources(String primaryAgent, java.util.function.Supplier<CircuitBreaker> ownBreaker,
-                                   boolean runtimeChange) {
+    public StepProtection.Sources sources(
+            String primaryAgent, java.util.function.Supplier<CircuitBreaker> ownBreaker,
+            boolean runtimeChange) {
         return new StepProtection.Sources() {
             @Override
             public AgentBreakers breakers(String step, OptimizationConfig config) {
@@ -117,8 +118,9 @@ public final class CamelResilience {
      * The breakers of one step: the registry's breaker of each agent ({@code flujo-<agent>}, shared by every step
      * calling that agent; the first step to create it configures it), or the user's own breaker for the step's agent.
      */
-    AgentBreakers forStep(OptimizationConfig options, String primaryAgent, CircuitBreaker ownBreaker,
-                          boolean runtimeChange) {
+    AgentBreakers forStep(
+            OptimizationConfig options, String primaryAgent, CircuitBreaker ownBreaker,
+            boolean runtimeChange) {
         CircuitBreakerConfig config = AgentBreakers.config(options, null);
         return new AgentBreakers(agent -> {
             if (ownBreaker != null && agent.equals(primaryAgent)) {

@@ -1,18 +1,17 @@
 package dev.flujo.camel.state;
 
-import dev.flujo.camel.FlujoConfiguration;
-import dev.flujo.camel.option.BeanReferences;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
+import dev.flujo.camel.FlujoConfiguration;
+import dev.flujo.camel.option.BeanReferences;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.state.InMemoryStateStore;
 import dev.flujo.core.state.JdbcStateStore;
 import dev.flujo.core.state.StateStore;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.util.URISupport;
 import org.slf4j.Logger;
@@ -38,8 +37,8 @@ public final class StateStores {
     }
 
     /**
-     * Remembers a human step's resumeUri and returns what is stored with its paused runs: the URI with secrets
-     * masked, so a state database never holds an API key.
+     * Remembers a human step's resumeUri and returns what is stored with its paused runs: the URI with secrets masked,
+     * so a state database never holds an API key.
      */
     public String rememberResumeUri(String step, String resumeUri) {
         resumeUris.put(step, resumeUri);
@@ -47,8 +46,8 @@ public final class StateStores {
     }
 
     /**
-     * The URI to continue a paused run at: the live human step's own resumeUri when this context has that step and
-     * its URI is the one stored (masked alike); else the stored URI, unless it was masked.
+     * The URI to continue a paused run at: the live human step's own resumeUri when this context has that step and its
+     * URI is the one stored (masked alike); else the stored URI, unless it was masked.
      *
      * @throws FlujoConfigurationException when the stored URI had a secret masked and no human step here knows it
      */
@@ -58,9 +57,11 @@ public final class StateStores {
             return live;
         }
         if (stored.contains("xxxxxx")) {
-            throw new FlujoConfigurationException("The run paused at human step '" + step + "' continues at "
-                    + URISupport.sanitizeUri(stored) + ", whose secrets were not stored; no flujo:human:" + step
-                    + " endpoint with that resumeUri is started in this Camel context");
+            throw new FlujoConfigurationException(
+                    "The run paused at human step '" + step + "' continues at "
+                                                  + URISupport.sanitizeUri(stored)
+                                                  + ", whose secrets were not stored; no flujo:human:" + step
+                                                  + " endpoint with that resumeUri is started in this Camel context");
         }
         return stored;
     }
@@ -72,7 +73,7 @@ public final class StateStores {
             Object bean = BeanReferences.lookup(camelContext, step, "stateStore", kind);
             if (!(bean instanceof StateStore store)) {
                 throw BeanReferences.problem(step, "stateStore", kind, "bean is a " + BeanReferences.typeName(bean)
-                        + ", not a " + StateStore.class.getName());
+                                                                       + ", not a " + StateStore.class.getName());
             }
             return store;
         }
@@ -85,14 +86,16 @@ public final class StateStores {
                     Object bean = BeanReferences.lookup(camelContext, step, "stateDataSource", dataSource);
                     if (!(bean instanceof DataSource ds)) {
                         throw BeanReferences.problem(step, "stateDataSource", dataSource, "bean is a "
-                                + BeanReferences.typeName(bean) + ", not a javax.sql.DataSource");
+                                                                                          + BeanReferences.typeName(bean)
+                                                                                          + ", not a javax.sql.DataSource");
                     }
                     return stores.computeIfAbsent("dataSource:" + dataSource.trim(), k -> new JdbcStateStore(ds));
                 }
                 String url = options.getStateUrl();
                 if (url == null || !url.startsWith("jdbc:")) {
-                    throw new FlujoConfigurationException("Step '" + step + "', option stateUrl: expected a JDBC URL"
-                            + " (e.g. " + DEFAULT_URL + "), was " + url);
+                    throw new FlujoConfigurationException(
+                            "Step '" + step + "', option stateUrl: expected a JDBC URL"
+                                                          + " (e.g. " + DEFAULT_URL + "), was " + url);
                 }
                 return stores.computeIfAbsent("url:" + url, k -> {
                     // the default is a file relative to the working directory: say where it is
@@ -101,8 +104,9 @@ public final class StateStores {
                     return new JdbcStateStore(url);
                 });
             default:
-                throw new FlujoConfigurationException("Step '" + step + "', option stateStore: expected jdbc, memory or"
-                        + " #bean, was " + kind);
+                throw new FlujoConfigurationException(
+                        "Step '" + step + "', option stateStore: expected jdbc, memory or"
+                                                      + " #bean, was " + kind);
         }
     }
 }

@@ -1,11 +1,11 @@
 package dev.flujo.camel.telemetry;
 
-import dev.flujo.camel.FlujoKind;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.flujo.camel.FlujoKind;
 import dev.flujo.core.cache.StepCache;
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
@@ -16,14 +16,13 @@ import dev.flujo.core.telemetry.StepObserver;
 import dev.flujo.core.telemetry.StepStatistics;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
-
 import org.apache.camel.CamelContext;
 
 /**
  * The telemetry of one endpoint, whatever its kind: statistics, Micrometer meters (batched with
- * {@code enableOptimizedTelemetry}), the performance monitor and the automatic optimizer with their scheduled
- * tasks. Built when the endpoint starts and again when its options change at runtime; the statistics survive such
- * changes, the scheduled tasks are replaced.
+ * {@code enableOptimizedTelemetry}), the performance monitor and the automatic optimizer with their scheduled tasks.
+ * Built when the endpoint starts and again when its options change at runtime; the statistics survive such changes, the
+ * scheduled tasks are replaced.
  */
 public final class EndpointTelemetry {
 
@@ -69,7 +68,8 @@ public final class EndpointTelemetry {
             observer = StepObserver.both(statistics, meters);
         }
         if (config.telemetry().slowExecutionThresholdMs() > 0 || config.telemetry().cpuUsageThresholdPercent() > 0) {
-            PerformanceMonitor monitor = new PerformanceMonitor(step, config.telemetry().slowExecutionThresholdMs(),
+            PerformanceMonitor monitor = new PerformanceMonitor(
+                    step, config.telemetry().slowExecutionThresholdMs(),
                     config.telemetry().cpuUsageThresholdPercent(), PerformanceMonitor::processCpuLoad, System::nanoTime);
             if (statistics != null) {
                 statistics.watchedBy(monitor);
@@ -80,8 +80,8 @@ public final class EndpointTelemetry {
     }
 
     /**
-     * Schedules the automatic optimizer ({@code enableAutomaticOptimization}) over the plan's cache and bulkhead;
-     * it needs the statistics of {@code enablePerformanceMonitoring}.
+     * Schedules the automatic optimizer ({@code enableAutomaticOptimization}) over the plan's cache and bulkhead; it
+     * needs the statistics of {@code enablePerformanceMonitoring}.
      */
     public synchronized void optimize(OptimizationConfig config, StepCache cache, Bulkhead bulkhead) {
         optimizer = null;
@@ -90,7 +90,8 @@ public final class EndpointTelemetry {
         }
         if (statistics == null) {
             LOG.warn("Step '{}': enableAutomaticOptimization needs enablePerformanceMonitoring=true; nothing is"
-                    + " tuned", step);
+                     + " tuned",
+                    step);
             return;
         }
         AutomaticOptimizer.CacheControl cacheControl = cache == null ? null : new AutomaticOptimizer.CacheControl() {
@@ -109,7 +110,8 @@ public final class EndpointTelemetry {
                 cache.maximumSize(size);
             }
         };
-        AutomaticOptimizer.ConcurrencyControl concurrency = bulkhead == null ? null
+        AutomaticOptimizer.ConcurrencyControl concurrency = bulkhead == null
+                ? null
                 : new AutomaticOptimizer.ConcurrencyControl() {
                     @Override
                     public int maxConcurrent() {
@@ -123,7 +125,8 @@ public final class EndpointTelemetry {
                                 .maxConcurrentCalls(limit).build());
                     }
                 };
-        AutomaticOptimizer tuned = new AutomaticOptimizer(step, statistics, config.telemetry().performanceDegradationThreshold(),
+        AutomaticOptimizer tuned = new AutomaticOptimizer(
+                step, statistics, config.telemetry().performanceDegradationThreshold(),
                 cacheControl, concurrency);
         optimizer = tuned;
         long every = config.telemetry().optimizationAnalysisIntervalSeconds();
@@ -185,8 +188,8 @@ public final class EndpointTelemetry {
     }
 
     /**
-     * Micrometer meters, loaded only when micrometer-core is on the classpath; without it the statistics are
-     * still kept.
+     * Micrometer meters, loaded only when micrometer-core is on the classpath; without it the statistics are still
+     * kept.
      */
     private StepObserver meters(AdaptiveConcurrencyLimit limit) {
         try {
@@ -196,7 +199,8 @@ public final class EndpointTelemetry {
                     step);
             return null;
         }
-        meters = new FlujoMeters(FlujoMeters.registryOf(camelContext), camelContext.getName(), step, kind.uriName(),
+        meters = new FlujoMeters(
+                FlujoMeters.registryOf(camelContext), camelContext.getName(), step, kind.uriName(),
                 limit);
         return meters;
     }

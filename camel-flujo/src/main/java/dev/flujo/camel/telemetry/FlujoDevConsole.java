@@ -1,11 +1,11 @@
 package dev.flujo.camel.telemetry;
 
-import dev.flujo.camel.FlujoComponent;
-import dev.flujo.camel.FlujoEndpoint;
-import dev.flujo.camel.option.FlujoUris;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.flujo.camel.FlujoComponent;
+import dev.flujo.camel.FlujoEndpoint;
+import dev.flujo.camel.option.FlujoUris;
 import org.apache.camel.Component;
 import org.apache.camel.spi.annotations.DevConsole;
 import org.apache.camel.support.console.AbstractDevConsole;
@@ -17,8 +17,9 @@ import org.apache.camel.util.json.JsonObject;
  * recommendations. Shown by Camel's HTTP dev console when camel-console is on the classpath and the dev console is
  * enabled.
  *
- * <p>It also imports a configuration: the option {@value #IMPORT} with the JSON, and {@value #ENDPOINT} with the URI
- * of the endpoint to apply it to (without it, the component defaults and every endpoint): the same as the
+ * <p>
+ * It also imports a configuration: the option {@value #IMPORT} with the JSON, and {@value #ENDPOINT} with the URI of
+ * the endpoint to apply it to (without it, the component defaults and every endpoint): the same as the
  * {@code importConfig} operation of the endpoint's or the component's JMX bean. The answer says what changed, or why
  * the configuration was refused.
  */
@@ -75,8 +76,8 @@ public class FlujoDevConsole extends AbstractDevConsole {
     }
 
     /**
-     * Imports the configuration the options carry, if any: {@code changed} (option → new value) or {@code refused}
-     * (the problem, naming the option); {@code null} when nothing was asked.
+     * Imports the configuration the options carry, if any: {@code changed} (option → new value) or {@code refused} (the
+     * problem, naming the option); {@code null} when nothing was asked.
      */
     private Map<String, Object> importIfAsked(Map<String, Object> options) {
         Object json = options.get(IMPORT);
@@ -96,8 +97,9 @@ public class FlujoDevConsole extends AbstractDevConsole {
             } else {
                 FlujoEndpoint endpoint = endpoints().stream()
                         .filter(e -> FlujoUris.sanitize(e.getEndpointUri()).equals(target.toString())).findFirst()
-                        .orElseThrow(() -> new dev.flujo.core.FlujoConfigurationException("no flujo endpoint "
-                                + target));
+                        .orElseThrow(() -> new dev.flujo.core.FlujoConfigurationException(
+                                "no flujo endpoint "
+                                                                                          + target));
                 changed = endpoint.importConfig(json.toString());
             }
             answer.put("changed", new JsonObject(changed));

@@ -16,16 +16,14 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 
 /**
- * The Micrometer meters of one step endpoint ({@code enablePerformanceMonitoring}), registered once when the
- * endpoint starts and recorded per execution without any lookup. Names follow the OpenTelemetry GenAI conventions
- * where they apply, tags Camel's ({@code camelContext}, {@code kind=CamelFlujo}) plus the step name, its kind
- * ({@code flujo.kind} = step, parallel, loop, ...) and the outcome -
- * never the input, so the number of meters does not grow with traffic:
+ * The Micrometer meters of one step endpoint ({@code enablePerformanceMonitoring}), registered once when the endpoint
+ * starts and recorded per execution without any lookup. Names follow the OpenTelemetry GenAI conventions where they
+ * apply, tags Camel's ({@code camelContext}, {@code kind=CamelFlujo}) plus the step name, its kind ({@code flujo.kind}
+ * = step, parallel, loop, ...) and the outcome - never the input, so the number of meters does not grow with traffic:
  *
  * <ul>
  * <li>{@code gen_ai.client.operation.duration} (timer, p50/p95/p99), tag {@code outcome} = success | failure;</li>
@@ -43,7 +41,15 @@ public final class FlujoMeters implements StepObserver {
 
     /** The outcomes counted, one counter each. */
     enum Outcome {
-        SUCCESS, FAILURE, RETRY, FALLBACK, CACHE_HIT, CACHE_MISS, BREAKER_OPEN, LIMIT_EXCEEDED, REJECTED;
+        SUCCESS,
+        FAILURE,
+        RETRY,
+        FALLBACK,
+        CACHE_HIT,
+        CACHE_MISS,
+        BREAKER_OPEN,
+        LIMIT_EXCEEDED,
+        REJECTED;
 
         String tag() {
             return name().toLowerCase(Locale.ROOT);

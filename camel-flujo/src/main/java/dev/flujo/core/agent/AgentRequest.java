@@ -14,13 +14,13 @@ import dev.flujo.core.context.FlujoContext;
  * @param feedback        why the previous attempt failed (validation failures, plugin feedback, an error), or
  *                        {@code null} on the first attempt
  * @param feedbackHistory the feedback of every earlier failed attempt, oldest first
- * @param fallbackChain   the steps whose fallback (or plugin redirect) this call runs for, outermost first (empty
- *                        for an ordinary attempt). An agent that itself runs flujo steps passes it on to
+ * @param fallbackChain   the steps whose fallback (or plugin redirect) this call runs for, outermost first (empty for
+ *                        an ordinary attempt). An agent that itself runs flujo steps passes it on to
  *                        {@code ExecutorCore.execute}, so a fallback chain that comes back to a step is detected;
  *                        endpoint agents carry it in the {@code CamelFlujoFallbackChain} exchange property.
  */
 public record AgentRequest(String stepName, Object input, FlujoContext context, int attempt, String feedback,
-                           List<String> feedbackHistory, List<String> fallbackChain) {
+        List<String> feedbackHistory, List<String> fallbackChain) {
 
     public AgentRequest {
         feedbackHistory = feedbackHistory == null ? List.of() : List.copyOf(feedbackHistory);

@@ -8,17 +8,19 @@ import net.openhft.hashing.LongTupleHashFunction;
 /**
  * The key of a cached step output: the step fingerprint, the input and the values of the listed context keys.
  *
- * <p>The hash is computed once; equality compares the full key (never a hash alone), so two inputs that collide
- * can never be served each other's output. Arrays are compared by content, also arrays nested in arrays; an array
- * inside a map or a list compares as that map or list compares it, by identity, so an equal copy is a miss (never
- * another input's hit). Values of different types are different keys ({@code 1} and {@code 1L}, {@code "1"} and
- * {@code 1}, a text and its bytes). Inputs must not be mutated after they were used as a key (the Camel adapter
- * turns streams into strings first). CacheKeyProperties checks all of this on generated keys.
+ * <p>
+ * The hash is computed once; equality compares the full key (never a hash alone), so two inputs that collide can never
+ * be served each other's output. Arrays are compared by content, also arrays nested in arrays; an array inside a map or
+ * a list compares as that map or list compares it, by identity, so an equal copy is a miss (never another input's hit).
+ * Values of different types are different keys ({@code 1} and {@code 1L}, {@code "1"} and {@code 1}, a text and its
+ * bytes). Inputs must not be mutated after they were used as a key (the Camel adapter turns streams into strings
+ * first). CacheKeyProperties checks all of this on generated keys.
  *
- * <p>{@code enableAlgorithmOptimization} ({@link #wide}): a text or byte input is hashed with 128-bit xxHash
+ * <p>
+ * {@code enableAlgorithmOptimization} ({@link #wide}): a text or byte input is hashed with 128-bit xxHash
  * (zero-allocation-hashing) instead of {@link String#hashCode()}, which walks a new string char by char on every
- * exchange; keys whose 128-bit hashes differ are told apart without comparing their inputs. Equality still compares
- * the full input when the hashes agree. docs/benchmarks.md has what it measured.
+ * exchange; keys whose 128-bit hashes differ are told apart without comparing their inputs. Equality still compares the
+ * full input when the hashes agree. docs/benchmarks.md has what it measured.
  */
 public final class CacheKey {
 
@@ -51,9 +53,9 @@ public final class CacheKey {
     }
 
     /**
-     * A step fingerprint from named parts, such that different values never give the same text: each value is
-     * written with its length ({@code agent=5:#echo}) and an absent one as {@code -} ({@code fallback=-}), so a value
-     * that holds {@code |} or {@code name=} text cannot be read as two parts, nor two parts as one, and an unset option
+     * A step fingerprint from named parts, such that different values never give the same text: each value is written
+     * with its length ({@code agent=5:#echo}) and an absent one as {@code -} ({@code fallback=-}), so a value that
+     * holds {@code |} or {@code name=} text cannot be read as two parts, nor two parts as one, and an unset option
      * differs from the text {@code "null"}. Joining {@code name=value} parts with {@code |} did neither.
      *
      * @param namesAndValues name, value, name, value, ...; names are fixed words without {@code =}
@@ -100,7 +102,7 @@ public final class CacheKey {
             return 0;
         }
         if (input.getClass().isArray()) {
-            return Arrays.deepHashCode(new Object[] {input});
+            return Arrays.deepHashCode(new Object[] { input });
         }
         return input.hashCode();
     }

@@ -12,19 +12,22 @@ import java.util.zip.Inflater;
 /**
  * Deflates and inflates byte arrays with zlib codecs ({@link Deflater}, {@link Inflater}), pooled or not.
  *
- * <p>The codecs are the only per-exchange objects worth pooling: each holds native zlib memory (a deflater about
- * 256 KB) and is costly to create, while everything else an exchange allocates is a cheap JVM allocation. The pool
- * keeps at most {@code maxIdle} idle codecs of each kind; a codec given back to a full shelf is {@code end()}ed at
- * once instead of waiting for the garbage collector to free its native memory.
+ * <p>
+ * The codecs are the only per-exchange objects worth pooling: each holds native zlib memory (a deflater about 256 KB)
+ * and is costly to create, while everything else an exchange allocates is a cheap JVM allocation. The pool keeps at
+ * most {@code maxIdle} idle codecs of each kind; a codec given back to a full shelf is {@code end()}ed at once instead
+ * of waiting for the garbage collector to free its native memory.
  *
- * <p>Idle codecs are released by a usage clock rather than a timer thread: every borrow (of either kind) ticks the
- * clock, and an idle codec that was not borrowed during the last {@code cleanupThreshold} borrows is {@code end()}ed.
- * The shelves are LIFO, so the hot codecs stay on top and are reused while the cold ones sink to the bottom, where
- * they are found and released. One clock for both kinds means idle inflaters are released even when only deflates
- * happen (a cache that is written but never hit).
+ * <p>
+ * Idle codecs are released by a usage clock rather than a timer thread: every borrow (of either kind) ticks the clock,
+ * and an idle codec that was not borrowed during the last {@code cleanupThreshold} borrows is {@code end()}ed. The
+ * shelves are LIFO, so the hot codecs stay on top and are reused while the cold ones sink to the bottom, where they are
+ * found and released. One clock for both kinds means idle inflaters are released even when only deflates happen (a
+ * cache that is written but never hit).
  *
- * <p>Thread-safe. A borrowed codec belongs to one thread until it is given back; it is {@code reset()} when given
- * back, so a pooled codec is always clean before it is reused.
+ * <p>
+ * Thread-safe. A borrowed codec belongs to one thread until it is given back; it is {@code reset()} when given back, so
+ * a pooled codec is always clean before it is reused.
  */
 public final class CodecPool {
 
@@ -79,8 +82,8 @@ public final class CodecPool {
     }
 
     /**
-     * @param originalLength the length of the data that was deflated
-     * @return the inflated data, exactly {@code originalLength} bytes
+     * @param  originalLength        the length of the data that was deflated
+     * @return                       the inflated data, exactly {@code originalLength} bytes
      * @throws IllegalStateException when {@code compressed} is corrupt, truncated or does not inflate to
      *                               {@code originalLength} bytes
      */
@@ -94,14 +97,16 @@ public final class CodecPool {
                 // all input is there, so no progress means truncated input or more output than expected
                 int inflated = inflater.inflate(out, length, out.length - length);
                 if (inflated == 0 && !inflater.finished()) {
-                    throw new IllegalStateException("Compressed cache value is truncated or longer than "
-                            + originalLength + " bytes");
+                    throw new IllegalStateException(
+                            "Compressed cache value is truncated or longer than "
+                                                    + originalLength + " bytes");
                 }
                 length += inflated;
             }
             if (length != originalLength) {
-                throw new IllegalStateException("Compressed cache value inflated to " + length + " bytes, expected "
-                        + originalLength);
+                throw new IllegalStateException(
+                        "Compressed cache value inflated to " + length + " bytes, expected "
+                                                + originalLength);
             }
             return out;
         } catch (DataFormatException e) {

@@ -4,12 +4,13 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * What the step cache holds instead of a large text or byte output ({@code cacheCompression}): the output deflated,
- * restored on every hit. Agent outputs are mostly prose or JSON, which deflates to a fraction of its size, so a
- * cache of a given entry count holds far less heap.
+ * restored on every hit. Agent outputs are mostly prose or JSON, which deflates to a fraction of its size, so a cache
+ * of a given entry count holds far less heap.
  *
- * <p>A plain final class rather than a record: a record would compare its byte array by identity. Equality is not
- * needed - the cache compares keys, never values - so this class keeps identity equality, and the array stays
- * private so that no caller can change a cached output.
+ * <p>
+ * A plain final class rather than a record: a record would compare its byte array by identity. Equality is not needed -
+ * the cache compares keys, never values - so this class keeps identity equality, and the array stays private so that no
+ * caller can change a cached output.
  */
 public final class CompressedValue {
 
@@ -50,7 +51,8 @@ public final class CompressedValue {
             return output;
         }
         byte[] deflated = pool.deflate(raw);
-        return deflated.length < raw.length ? new CompressedValue(deflated, raw.length, output instanceof String)
+        return deflated.length < raw.length
+                ? new CompressedValue(deflated, raw.length, output instanceof String)
                 : output;
     }
 

@@ -8,10 +8,11 @@ import java.util.function.LongSupplier;
 /**
  * Tells whether memory is under pressure ({@code enableMemoryOptimization}): the used heap above a threshold.
  *
- * <p>It is asked on the hot path (every cache write), so the used heap is sampled at most once every 100 ms and the
- * last answer is reused in between: a call then costs a clock read and two atomic reads. Heap use does not change
- * meaningfully faster than that. Lock-free: of the threads that find the sample stale, one wins a compare-and-set
- * and samples; the others keep the previous answer.
+ * <p>
+ * It is asked on the hot path (every cache write), so the used heap is sampled at most once every 100 ms and the last
+ * answer is reused in between: a call then costs a clock read and two atomic reads. Heap use does not change
+ * meaningfully faster than that. Lock-free: of the threads that find the sample stale, one wins a compare-and-set and
+ * samples; the others keep the previous answer.
  */
 public final class MemoryGuard {
 
@@ -45,8 +46,9 @@ public final class MemoryGuard {
      */
     public static MemoryGuard forHeap(long thresholdMb) {
         if (thresholdMb < 0) {
-            throw new IllegalArgumentException("thresholdMb must not be negative (0 = 90% of the maximum heap), was "
-                    + thresholdMb);
+            throw new IllegalArgumentException(
+                    "thresholdMb must not be negative (0 = 90% of the maximum heap), was "
+                                               + thresholdMb);
         }
         Runtime runtime = Runtime.getRuntime();
         long threshold = thresholdMb == 0 ? runtime.maxMemory() / 10 * 9 : thresholdMb * 1024 * 1024;

@@ -11,14 +11,14 @@ import java.util.concurrent.atomic.LongAdder;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
-
 import dev.flujo.core.context.FlujoContext;
 
 /**
- * The output cache of one step: a Caffeine cache (W-TinyLFU eviction, size bound, optional time-to-live) of
- * successful outputs. Only successful outputs are stored and a {@code null} output is never cached.
+ * The output cache of one step: a Caffeine cache (W-TinyLFU eviction, size bound, optional time-to-live) of successful
+ * outputs. Only successful outputs are stored and a {@code null} output is never cached.
  *
- * <p>What the optimization options add ({@link Options}):
+ * <p>
+ * What the optimization options add ({@link Options}):
  * <ul>
  * <li>wide keys ({@code enableAlgorithmOptimization}): 128-bit hashes of text inputs, see {@link CacheKey};</li>
  * <li>compression ({@code cacheCompression}): large text outputs are kept deflated ({@link CompressedValue}) and
@@ -46,9 +46,9 @@ public final class StepCache {
     private final Sizing sizing;
 
     /**
-     * The size the cache should have and whether memory pressure has shrunk it: one per Caffeine cache, shared by
-     * every StepCache over it (a runtime change makes a new StepCache while exchanges in flight still write through
-     * the old one), so they never undo each other's resizing.
+     * The size the cache should have and whether memory pressure has shrunk it: one per Caffeine cache, shared by every
+     * StepCache over it (a runtime change makes a new StepCache while exchanges in flight still write through the old
+     * one), so they never undo each other's resizing.
      */
     private static final class Sizing {
         volatile long target;
@@ -102,17 +102,18 @@ public final class StepCache {
      * This cache's entries under new settings, when the keys stay the same (fingerprint, key context, time-to-live,
      * hashing); otherwise {@code null}, and the caller starts an empty cache.
      */
-    public StepCache reconfigured(String fingerprint, List<String> keyContext, long maxSize, Duration ttl,
-                                  Options options) {
+    public StepCache reconfigured(
+            String fingerprint, List<String> keyContext, long maxSize, Duration ttl,
+            Options options) {
         boolean sameKeys = this.fingerprint.equals(fingerprint) && List.of(this.keyContext).equals(keyContext)
                 && Objects.equals(this.ttl, ttl) && this.options.wideKeys() == options.wideKeys();
         return sameKeys ? new StepCache(this, maxSize, options) : null;
     }
 
     /**
-     * The key of {@code input} in {@code context}: the fingerprint, the input and the values of the listed context
-     * keys ({@code cacheKeyContext}), in the listed order. An absent key is the same as a null value (the context
-     * holds no nulls) and differs from the text {@code "null"}; keys that are not listed never change the key.
+     * The key of {@code input} in {@code context}: the fingerprint, the input and the values of the listed context keys
+     * ({@code cacheKeyContext}), in the listed order. An absent key is the same as a null value (the context holds no
+     * nulls) and differs from the text {@code "null"}; keys that are not listed never change the key.
      */
     public CacheKey keyFor(Object input, FlujoContext context) {
         Object[] values = null;
@@ -173,8 +174,8 @@ public final class StepCache {
     /**
      * Registers {@code call} as the call in flight for {@code key}, unless another one already is.
      *
-     * @return the call already in flight (wait for its output), or {@code null} when {@code call} leads: its owner
-     *         must {@link #finish} it whatever happens
+     * @return the call already in flight (wait for its output), or {@code null} when {@code call} leads: its owner must
+     *         {@link #finish} it whatever happens
      */
     public CompletableFuture<Object> lead(CacheKey key, CompletableFuture<Object> call) {
         return inFlight.putIfAbsent(key, call);

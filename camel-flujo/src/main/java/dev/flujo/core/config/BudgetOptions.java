@@ -16,7 +16,8 @@ import java.util.List;
 public record BudgetOptions(BigDecimal costLimitUsd, Long tokenLimit, BigDecimal expectedCostUsd, long expectedTokens,
         BigDecimal costPerInputToken, BigDecimal costPerOutputToken) {
 
-    public static final BudgetOptions DEFAULTS = new BudgetOptions(null, null, BigDecimal.ZERO, 0, BigDecimal.ZERO,
+    public static final BudgetOptions DEFAULTS = new BudgetOptions(
+            null, null, BigDecimal.ZERO, 0, BigDecimal.ZERO,
             BigDecimal.ZERO);
 
     public BudgetOptions {

@@ -28,12 +28,14 @@ public record CacheOptions(boolean cache, Duration cacheTtl, long cacheMaxSize, 
 
     /** The most MB that still fits in a long count of bytes. */
     public static final long MAX_MEMORY_PRESSURE_THRESHOLD_MB = Long.MAX_VALUE >> 20;
-    public static final CacheOptions DEFAULTS = new CacheOptions(false, null, 10_000, List.of(), false, true, false,
+    public static final CacheOptions DEFAULTS = new CacheOptions(
+            false, null, 10_000, List.of(), false, true, false,
             false, 0, false, 16, 1000);
 
     public CacheOptions {
         // not List.copyOf: a null entry must survive until validate() can report it, naming the option
-        cacheKeyContext = cacheKeyContext == null ? List.of()
+        cacheKeyContext = cacheKeyContext == null
+                ? List.of()
                 : Collections.unmodifiableList(new ArrayList<>(cacheKeyContext));
     }
 
@@ -50,7 +52,7 @@ public record CacheOptions(boolean cache, Duration cacheTtl, long cacheMaxSize, 
         }
         if (memoryPressureThresholdMb < 0 || memoryPressureThresholdMb > MAX_MEMORY_PRESSURE_THRESHOLD_MB) {
             problems.add("memoryPressureThresholdMb must be between 0 (= 90% of the maximum heap) and "
-                    + MAX_MEMORY_PRESSURE_THRESHOLD_MB + ", was " + memoryPressureThresholdMb);
+                         + MAX_MEMORY_PRESSURE_THRESHOLD_MB + ", was " + memoryPressureThresholdMb);
         }
         Checks.atLeastOne(problems, "objectPoolMaxSize", objectPoolMaxSize);
         Checks.atLeastOne(problems, "objectPoolCleanupThreshold", objectPoolCleanupThreshold);

@@ -21,7 +21,6 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-
 import dev.flujo.core.FlujoConfigurationException;
 
 /**
@@ -31,7 +30,8 @@ import dev.flujo.core.FlujoConfigurationException;
  * validates itself; this one composes them, builds them ({@link #builder()}), checks them ({@link #validate()}) and
  * moves them around as one flat JSON object ({@link #toJson()} / {@link #fromJson(String)}).
  *
- * <p>Design: an option is a record component, and its name is the name users know everywhere - the URI option and
+ * <p>
+ * Design: an option is a record component, and its name is the name users know everywhere - the URI option and
  * component option of the Camel adapter ({@code flujo:step:x?maxRetries=2}, {@code camel.component.flujo.maxRetries}),
  * the JSON field, the builder key. So the builder, the JSON form and the adapter's mapping work by name, generically,
  * and a new option is written in two places: its {@code @UriParam} field in the adapter and its component (with its
@@ -48,7 +48,8 @@ import dev.flujo.core.FlujoConfigurationException;
 public record OptimizationConfig(RetryOptions retry, CacheOptions caching, BudgetOptions budget,
         ProtectionOptions protection, TelemetryOptions telemetry, PipelineOptions pipeline) {
 
-    private static final OptimizationConfig DEFAULTS = new OptimizationConfig(RetryOptions.DEFAULTS,
+    private static final OptimizationConfig DEFAULTS = new OptimizationConfig(
+            RetryOptions.DEFAULTS,
             CacheOptions.DEFAULTS, BudgetOptions.DEFAULTS, ProtectionOptions.DEFAULTS, TelemetryOptions.DEFAULTS,
             PipelineOptions.DEFAULTS);
 
@@ -138,8 +139,8 @@ public record OptimizationConfig(RetryOptions retry, CacheOptions caching, Budge
 
     /**
      * This configuration with every optimization off (the kill switch behind {@code disableOptimizations()}): the
-     * enable*Optimization flags, optimized error handling and telemetry, the object pool and cache compression.
-     * What changes results or protects the agents (cache, limits, retries, breakers, bulkheads, monitoring) stays.
+     * enable*Optimization flags, optimized error handling and telemetry, the object pool and cache compression. What
+     * changes results or protects the agents (cache, limits, retries, breakers, bulkheads, monitoring) stays.
      */
     public OptimizationConfig withoutOptimizations() {
         Builder off = toBuilder();
@@ -208,8 +209,10 @@ public record OptimizationConfig(RetryOptions retry, CacheOptions caching, Budge
             throw new FlujoConfigurationException("Invalid OptimizationConfig JSON: " + e.getOriginalMessage(), e);
         }
         if (!(read instanceof ObjectNode object)) {
-            throw new FlujoConfigurationException("Invalid OptimizationConfig JSON: expected an object, got "
-                    + (read == null || read.isMissingNode() ? "nothing" : read.getNodeType().toString().toLowerCase()));
+            throw new FlujoConfigurationException(
+                    "Invalid OptimizationConfig JSON: expected an object, got "
+                                                  + (read == null || read.isMissingNode()
+                                                          ? "nothing" : read.getNodeType().toString().toLowerCase()));
         }
         Builder builder = builder();
         for (Iterator<Map.Entry<String, JsonNode>> fields = object.fields(); fields.hasNext();) {
@@ -248,8 +251,9 @@ public record OptimizationConfig(RetryOptions retry, CacheOptions caching, Budge
 
         private Builder setNode(String option, JsonNode value, String what) {
             if (!OPTIONS.containsKey(option)) {
-                throw new FlujoConfigurationException(what + ": unknown option " + option + " (options: "
-                        + String.join(", ", OPTIONS.keySet()) + ")");
+                throw new FlujoConfigurationException(
+                        what + ": unknown option " + option + " (options: "
+                                                      + String.join(", ", OPTIONS.keySet()) + ")");
             }
             values.set(option, value);
             return this;

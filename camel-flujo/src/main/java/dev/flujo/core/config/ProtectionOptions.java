@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What protects the agents and the step from overload: a circuit breaker per agent, a bulkhead per step, an
- * adaptive concurrency limit.
+ * What protects the agents and the step from overload: a circuit breaker per agent, a bulkhead per step, an adaptive
+ * concurrency limit.
  *
  * @param enableCircuitBreaker                 guard each agent with a Resilience4j circuit breaker
  * @param circuitBreakerFailureThreshold       consecutive failed agent calls that open the breaker

@@ -34,7 +34,7 @@ public record TelemetryOptions(boolean enablePerformanceMonitoring, long slowExe
         Checks.atLeastOne(problems, "optimizationAnalysisIntervalSeconds", optimizationAnalysisIntervalSeconds);
         if (!(performanceDegradationThreshold > 0) || Double.isInfinite(performanceDegradationThreshold)) {
             problems.add("performanceDegradationThreshold must be a positive fraction (0.5 = 50% slower), was "
-                    + performanceDegradationThreshold);
+                         + performanceDegradationThreshold);
         }
     }
 }

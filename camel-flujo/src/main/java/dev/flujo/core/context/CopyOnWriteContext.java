@@ -10,13 +10,15 @@ import java.util.Set;
 /**
  * A writable context whose {@link #copy()} costs O(1).
  *
- * <p>Values live in a chain of frozen layers plus one private, lazily created overlay. Copying freezes the overlay
- * into a new shared layer (no entries are copied) and gives both sides an empty overlay, so each side's next write
- * goes to its own map. Reads walk the layers newest first; the chain is flattened once it grows past
- * {@link #MAX_DEPTH} so a long series of copy-then-write cannot make reads slow.
+ * <p>
+ * Values live in a chain of frozen layers plus one private, lazily created overlay. Copying freezes the overlay into a
+ * new shared layer (no entries are copied) and gives both sides an empty overlay, so each side's next write goes to its
+ * own map. Reads walk the layers newest first; the chain is flattened once it grows past {@link #MAX_DEPTH} so a long
+ * series of copy-then-write cannot make reads slow.
  *
- * <p>Every {@link #put} is also recorded in {@link #writes()}, the changes this copy made since it was created,
- * which is what merge strategies combine when branches finish. Not thread-safe: one copy per branch.
+ * <p>
+ * Every {@link #put} is also recorded in {@link #writes()}, the changes this copy made since it was created, which is
+ * what merge strategies combine when branches finish. Not thread-safe: one copy per branch.
  */
 public final class CopyOnWriteContext implements FlujoContext {
 
@@ -129,9 +131,9 @@ public final class CopyOnWriteContext implements FlujoContext {
     }
 
     /**
-     * A snapshot of all values; O(n), meant for inspection rather than the hot path - except for an unwritten copy of
-     * a flat context (a branch's context before its first write), whose one shared layer is returned as a read-only
-     * view without copying: the layer is frozen, so the view is a snapshot too.
+     * A snapshot of all values; O(n), meant for inspection rather than the hot path - except for an unwritten copy of a
+     * flat context (a branch's context before its first write), whose one shared layer is returned as a read-only view
+     * without copying: the layer is frozen, so the view is a snapshot too.
      */
     @Override
     public Map<String, Object> asMap() {

@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * The read-only view of a run's context that agents, processors, validators and plugins see.
  *
- * <p>In Camel the context is the exchange's user properties (see {@code dev.flujo.camel.context.ExchangeContext}). Steps
+ * <p>
+ * In Camel the context is the exchange's user properties (see {@code dev.flujo.camel.context.ExchangeContext}). Steps
  * never write through this view: their writes ({@code updatesContext}, {@code sinkTo}) are returned in the
  * {@link dev.flujo.core.result.StepResult} and applied only after the step succeeded, so a failed attempt leaves no
  * trace in the context.
@@ -17,7 +18,7 @@ public interface FlujoContext {
     Object get(String key);
 
     /**
-     * @return the value converted by a cast, or {@code null} if absent
+     * @return                    the value converted by a cast, or {@code null} if absent
      * @throws ClassCastException naming the key when the value is of another type
      */
     default <T> T get(String key, Class<T> type) {
@@ -25,8 +26,9 @@ public interface FlujoContext {
         if (value == null || type.isInstance(value)) {
             return type.cast(value);
         }
-        throw new ClassCastException("Context key '" + key + "' holds a " + value.getClass().getName()
-                + ", not a " + type.getName());
+        throw new ClassCastException(
+                "Context key '" + key + "' holds a " + value.getClass().getName()
+                                     + ", not a " + type.getName());
     }
 
     default boolean containsKey(String key) {
@@ -40,8 +42,8 @@ public interface FlujoContext {
     Map<String, Object> asMap();
 
     /**
-     * A copy-on-write branch copy: O(1) until the copy is written, and isolated both ways: writes to the copy are
-     * never seen here, and later writes here are never seen by the copy.
+     * A copy-on-write branch copy: O(1) until the copy is written, and isolated both ways: writes to the copy are never
+     * seen here, and later writes here are never seen by the copy.
      */
     CopyOnWriteContext copy();
 

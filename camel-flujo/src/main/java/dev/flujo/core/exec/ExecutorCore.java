@@ -24,15 +24,16 @@ import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.AgentTimeoutException;
 import dev.flujo.core.agent.NamedAgent;
 import dev.flujo.core.context.FlujoContext;
+import dev.flujo.core.result.StepResult;
 import dev.flujo.core.run.CancelSignal;
 import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.result.StepResult;
 
 /**
  * Runs steps. Stateless apart from the services it is given, so one instance serves every endpoint of a component.
  *
- * <p>Asynchronous throughout: {@link #execute} returns at once with a future, and no thread waits while an agent
- * works. Time-outs are armed on one shared scheduler; when one fires, the rest of the step continues on the
+ * <p>
+ * Asynchronous throughout: {@link #execute} returns at once with a future, and no thread waits while an agent works.
+ * Time-outs are armed on one shared scheduler; when one fires, the rest of the step continues on the
  * {@code continuationExecutor} so a slow retry never occupies the scheduler thread.
  */
 public final class ExecutorCore {
@@ -54,9 +55,9 @@ public final class ExecutorCore {
     }
 
     /**
-     * @param branchExecutor runs the branches of composite steps. Kept apart from the continuation executor in
-     *                       Camel: branch routes may block a thread (a {@code direct:} route calling a blocking
-     *                       agent), and time-outs must still fire when every branch thread is blocked
+     * @param branchExecutor runs the branches of composite steps. Kept apart from the continuation executor in Camel:
+     *                       branch routes may block a thread (a {@code direct:} route calling a blocking agent), and
+     *                       time-outs must still fire when every branch thread is blocked
      */
     public ExecutorCore(ScheduledExecutorService timer, Executor continuationExecutor, Executor branchExecutor,
                         LongSupplier nanoClock) {
@@ -80,12 +81,13 @@ public final class ExecutorCore {
     }
 
     /**
-     * Runs one step inside a fallback chain: {@code fallbackChain} lists the steps whose fallback this call is part
-     * of ({@link AgentRequest#fallbackChain()}). A step that is already in the chain fails at once with a
+     * Runs one step inside a fallback chain: {@code fallbackChain} lists the steps whose fallback this call is part of
+     * ({@link AgentRequest#fallbackChain()}). A step that is already in the chain fails at once with a
      * {@link dev.flujo.core.FlujoConfigurationException} naming the chain, instead of looping.
      */
-    public CompletableFuture<StepResult> execute(StepPlan plan, Object input, FlujoContext context, FlujoRun run,
-                                                 List<String> fallbackChain) {
+    public CompletableFuture<StepResult> execute(
+            StepPlan plan, Object input, FlujoContext context, FlujoRun run,
+            List<String> fallbackChain) {
         return new StepExecution(this, plan, input, context, run, fallbackChain).start();
     }
 
@@ -97,8 +99,8 @@ public final class ExecutorCore {
     /**
      * Stops this core (its host is stopping): every agent call still waiting for its answer is abandoned as a
      * cancellation abandons it - its step fails at once with a {@link FlujoCancelledException}, with no retry and no
-     * fallback, and the answer, if it comes, is dropped (its usage still booked) - and a later call fails the same
-     * way without being made. So no caller waits for an agent that will never answer, time-out or not.
+     * fallback, and the answer, if it comes, is dropped (its usage still booked) - and a later call fails the same way
+     * without being made. So no caller waits for an agent that will never answer, time-out or not.
      */
     public void stop(Throwable reason) {
         stopped = Objects.requireNonNull(reason, "reason");
@@ -107,9 +109,9 @@ public final class ExecutorCore {
     }
 
     /**
-     * Runs a task on the branch executor: composite steps start their branches here, so that branches whose
-     * endpoints work on the calling thread ({@code direct:} routes) still run side by side. A full or stopping pool
-     * runs the task on the calling thread rather than lose it.
+     * Runs a task on the branch executor: composite steps start their branches here, so that branches whose endpoints
+     * work on the calling thread ({@code direct:} routes) still run side by side. A full or stopping pool runs the task
+     * on the calling thread rather than lose it.
      */
     public void dispatch(Runnable task) {
         try {
@@ -120,12 +122,13 @@ public final class ExecutorCore {
     }
 
     /**
-     * Calls an agent, bounded by the time-out, and hands the reply (or the error, or the time-out) to
-     * {@code onReply} exactly once. A reply after the time-out is dropped rather than applied; only
-     * {@code lateReply} sees it (to book what it consumed).
+     * Calls an agent, bounded by the time-out, and hands the reply (or the error, or the time-out) to {@code onReply}
+     * exactly once. A reply after the time-out is dropped rather than applied; only {@code lateReply} sees it (to book
+     * what it consumed).
      */
-    void invoke(String stepName, NamedAgent agent, AgentRequest request, Duration timeout, FlujoRun run,
-                BiConsumer<AgentResponse, Throwable> onReply, Consumer<AgentResponse> lateReply) {
+    void invoke(
+            String stepName, NamedAgent agent, AgentRequest request, Duration timeout, FlujoRun run,
+            BiConsumer<AgentResponse, Throwable> onReply, Consumer<AgentResponse> lateReply) {
         if (timeout == null && !run.isBranch()) {
             invokeUnbounded(stepName, agent, request, onReply, lateReply);
             return;
@@ -182,8 +185,9 @@ public final class ExecutorCore {
      * answered (the common synchronous case) is handed on directly. A call still waiting for its answer gets a reply
      * future all the same, which {@link #stop} can abandon.
      */
-    private void invokeUnbounded(String stepName, NamedAgent agent, AgentRequest request,
-                                 BiConsumer<AgentResponse, Throwable> onReply, Consumer<AgentResponse> lateReply) {
+    private void invokeUnbounded(
+            String stepName, NamedAgent agent, AgentRequest request,
+            BiConsumer<AgentResponse, Throwable> onReply, Consumer<AgentResponse> lateReply) {
         Throwable stop = stopped;
         if (stop != null) {
             onReply.accept(null, new FlujoCancelledException(stepName, stop));
@@ -227,8 +231,9 @@ public final class ExecutorCore {
     }
 
     /** Completes the reply with the agent's answer; an answer that comes too late is only booked. */
-    private static void forward(CompletableFuture<AgentResponse> reply, AgentResponse answer, Throwable failure,
-                                Consumer<AgentResponse> lateReply) {
+    private static void forward(
+            CompletableFuture<AgentResponse> reply, AgentResponse answer, Throwable failure,
+            Consumer<AgentResponse> lateReply) {
         if (failure != null) {
             reply.completeExceptionally(failure);
         } else if (!reply.complete(answer)) {
@@ -258,8 +263,9 @@ public final class ExecutorCore {
     }
 
     /** Hands on an agent's answer, turning a null response into an error and unwrapping completion wrappers. */
-    private static void deliver(NamedAgent agent, AgentResponse response, Throwable error,
-                                BiConsumer<AgentResponse, Throwable> onReply) {
+    private static void deliver(
+            NamedAgent agent, AgentResponse response, Throwable error,
+            BiConsumer<AgentResponse, Throwable> onReply) {
         if (error != null) {
             onReply.accept(null, unwrap(error));
         } else if (response == null) {

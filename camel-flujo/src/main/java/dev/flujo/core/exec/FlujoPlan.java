@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import dev.flujo.core.context.FlujoContext;
-import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.result.StepResult;
+import dev.flujo.core.run.FlujoRun;
 
 /**
  * What an endpoint runs, decided once when it starts: an agent step ({@link dev.flujo.core.exec.StepPlan}) or a
@@ -19,9 +19,10 @@ public interface FlujoPlan {
     /**
      * Runs the step on one input.
      *
-     * @return a future completing with the successful result, or exceptionally with the core's typed exceptions;
-     *         either way the step's result has been recorded in the run's history
+     * @return a future completing with the successful result, or exceptionally with the core's typed exceptions; either
+     *         way the step's result has been recorded in the run's history
      */
-    CompletableFuture<StepResult> execute(ExecutorCore core, Object input, FlujoContext context, FlujoRun run,
-                                          List<String> fallbackChain);
+    CompletableFuture<StepResult> execute(
+            ExecutorCore core, Object input, FlujoContext context, FlujoRun run,
+            List<String> fallbackChain);
 }

@@ -8,14 +8,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
-import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-
 import dev.flujo.core.FlujoCancelledException;
 import dev.flujo.core.FlujoConfigurationException;
-import dev.flujo.core.resilience.CircuitOpenException;
-import dev.flujo.core.resilience.StepRejectedException;
-import dev.flujo.core.resilience.ErrorClassifier;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.OutputRejectedException;
 import dev.flujo.core.agent.AgentRequest;
@@ -24,16 +18,21 @@ import dev.flujo.core.agent.AgentTimeoutException;
 import dev.flujo.core.agent.NamedAgent;
 import dev.flujo.core.cache.CacheKey;
 import dev.flujo.core.cache.StepCache;
-import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
 import dev.flujo.core.context.FlujoContext;
+import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
+import dev.flujo.core.resilience.CircuitOpenException;
+import dev.flujo.core.resilience.ErrorClassifier;
+import dev.flujo.core.resilience.StepRejectedException;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.OutputPhase;
 import dev.flujo.core.step.PhaseResult;
 import dev.flujo.core.step.PluginInput;
-import dev.flujo.core.result.StepResult;
 import dev.flujo.core.usage.LimitBreach;
-import dev.flujo.core.result.Usage;
 import dev.flujo.core.usage.UsageLimitExceededException;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 /**
  * One execution of one step: the phases in order, as callbacks so that no thread waits on an agent.
@@ -47,8 +46,8 @@ import dev.flujo.core.usage.UsageLimitExceededException;
  *           fatal (usage limit, cycle) → stop now, keep the partial results
  * </pre>
  *
- * Only one agent call of an execution is ever in flight, and each callback runs after the previous one completed
- * (a happens-before edge through the future), so the mutable fields need no locking.
+ * Only one agent call of an execution is ever in flight, and each callback runs after the previous one completed (a
+ * happens-before edge through the future), so the mutable fields need no locking.
  */
 final class StepExecution {
 
@@ -61,7 +60,8 @@ final class StepExecution {
 
     /** @param retryable false when trying the same agent again at once cannot help (its breaker is open) */
     private record Failed(String feedback, List<String> validationFailures, Throwable cause, boolean retryable)
-            implements Outcome {
+            implements
+                Outcome {
 
         Failed(String feedback, List<String> validationFailures, Throwable cause) {
             this(feedback, validationFailures, cause, true);
@@ -113,9 +113,12 @@ final class StepExecution {
         if (fallbackChain.contains(plan.name())) {
             List<String> chain = new ArrayList<>(fallbackChain);
             chain.add(plan.name()); // shown as the revisit, e.g. a -> b -> a
-            finishFatal(new Fatal(null, null, new FlujoConfigurationException("Fallback chain revisits step '"
-                    + plan.name() + "' (a fallback or plugin redirect leads back to a step that is running it): "
-                    + String.join(" -> ", chain))));
+            finishFatal(new Fatal(
+                    null, null, new FlujoConfigurationException(
+                            "Fallback chain revisits step '"
+                                                                + plan.name()
+                                                                + "' (a fallback or plugin redirect leads back to a step that is running it): "
+                                                                + String.join(" -> ", chain))));
             return;
         }
         run.ledger().applyLimits(plan.limits());
@@ -181,8 +184,11 @@ final class StepExecution {
             // waits on this thread up to maxConcurrentExecutionsWait for a slot (a cache hit never gets here)
             if (!bulkhead.tryAcquirePermission()) {
                 metadata.put(StepResult.META_REJECTED, true);
-                finishFatal(new Fatal(null, null, new StepRejectedException(plan.name(),
-                        plan.config().protection().maxConcurrentExecutions(), plan.config().protection().maxConcurrentExecutionsWait())));
+                finishFatal(new Fatal(
+                        null, null, new StepRejectedException(
+                                plan.name(),
+                                plan.config().protection().maxConcurrentExecutions(),
+                                plan.config().protection().maxConcurrentExecutionsWait())));
                 return;
             }
             result.whenComplete((r, e) -> bulkhead.onComplete());
@@ -192,8 +198,9 @@ final class StepExecution {
             AdaptiveConcurrencyLimit.Permit permit = limit.tryAcquire();
             if (permit == null) {
                 metadata.put(StepResult.META_REJECTED, true);
-                finishFatal(new Fatal(null, null, StepRejectedException.overAdaptiveLimit(plan.name(), limit.limit(),
-                        plan.config().protection().maxConcurrentExecutionsWait())));
+                finishFatal(new Fatal(
+                        null, null, StepRejectedException.overAdaptiveLimit(plan.name(), limit.limit(),
+                                plan.config().protection().maxConcurrentExecutionsWait())));
                 return;
             }
             result.whenComplete((r, e) -> endPermit(permit, r, e));
@@ -202,8 +209,8 @@ final class StepExecution {
     }
 
     /**
-     * Tells the adaptive limit how the execution went: a success is a latency sample, a time-out is a sign of
-     * overload, anything else (a rejected answer, a breach, a cancellation) says nothing about capacity.
+     * Tells the adaptive limit how the execution went: a success is a latency sample, a time-out is a sign of overload,
+     * anything else (a rejected answer, a breach, a cancellation) says nothing about capacity.
      */
     private void endPermit(AdaptiveConcurrencyLimit.Permit permit, StepResult r, Throwable e) {
         if (e == null) {
@@ -246,7 +253,8 @@ final class StepExecution {
         metadata.put(StepResult.META_ORIGINAL_ERROR, lastCause != null ? describe(lastCause) : lastFeedback());
         runAttempt(fallback, attempts + 1, throughThisStep(fallbackChain), outcome -> {
             if (outcome instanceof Failed failed) {
-                noteFailure(new Failed("fallback " + fallback.name() + ": " + failed.feedback,
+                noteFailure(new Failed(
+                        "fallback " + fallback.name() + ": " + failed.feedback,
                         failed.validationFailures, failed.cause));
                 fail(lastCause);
             } else {
@@ -279,7 +287,8 @@ final class StepExecution {
         }
         CircuitBreaker breaker = plan.breakerFor(agent);
         if (breaker != null && !breaker.tryAcquirePermission()) {
-            CircuitOpenException open = new CircuitOpenException(plan.name(), agent.name(), breaker.getName(),
+            CircuitOpenException open = new CircuitOpenException(
+                    plan.name(), agent.name(), breaker.getName(),
                     breaker.getState().name());
             metadata.put(StepResult.META_CIRCUIT_OPEN, breaker.getName());
             then.accept(new Failed(open.getMessage(), List.of(), open, false));
@@ -329,8 +338,8 @@ final class StepExecution {
     }
 
     /**
-     * The chain of a call made on this step's behalf (its fallback, a plugin's redirect): the given chain ending
-     * with this step, added once even when a redirect follows the fallback or another redirect.
+     * The chain of a call made on this step's behalf (its fallback, a plugin's redirect): the given chain ending with
+     * this step, added once even when a redirect follows the fallback or another redirect.
      */
     private List<String> throughThisStep(List<String> chain) {
         if (!chain.isEmpty() && chain.get(chain.size() - 1).equals(plan.name())) {
@@ -343,8 +352,8 @@ final class StepExecution {
     }
 
     /**
-     * A reply that came after its time-out: its output is dropped, but what it consumed was spent, so it is booked
-     * to the run's totals (where the next reservation sees it). Not to this step's usage: its result may be final.
+     * A reply that came after its time-out: its output is dropped, but what it consumed was spent, so it is booked to
+     * the run's totals (where the next reservation sees it). Not to this step's usage: its result may be final.
      */
     private void bookLateUsage(AgentResponse late) {
         run.ledger().reconcile(0, BigDecimal.ZERO, plan.pricing().price(late.usage()));
@@ -360,13 +369,15 @@ final class StepExecution {
         }
     }
 
-    private void checkOutput(NamedAgent agent, AgentRequest request, Object output, List<String> visited,
-                             Consumer<Outcome> then) {
+    private void checkOutput(
+            NamedAgent agent, AgentRequest request, Object output, List<String> visited,
+            Consumer<Outcome> then) {
         if (plan.outputPhases().isEmpty()) {
             then.accept(new Ok(output));
             return;
         }
-        PluginInput current = new PluginInput(plan.name(), request.input(), output, context, request.attempt(),
+        PluginInput current = new PluginInput(
+                plan.name(), request.input(), output, context, request.attempt(),
                 agent.name());
         for (OutputPhase phase : plan.outputPhases()) {
             PhaseResult decided;
@@ -377,7 +388,8 @@ final class StepExecution {
                 return;
             }
             if (decided instanceof PhaseResult.Continue next) {
-                current = new PluginInput(plan.name(), request.input(), next.output(), context, request.attempt(),
+                current = new PluginInput(
+                        plan.name(), request.input(), next.output(), context, request.attempt(),
                         agent.name());
             } else if (decided instanceof PhaseResult.Fail failed) {
                 then.accept(new Failed(failed.feedback(), failed.validationFailures(), failed.cause()));
@@ -390,8 +402,9 @@ final class StepExecution {
         then.accept(new Ok(current.output()));
     }
 
-    private void redirect(String reference, NamedAgent from, AgentRequest request, List<String> visited,
-                          Consumer<Outcome> then) {
+    private void redirect(
+            String reference, NamedAgent from, AgentRequest request, List<String> visited,
+            Consumer<Outcome> then) {
         NamedAgent target;
         try {
             target = plan.agentResolver().resolve(reference);
@@ -403,8 +416,9 @@ final class StepExecution {
         boolean cycle = path.contains(target.name());
         path.add(target.name());
         if (cycle) {
-            then.accept(new Fatal(null, null, new FlujoConfigurationException(
-                    "Plugin redirect cycle in step '" + plan.name() + "': " + String.join(" -> ", path))));
+            then.accept(new Fatal(
+                    null, null, new FlujoConfigurationException(
+                            "Plugin redirect cycle in step '" + plan.name() + "': " + String.join(" -> ", path))));
             return;
         }
         if (redirects == null) {
@@ -412,7 +426,8 @@ final class StepExecution {
         }
         redirects.add(target.name());
         // like a fallback, a redirect target that runs this step again (a route back to it) is a cycle
-        AgentRequest redirected = new AgentRequest(request.stepName(), request.input(), request.context(),
+        AgentRequest redirected = new AgentRequest(
+                request.stepName(), request.input(), request.context(),
                 request.attempt(), request.feedback(), request.feedbackHistory(),
                 throughThisStep(request.fallbackChain()));
         callAgent(target, redirected, path, then);
@@ -454,7 +469,8 @@ final class StepExecution {
         if (!failed.validationFailures.isEmpty()) {
             metadata.put(StepResult.META_VALIDATION_FAILURES, failed.validationFailures);
         }
-        lastCause = failed.cause != null ? failed.cause
+        lastCause = failed.cause != null
+                ? failed.cause
                 : new OutputRejectedException(failed.feedback, failed.validationFailures);
     }
 
@@ -497,7 +513,8 @@ final class StepExecution {
         if (fatal.breach != null) {
             metadata.put(StepResult.META_LIMIT_EXCEEDED, fatal.breach.describe());
             record(fatal.output, false, Map.of());
-            result.completeExceptionally(new UsageLimitExceededException(plan.name(), fatal.breach,
+            result.completeExceptionally(new UsageLimitExceededException(
+                    plan.name(), fatal.breach,
                     run.limits(), run.usage(), run.history()));
         } else {
             record(null, false, Map.of());
@@ -509,7 +526,8 @@ final class StepExecution {
         if (redirects != null) {
             metadata.put(StepResult.META_REDIRECTS, List.copyOf(redirects));
         }
-        StepResult stepResult = new StepResult(plan.name(), output, success, attempts, core.now() - startNanos, usage,
+        StepResult stepResult = new StepResult(
+                plan.name(), output, success, attempts, core.now() - startNanos, usage,
                 feedback, metadata, writes, List.of());
         run.record(stepResult);
         if (plan.observer() != null) {

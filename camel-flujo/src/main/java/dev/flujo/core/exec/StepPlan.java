@@ -8,9 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.agent.AgentResolver;
 import dev.flujo.core.agent.NamedAgent;
@@ -18,13 +15,12 @@ import dev.flujo.core.cache.CacheKey;
 import dev.flujo.core.cache.CodecPool;
 import dev.flujo.core.cache.MemoryGuard;
 import dev.flujo.core.cache.StepCache;
-import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.context.FlujoContext;
+import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
 import dev.flujo.core.resilience.AgentBreakers;
 import dev.flujo.core.resilience.ErrorClassifier;
 import dev.flujo.core.resilience.StepProtection;
-import dev.flujo.core.telemetry.StepObserver;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.FlujoPlugin;
@@ -32,13 +28,16 @@ import dev.flujo.core.step.FlujoProcessor;
 import dev.flujo.core.step.FlujoValidator;
 import dev.flujo.core.step.OutputPhase;
 import dev.flujo.core.step.OutputPhases;
+import dev.flujo.core.telemetry.StepObserver;
 import dev.flujo.core.usage.UsageLimits;
 import dev.flujo.core.usage.UsagePricing;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 /**
- * Everything about a step that can be decided once, when its endpoint starts: the resolved agents, the phases the
- * step actually uses (a step without validators has no validation phase, rather than an empty one checked on every
- * call), the cache, the limits and the pricing. Immutable and shared by all exchanges through the step.
+ * Everything about a step that can be decided once, when its endpoint starts: the resolved agents, the phases the step
+ * actually uses (a step without validators has no validation phase, rather than an empty one checked on every call),
+ * the cache, the limits and the pricing. Immutable and shared by all exchanges through the step.
  */
 public final class StepPlan implements FlujoPlan {
 
@@ -77,7 +76,8 @@ public final class StepPlan implements FlujoPlan {
     private StepPlan(Builder b) {
         this.name = b.name;
         this.config = b.config;
-        this.fingerprint = b.fingerprint != null ? b.fingerprint
+        this.fingerprint = b.fingerprint != null
+                ? b.fingerprint
                 : CacheKey.fingerprint("step", b.name, "agent", b.agent.name());
         this.agent = b.agent;
         this.fallback = b.fallback;
@@ -114,14 +114,21 @@ public final class StepPlan implements FlujoPlan {
                 : !c.caching().enableObjectPool() ? CodecPool.unpooled()
                 // the same pool across runtime changes: a new one would strand the old one's native codecs
                 : previousCodecs != null && previousCodecs.maxIdle() == c.caching().objectPoolMaxSize()
-                        && previousCodecs.cleanupThreshold() == c.caching().objectPoolCleanupThreshold() ? previousCodecs
+                        && previousCodecs.cleanupThreshold() == c.caching().objectPoolCleanupThreshold()
+                        ? previousCodecs
                 : new CodecPool(c.caching().objectPoolMaxSize(), c.caching().objectPoolCleanupThreshold());
-        StepCache.Options options = new StepCache.Options(c.caching().enableAlgorithmOptimization(), codecs,
+        StepCache.Options options = new StepCache.Options(
+                c.caching().enableAlgorithmOptimization(), codecs,
                 c.caching().enableMemoryOptimization() ? MemoryGuard.forHeap(c.caching().memoryPressureThresholdMb()) : null);
-        StepCache kept = b.previousCache == null ? null
-                : b.previousCache.reconfigured(fingerprint, c.caching().cacheKeyContext(), c.caching().cacheMaxSize(), c.caching().cacheTtl(), options);
-        return kept != null ? kept
-                : new StepCache(fingerprint, c.caching().cacheKeyContext(), c.caching().cacheMaxSize(), c.caching().cacheTtl(), b.ticker, options);
+        StepCache kept = b.previousCache == null
+                ? null
+                : b.previousCache.reconfigured(fingerprint, c.caching().cacheKeyContext(), c.caching().cacheMaxSize(),
+                        c.caching().cacheTtl(), options);
+        return kept != null
+                ? kept
+                : new StepCache(
+                        fingerprint, c.caching().cacheKeyContext(), c.caching().cacheMaxSize(), c.caching().cacheTtl(),
+                        b.ticker, options);
     }
 
     private static PromptPhase composePrompt(List<FlujoProcessor> processors) {
@@ -150,8 +157,9 @@ public final class StepPlan implements FlujoPlan {
     }
 
     @Override
-    public CompletableFuture<StepResult> execute(ExecutorCore core, Object input, FlujoContext context, FlujoRun run,
-                                                 List<String> fallbackChain) {
+    public CompletableFuture<StepResult> execute(
+            ExecutorCore core, Object input, FlujoContext context, FlujoRun run,
+            List<String> fallbackChain) {
         return core.execute(this, input, context, run, fallbackChain);
     }
 
@@ -333,8 +341,8 @@ public final class StepPlan implements FlujoPlan {
         }
 
         /**
-         * What guards the step: breakers, bulkhead, adaptive limit, as {@link StepProtection#decide} made them from
-         * the options. Without it, the plan gets the standalone guards its options ask for
+         * What guards the step: breakers, bulkhead, adaptive limit, as {@link StepProtection#decide} made them from the
+         * options. Without it, the plan gets the standalone guards its options ask for
          * ({@link StepProtection.Sources#STANDALONE}).
          */
         public Builder protection(StepProtection protection) {

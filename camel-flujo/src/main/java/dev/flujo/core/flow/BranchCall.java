@@ -13,9 +13,9 @@ import dev.flujo.core.run.FlujoRun;
  * @param context       the branch's own copy of the context; its writes are merged back by the composite step
  * @param parentContext the context the composite step was run with (read-only; in Camel, the exchange's view, so a
  *                      branch can copy its headers)
- * @param run           the branch run: shares the ledger and id of the run, keeps its own history, and is
- *                      cancelled when a sibling fails
+ * @param run           the branch run: shares the ledger and id of the run, keeps its own history, and is cancelled
+ *                      when a sibling fails
  */
 public record BranchCall(String stepName, String branchName, Object input, CopyOnWriteContext context,
-                         FlujoContext parentContext, FlujoRun run) {
+        FlujoContext parentContext, FlujoRun run) {
 }

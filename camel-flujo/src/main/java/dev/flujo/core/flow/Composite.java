@@ -13,19 +13,20 @@ import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
-import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
+import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.usage.UsageLimitExceededException;
 
 /**
- * One execution of a composite step: its start time, and how it ends - with the same result, usage and error model
- * as an agent step. Its result is recorded in the run's history with each branch's result as a child (and each
- * branch's own step results as that child's children).
+ * One execution of a composite step: its start time, and how it ends - with the same result, usage and error model as
+ * an agent step. Its result is recorded in the run's history with each branch's result as a child (and each branch's
+ * own step results as that child's children).
  *
- * <p>Errors: a usage-limit breach anywhere inside is raised again as a {@link UsageLimitExceededException} carrying
- * the run's history including this step's partial result; a configuration error is raised unchanged; anything
- * else is a {@link FlujoStepFailedException} naming this step.
+ * <p>
+ * Errors: a usage-limit breach anywhere inside is raised again as a {@link UsageLimitExceededException} carrying the
+ * run's history including this step's partial result; a configuration error is raised unchanged; anything else is a
+ * {@link FlujoStepFailedException} naming this step.
  */
 final class Composite {
 
@@ -75,7 +76,8 @@ final class Composite {
             Map<String, Object> meta = new LinkedHashMap<>(metadata);
             meta.put(StepResult.META_LIMIT_EXCEEDED, breach.getBreach().describe());
             record(null, false, feedback, meta, Map.of(), children);
-            result.completeExceptionally(new UsageLimitExceededException(breach.getStepName(), breach.getBreach(),
+            result.completeExceptionally(new UsageLimitExceededException(
+                    breach.getStepName(), breach.getBreach(),
                     run.limits(), run.usage(), run.history()));
             return;
         }
@@ -90,12 +92,13 @@ final class Composite {
 
     /**
      * Ends a fan-out (parallel, map, router, conditional) from its branches' outcomes: a usage-limit breach or a
-     * configuration error in any branch fails the step; so does any failure under {@code PROPAGATE}, or every
-     * branch failing under {@code IGNORE}. Otherwise the successful branches' writes are merged and
-     * {@code output} shapes the step's output from the outcomes.
+     * configuration error in any branch fails the step; so does any failure under {@code PROPAGATE}, or every branch
+     * failing under {@code IGNORE}. Otherwise the successful branches' writes are merged and {@code output} shapes the
+     * step's output from the outcomes.
      */
-    void finishBranches(List<FanOut.Outcome> outcomes, BranchFailurePolicy policy, MergeStrategy merge,
-                        FlujoContext parent, Map<String, Object> metadata, OutputShape output) {
+    void finishBranches(
+            List<FanOut.Outcome> outcomes, BranchFailurePolicy policy, MergeStrategy merge,
+            FlujoContext parent, Map<String, Object> metadata, OutputShape output) {
         List<StepResult> children = new ArrayList<>(leadingChildren);
         children.addAll(results(outcomes));
         Map<String, Object> meta = new LinkedHashMap<>(metadata);
@@ -127,8 +130,9 @@ final class Composite {
     }
 
     /** Ends the step with {@link #finishBranches} once the fan-out is done; returns the step's result future. */
-    CompletableFuture<StepResult> finishWhenDone(FanOut fanOut, BranchFailurePolicy policy, MergeStrategy merge,
-                                                 FlujoContext parent, Map<String, Object> metadata, OutputShape output) {
+    CompletableFuture<StepResult> finishWhenDone(
+            FanOut fanOut, BranchFailurePolicy policy, MergeStrategy merge,
+            FlujoContext parent, Map<String, Object> metadata, OutputShape output) {
         fanOut.start().whenComplete((outcomes, error) -> {
             try {
                 if (error != null) {
@@ -144,9 +148,9 @@ final class Composite {
     }
 
     /**
-     * What a branch really changed: a write of the value the key already had is none, whichever way the branch
-     * wrote it (an endpoint branch only reports changes; a Java branch may put an equal value), so no merge
-     * strategy sees a conflict where nothing changed.
+     * What a branch really changed: a write of the value the key already had is none, whichever way the branch wrote it
+     * (an endpoint branch only reports changes; a Java branch may put an equal value), so no merge strategy sees a
+     * conflict where nothing changed.
      */
     private static Map<String, Object> changes(FlujoContext parent, Map<String, Object> writes) {
         Map<String, Object> changed = new LinkedHashMap<>();
@@ -206,12 +210,14 @@ final class Composite {
         }
     }
 
-    private StepResult record(Object output, boolean success, List<String> feedback, Map<String, Object> metadata,
-                              Map<String, Object> writes, List<StepResult> children) {
+    private StepResult record(
+            Object output, boolean success, List<String> feedback, Map<String, Object> metadata,
+            Map<String, Object> writes, List<StepResult> children) {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put(StepResult.META_KIND, step.kind());
         meta.putAll(metadata);
-        StepResult stepResult = new StepResult(step.name(), output, success, 1, core.now() - startNanos,
+        StepResult stepResult = new StepResult(
+                step.name(), output, success, 1, core.now() - startNanos,
                 usageOf(children), feedback, meta, writes, children);
         run.record(stepResult);
         if (step.observer() != null) {
@@ -225,11 +231,13 @@ final class Composite {
     }
 
     /** The result of one branch: its output or error, and the step results recorded in its branch run. */
-    static StepResult branchResult(String name, Object output, Throwable error, boolean cancelled, long latencyNanos,
-                                   List<StepResult> children, Map<String, Object> writes) {
+    static StepResult branchResult(
+            String name, Object output, Throwable error, boolean cancelled, long latencyNanos,
+            List<StepResult> children, Map<String, Object> writes) {
         Map<String, Object> metadata = cancelled ? Map.of(StepResult.META_CANCELLED, true) : Map.of();
         List<String> feedback = error == null ? List.of() : List.of(describe(error));
-        return new StepResult(name, error == null ? output : null, error == null, 1, latencyNanos, usageOf(children),
+        return new StepResult(
+                name, error == null ? output : null, error == null, 1, latencyNanos, usageOf(children),
                 feedback, metadata, writes, children);
     }
 

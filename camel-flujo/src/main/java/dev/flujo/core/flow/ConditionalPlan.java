@@ -10,16 +10,16 @@ import java.util.concurrent.CompletableFuture;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
-import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.result.StepResult;
+import dev.flujo.core.run.FlujoRun;
 
 /**
  * {@code flujo:conditional}: a selector turns the input and context into a key, and the branch of that key (or the
- * default branch) runs with the input and a copy of the context whose writes become the step's. No branch for the
- * key and no default is a failure naming the key and the keys there are.
+ * default branch) runs with the input and a copy of the context whose writes become the step's. No branch for the key
+ * and no default is a failure naming the key and the keys there are.
  */
 public record ConditionalPlan(CompositeStep step, Selector selector, Map<String, FlujoBranch> branches,
-                              FlujoBranch defaultBranch) implements CompositePlan {
+        FlujoBranch defaultBranch) implements CompositePlan {
 
     /** Picks the branch key; in Camel a Simple expression such as {@code ${body[category]}}. */
     @FunctionalInterface
@@ -40,8 +40,9 @@ public record ConditionalPlan(CompositeStep step, Selector selector, Map<String,
     }
 
     @Override
-    public CompletableFuture<StepResult> execute(ExecutorCore core, Object input, FlujoContext context, FlujoRun run,
-                                                 List<String> fallbackChain) {
+    public CompletableFuture<StepResult> execute(
+            ExecutorCore core, Object input, FlujoContext context, FlujoRun run,
+            List<String> fallbackChain) {
         Composite composite = new Composite(core, step, run);
         String key;
         try {
@@ -55,9 +56,11 @@ public record ConditionalPlan(CompositeStep step, Selector selector, Map<String,
         String chosen = key;
         if (branch == null) {
             if (defaultBranch == null) {
-                IllegalArgumentException e = new IllegalArgumentException("Conditional step '" + step.name()
-                        + "': no branch for key '" + key + "' and no default; branches: "
-                        + String.join(", ", branches.keySet()));
+                IllegalArgumentException e = new IllegalArgumentException(
+                        "Conditional step '" + step.name()
+                                                                          + "': no branch for key '" + key
+                                                                          + "' and no default; branches: "
+                                                                          + String.join(", ", branches.keySet()));
                 composite.fail(e, List.of(e.getMessage()), List.of(), Map.of());
                 return composite.result;
             }
@@ -65,7 +68,8 @@ public record ConditionalPlan(CompositeStep step, Selector selector, Map<String,
             chosen = DEFAULT;
         }
         Map<String, Object> metadata = Map.of(StepResult.META_CHOSEN, List.of(chosen));
-        FanOut one = new FanOut(core, step, List.of(new FanOut.Job(chosen, branch, input)), context, run,
+        FanOut one = new FanOut(
+                core, step, List.of(new FanOut.Job(chosen, branch, input)), context, run,
                 BranchFailurePolicy.PROPAGATE, 1);
         return composite.finishWhenDone(one, BranchFailurePolicy.PROPAGATE, MergeStrategies.OVERWRITE, context,
                 metadata, done -> done.get(0).output);

@@ -12,19 +12,20 @@ import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.context.CopyOnWriteContext;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
-import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.result.StepResult;
+import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.usage.UsageLimitExceededException;
 
 /**
  * Runs a set of branches side by side, each on its own copy of the context and in its own branch run, at most
- * {@code maxConcurrency} at a time, and completes when every branch has ended. The shared engine of the parallel,
- * map, conditional and router kinds.
+ * {@code maxConcurrency} at a time, and completes when every branch has ended. The shared engine of the parallel, map,
+ * conditional and router kinds.
  *
- * <p>A branch failure that stops the step (any failure under {@link BranchFailurePolicy#PROPAGATE}; a usage-limit
- * breach or configuration error always) cancels the other branches: those not yet started never start, and those
- * running make no further agent call and abandon the one in flight. The step still waits for them to end, so no
- * branch outlives the step's result.
+ * <p>
+ * A branch failure that stops the step (any failure under {@link BranchFailurePolicy#PROPAGATE}; a usage-limit breach
+ * or configuration error always) cancels the other branches: those not yet started never start, and those running make
+ * no further agent call and abandon the one in flight. The step still waits for them to end, so no branch outlives the
+ * step's result.
  */
 final class FanOut {
 
@@ -127,7 +128,8 @@ final class FanOut {
         }
         CompletionStage<Object> stage;
         try {
-            stage = job.branch().run(new BranchCall(stepName, job.name(), job.input(), contexts[i], context,
+            stage = job.branch().run(new BranchCall(
+                    stepName, job.name(), job.input(), contexts[i], context,
                     branchRuns[i]));
             if (stage == null) {
                 throw new IllegalStateException("Branch '" + job.name() + "' returned no CompletionStage");
@@ -186,8 +188,9 @@ final class FanOut {
             if (stopReason != null) {
                 return;
             }
-            stopReason = new FlujoCancelledException(stepName, new IllegalStateException(
-                    "branch '" + failedBranch + "' of step '" + stepName + "' failed: " + cause.getMessage(), cause));
+            stopReason = new FlujoCancelledException(
+                    stepName, new IllegalStateException(
+                            "branch '" + failedBranch + "' of step '" + stepName + "' failed: " + cause.getMessage(), cause));
         }
         for (FlujoRun branchRun : branchRuns) {
             branchRun.cancel(stopReason);

@@ -13,18 +13,19 @@ import dev.flujo.core.FlujoException;
 import dev.flujo.core.context.CopyOnWriteContext;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
-import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.result.StepResult;
+import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.usage.UsageLimitExceededException;
 
 /**
- * {@code flujo:loop}: runs the body again and again, each iteration on the previous iteration's output (the first
- * on the step's input), until the exit condition holds for an output and the context, or {@code maxLoops}
- * iterations have run - which is a failure, not a quiet stop. Each iteration's context writes are merged back
- * before the condition is checked, so the next iteration and the condition see them.
+ * {@code flujo:loop}: runs the body again and again, each iteration on the previous iteration's output (the first on
+ * the step's input), until the exit condition holds for an output and the context, or {@code maxLoops} iterations have
+ * run - which is a failure, not a quiet stop. Each iteration's context writes are merged back before the condition is
+ * checked, so the next iteration and the condition see them.
  *
- * <p>The result has one child per iteration ({@code iteration-1}, ...) holding that iteration's step results, and
- * the {@link LoopExitReason} in {@link StepResult#META_EXIT_REASON}.
+ * <p>
+ * The result has one child per iteration ({@code iteration-1}, ...) holding that iteration's step results, and the
+ * {@link LoopExitReason} in {@link StepResult#META_EXIT_REASON}.
  */
 public record LoopPlan(CompositeStep step, FlujoBranch body, ExitCondition until, int maxLoops) implements CompositePlan {
 
@@ -41,14 +42,16 @@ public record LoopPlan(CompositeStep step, FlujoBranch body, ExitCondition until
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(until, "until");
         if (maxLoops < 1) {
-            throw new FlujoConfigurationException("Loop step '" + step.name() + "': maxLoops must be >= 1, was "
-                    + maxLoops);
+            throw new FlujoConfigurationException(
+                    "Loop step '" + step.name() + "': maxLoops must be >= 1, was "
+                                                  + maxLoops);
         }
     }
 
     @Override
-    public CompletableFuture<StepResult> execute(ExecutorCore core, Object input, FlujoContext context, FlujoRun run,
-                                                 List<String> fallbackChain) {
+    public CompletableFuture<StepResult> execute(
+            ExecutorCore core, Object input, FlujoContext context, FlujoRun run,
+            List<String> fallbackChain) {
         Composite composite = new Composite(core, step, run);
         new Iterations(core, composite, input, context, run).next();
         return composite.result;
@@ -122,7 +125,8 @@ public record LoopPlan(CompositeStep step, FlujoBranch body, ExitCondition until
 
         private CompletableFuture<Object> startBody(CopyOnWriteContext context, FlujoRun branchRun) {
             try {
-                CompletionStage<Object> stage = body.run(new BranchCall(step.name(), "iteration-" + iteration, current,
+                CompletionStage<Object> stage = body.run(new BranchCall(
+                        step.name(), "iteration-" + iteration, current,
                         context, parent, branchRun));
                 if (stage == null) {
                     throw new IllegalStateException("Loop body of step '" + step.name() + "' returned no CompletionStage");
@@ -134,8 +138,9 @@ public record LoopPlan(CompositeStep step, FlujoBranch body, ExitCondition until
         }
 
         /** @return whether to run another iteration */
-        private boolean afterIteration(Object output, Throwable error, CopyOnWriteContext context, FlujoRun branchRun,
-                                       long start) {
+        private boolean afterIteration(
+                Object output, Throwable error, CopyOnWriteContext context, FlujoRun branchRun,
+                long start) {
             branchRun.detach();
             Throwable cause = error == null ? null : Composite.unwrap(error);
             boolean cancelled = cause != null && run.cancellation() != null && Composite.isCancellation(cause);
@@ -155,7 +160,8 @@ public record LoopPlan(CompositeStep step, FlujoBranch body, ExitCondition until
                 done = until.test(output, working);
             } catch (Exception e) {
                 composite.fail(e, List.of("exit condition failed after iteration " + iteration + ": "
-                        + Composite.describe(e)), children, exit(LoopExitReason.BODY_ERROR));
+                                          + Composite.describe(e)),
+                        children, exit(LoopExitReason.BODY_ERROR));
                 return false;
             }
             if (done) {
@@ -163,8 +169,9 @@ public record LoopPlan(CompositeStep step, FlujoBranch body, ExitCondition until
                 return false;
             }
             if (iteration >= maxLoops) {
-                FlujoException exhausted = new FlujoException("Loop step '" + step.name() + "' ran maxLoops="
-                        + maxLoops + " iterations and its exit condition never held");
+                FlujoException exhausted = new FlujoException(
+                        "Loop step '" + step.name() + "' ran maxLoops="
+                                                              + maxLoops + " iterations and its exit condition never held");
                 composite.fail(exhausted, List.of(exhausted.getMessage()), children, exit(LoopExitReason.MAX_LOOPS));
                 return false;
             }

@@ -9,18 +9,18 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
-import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.result.StepResult;
+import dev.flujo.core.run.FlujoRun;
 
 /**
- * {@code flujo:map}: runs the body once per item of a list - the input, or the context value under
- * {@code itemsKey} - at most {@code maxConcurrency} at a time. The output is the list of the body's outputs in item
- * order, whatever order they finished in. Items are named {@code [0]}, {@code [1]}, ... in the result's children and
- * in failures; a failed item is never hidden: under {@code IGNORE} its place in the output is {@code null} and its
- * name is listed in {@link StepResult#META_FAILED_BRANCHES}.
+ * {@code flujo:map}: runs the body once per item of a list - the input, or the context value under {@code itemsKey} -
+ * at most {@code maxConcurrency} at a time. The output is the list of the body's outputs in item order, whatever order
+ * they finished in. Items are named {@code [0]}, {@code [1]}, ... in the result's children and in failures; a failed
+ * item is never hidden: under {@code IGNORE} its place in the output is {@code null} and its name is listed in
+ * {@link StepResult#META_FAILED_BRANCHES}.
  */
 public record MapPlan(CompositeStep step, FlujoBranch body, String itemsKey, MergeStrategy merge,
-                      BranchFailurePolicy onFailure, int maxConcurrency) implements CompositePlan {
+        BranchFailurePolicy onFailure, int maxConcurrency) implements CompositePlan {
 
     public MapPlan {
         Objects.requireNonNull(step, "step");
@@ -31,8 +31,9 @@ public record MapPlan(CompositeStep step, FlujoBranch body, String itemsKey, Mer
     }
 
     @Override
-    public CompletableFuture<StepResult> execute(ExecutorCore core, Object input, FlujoContext context, FlujoRun run,
-                                                 List<String> fallbackChain) {
+    public CompletableFuture<StepResult> execute(
+            ExecutorCore core, Object input, FlujoContext context, FlujoRun run,
+            List<String> fallbackChain) {
         Composite composite = new Composite(core, step, run);
         List<Object> items;
         try {
@@ -67,8 +68,9 @@ public record MapPlan(CompositeStep step, FlujoBranch body, String itemsKey, Mer
                 items.add(Array.get(source, i));
             }
         } else {
-            throw new IllegalArgumentException("Map step '" + step.name() + "' needs a list of items, but " + where
-                    + " is a " + source.getClass().getName());
+            throw new IllegalArgumentException(
+                    "Map step '" + step.name() + "' needs a list of items, but " + where
+                                               + " is a " + source.getClass().getName());
         }
         return items;
     }

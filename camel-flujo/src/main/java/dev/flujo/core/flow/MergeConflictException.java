@@ -14,7 +14,7 @@ public class MergeConflictException extends FlujoException {
 
     public MergeConflictException(String strategy, String key, List<String> branches) {
         super("Context merge conflict (" + strategy + "): branches " + String.join(", ", branches)
-                + " wrote different values to '" + key + "'");
+              + " wrote different values to '" + key + "'");
         this.key = key;
         this.branches = List.copyOf(branches);
     }

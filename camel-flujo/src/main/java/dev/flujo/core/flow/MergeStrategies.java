@@ -9,8 +9,8 @@ import java.util.Objects;
 import dev.flujo.core.context.FlujoContext;
 
 /**
- * The built-in merge strategies ({@code mergeStrategy=NAME}). Branches are always taken in declared order, never in
- * the order they happened to finish, so a merge is deterministic.
+ * The built-in merge strategies ({@code mergeStrategy=NAME}). Branches are always taken in declared order, never in the
+ * order they happened to finish, so a merge is deterministic.
  */
 public enum MergeStrategies implements MergeStrategy {
 
@@ -23,21 +23,23 @@ public enum MergeStrategies implements MergeStrategy {
     },
 
     /**
-     * The default. A key written by one branch takes its value; a key written by several is combined relative to
-     * the value they started from (a branch that wrote it back unchanged changed nothing): maps merge recursively,
-     * lists append (each branch's additions to the list it started from, in declared order: every branch's, also
-     * when two branches added the same items), equal scalars are one value, and different scalars (or a map, a list
-     * and a scalar) are a {@link MergeConflictException} naming the key and the branches.
+     * The default. A key written by one branch takes its value; a key written by several is combined relative to the
+     * value they started from (a branch that wrote it back unchanged changed nothing): maps merge recursively, lists
+     * append (each branch's additions to the list it started from, in declared order: every branch's, also when two
+     * branches added the same items), equal scalars are one value, and different scalars (or a map, a list and a
+     * scalar) are a {@link MergeConflictException} naming the key and the branches.
      *
-     * <p>What it promises (MergeStrategiesProperties checks each): every key and sub-key a branch changed or added
-     * is in the result, and no key that no branch wrote; a branch that wrote back the parent's values changes
-     * nothing; branches that wrote disjoint keys may be declared in any order; and for writes that <em>extend</em>
-     * the parent's values (a list that starts with the parent's list, a map that keeps the parent map's sub-keys)
-     * it is associative: merging a, b, c is merging merge(a, b) with c, and a with merge(b, c), so a parallel step
-     * nested in another merges as if it were flat.
+     * <p>
+     * What it promises (MergeStrategiesProperties checks each): every key and sub-key a branch changed or added is in
+     * the result, and no key that no branch wrote; a branch that wrote back the parent's values changes nothing;
+     * branches that wrote disjoint keys may be declared in any order; and for writes that <em>extend</em> the parent's
+     * values (a list that starts with the parent's list, a map that keeps the parent map's sub-keys) it is associative:
+     * merging a, b, c is merging merge(a, b) with c, and a with merge(b, c), so a parallel step nested in another
+     * merges as if it were flat.
      *
-     * <p>What it does not promise: associativity for writes that <em>shrink</em> a value. A branch that alone wrote a
-     * list not starting with the parent's list (or a map without one of its sub-keys) replaced it; merged with other
+     * <p>
+     * What it does not promise: associativity for writes that <em>shrink</em> a value. A branch that alone wrote a list
+     * not starting with the parent's list (or a map without one of its sub-keys) replaced it; merged with other
      * branches the same list is appended whole after the parent's, and the dropped sub-key stays when another branch
      * kept it. So, from a parent list {@code [s]}, one branch writing {@code []} clears it but two give {@code [s]}.
      * Lists follow declared order, so reordering branches that appended to one list reorders the items.
@@ -107,7 +109,8 @@ public enum MergeStrategies implements MergeStrategy {
     private static Object combine(String path, Object base, List<Written> allWriters) {
         // a branch that wrote back the value it started from changed nothing (e.g. it rewrote a whole map to change
         // one field): only the branches that changed the value can conflict
-        List<Written> writers = base == null ? allWriters
+        List<Written> writers = base == null
+                ? allWriters
                 : allWriters.stream().filter(w -> !Objects.equals(w.value, base)).toList();
         if (writers.isEmpty()) {
             return base;
@@ -156,8 +159,8 @@ public enum MergeStrategies implements MergeStrategy {
     }
 
     /**
-     * Each branch started from the same list (the parent's value, or none): what it added is what follows that
-     * prefix. A branch whose list does not start with it (it replaced the list) contributes its whole list.
+     * Each branch started from the same list (the parent's value, or none): what it added is what follows that prefix.
+     * A branch whose list does not start with it (it replaced the list) contributes its whole list.
      */
     private static List<Object> appendLists(List<?> base, List<Written> writers) {
         List<Object> merged = new ArrayList<>(base);

@@ -9,14 +9,14 @@ import java.util.concurrent.CompletableFuture;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
+import dev.flujo.core.result.StepResult;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.FlujoProcessor;
-import dev.flujo.core.result.StepResult;
 
 /**
- * {@code flujo:parallel}: every branch receives the input and its own copy-on-write copy of the context, and runs
- * side by side with the others. The output is a map from branch name to output, in declared order (or what
- * {@code reduce} makes of it); the branches' context writes are merged by the {@link MergeStrategy}.
+ * {@code flujo:parallel}: every branch receives the input and its own copy-on-write copy of the context, and runs side
+ * by side with the others. The output is a map from branch name to output, in declared order (or what {@code reduce}
+ * makes of it); the branches' context writes are merged by the {@link MergeStrategy}.
  *
  * @param step           name, limits, sinkTo
  * @param branches       the branches by name, in declared order
@@ -26,8 +26,9 @@ import dev.flujo.core.result.StepResult;
  * @param reduce         turns the map of outputs into the step's output, or {@code null}
  */
 public record ParallelPlan(CompositeStep step, Map<String, FlujoBranch> branches, MergeStrategy merge,
-                           BranchFailurePolicy onFailure, int maxConcurrency, FlujoProcessor reduce)
-        implements CompositePlan {
+        BranchFailurePolicy onFailure, int maxConcurrency, FlujoProcessor reduce)
+        implements
+            CompositePlan {
 
     public ParallelPlan {
         Objects.requireNonNull(step, "step");
@@ -41,28 +42,32 @@ public record ParallelPlan(CompositeStep step, Map<String, FlujoBranch> branches
     }
 
     @Override
-    public CompletableFuture<StepResult> execute(ExecutorCore core, Object input, FlujoContext context, FlujoRun run,
-                                                 List<String> fallbackChain) {
+    public CompletableFuture<StepResult> execute(
+            ExecutorCore core, Object input, FlujoContext context, FlujoRun run,
+            List<String> fallbackChain) {
         List<FanOut.Job> jobs = branches.entrySet().stream()
                 .map(e -> new FanOut.Job(e.getKey(), e.getValue(), input)).toList();
         return run(core, step, jobs, context, run, merge, onFailure, maxConcurrency, reduce, Map.of());
     }
 
     /** Shared with the router, which runs the branches its agent chose as a parallel step. */
-    static CompletableFuture<StepResult> run(ExecutorCore core, CompositeStep step, List<FanOut.Job> jobs,
-                                             FlujoContext context, FlujoRun run, MergeStrategy merge,
-                                             BranchFailurePolicy onFailure, int maxConcurrency, FlujoProcessor reduce,
-                                             Map<String, Object> metadata) {
+    static CompletableFuture<StepResult> run(
+            ExecutorCore core, CompositeStep step, List<FanOut.Job> jobs,
+            FlujoContext context, FlujoRun run, MergeStrategy merge,
+            BranchFailurePolicy onFailure, int maxConcurrency, FlujoProcessor reduce,
+            Map<String, Object> metadata) {
         return run(new Composite(core, step, run), core, jobs, context, run, merge, onFailure, maxConcurrency, reduce,
                 metadata);
     }
 
-    static CompletableFuture<StepResult> run(Composite composite, ExecutorCore core, List<FanOut.Job> jobs,
-                                             FlujoContext context, FlujoRun run, MergeStrategy merge,
-                                             BranchFailurePolicy onFailure, int maxConcurrency, FlujoProcessor reduce,
-                                             Map<String, Object> metadata) {
-        return composite.finishWhenDone(new FanOut(core, composite.step(), jobs, context, run, onFailure,
-                        maxConcurrency), onFailure, merge, context, metadata, done -> {
+    static CompletableFuture<StepResult> run(
+            Composite composite, ExecutorCore core, List<FanOut.Job> jobs,
+            FlujoContext context, FlujoRun run, MergeStrategy merge,
+            BranchFailurePolicy onFailure, int maxConcurrency, FlujoProcessor reduce,
+            Map<String, Object> metadata) {
+        return composite.finishWhenDone(new FanOut(
+                core, composite.step(), jobs, context, run, onFailure,
+                maxConcurrency), onFailure, merge, context, metadata, done -> {
                     Map<String, Object> outputs = new LinkedHashMap<>();
                     for (FanOut.Outcome o : done) {
                         if (o.succeeded()) {

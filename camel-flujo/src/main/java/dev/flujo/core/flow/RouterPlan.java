@@ -14,25 +14,26 @@ import java.util.concurrent.CompletableFuture;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
+import dev.flujo.core.exec.StepPlan;
+import dev.flujo.core.result.StepResult;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.FlujoProcessor;
 import dev.flujo.core.step.FlujoValidator;
-import dev.flujo.core.exec.StepPlan;
-import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.ValidationResult;
 
 /**
  * {@code flujo:router}: a router agent step chooses one or several branches by name (its output is a name, a
  * comma-separated list of names or a collection of names), and the chosen branches run as a parallel step.
  *
- * <p>An unknown name is never dropped: {@link #branchNames} is a validator the router step runs, so an agent that
- * answers with an unknown name gets a retry with feedback listing the names there are, and fails naming it when
- * its attempts are spent. The router agent's step ({@code NAME.router}) is the first child of this step's result
- * (so the step's usage includes the routing call); when routing fails, this step fails with it as its child.
+ * <p>
+ * An unknown name is never dropped: {@link #branchNames} is a validator the router step runs, so an agent that answers
+ * with an unknown name gets a retry with feedback listing the names there are, and fails naming it when its attempts
+ * are spent. The router agent's step ({@code NAME.router}) is the first child of this step's result (so the step's
+ * usage includes the routing call); when routing fails, this step fails with it as its child.
  */
 public record RouterPlan(CompositeStep step, StepPlan router, Map<String, FlujoBranch> branches,
-                         MergeStrategy merge, BranchFailurePolicy onFailure, int maxConcurrency,
-                         FlujoProcessor reduce) implements CompositePlan {
+        MergeStrategy merge, BranchFailurePolicy onFailure, int maxConcurrency,
+        FlujoProcessor reduce) implements CompositePlan {
 
     public RouterPlan {
         Objects.requireNonNull(step, "step");
@@ -55,12 +56,13 @@ public record RouterPlan(CompositeStep step, StepPlan router, Map<String, FlujoB
                 List<String> chosen = parse(output);
                 if (chosen.isEmpty()) {
                     return ValidationResult.fail("answer with one or more branch names, comma-separated, from: "
-                            + String.join(", ", sorted(names)));
+                                                 + String.join(", ", sorted(names)));
                 }
                 List<String> unknown = chosen.stream().filter(n -> !names.contains(n)).toList();
-                return unknown.isEmpty() ? ValidationResult.ok()
+                return unknown.isEmpty()
+                        ? ValidationResult.ok()
                         : ValidationResult.fail("unknown branch " + String.join(", ", unknown)
-                                + "; choose from: " + String.join(", ", sorted(names)));
+                                                + "; choose from: " + String.join(", ", sorted(names)));
             }
 
             @Override
@@ -89,8 +91,9 @@ public record RouterPlan(CompositeStep step, StepPlan router, Map<String, FlujoB
     }
 
     @Override
-    public CompletableFuture<StepResult> execute(ExecutorCore core, Object input, FlujoContext context, FlujoRun run,
-                                                 List<String> fallbackChain) {
+    public CompletableFuture<StepResult> execute(
+            ExecutorCore core, Object input, FlujoContext context, FlujoRun run,
+            List<String> fallbackChain) {
         // limits first: they bound the routing call too
         Composite composite = new Composite(core, step, run);
         // the routing call runs in a branch run of its own, so its result is recorded once: as this step's first
@@ -111,9 +114,13 @@ public record RouterPlan(CompositeStep step, StepPlan router, Map<String, FlujoB
                 for (String name : chosen) {
                     FlujoBranch branch = branches.get(name);
                     if (branch == null) { // the validator makes this unreachable unless the plan was built without it
-                        FlujoConfigurationException unknown = new FlujoConfigurationException("Router step '"
-                                + step.name() + "' chose unknown branch '" + name + "'; branches: "
-                                + String.join(", ", branches.keySet()));
+                        FlujoConfigurationException unknown = new FlujoConfigurationException(
+                                "Router step '"
+                                                                                              + step.name()
+                                                                                              + "' chose unknown branch '"
+                                                                                              + name + "'; branches: "
+                                                                                              + String.join(", ",
+                                                                                                      branches.keySet()));
                         composite.fail(unknown, List.of(unknown.getMessage()), routingResults, Map.of());
                         return;
                     }

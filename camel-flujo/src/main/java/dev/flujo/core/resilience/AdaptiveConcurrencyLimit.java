@@ -16,25 +16,28 @@ import com.netflix.concurrency.limits.limit.Gradient2Limit;
 import com.netflix.concurrency.limits.limiter.SimpleLimiter;
 
 /**
- * The adaptive concurrency limit of one step ({@code enableConcurrencyOptimization}): how many executions of the
- * step may run at once. A bulkhead is a fixed cap someone has to guess; this limit finds its own value and keeps
- * finding it. It grows while the step's latency holds and shrinks when latency degrades, which is the sign that the
- * step (or what it calls) is queueing work rather than doing more of it.
+ * The adaptive concurrency limit of one step ({@code enableConcurrencyOptimization}): how many executions of the step
+ * may run at once. A bulkhead is a fixed cap someone has to guess; this limit finds its own value and keeps finding it.
+ * It grows while the step's latency holds and shrinks when latency degrades, which is the sign that the step (or what
+ * it calls) is queueing work rather than doing more of it.
  *
- * <p>The algorithm is Netflix concurrency-limits' {@link Gradient2Limit}: for each completed execution it compares
- * the short-term RTT (that execution's latency) with the long-term RTT (an exponential average of past latencies).
- * While the short-term RTT stays within a tolerance of the long-term one the limit grows by a small queue allowance;
- * when it rises above, the limit is scaled down by {@code longRtt / shortRtt} (at most halved per sample, smoothed).
- * It only moves when the step is busy: a sample taken while fewer than half the limit were in flight says nothing
- * about capacity and leaves the limit where it is.
+ * <p>
+ * The algorithm is Netflix concurrency-limits' {@link Gradient2Limit}: for each completed execution it compares the
+ * short-term RTT (that execution's latency) with the long-term RTT (an exponential average of past latencies). While
+ * the short-term RTT stays within a tolerance of the long-term one the limit grows by a small queue allowance; when it
+ * rises above, the limit is scaled down by {@code longRtt / shortRtt} (at most halved per sample, smoothed). It only
+ * moves when the step is busy: a sample taken while fewer than half the limit were in flight says nothing about
+ * capacity and leaves the limit where it is.
  *
- * <p>What is measured: the time from the moment a {@link Permit} is granted (after any wait for a slot, so queueing in
+ * <p>
+ * What is measured: the time from the moment a {@link Permit} is granted (after any wait for a slot, so queueing in
  * {@link #tryAcquire()} is not counted) to the moment it ends with {@link Permit#succeeded()} or
  * {@link Permit#dropped()}, on the limiter's nano clock, together with the number in flight when it was granted.
  * {@link Permit#ignored()} frees the slot without a sample.
  *
- * <p>Thread-safe. Waiting for a slot blocks the calling thread for up to {@code maxWait}, on the system's monotonic
- * clock (not the injected RTT clock), like a Resilience4j bulkhead's {@code maxWaitDuration}.
+ * <p>
+ * Thread-safe. Waiting for a slot blocks the calling thread for up to {@code maxWait}, on the system's monotonic clock
+ * (not the injected RTT clock), like a Resilience4j bulkhead's {@code maxWaitDuration}.
  */
 public final class AdaptiveConcurrencyLimit {
 
@@ -126,8 +129,8 @@ public final class AdaptiveConcurrencyLimit {
 
     /**
      * A slot for one execution, or {@code null} when the step is at its limit and no slot freed up within
-     * {@code maxWait} (counted in {@link #rejected()}). Waiting blocks the calling thread; an interrupt ends the
-     * wait with {@code null} and leaves the thread's interrupt flag set.
+     * {@code maxWait} (counted in {@link #rejected()}). Waiting blocks the calling thread; an interrupt ends the wait
+     * with {@code null} and leaves the thread's interrupt flag set.
      */
     public Permit tryAcquire() {
         Optional<Limiter.Listener> slot = limiter.acquire(null);
@@ -143,8 +146,8 @@ public final class AdaptiveConcurrencyLimit {
 
     /**
      * Waits for a freed slot. Not {@code BlockingLimiter}: in 0.5.4 it serialises every acquisition on one monitor,
-     * rounds its wait down to whole milliseconds of wall-clock time (so a zero or sub-millisecond wait rejects
-     * without trying); here the free path takes no lock and the wait is on the monotonic clock.
+     * rounds its wait down to whole milliseconds of wall-clock time (so a zero or sub-millisecond wait rejects without
+     * trying); here the free path takes no lock and the wait is on the monotonic clock.
      */
     private Optional<Limiter.Listener> awaitSlot() {
         long deadline = System.nanoTime() + maxWaitNanos;
@@ -206,12 +209,12 @@ public final class AdaptiveConcurrencyLimit {
     @Override
     public String toString() {
         return "AdaptiveConcurrencyLimit[step=" + stepName + ", limit=" + limit() + ", inFlight=" + inFlight()
-                + ", rejected=" + rejected() + "]";
+               + ", rejected=" + rejected() + "]";
     }
 
     /**
-     * One execution's slot. Exactly one of the three methods ends it; any later call, of any of them, is ignored,
-     * so a caller may end it from a {@code whenComplete} as well as on an earlier path without counting twice.
+     * One execution's slot. Exactly one of the three methods ends it; any later call, of any of them, is ignored, so a
+     * caller may end it from a {@code whenComplete} as well as on an earlier path without counting twice.
      */
     public interface Permit {
 
@@ -220,8 +223,8 @@ public final class AdaptiveConcurrencyLimit {
 
         /**
          * A time-out or an overload. Reported to the algorithm as a dropped sample with its latency. Note that
-         * {@link Gradient2Limit} (0.5.4) judges a drop by its latency alone: a time-out, being slow, shrinks the
-         * limit; a drop that came back fast does not. Loss-based algorithms (AIMD, Vegas) shrink on the drop itself.
+         * {@link Gradient2Limit} (0.5.4) judges a drop by its latency alone: a time-out, being slow, shrinks the limit;
+         * a drop that came back fast does not. Loss-based algorithms (AIMD, Vegas) shrink on the drop itself.
          */
         void dropped();
 

@@ -7,19 +7,19 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
+import dev.flujo.core.config.OptimizationConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 
-import dev.flujo.core.config.OptimizationConfig;
-
 /**
- * The circuit breakers of one step's agents (its agent, fallback and redirect targets), one per agent, obtained
- * from a source once and kept. In Camel the source is the Resilience4j registry the {@code circuitBreaker()} EIP
- * uses, so a breaker is shared by every step calling that agent and shows in camel-resilience4j-micrometer's meters.
+ * The circuit breakers of one step's agents (its agent, fallback and redirect targets), one per agent, obtained from a
+ * source once and kept. In Camel the source is the Resilience4j registry the {@code circuitBreaker()} EIP uses, so a
+ * breaker is shared by every step calling that agent and shows in camel-resilience4j-micrometer's meters.
  *
- * <p>What counts: an agent call that fails or times out is a failure; an answer is a success, whatever the
- * validators later make of it (a breaker protects against an unavailable agent, not a poor answer). A call
- * abandoned because its branch was cancelled releases its permission without counting.
+ * <p>
+ * What counts: an agent call that fails or times out is a failure; an answer is a success, whatever the validators
+ * later make of it (a breaker protects against an unavailable agent, not a poor answer). A call abandoned because its
+ * branch was cancelled releases its permission without counting.
  */
 public final class AgentBreakers {
 
@@ -43,13 +43,13 @@ public final class AgentBreakers {
     }
 
     /**
-     * The breaker configuration of the options: opens after {@code circuitBreakerFailureThreshold} consecutive
-     * failed calls (a count-based window of that size, all failed), stays open for
+     * The breaker configuration of the options: opens after {@code circuitBreakerFailureThreshold} consecutive failed
+     * calls (a count-based window of that size, all failed), stays open for
      * {@code circuitBreakerRecoveryTimeoutSeconds}, then lets one probe call through: its success closes the breaker,
      * its failure opens it again.
      *
-     * @param clock the breaker's clock ({@code null} for the system clock); tests inject one to pass the recovery
-     *              time without waiting
+     * @param clock the breaker's clock ({@code null} for the system clock); tests inject one to pass the recovery time
+     *              without waiting
      */
     public static CircuitBreakerConfig config(OptimizationConfig options, Clock clock) {
         int threshold = options.protection().circuitBreakerFailureThreshold();

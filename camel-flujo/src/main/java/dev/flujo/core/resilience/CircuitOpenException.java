@@ -16,7 +16,7 @@ public class CircuitOpenException extends FlujoException {
 
     public CircuitOpenException(String stepName, String agentName, String breakerName, String state) {
         super("Step '" + stepName + "': agent " + agentName + " not called, circuit breaker '" + breakerName + "' is "
-                + state);
+              + state);
         this.stepName = stepName;
         this.breakerName = breakerName;
     }

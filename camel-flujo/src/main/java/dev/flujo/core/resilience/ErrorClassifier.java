@@ -7,13 +7,12 @@ import java.util.concurrent.TimeoutException;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.agent.AgentTimeoutException;
 
 /**
- * Tells errors a retry can fix from errors it cannot ({@code enableOptimizedErrorHandling}), so a step does not
- * spend its retries - and their tokens - on a request that will fail the same way again.
+ * Tells errors a retry can fix from errors it cannot ({@code enableOptimizedErrorHandling}), so a step does not spend
+ * its retries - and their tokens - on a request that will fail the same way again.
  *
  * <ul>
  * <li>retryable: time-outs, I/O errors, HTTP 408, 429 and 5xx (from any exception with an {@code int
@@ -23,8 +22,8 @@ import dev.flujo.core.agent.AgentTimeoutException;
  * </ul>
  *
  * Only errors an agent call raised are classified: an answer the validators rejected is always retried, with its
- * feedback - that is what retries are for. The rule for each exception type (including where its status code is
- * read from) is worked out once and kept in a cache of {@code errorCacheSize} types.
+ * feedback - that is what retries are for. The rule for each exception type (including where its status code is read
+ * from) is worked out once and kept in a cache of {@code errorCacheSize} types.
  */
 public final class ErrorClassifier {
 

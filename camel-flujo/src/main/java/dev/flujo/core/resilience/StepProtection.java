@@ -1,17 +1,16 @@
 package dev.flujo.core.resilience;
 
+import dev.flujo.core.config.OptimizationConfig;
+import dev.flujo.core.config.ProtectionOptions;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
-import dev.flujo.core.config.OptimizationConfig;
-import dev.flujo.core.config.ProtectionOptions;
-
 /**
  * What guards one agent step, decided once per plan by {@link #decide}: the circuit breakers of its agents
- * ({@code enableCircuitBreaker}), its bulkhead ({@code maxConcurrentExecutions > 0}) and its adaptive concurrency
- * limit ({@code enableConcurrencyOptimization}); each {@code null} when its option is off. A plan holds what it is
- * given and checks no option again: this is the one place where the options turn into guards.
+ * ({@code enableCircuitBreaker}), its bulkhead ({@code maxConcurrentExecutions > 0}) and its adaptive concurrency limit
+ * ({@code enableConcurrencyOptimization}); each {@code null} when its option is off. A plan holds what it is given and
+ * checks no option again: this is the one place where the options turn into guards.
  *
  * @param breakers         the agents' circuit breakers, or {@code null}
  * @param bulkhead         the step's bulkhead, or {@code null}
@@ -53,10 +52,11 @@ public record StepProtection(AgentBreakers breakers, Bulkhead bulkhead, Adaptive
     }
 
     /**
-     * @param kept the adaptive limit the step had before (its options changed at runtime), kept so that what it
-     *             learned survives; {@code null} for a new step. Its wait is updated to the new options.
+     * @param kept the adaptive limit the step had before (its options changed at runtime), kept so that what it learned
+     *             survives; {@code null} for a new step. Its wait is updated to the new options.
      */
-    public static StepProtection decide(String step, OptimizationConfig config, Sources sources,
+    public static StepProtection decide(
+            String step, OptimizationConfig config, Sources sources,
             AdaptiveConcurrencyLimit kept) {
         ProtectionOptions o = config.protection();
         if (kept != null) {
@@ -64,7 +64,8 @@ public record StepProtection(AgentBreakers breakers, Bulkhead bulkhead, Adaptive
         }
         AdaptiveConcurrencyLimit limit = !o.enableConcurrencyOptimization() ? null
                 : kept != null ? kept : new AdaptiveConcurrencyLimit(step, o.maxConcurrentExecutionsWait());
-        return new StepProtection(o.enableCircuitBreaker() ? sources.breakers(step, config) : null,
+        return new StepProtection(
+                o.enableCircuitBreaker() ? sources.breakers(step, config) : null,
                 o.maxConcurrentExecutions() > 0 ? sources.bulkhead(step, config) : null, limit);
     }
 }

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-
 /**
  * What one step produced; the run keeps these in order as its history.
  *
@@ -18,13 +17,13 @@ import java.util.Map;
  * @param usage          what this step's agent calls consumed (zero on a cache hit)
  * @param feedback       the feedback of each failed attempt, oldest first
  * @param metadata       facts about the run of this step: see the {@code META_*} keys
- * @param contextUpdates the context writes the step made ({@code updatesContext}, {@code sinkTo}); applied to the
- *                       run's context only when the step succeeded
+ * @param contextUpdates the context writes the step made ({@code updatesContext}, {@code sinkTo}); applied to the run's
+ *                       context only when the step succeeded
  * @param children       results of nested steps (for composite kinds), in order
  */
 public record StepResult(String name, Object output, boolean success, int attempts, long latencyNanos, Usage usage,
-                         List<String> feedback, Map<String, Object> metadata, Map<String, Object> contextUpdates,
-                         List<StepResult> children) {
+        List<String> feedback, Map<String, Object> metadata, Map<String, Object> contextUpdates,
+        List<StepResult> children) {
 
     /** Boolean: the output came from the step cache. */
     public static final String META_CACHE_HIT = "cacheHit";

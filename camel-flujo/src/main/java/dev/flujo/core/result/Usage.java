@@ -6,8 +6,9 @@ import java.util.Objects;
 /**
  * Tokens and cost of one agent call, a step, or a whole run.
  *
- * <p>Cost is a {@link BigDecimal} so that totals over many parallel calls add up exactly. A {@code null} cost means
- * "the agent did not report one"; {@link UsagePricing} prices such usage from its tokens.
+ * <p>
+ * Cost is a {@link BigDecimal} so that totals over many parallel calls add up exactly. A {@code null} cost means "the
+ * agent did not report one"; {@link UsagePricing} prices such usage from its tokens.
  */
 public record Usage(long inputTokens, long outputTokens, BigDecimal costUsd) {
 
@@ -47,7 +48,8 @@ public record Usage(long inputTokens, long outputTokens, BigDecimal costUsd) {
         if (other == null || other == ZERO) {
             return this;
         }
-        return new Usage(inputTokens + other.inputTokens, outputTokens + other.outputTokens,
+        return new Usage(
+                inputTokens + other.inputTokens, outputTokens + other.outputTokens,
                 costOrZero().add(other.costOrZero()));
     }
 }

@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A one-shot cancellation flag with listeners. The first {@link #cancel} wins; listeners registered after it run at
- * once. Listeners run on the cancelling thread and must be short (they complete a future, set a flag). A listener
- * that throws is logged and skipped: it must not keep the others - the siblings being stopped - from hearing of it.
+ * once. Listeners run on the cancelling thread and must be short (they complete a future, set a flag). A listener that
+ * throws is logged and skipped: it must not keep the others - the siblings being stopped - from hearing of it.
  */
 public final class CancelSignal {
 
@@ -24,7 +24,8 @@ public final class CancelSignal {
         void remove();
     }
 
-    private static final Registration NONE = () -> { };
+    private static final Registration NONE = () -> {
+    };
 
     private volatile Throwable reason;
     /** Created on the first registration: most runs are never listened to, let alone cancelled. */

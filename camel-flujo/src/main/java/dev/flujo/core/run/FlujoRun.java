@@ -11,18 +11,21 @@ import dev.flujo.core.usage.UsageLedger;
 import dev.flujo.core.usage.UsageLimits;
 
 /**
- * One run: everything one input (one Camel exchange) and the steps it passes through share - a run id, the usage
- * ledger with its limits, the ordered history of step results and the interactions with people.
+ * One run: everything one input (one Camel exchange) and the steps it passes through share - a run id, the usage ledger
+ * with its limits, the ordered history of step results and the interactions with people.
  *
- * <p>A composite step (parallel, loop, map, ...) runs each branch in a <em>branch run</em> ({@link #branch()}): it
- * shares the run id, the ledger (so limits hold across branches) and the human history, but keeps its own step
- * history (which becomes the branch's children in the composite's result) and can be cancelled on its own, e.g.
- * when a sibling fails. Cancelling a run cancels its branch runs.
+ * <p>
+ * A composite step (parallel, loop, map, ...) runs each branch in a <em>branch run</em> ({@link #branch()}): it shares
+ * the run id, the ledger (so limits hold across branches) and the human history, but keeps its own step history (which
+ * becomes the branch's children in the composite's result) and can be cancelled on its own, e.g. when a sibling fails.
+ * Cancelling a run cancels its branch runs.
  *
- * <p>Deliberately not here: the chain of fallbacks a call is running in. Parallel branches share the run, so that
- * chain belongs to a call path and travels with the agent request instead.
+ * <p>
+ * Deliberately not here: the chain of fallbacks a call is running in. Parallel branches share the run, so that chain
+ * belongs to a call path and travels with the agent request instead.
  *
- * <p>Thread-safe: parallel branches of one run record into it concurrently.
+ * <p>
+ * Thread-safe: parallel branches of one run record into it concurrently.
  */
 public final class FlujoRun {
 
@@ -78,11 +81,12 @@ public final class FlujoRun {
     }
 
     /**
-     * A run continued after a pause, possibly in another JVM: the same id, the usage spent and limits set before,
-     * the step history and the interactions with people so far.
+     * A run continued after a pause, possibly in another JVM: the same id, the usage spent and limits set before, the
+     * step history and the interactions with people so far.
      */
-    public static FlujoRun restore(String runId, List<StepResult> history, Usage usage, UsageLimits limits,
-                                   List<HumanInteraction> humanHistory) {
+    public static FlujoRun restore(
+            String runId, List<StepResult> history, Usage usage, UsageLimits limits,
+            List<HumanInteraction> humanHistory) {
         FlujoRun run = new FlujoRun(runId, new UsageLedger(usage, limits), null);
         run.history.addAll(history);
         if (!humanHistory.isEmpty()) {
@@ -143,8 +147,8 @@ public final class FlujoRun {
     }
 
     /**
-     * Binds the run to its owner - in Camel the exchange that created or resumed it - so that copies of that
-     * exchange, which share the run object, can be told apart from it (only the owner may pause the run).
+     * Binds the run to its owner - in Camel the exchange that created or resumed it - so that copies of that exchange,
+     * which share the run object, can be told apart from it (only the owner may pause the run).
      */
     public FlujoRun ownedBy(String ownerId) {
         this.owner = ownerId;
@@ -210,6 +214,6 @@ public final class FlujoRun {
     public String toString() {
         Usage u = usage();
         return "FlujoRun[" + runId + ", steps=" + history().size() + ", tokens=" + u.totalTokens() + ", costUsd="
-                + u.costOrZero().toPlainString() + "]";
+               + u.costOrZero().toPlainString() + "]";
     }
 }

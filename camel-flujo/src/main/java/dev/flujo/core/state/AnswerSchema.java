@@ -13,15 +13,15 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import com.networknt.schema.resource.DisallowSchemaLoader;
-
 import dev.flujo.core.FlujoConfigurationException;
 
 /**
  * The JSON schema a person's answer must satisfy (draft 2020-12 unless the schema names another), checked with
  * networknt's json-schema-validator.
  *
- * <p>Schemas are never fetched: a {@code $ref} to a URL is refused instead of loaded, so a schema (which is stored
- * with a paused run) cannot make the JVM call out. Compiled schemas are kept in a small cache by their text.
+ * <p>
+ * Schemas are never fetched: a {@code $ref} to a URL is refused instead of loaded, so a schema (which is stored with a
+ * paused run) cannot make the JVM call out. Compiled schemas are kept in a small cache by their text.
  */
 public final class AnswerSchema {
 

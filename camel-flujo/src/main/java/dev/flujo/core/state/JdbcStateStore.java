@@ -17,12 +17,13 @@ import dev.flujo.core.FlujoException;
 
 /**
  * Paused runs in a relational table, one row per run: id, status and the run's JSON state. Works on SQLite (the
- * default, an embedded file: {@code jdbc:sqlite:flujo-state.db}) and on PostgreSQL (a {@link DataSource}, for
- * several Camel instances sharing paused runs). The table is created on first use.
+ * default, an embedded file: {@code jdbc:sqlite:flujo-state.db}) and on PostgreSQL (a {@link DataSource}, for several
+ * Camel instances sharing paused runs). The table is created on first use.
  *
- * <p>Every write is one statement in auto-commit mode, hence atomic and durable once it returns: a run saved
- * before the JVM is killed is there for the next JVM. {@link #claim} is a compare-and-set on the status column,
- * so of two concurrent resumes exactly one wins, across JVMs too.
+ * <p>
+ * Every write is one statement in auto-commit mode, hence atomic and durable once it returns: a run saved before the
+ * JVM is killed is there for the next JVM. {@link #claim} is a compare-and-set on the status column, so of two
+ * concurrent resumes exactly one wins, across JVMs too.
  */
 public final class JdbcStateStore implements StateStore {
 
@@ -54,9 +55,9 @@ public final class JdbcStateStore implements StateStore {
         String json = StateCodec.write(run);
         execute("save run " + PausedRun.shown(run.pauseId()), c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE
-                    + " (run_id, status, state, updated_at) VALUES (?, ?, ?, ?)"
-                    + " ON CONFLICT (run_id) DO UPDATE SET status = excluded.status, state = excluded.state,"
-                    + " updated_at = excluded.updated_at")) {
+                                                           + " (run_id, status, state, updated_at) VALUES (?, ?, ?, ?)"
+                                                           + " ON CONFLICT (run_id) DO UPDATE SET status = excluded.status, state = excluded.state,"
+                                                           + " updated_at = excluded.updated_at")) {
                 ps.setString(1, run.pauseId());
                 ps.setString(2, run.status().name());
                 ps.setString(3, json);
@@ -93,7 +94,7 @@ public final class JdbcStateStore implements StateStore {
             try {
                 Optional<PausedRun> claimed = Optional.empty();
                 try (PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE
-                        + " SET status = ?, updated_at = ? WHERE run_id = ? AND status = ?")) {
+                                                               + " SET status = ?, updated_at = ? WHERE run_id = ? AND status = ?")) {
                     ps.setString(1, RunStatus.RESUMED.name());
                     ps.setLong(2, System.currentTimeMillis());
                     ps.setString(3, runId);
@@ -117,7 +118,7 @@ public final class JdbcStateStore implements StateStore {
     public List<String> pausedRunIds() {
         return execute("list paused runs", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT run_id FROM " + TABLE
-                    + " WHERE status = ? ORDER BY run_id")) {
+                                                           + " WHERE status = ? ORDER BY run_id")) {
                 ps.setString(1, RunStatus.PAUSED.name());
                 List<String> ids = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
@@ -150,7 +151,7 @@ public final class JdbcStateStore implements StateStore {
         }
         try (Statement s = c.createStatement()) {
             s.executeUpdate("CREATE TABLE IF NOT EXISTS " + TABLE + " (run_id VARCHAR(200) PRIMARY KEY,"
-                    + " status VARCHAR(20) NOT NULL, state TEXT NOT NULL, updated_at BIGINT NOT NULL)");
+                            + " status VARCHAR(20) NOT NULL, state TEXT NOT NULL, updated_at BIGINT NOT NULL)");
         }
         schemaReady = true;
     }

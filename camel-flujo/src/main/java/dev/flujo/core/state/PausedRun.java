@@ -1,6 +1,5 @@
 package dev.flujo.core.state;
 
-import dev.flujo.core.run.HumanInteraction;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -11,6 +10,7 @@ import java.util.regex.Pattern;
 
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
+import dev.flujo.core.run.HumanInteraction;
 import dev.flujo.core.usage.UsageLimits;
 
 /**
@@ -34,16 +34,16 @@ import dev.flujo.core.usage.UsageLimits;
  *                     before the token have {@code <runId>} and {@code <runId>.<n>}
  */
 public record PausedRun(String runId, RunStatus status, String stepName, String message, String answerSchema,
-                        String resumeUri, Object input, Map<String, Object> context, List<StepResult> history,
-                        Usage usage, UsageLimits limits, List<HumanInteraction> humanHistory, Instant pausedAt,
-                        String pauseId) {
+        String resumeUri, Object input, Map<String, Object> context, List<StepResult> history,
+        Usage usage, UsageLimits limits, List<HumanInteraction> humanHistory, Instant pausedAt,
+        String pauseId) {
 
     /** A run's pause whose pause id is its run id, as versions before {@link #newPauseId} stored a first pause. */
     public PausedRun(String runId, RunStatus status, String stepName, String message, String answerSchema,
                      String resumeUri, Object input, Map<String, Object> context, List<StepResult> history,
                      Usage usage, UsageLimits limits, List<HumanInteraction> humanHistory, Instant pausedAt) {
         this(runId, status, stepName, message, answerSchema, resumeUri, input, context, history, usage, limits,
-                humanHistory, pausedAt, runId);
+             humanHistory, pausedAt, runId);
     }
 
     /**
@@ -58,9 +58,9 @@ public record PausedRun(String runId, RunStatus status, String stepName, String 
     /**
      * A new pause id for a run's pause after {@code earlierAnswers} answered ones: {@link #pauseIdOf} and a token of
      * 128 bits from {@link SecureRandom}, as 32 lowercase hex digits. The run id stays the exchange id, which
-     * correlates the run with Camel's logs, but it is guessable (Camel's default exchange ids are a prefix per JVM
-     * and a counter: who saw one pause id could count to the next run's), and a pause id is what lets a caller answer
-     * for a person, often over HTTP. The token makes it unguessable; only pausing pays for it.
+     * correlates the run with Camel's logs, but it is guessable (Camel's default exchange ids are a prefix per JVM and
+     * a counter: who saw one pause id could count to the next run's), and a pause id is what lets a caller answer for a
+     * person, often over HTTP. The token makes it unguessable; only pausing pays for it.
      */
     public static String newPauseId(String runId, int earlierAnswers) {
         byte[] token = new byte[TOKEN_BYTES];
@@ -69,8 +69,8 @@ public record PausedRun(String runId, RunStatus status, String stepName, String 
     }
 
     /**
-     * A pause id as messages show it: with its token cut to the first 4 hex digits ({@code <runId>.2.3f9a...}), as
-     * the whole id is a capability to answer for a person and messages end up in logs (Camel's error handler logs an
+     * A pause id as messages show it: with its token cut to the first 4 hex digits ({@code <runId>.2.3f9a...}), as the
+     * whole id is a capability to answer for a person and messages end up in logs (Camel's error handler logs an
      * exhausted exception's message). Also in an id the caller sent with something after the token (a newline, a
      * space); other ids (legacy, unknown) are returned as they are.
      */
@@ -100,7 +100,8 @@ public record PausedRun(String runId, RunStatus status, String stepName, String 
     }
 
     public PausedRun withStatus(RunStatus newStatus) {
-        return new PausedRun(runId, newStatus, stepName, message, answerSchema, resumeUri, input, context, history,
+        return new PausedRun(
+                runId, newStatus, stepName, message, answerSchema, resumeUri, input, context, history,
                 usage, limits, humanHistory, pausedAt, pauseId);
     }
 }

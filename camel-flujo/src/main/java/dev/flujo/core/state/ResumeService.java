@@ -1,6 +1,5 @@
 package dev.flujo.core.state;
 
-import dev.flujo.core.run.HumanInteraction;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -24,22 +23,24 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.state.ResumeRejectedException.Reason;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
+import dev.flujo.core.run.FlujoRun;
+import dev.flujo.core.run.HumanInteraction;
+import dev.flujo.core.state.ResumeRejectedException.Reason;
 
 /**
  * Continues runs paused by a human step: checks the answer, claims the run (once, across JVMs) and restores it.
  *
- * <p>Order matters: the answer is checked before the run is claimed, so a bad answer leaves the run paused for a
- * better one; the claim is the store's compare-and-set, so of two resumes of one run exactly one wins.
+ * <p>
+ * Order matters: the answer is checked before the run is claimed, so a bad answer leaves the run paused for a better
+ * one; the claim is the store's compare-and-set, so of two resumes of one run exactly one wins.
  *
- * <p>Answers: text (a String or bytes) is read as JSON; when the run has no schema, text that is not JSON is taken
- * as a plain string answer. Other values (maps, lists, numbers, booleans) are taken as JSON values. Text with a key
- * twice in one object is not JSON. Bytes that are not UTF-8, NaN and infinities, and numbers beyond 1E&plusmn;1000 are
- * refused whether or not there is a schema: each is an answer no check could judge as the person meant it.
+ * <p>
+ * Answers: text (a String or bytes) is read as JSON; when the run has no schema, text that is not JSON is taken as a
+ * plain string answer. Other values (maps, lists, numbers, booleans) are taken as JSON values. Text with a key twice in
+ * one object is not JSON. Bytes that are not UTF-8, NaN and infinities, and numbers beyond 1E&plusmn;1000 are refused
+ * whether or not there is a schema: each is an answer no check could judge as the person meant it.
  */
 public final class ResumeService {
 
@@ -59,14 +60,15 @@ public final class ResumeService {
     }
 
     /**
-     * @param runId the pause id (header {@code CamelFlujoRunId} of the paused exchange): {@code <runId>.<token>} for a
-     *              run's first pause, {@code <runId>.<n>.<token>} for its n-th; the run id alone, or with another
-     *              token, is an unknown run
-     * @throws ResumeRejectedException when the run is unknown, not paused, or the answer is not acceptable; the
-     *                                 stored run is then unchanged
+     * @param  runId                   the pause id (header {@code CamelFlujoRunId} of the paused exchange):
+     *                                 {@code <runId>.<token>} for a run's first pause, {@code <runId>.<n>.<token>} for
+     *                                 its n-th; the run id alone, or with another token, is an unknown run
+     * @throws ResumeRejectedException when the run is unknown, not paused, or the answer is not acceptable; the stored
+     *                                 run is then unchanged
      */
     public Resumption resume(String runId, Object answer) {
-        return resume(runId, answer, paused -> { });
+        return resume(runId, answer, paused -> {
+        });
     }
 
     /**
@@ -81,27 +83,34 @@ public final class ResumeService {
             // no pause id holds one (they are exchange ids, a counter and hex), and PostgreSQL fails on a NUL in text
             throw new ResumeRejectedException(runId, Reason.UNKNOWN_RUN, "no paused run with this id", List.of());
         }
-        PausedRun paused = store.load(runId).orElseThrow(() -> new ResumeRejectedException(runId, Reason.UNKNOWN_RUN,
+        PausedRun paused = store.load(runId).orElseThrow(() -> new ResumeRejectedException(
+                runId, Reason.UNKNOWN_RUN,
                 "no paused run with this id", List.of()));
         if (paused.status() != RunStatus.PAUSED) {
-            throw new ResumeRejectedException(runId, Reason.NOT_PAUSED, "the run is " + paused.status()
-                    + ", not PAUSED (it was resumed already)", List.of());
+            throw new ResumeRejectedException(
+                    runId, Reason.NOT_PAUSED, "the run is " + paused.status()
+                                              + ", not PAUSED (it was resumed already)",
+                    List.of());
         }
         Object value;
         try {
             value = checkedAnswer(runId, paused.answerSchema(), answer);
         } catch (StackOverflowError e) {
             // a Map or List answer that contains itself, or nests thousands deep: Jackson recurses once per level
-            throw new ResumeRejectedException(runId, Reason.INVALID_ANSWER, "the answer cannot be read as JSON: it"
-                    + " contains itself or nests too deeply", List.of());
+            throw new ResumeRejectedException(
+                    runId, Reason.INVALID_ANSWER, "the answer cannot be read as JSON: it"
+                                                  + " contains itself or nests too deeply",
+                    List.of());
         }
         beforeClaim.accept(paused);
-        PausedRun claimed = store.claim(runId).orElseThrow(() -> new ResumeRejectedException(runId, Reason.NOT_PAUSED,
+        PausedRun claimed = store.claim(runId).orElseThrow(() -> new ResumeRejectedException(
+                runId, Reason.NOT_PAUSED,
                 "the run was resumed concurrently by another caller", List.of()));
         FlujoRun run = FlujoRun.restore(claimed.runId(), claimed.history(), claimed.usage(), claimed.limits(),
                 claimed.humanHistory());
         run.recordHumanInteraction(new HumanInteraction(claimed.stepName(), claimed.message(), value, clock.instant()));
-        run.record(new StepResult(claimed.stepName(), value, true, 1, 0, Usage.ZERO, List.of(),
+        run.record(new StepResult(
+                claimed.stepName(), value, true, 1, 0, Usage.ZERO, List.of(),
                 Map.of(StepResult.META_KIND, "human", StepResult.META_RESUMED, true), Map.of(), List.of()));
         return new Resumption(claimed, run, value);
     }
@@ -119,14 +128,16 @@ public final class ResumeService {
                 if (schema == null) {
                     return text; // no schema: a plain text answer is fine
                 }
-                throw new ResumeRejectedException(runId, Reason.INVALID_ANSWER, "the answer is not JSON",
+                throw new ResumeRejectedException(
+                        runId, Reason.INVALID_ANSWER, "the answer is not JSON",
                         List.of(e.getMessage().lines().findFirst().orElse("unreadable")));
             }
         } else {
             try {
                 tree = JSON.valueToTree(answer);
             } catch (IllegalArgumentException e) {
-                throw new ResumeRejectedException(runId, Reason.INVALID_ANSWER, "the answer cannot be read as JSON",
+                throw new ResumeRejectedException(
+                        runId, Reason.INVALID_ANSWER, "the answer cannot be read as JSON",
                         List.of(e.getMessage()));
             }
         }
@@ -134,7 +145,8 @@ public final class ResumeService {
         if (schema != null) {
             List<String> violations = AnswerSchema.violations(schema, tree);
             if (!violations.isEmpty()) {
-                throw new ResumeRejectedException(runId, Reason.INVALID_ANSWER,
+                throw new ResumeRejectedException(
+                        runId, Reason.INVALID_ANSWER,
                         "the answer does not satisfy the step's schema", violations);
             }
         }
@@ -155,7 +167,8 @@ public final class ResumeService {
             result = decoder.flush(out);
         }
         if (result.isError()) {
-            throw new ResumeRejectedException(runId, Reason.INVALID_ANSWER, "the answer is not UTF-8 text",
+            throw new ResumeRejectedException(
+                    runId, Reason.INVALID_ANSWER, "the answer is not UTF-8 text",
                     List.of("byte " + in.position() + " of " + bytes.length + " is not valid UTF-8"));
         }
         return out.flip().toString();
@@ -164,10 +177,10 @@ public final class ResumeService {
     /**
      * Numbers the schema validator cannot judge are refused or made judgeable before it sees them. A number beyond
      * 10^{@value #MAX_MAGNITUDE} (or a non-zero one below 10^-{@value #MAX_MAGNITUDE}) is refused: {@code multipleOf}
-     * divides it out digit by digit (1e100000 took 7 s, 1e1000000 minutes; 1e999999999 threw an
-     * ArithmeticException). NaN and infinities (possible in a Map answer, never in JSON text) are refused. An integral
-     * decimal outside the long range (1e19, 1e400) becomes a BigInteger: as a decimal, an integer {@code maximum}
-     * read it through {@code long}, which wraps, and let it through.
+     * divides it out digit by digit (1e100000 took 7 s, 1e1000000 minutes; 1e999999999 threw an ArithmeticException).
+     * NaN and infinities (possible in a Map answer, never in JSON text) are refused. An integral decimal outside the
+     * long range (1e19, 1e400) becomes a BigInteger: as a decimal, an integer {@code maximum} read it through
+     * {@code long}, which wraps, and let it through.
      */
     private static JsonNode checkedNumbers(String runId, JsonNode tree) {
         JsonNode root = sane(runId, "$", tree);
@@ -212,7 +225,8 @@ public final class ResumeService {
             return node;
         }
         if ((node.isDouble() || node.isFloat()) && !Double.isFinite(node.doubleValue())) {
-            throw new ResumeRejectedException(runId, Reason.INVALID_ANSWER, "the answer is not JSON",
+            throw new ResumeRejectedException(
+                    runId, Reason.INVALID_ANSWER, "the answer is not JSON",
                     List.of(path + ": " + node.doubleValue() + " is not a JSON number"));
         }
         if (node.isBigInteger()) {
@@ -241,7 +255,8 @@ public final class ResumeService {
     }
 
     private static ResumeRejectedException outOfRange(String runId, String path, long magnitude) {
-        return new ResumeRejectedException(runId, Reason.INVALID_ANSWER, "the answer holds a number out of range",
+        return new ResumeRejectedException(
+                runId, Reason.INVALID_ANSWER, "the answer holds a number out of range",
                 List.of(path + ": about 1E" + (magnitude < 0 ? "" : "+") + magnitude + ", beyond 1E+" + MAX_MAGNITUDE
                         + " or below 1E-" + MAX_MAGNITUDE + " (the schema check would not end, or misjudge it)"));
     }

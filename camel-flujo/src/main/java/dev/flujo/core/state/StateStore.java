@@ -5,8 +5,8 @@ import java.util.Optional;
 
 /**
  * Where paused runs live until a person answers, keyed by {@link PausedRun#pauseId()} (the run id, the pause's number
- * after the first, and a random token). Every method is atomic on its own; {@link #claim} is the one that makes resumption safe: of two
- * concurrent resumes of one pause, exactly one gets it.
+ * after the first, and a random token). Every method is atomic on its own; {@link #claim} is the one that makes
+ * resumption safe: of two concurrent resumes of one pause, exactly one gets it.
  */
 public interface StateStore extends AutoCloseable {
 

@@ -3,8 +3,8 @@ package dev.flujo.core.step;
 import dev.flujo.core.context.FlujoContext;
 
 /**
- * Checks a step's output. All validators of a step run; their failures together become the attempt's feedback,
- * handed to the next attempt. A validator that throws counts as a failed validation.
+ * Checks a step's output. All validators of a step run; their failures together become the attempt's feedback, handed
+ * to the next attempt. A validator that throws counts as a failed validation.
  */
 @FunctionalInterface
 public interface FlujoValidator {

@@ -15,12 +15,13 @@ public final class OutputPhases {
     }
 
     /**
-     * @param lean       {@code enableStepOptimization}: only the phases the step uses; off, every phase runs on every
-     *                   call, empty or not (the generic pipeline, kept to measure against)
+     * @param lean        {@code enableStepOptimization}: only the phases the step uses; off, every phase runs on every
+     *                    call, empty or not (the generic pipeline, kept to measure against)
      * @param reservedKey context keys an {@code updatesContext} output must not write; {@code null} when the step does
-     *                   not update the context
+     *                    not update the context
      */
-    public static List<OutputPhase> of(boolean lean, List<FlujoProcessor> outputProcessors,
+    public static List<OutputPhase> of(
+            boolean lean, List<FlujoProcessor> outputProcessors,
             List<FlujoValidator> validators, List<FlujoPlugin> plugins, Predicate<String> reservedKey) {
         List<OutputPhase> phases = new ArrayList<>(4);
         if (!lean || !outputProcessors.isEmpty()) {

@@ -18,8 +18,10 @@ final class OutputProcessingPhase implements OutputPhase {
             try {
                 value = processor.process(value, attempt.context());
             } catch (Exception e) {
-                return new PhaseResult.Fail("output processor " + processor.getClass().getSimpleName() + " failed: "
-                        + e.getMessage(), List.of(), e);
+                return new PhaseResult.Fail(
+                        "output processor " + processor.getClass().getSimpleName() + " failed: "
+                                            + e.getMessage(),
+                        List.of(), e);
             }
         }
         return new PhaseResult.Continue(value);

@@ -13,5 +13,5 @@ import dev.flujo.core.context.FlujoContext;
  * @param agent    the reference of the agent that produced the output
  */
 public record PluginInput(String stepName, Object input, Object output, FlujoContext context, int attempt,
-                          String agent) {
+        String agent) {
 }

@@ -21,9 +21,9 @@ public sealed interface PluginOutcome {
     }
 
     /**
-     * Call another agent (an endpoint URI or {@code #bean}) with the same input instead, then run the output
-     * phases on its answer. Redirects that come back to an agent already used in the attempt are a cycle and fail
-     * the step with a {@link dev.flujo.core.FlujoConfigurationException}.
+     * Call another agent (an endpoint URI or {@code #bean}) with the same input instead, then run the output phases on
+     * its answer. Redirects that come back to an agent already used in the attempt are a cycle and fail the step with a
+     * {@link dev.flujo.core.FlujoConfigurationException}.
      */
     record Redirect(String agent) implements PluginOutcome {
         public Redirect {

@@ -18,11 +18,14 @@ final class PluginPhase implements OutputPhase {
         for (FlujoPlugin plugin : plugins) {
             PluginOutcome outcome;
             try {
-                outcome = plugin.apply(new PluginInput(attempt.stepName(), attempt.input(), output, attempt.context(),
+                outcome = plugin.apply(new PluginInput(
+                        attempt.stepName(), attempt.input(), output, attempt.context(),
                         attempt.attempt(), attempt.agent()));
             } catch (Exception e) {
-                return new PhaseResult.Fail("plugin " + plugin.name() + " threw " + e.getClass().getSimpleName() + ": "
-                        + e.getMessage(), List.of(), e);
+                return new PhaseResult.Fail(
+                        "plugin " + plugin.name() + " threw " + e.getClass().getSimpleName() + ": "
+                                            + e.getMessage(),
+                        List.of(), e);
             }
             if (outcome == null || outcome instanceof PluginOutcome.Success) {
                 continue;

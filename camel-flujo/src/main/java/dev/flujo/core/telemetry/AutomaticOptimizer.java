@@ -11,21 +11,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What {@code enableAutomaticOptimization} does: every {@code optimizationAnalysisIntervalSeconds} the host calls
- * {@link #analyze()}, which applies the recommendations that are safe to apply without a person - those that only
- * move a size or a limit within bounds set by the configuration, and can move back:
+ * {@link #analyze()}, which applies the recommendations that are safe to apply without a person - those that only move
+ * a size or a limit within bounds set by the configuration, and can move back:
  * <ul>
  * <li>{@code cacheMaxSize}: a cache that is (nearly) full yet hits less than half of its lookups since the previous
- * analysis is evicting what would be asked again, so its size doubles - at most to {@value #MAX_CACHE_GROWTH} times
- * the configured size, so that memory stays bounded.</li>
- * <li>{@code maxConcurrentExecutions}: a step whose p95 has grown past {@code performanceDegradationThreshold} over
- * its baseline is likely overloading what it calls, so its limit drops by a quarter (never below 1); once the p95 is
- * back within half that margin the limit rises by a quarter again, never above the configured one. The gap between
- * the two margins keeps the limit from flapping.</li>
+ * analysis is evicting what would be asked again, so its size doubles - at most to {@value #MAX_CACHE_GROWTH} times the
+ * configured size, so that memory stays bounded.</li>
+ * <li>{@code maxConcurrentExecutions}: a step whose p95 has grown past {@code performanceDegradationThreshold} over its
+ * baseline is likely overloading what it calls, so its limit drops by a quarter (never below 1); once the p95 is back
+ * within half that margin the limit rises by a quarter again, never above the configured one. The gap between the two
+ * margins keeps the limit from flapping.</li>
  * </ul>
- * The baseline is the p95 at the first analysis with at least {@value #MIN_EXECUTIONS} executions; until then the
- * limit is left alone, and so it is after an interval with fewer new executions than that: the window would still
- * be mostly the evidence already acted on, and a quiet step would otherwise be throttled down to 1 on stale numbers.
- * Every change is logged (INFO) and kept in {@link #history()}.
+ * The baseline is the p95 at the first analysis with at least {@value #MIN_EXECUTIONS} executions; until then the limit
+ * is left alone, and so it is after an interval with fewer new executions than that: the window would still be mostly
+ * the evidence already acted on, and a quiet step would otherwise be throttled down to 1 on stale numbers. Every change
+ * is logged (INFO) and kept in {@link #history()}.
  */
 public final class AutomaticOptimizer {
 
@@ -137,9 +137,10 @@ public final class AutomaticOptimizer {
         long grown = max >= cap / 2 ? cap : max * 2;
         if (grown > max) {
             cache.maximumSize(grown);
-            actions.add(new Action("cacheMaxSize", max, grown, String.format(Locale.ROOT,
-                    "the cache holds %d of %d entries and hit %d%% of %d lookups since the last analysis", size, max,
-                    Math.round(100.0 * newHits / newLookups), newLookups)));
+            actions.add(new Action(
+                    "cacheMaxSize", max, grown, String.format(Locale.ROOT,
+                            "the cache holds %d of %d entries and hit %d%% of %d lookups since the last analysis", size, max,
+                            Math.round(100.0 * newHits / newLookups), newLookups)));
         }
     }
 
@@ -150,16 +151,18 @@ public final class AutomaticOptimizer {
             int lowered = Math.max(1, limit - quarter);
             if (lowered < limit) {
                 concurrency.maxConcurrent(lowered);
-                actions.add(new Action("maxConcurrentExecutions", limit, lowered, String.format(Locale.ROOT,
-                        "p95 %s ms is more than %d%% over the baseline %s ms", format(p95),
-                        Math.round(threshold * 100), format(baseline))));
+                actions.add(new Action(
+                        "maxConcurrentExecutions", limit, lowered, String.format(Locale.ROOT,
+                                "p95 %s ms is more than %d%% over the baseline %s ms", format(p95),
+                                Math.round(threshold * 100), format(baseline))));
             }
         } else if (p95 <= baseline * (1 + threshold / 2) && limit < configuredConcurrency) {
             int raised = Math.min(configuredConcurrency, limit + quarter);
             concurrency.maxConcurrent(raised);
-            actions.add(new Action("maxConcurrentExecutions", limit, raised, String.format(Locale.ROOT,
-                    "p95 %s ms is back within %d%% of the baseline %s ms", format(p95),
-                    Math.round(threshold * 50), format(baseline))));
+            actions.add(new Action(
+                    "maxConcurrentExecutions", limit, raised, String.format(Locale.ROOT,
+                            "p95 %s ms is back within %d%% of the baseline %s ms", format(p95),
+                            Math.round(threshold * 50), format(baseline))));
         }
     }
 

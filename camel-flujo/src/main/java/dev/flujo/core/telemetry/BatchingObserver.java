@@ -4,23 +4,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.flujo.core.result.StepResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.flujo.core.result.StepResult;
-
 /**
- * What {@code enableOptimizedTelemetry} does: the step's thread only appends its result to a buffer, and the
- * delegate (the meters) is told of results a batch at a time - when the buffer reaches the batch size, on the
- * thread whose result filled it, or when the host calls {@link #flush()} (every
- * {@code telemetryFlushIntervalSeconds} and when the endpoint stops), so that no result waits longer than that.
+ * What {@code enableOptimizedTelemetry} does: the step's thread only appends its result to a buffer, and the delegate
+ * (the meters) is told of results a batch at a time - when the buffer reaches the batch size, on the thread whose
+ * result filled it, or when the host calls {@link #flush()} (every {@code telemetryFlushIntervalSeconds} and when the
+ * endpoint stops), so that no result waits longer than that.
  * <p>
- * The buffer is swapped out under a short lock and handed over outside it, so a slow delegate never holds up the
- * steps that keep appending, and every result goes to exactly one batch: none is lost or told twice, whatever the
+ * The buffer is swapped out under a short lock and handed over outside it, so a slow delegate never holds up the steps
+ * that keep appending, and every result goes to exactly one batch: none is lost or told twice, whatever the
  * interleaving of appends and flushes. Within a batch the delegate sees the results in the order they ended; two
- * batches handed over at once by different threads may interleave, as unbatched results from concurrent steps do.
- * A delegate that throws is logged and skipped for that result only (as {@link StepObserver} promises the step),
- * so the rest of the batch and later batches are still told.
+ * batches handed over at once by different threads may interleave, as unbatched results from concurrent steps do. A
+ * delegate that throws is logged and skipped for that result only (as {@link StepObserver} promises the step), so the
+ * rest of the batch and later batches are still told.
  */
 public final class BatchingObserver implements StepObserver {
 
@@ -76,8 +75,8 @@ public final class BatchingObserver implements StepObserver {
     }
 
     /**
-     * Flushes and stops batching: results that still arrive (executions in flight when the host replaced this
-     * observer) go straight to the delegate, so none is left in a buffer nobody flushes.
+     * Flushes and stops batching: results that still arrive (executions in flight when the host replaced this observer)
+     * go straight to the delegate, so none is left in a buffer nobody flushes.
      */
     public void close() {
         synchronized (lock) {

@@ -5,10 +5,9 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
+import dev.flujo.core.result.StepResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.flujo.core.result.StepResult;
 
 /**
  * Warns when a step is slow ({@code slowExecutionThresholdMs}: every execution that took longer) or the process is

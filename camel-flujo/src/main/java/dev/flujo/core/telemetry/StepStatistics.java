@@ -12,9 +12,9 @@ import dev.flujo.core.result.StepResult;
 
 /**
  * Running statistics of one step, for its statistics API, JMX and the dev console: counts, total and mean time,
- * p50/p95/p99 over the last {@value #WINDOW} executions, cache hits and misses, errors by type, and the
- * recommendations that follow from them. Recording is a few adder increments and one write into a ring, so it can
- * stay on; reading sorts a copy of the ring.
+ * p50/p95/p99 over the last {@value #WINDOW} executions, cache hits and misses, errors by type, and the recommendations
+ * that follow from them. Recording is a few adder increments and one write into a ring, so it can stay on; reading
+ * sorts a copy of the ring.
  */
 public final class StepStatistics implements StepObserver {
 
@@ -167,8 +167,8 @@ public final class StepStatistics implements StepObserver {
     }
 
     /**
-     * What the counters suggest, each with its impact and priority; empty while there is too little to go on
-     * (fewer than 20 executions).
+     * What the counters suggest, each with its impact and priority; empty while there is too little to go on (fewer
+     * than 20 executions).
      *
      * @param cacheMaxSize the step's cache size (for the advice to raise it)
      * @param cacheEnabled whether the step caches
@@ -182,25 +182,32 @@ public final class StepStatistics implements StepObserver {
         long hits = cacheHits.sum();
         long lookups = hits + cacheMisses.sum();
         if (cacheEnabled && lookups >= 20 && (double) hits / lookups < 0.2) {
-            advice.add(new Recommendation("Cache hit rate is " + Math.round(100.0 * hits / lookups)
-                    + "%: raise cacheMaxSize above " + cacheMaxSize + " or cacheTtl, or list fewer cacheKeyContext keys"
-                    + " - or turn the cache off if inputs never repeat",
+            advice.add(new Recommendation(
+                    "Cache hit rate is " + Math.round(100.0 * hits / lookups)
+                                          + "%: raise cacheMaxSize above " + cacheMaxSize
+                                          + " or cacheTtl, or list fewer cacheKeyContext keys"
+                                          + " - or turn the cache off if inputs never repeat",
                     "each miss is a paid agent call", "medium"));
         }
         if (breakerRejections.sum() > 0) {
-            advice.add(new Recommendation("The circuit breaker refused " + breakerRejections.sum() + " calls: check"
-                    + " the agent's health; if it merely flaps, raise circuitBreakerFailureThreshold",
+            advice.add(new Recommendation(
+                    "The circuit breaker refused " + breakerRejections.sum() + " calls: check"
+                                          + " the agent's health; if it merely flaps, raise circuitBreakerFailureThreshold",
                     "refused calls fail or fall back", "high"));
         }
         double retryRate = (double) retries.sum() / count;
         if (retryRate > 0.5) {
-            advice.add(new Recommendation(String.format(java.util.Locale.ROOT, "%.1f retries per execution: tighten"
-                    + " the prompt or the validators' feedback, or use enableOptimizedErrorHandling so errors a retry"
-                    + " cannot fix are not retried", retryRate), "every retry is another paid call", "high"));
+            advice.add(new Recommendation(
+                    String.format(java.util.Locale.ROOT, "%.1f retries per execution: tighten"
+                                                         + " the prompt or the validators' feedback, or use enableOptimizedErrorHandling so errors a retry"
+                                                         + " cannot fix are not retried",
+                            retryRate),
+                    "every retry is another paid call", "high"));
         }
         double failureRate = (double) failures.sum() / count;
         if (failureRate > 0.1) {
-            advice.add(new Recommendation(Math.round(failureRate * 100) + "% of executions fail; see errorsByType",
+            advice.add(new Recommendation(
+                    Math.round(failureRate * 100) + "% of executions fail; see errorsByType",
                     "failed executions waste their tokens", "high"));
         }
         return advice;

@@ -14,6 +14,6 @@ public record LimitBreach(String kind, BigDecimal limit, BigDecimal attempted, b
 
     public String describe() {
         return (refused ? "refused: would exceed " : "exceeded ") + kind + " limit " + limit.toPlainString()
-                + " (" + attempted.toPlainString() + ")";
+               + " (" + attempted.toPlainString() + ")";
     }
 }

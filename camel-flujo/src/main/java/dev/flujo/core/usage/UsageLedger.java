@@ -1,14 +1,16 @@
 package dev.flujo.core.usage;
 
-import dev.flujo.core.result.Usage;
 import java.math.BigDecimal;
+
+import dev.flujo.core.result.Usage;
 
 /**
  * The usage account of one run: committed usage, outstanding reservations and the limits.
  *
- * <p>A step reserves its expected usage before calling an agent and reconciles the real usage afterwards, so that
- * concurrent branches of one run cannot together overshoot the budget by starting calls the budget cannot pay for.
- * All methods are atomic; a plain monitor is enough because the critical sections are a few additions.
+ * <p>
+ * A step reserves its expected usage before calling an agent and reconciles the real usage afterwards, so that
+ * concurrent branches of one run cannot together overshoot the budget by starting calls the budget cannot pay for. All
+ * methods are atomic; a plain monitor is enough because the critical sections are a few additions.
  */
 public final class UsageLedger {
 
@@ -42,8 +44,8 @@ public final class UsageLedger {
     /**
      * Reserves the expected usage of one agent call.
      *
-     * @return a breach when the committed usage plus all reservations plus this one would exceed a limit (nothing
-     *         is reserved then), else {@code null}
+     * @return a breach when the committed usage plus all reservations plus this one would exceed a limit (nothing is
+     *         reserved then), else {@code null}
      */
     public synchronized LimitBreach reserve(long expectedTokens, BigDecimal expectedCost) {
         if (limits.tokenLimit() != null) {
@@ -81,7 +83,8 @@ public final class UsageLedger {
 
     private LimitBreach overLimit() {
         if (limits.tokenLimit() != null && committed.totalTokens() > limits.tokenLimit()) {
-            return new LimitBreach("tokens", BigDecimal.valueOf(limits.tokenLimit()),
+            return new LimitBreach(
+                    "tokens", BigDecimal.valueOf(limits.tokenLimit()),
                     BigDecimal.valueOf(committed.totalTokens()), false);
         }
         if (limits.costLimitUsd() != null && committed.costOrZero().compareTo(limits.costLimitUsd()) > 0) {

@@ -1,14 +1,14 @@
 package dev.flujo.core.usage;
 
-import dev.flujo.core.result.Usage;
 import java.util.List;
 
 import dev.flujo.core.FlujoException;
 import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 
 /**
- * A run hit its token or cost limit. The run stops: no further agent is called. The exception keeps the partial
- * results (every step result recorded so far, including the step that hit the limit) and the usage totals.
+ * A run hit its token or cost limit. The run stops: no further agent is called. The exception keeps the partial results
+ * (every step result recorded so far, including the step that hit the limit) and the usage totals.
  */
 public class UsageLimitExceededException extends FlujoException {
 
@@ -23,7 +23,7 @@ public class UsageLimitExceededException extends FlujoException {
     public UsageLimitExceededException(String stepName, LimitBreach breach, UsageLimits limits, Usage totals,
                                        List<StepResult> history) {
         super("Usage limit reached in step '" + stepName + "': " + breach.describe() + "; run totals: "
-                + totals.totalTokens() + " tokens, " + totals.costOrZero().toPlainString() + " USD");
+              + totals.totalTokens() + " tokens, " + totals.costOrZero().toPlainString() + " USD");
         this.stepName = stepName;
         this.breach = breach;
         this.limits = limits;

@@ -14,8 +14,8 @@ public record UsageLimits(BigDecimal costLimitUsd, Long tokenLimit) {
     }
 
     /**
-     * The tighter of two budgets, field by field. Several steps of one run may each declare limits; the run keeps
-     * the smallest of each kind, so a later step can narrow the budget but never widen it.
+     * The tighter of two budgets, field by field. Several steps of one run may each declare limits; the run keeps the
+     * smallest of each kind, so a later step can narrow the budget but never widen it.
      */
     public UsageLimits tighter(UsageLimits other) {
         if (other == null || other.isNone()) {

@@ -1,7 +1,8 @@
 package dev.flujo.core.usage;
 
-import dev.flujo.core.result.Usage;
 import java.math.BigDecimal;
+
+import dev.flujo.core.result.Usage;
 
 /**
  * Prices usage whose cost the agent did not report, from per-token prices. Usage that carries a cost keeps it.

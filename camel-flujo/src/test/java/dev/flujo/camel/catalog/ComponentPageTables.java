@@ -14,15 +14,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Renders the option and header tables of {@code src/main/docs/flujo-component.adoc} from the component descriptor
- * (flujo.json, which camel-package-maven-plugin writes from the {@code @UriParam} and {@code @Metadata}
- * declarations), between the {@value #START} and {@value #END} markers.
+ * (flujo.json, which camel-package-maven-plugin writes from the {@code @UriParam} and {@code @Metadata} declarations),
+ * between the {@value #START} and {@value #END} markers.
  *
- * <p>Why not only Camel's own tables: camel-package-maven-plugin's {@code update-readme} goal (4.18) keeps the page's
+ * <p>
+ * Why not only Camel's own tables: camel-package-maven-plugin's {@code update-readme} goal (4.18) keeps the page's
  * title attributes and writes its "component options" block as {@code include::partial$...} lines, which only Camel's
  * Antora site renders (its macros read the descriptor). A reader of this repository would see no table, so the same
  * content is rendered here as plain AsciiDoc, in the column layout Camel's pages use (name with group, description,
- * default, type). Run by the build (exec-maven-plugin, prepare-package) with the descriptor and the page as
- * arguments; {@code ComponentPageTablesTest} and {@code .ci/run} fail when the committed page is not what this renders.
+ * default, type). Run by the build (exec-maven-plugin, prepare-package) with the descriptor and the page as arguments;
+ * {@code ComponentPageTablesTest} and {@code .ci/run} fail when the committed page is not what this renders.
  */
 public final class ComponentPageTables {
 

@@ -11,13 +11,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * Writes {@code catalog/karavan/components.json}: flujo's entry in the format of Karavan's component list.
  *
- * <p>Karavan ships its components as one JSON array ({@code karavan-app/src/main/resources/metadata/components.json},
+ * <p>
+ * Karavan ships its components as one JSON array ({@code karavan-app/src/main/resources/metadata/components.json},
  * served to the designer as {@code /ui/metadata/components}). Each element is a component's camel-catalog descriptor
  * without its {@code componentProperties} (Karavan's {@code components-full.json} keeps them), one compact object per
  * line. So the entry is flujo.json minus {@code componentProperties}, in an array of one.
  *
- * <p>Run by the camel-flujo build (exec-maven-plugin, phase prepare-package) with the generated descriptor and the
- * output file as arguments; {@code CatalogFilesTest} fails when the committed file is not what this renders.
+ * <p>
+ * Run by the camel-flujo build (exec-maven-plugin, phase prepare-package) with the generated descriptor and the output
+ * file as arguments; {@code CatalogFilesTest} fails when the committed file is not what this renders.
  */
 public final class KaravanComponents {
 

@@ -5,14 +5,13 @@ import java.util.concurrent.CompletableFuture;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
 import dev.flujo.core.result.Usage;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 
 /**
- * A small approval application, in two halves that may run in different Camel contexts or JVMs: the half that
- * drafts a reply and pauses the run for a person, and the half that resumes it and continues.
+ * A small approval application, in two halves that may run in different Camel contexts or JVMs: the half that drafts a
+ * reply and pauses the run for a person, and the half that resumes it and continues.
  */
 final class ApprovalApp {
 
@@ -34,7 +33,7 @@ final class ApprovalApp {
                         .setProperty("customer", constant("ada"))
                         .to("flujo:step:draft?agent=#drafter")
                         .to("flujo:human:approve?message=Approve ${body}?&answerSchema=RAW("
-                                + FlujoHumanResumeTest.SCHEMA + ")&resumeUri=direct:after-approval&stateUrl=" + stateUrl)
+                            + FlujoHumanResumeTest.SCHEMA + ")&resumeUri=direct:after-approval&stateUrl=" + stateUrl)
                         .to("mock:not-reached");
             }
         });

@@ -1,19 +1,18 @@
 package dev.flujo.camel.flow;
 
+import java.util.List;
+
+import dev.flujo.camel.FlujoConstants;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.run.FlujoRun;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.List;
-
-import dev.flujo.camel.FlujoConstants;
-import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.result.StepResult;
-
-import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.builder.RouteBuilder;
 
 /** Assertion helpers of the composite-kind tests. */
 final class FlowAssertions {

@@ -1,8 +1,5 @@
 package dev.flujo.camel.flow;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -12,6 +9,9 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * A blank {@code sinkTo} is no sink, for every kind that takes it (found by the bad-input fuzzing, issue 7): an agent
@@ -30,11 +30,11 @@ class FlujoBlankSinkToTest extends CamelTestSupport {
                     String options = "&sinkTo=" + sink;
                     from("direct:parallel-" + id).to("flujo:parallel:p" + id + "?branches=direct:branch" + options);
                     from("direct:loop-" + id).to("flujo:loop:l" + id + "?body=direct:branch&until=RAW(${body} == 'B')"
-                            + options);
+                                                 + options);
                     from("direct:conditional-" + id).to("flujo:conditional:c" + id + "?condition=b&branches=b=direct:branch"
-                            + options);
+                                                        + options);
                     from("direct:router-" + id).to("flujo:router:r" + id + "?agent=direct:router&branches=b=direct:branch"
-                            + options);
+                                                   + options);
                     from("direct:map-" + id).to("flujo:map:m" + id + "?body=direct:branch" + options);
                     from("direct:step-" + id).to("flujo:step:s" + id + "?agent=direct:branch" + options);
                 }
@@ -45,7 +45,7 @@ class FlujoBlankSinkToTest extends CamelTestSupport {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"parallel", "loop", "conditional", "router", "map", "step"})
+    @ValueSource(strings = { "parallel", "loop", "conditional", "router", "map", "step" })
     void aBlankSinkToWritesNoProperty(String kind) {
         for (String id : List.of("empty", "blank")) {
             Exchange result = template.request("direct:" + kind + "-" + id, e -> {

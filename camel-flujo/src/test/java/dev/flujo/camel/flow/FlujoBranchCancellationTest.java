@@ -1,22 +1,14 @@
 package dev.flujo.camel.flow;
 
-import dev.flujo.camel.TestAgents;
-import static dev.flujo.camel.flow.FlowAssertions.assertContains;
-import static dev.flujo.camel.flow.FlowAssertions.exceptionOf;
-import static dev.flujo.camel.flow.FlowAssertions.names;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import dev.flujo.camel.TestAgents;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
 import dev.flujo.core.usage.UsageLimitExceededException;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -25,6 +17,13 @@ import org.apache.camel.spi.Registry;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import static dev.flujo.camel.flow.FlowAssertions.assertContains;
+import static dev.flujo.camel.flow.FlowAssertions.exceptionOf;
+import static dev.flujo.camel.flow.FlowAssertions.names;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A parallel step stops its other branches when one fails or the run's budget is spent - also when the branches are
@@ -66,7 +65,8 @@ class FlujoBranchCancellationTest extends CamelTestSupport {
                 });
 
                 from("direct:budget").to("flujo:parallel:budget?branches=spender=direct:spender,waiter=direct:waiter"
-                        + "&tokenLimit=100").to("mock:budget-done");
+                                         + "&tokenLimit=100")
+                        .to("mock:budget-done");
                 from("direct:spender").process(e -> {
                     if (!waiterAgent.arrived().await(WAIT, TimeUnit.SECONDS)) {
                         throw new IllegalStateException("the waiter never called its agent");

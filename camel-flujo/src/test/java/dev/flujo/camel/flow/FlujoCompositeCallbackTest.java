@@ -1,11 +1,5 @@
 package dev.flujo.camel.flow;
 
-import static dev.flujo.camel.flow.FlowAssertions.assertContains;
-import static dev.flujo.camel.flow.FlowAssertions.messages;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -16,7 +10,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.flujo.core.flow.FlujoBranch;
 import dev.flujo.core.flow.MergeStrategy;
 import dev.flujo.core.step.FlujoProcessor;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -24,9 +17,15 @@ import org.apache.camel.spi.Registry;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
+import static dev.flujo.camel.flow.FlowAssertions.assertContains;
+import static dev.flujo.camel.flow.FlowAssertions.messages;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
- * The exchange callback of a composite step is called exactly once on odd paths: a reduce or merge bean that throws
- * (or returns null), a Simple expression that throws, a Java branch that throws, returns no stage or fails with an
+ * The exchange callback of a composite step is called exactly once on odd paths: a reduce or merge bean that throws (or
+ * returns null), a Simple expression that throws, a Java branch that throws, returns no stage or fails with an
  * {@link Error}. Each route counts how often it continued after the step and how often its error handler ran; a
  * callback called twice would count two. Pins from the review of the composite kinds.
  */
@@ -73,13 +72,13 @@ class FlujoCompositeCallbackTest extends CamelTestSupport {
                 route("merge-null", "flujo:parallel:p3?branches=a=direct:ok,b=#lateBranch&mergeStrategy=#nullMerge");
                 route("merge-throws", "flujo:map:m1?body=direct:ok&mergeStrategy=#throwingMerge");
                 route("condition-throws", "flujo:conditional:c1?condition=${body.noSuchMethod()}"
-                        + "&branches=x=direct:ok&default=direct:ok");
+                                          + "&branches=x=direct:ok&default=direct:ok");
                 route("until-throws", "flujo:loop:l1?body=direct:ok&until=${body.noSuchMethod()} == 'x'");
                 route("branch-throws", "flujo:parallel:p4?branches=a=#throwingBranch,b=#lateBranch");
                 route("branch-null", "flujo:map:m2?body=#nullBranch");
                 route("branch-error", "flujo:parallel:p5?branches=a=#errorBranch,b=#lateBranch");
                 route("message-throws", "flujo:human:h1?message=${body.noSuchMethod()}&resumeUri=direct:ok"
-                        + "&stateStore=memory");
+                                        + "&stateStore=memory");
                 route("not-a-list", "flujo:map:m3?body=direct:ok");
             }
 

@@ -1,15 +1,5 @@
 package dev.flujo.camel.flow;
 
-import static dev.flujo.camel.flow.FlowAssertions.exceptionOf;
-import static dev.flujo.camel.flow.FlowAssertions.lastResult;
-import static dev.flujo.camel.flow.FlowAssertions.messages;
-import static dev.flujo.camel.flow.FlowAssertions.names;
-import static dev.flujo.camel.flow.FlowAssertions.runOf;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +9,11 @@ import java.util.concurrent.TimeUnit;
 import dev.flujo.camel.FlujoConstants;
 import dev.flujo.camel.TestAgents;
 import dev.flujo.core.FlujoStepFailedException;
-import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.step.FlujoProcessor;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
+import dev.flujo.core.run.FlujoRun;
+import dev.flujo.core.step.FlujoProcessor;
 import dev.flujo.core.usage.UsageLimitExceededException;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -35,9 +24,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static dev.flujo.camel.flow.FlowAssertions.exceptionOf;
+import static dev.flujo.camel.flow.FlowAssertions.lastResult;
+import static dev.flujo.camel.flow.FlowAssertions.messages;
+import static dev.flujo.camel.flow.FlowAssertions.names;
+import static dev.flujo.camel.flow.FlowAssertions.runOf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
- * Composite kinds inside each other's branch routes: results nest, usage rolls up and is limited run-wide,
- * cancellation reaches nested branches, and a run paused after a composite step keeps its nested history.
+ * Composite kinds inside each other's branch routes: results nest, usage rolls up and is limited run-wide, cancellation
+ * reaches nested branches, and a run paused after a composite step keeps its nested history.
  */
 class FlujoCompositeNestingTest extends CamelTestSupport {
 
@@ -61,8 +60,8 @@ class FlujoCompositeNestingTest extends CamelTestSupport {
         registry.bind("polisher", polisher);
         registry.bind("deepPending", deepPending);
         registry.bind("lenientPending", lenientPending);
-        registry.bind("joinRound", (FlujoProcessor) (value, ctx) ->
-                ((Map<?, ?>) value).get("research") + " + " + ((Map<?, ?>) value).get("critic"));
+        registry.bind("joinRound", (FlujoProcessor) (value, ctx) -> ((Map<?, ?>) value).get("research") + " + "
+                                                                    + ((Map<?, ?>) value).get("critic"));
     }
 
     @Override
@@ -74,18 +73,19 @@ class FlujoCompositeNestingTest extends CamelTestSupport {
                 from("direct:research").to("flujo:step:research?agent=#researcher");
                 from("direct:critique").to("flujo:step:critique?agent=#critic");
                 from("direct:review").to("flujo:parallel:review?branches=research=direct:research,critic=direct:critique"
-                        + "&sinkTo=reviews");
+                                         + "&sinkTo=reviews");
 
                 // a loop whose body is a parallel step whose branches are agent steps
                 from("direct:rounds-body").to("flujo:parallel:round?branches=research=direct:research,"
-                        + "critic=direct:critique&reduce=#joinRound");
+                                              + "critic=direct:critique&reduce=#joinRound");
                 from("direct:rounds").to("flujo:loop:rounds?body=direct:rounds-body&until=${body.length} > 60"
-                        + "&maxLoops=3");
+                                         + "&maxLoops=3");
 
                 // a loop over an agent step, with a budget that the third iteration breaks
                 from("direct:polish").to("flujo:step:polish?agent=#polisher");
                 from("direct:polish-loop").to("flujo:loop:polishLoop?body=direct:polish&until=${body} == 'never'"
-                        + "&maxLoops=5&tokenLimit=150").to("mock:polished");
+                                              + "&maxLoops=5&tokenLimit=150")
+                        .to("mock:polished");
 
                 // cancellation two levels down
                 from("direct:outer").to("flujo:parallel:outer?branches=inner=direct:inner,broken=direct:broken-late");
@@ -101,9 +101,10 @@ class FlujoCompositeNestingTest extends CamelTestSupport {
 
                 // the same, but the nested parallel step ignores failed branches
                 from("direct:outer-lenient").to("flujo:parallel:outerLenient?branches=inner=direct:inner-lenient,"
-                        + "broken=direct:broken-lenient");
+                                                + "broken=direct:broken-lenient");
                 from("direct:inner-lenient").to("flujo:parallel:innerLenient?branches=deep=direct:deep-lenient,"
-                        + "quick=direct:quick&onBranchFailure=IGNORE").to("mock:after-inner-lenient");
+                                                + "quick=direct:quick&onBranchFailure=IGNORE")
+                        .to("mock:after-inner-lenient");
                 from("direct:deep-lenient").to("flujo:step:deepLenient?agent=#lenientPending");
                 from("direct:broken-lenient").process(e -> {
                     if (!lenientPending.arrived().await(WAIT, TimeUnit.SECONDS)) {
@@ -114,9 +115,9 @@ class FlujoCompositeNestingTest extends CamelTestSupport {
 
                 // a person approves the result of a parallel step; the resumed run keeps the nested history
                 from("direct:review-then-approve").to("flujo:parallel:reviewFirst?branches=research=direct:research,"
-                        + "critic=direct:critique")
+                                                      + "critic=direct:critique")
                         .to("flujo:human:signOff?message=${body[research]} / ${body[critic]}"
-                                + "&resumeUri=direct:signed&" + state);
+                            + "&resumeUri=direct:signed&" + state);
                 from("direct:signed").to("mock:signed");
                 from("direct:resume").to("flujo:resume?" + state);
 

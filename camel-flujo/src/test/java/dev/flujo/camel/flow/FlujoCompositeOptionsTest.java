@@ -1,22 +1,8 @@
 package dev.flujo.camel.flow;
 
-import static dev.flujo.camel.flow.FlowAssertions.assertRouteStartFails;
-import static dev.flujo.camel.flow.FlowAssertions.exceptionOf;
-import static dev.flujo.camel.flow.FlowAssertions.lastResult;
-import static dev.flujo.camel.flow.FlowAssertions.messages;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import org.apache.camel.Exchange;
-import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.spi.Registry;
-import org.apache.camel.test.junit5.CamelTestSupport;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import dev.flujo.camel.FlujoComponent;
 import dev.flujo.camel.FlujoConstants;
@@ -25,6 +11,19 @@ import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.flow.BranchFailurePolicy;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static dev.flujo.camel.flow.FlowAssertions.assertRouteStartFails;
+import static dev.flujo.camel.flow.FlowAssertions.exceptionOf;
+import static dev.flujo.camel.flow.FlowAssertions.lastResult;
+import static dev.flujo.camel.flow.FlowAssertions.messages;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * Wrong options of composite kinds fail the route start, naming the step and the option; option names in Camel's
@@ -253,14 +252,15 @@ class FlujoCompositeOptionsTest extends CamelTestSupport {
         assertRouteStartFails(context, "flujo:parallel:p1?branches=direct:plus&MaxLoops=2",
                 "option maxLoops does not apply to flujo:parallel");
         assertRouteStartFails(context, "flujo:map:m1?body=direct:plus&on-branch-failure=IGNORE&merge-strategy=NO_MERGE"
-                + "&reduce=#x", "option reduce does not apply to flujo:map");
+                                       + "&reduce=#x",
+                "option reduce does not apply to flujo:map");
     }
 
     @Test
     void dashedSpellingsOfAnOptionTheKindTakesAreAcceptedAndApplied() throws Exception {
         addRoute("direct:loop-dashed", "flujo:loop:dashed?body=direct:plus&until=${body} == 'never'&max-loops=2");
         addRoute("direct:map-dashed", "flujo:map:mapDashed?body=direct:fail&on-branch-failure=IGNORE"
-                + "&max-concurrency=1");
+                                      + "&max-concurrency=1");
 
         Exchange loop = template.request("direct:loop-dashed", e -> e.getMessage().setBody("x"));
         FlujoStepFailedException exhausted = exceptionOf(loop, FlujoStepFailedException.class);

@@ -1,21 +1,12 @@
 package dev.flujo.camel.flow;
 
-import static dev.flujo.camel.flow.FlowAssertions.assertContains;
-import static dev.flujo.camel.flow.FlowAssertions.exceptionOf;
-import static dev.flujo.camel.flow.FlowAssertions.messages;
-import static dev.flujo.camel.flow.FlowAssertions.names;
-import static dev.flujo.camel.flow.FlowAssertions.runOf;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 
-import dev.flujo.camel.YamlRoutes;
 import dev.flujo.camel.FlujoConstants;
+import dev.flujo.camel.YamlRoutes;
 import dev.flujo.core.state.ResumeRejectedException;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
@@ -23,6 +14,14 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static dev.flujo.camel.flow.FlowAssertions.assertContains;
+import static dev.flujo.camel.flow.FlowAssertions.exceptionOf;
+import static dev.flujo.camel.flow.FlowAssertions.messages;
+import static dev.flujo.camel.flow.FlowAssertions.names;
+import static dev.flujo.camel.flow.FlowAssertions.runOf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * The composite kinds from the Camel YAML DSL: src/test/resources/routes/{parallel,loop,human}.camel.yaml. The human

@@ -1,5 +1,16 @@
 package dev.flujo.camel.flow;
 
+import java.util.List;
+
+import dev.flujo.camel.FlujoConstants;
+import dev.flujo.core.FlujoStepFailedException;
+import dev.flujo.core.result.StepResult;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.Test;
+
 import static dev.flujo.camel.flow.FlowAssertions.assertContains;
 import static dev.flujo.camel.flow.FlowAssertions.exceptionOf;
 import static dev.flujo.camel.flow.FlowAssertions.lastResult;
@@ -7,18 +18,6 @@ import static dev.flujo.camel.flow.FlowAssertions.messages;
 import static dev.flujo.camel.flow.FlowAssertions.names;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-
-import java.util.List;
-
-import dev.flujo.camel.FlujoConstants;
-import dev.flujo.core.FlujoStepFailedException;
-import dev.flujo.core.result.StepResult;
-
-import org.apache.camel.Exchange;
-import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.test.junit5.CamelTestSupport;
-import org.junit.jupiter.api.Test;
 
 /** flujo:conditional: the branch of the condition's key, the default, or a failure naming the key. */
 class FlujoConditionalTest extends CamelTestSupport {
@@ -34,9 +33,10 @@ class FlujoConditionalTest extends CamelTestSupport {
                 from("direct:general").to("mock:general").transform(simple("general:${body}"));
 
                 from("direct:with-default").to("flujo:conditional:triage?condition=${exchangeProperty.category}"
-                        + "&branches=billing=direct:billing,tech=direct:tech&default=direct:general");
+                                               + "&branches=billing=direct:billing,tech=direct:tech&default=direct:general");
                 from("direct:no-default").to("flujo:conditional:strict?condition=${header.category}"
-                        + "&branches=billing=direct:billing,tech=direct:tech").to("mock:after-strict");
+                                             + "&branches=billing=direct:billing,tech=direct:tech")
+                        .to("mock:after-strict");
             }
         };
     }

@@ -6,7 +6,6 @@ import java.sql.Statement;
 import dev.flujo.camel.FlujoConstants;
 import dev.flujo.core.state.JdbcStateStore;
 import dev.flujo.core.state.ResumeRejectedException;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -64,7 +63,7 @@ class FlujoHumanPostgresTest {
             public void configure() {
                 from("direct:ask").setProperty("ticket", simple("${body}"))
                         .to("flujo:human:approve?message=Approve ${body}?&resumeUri=direct:approved"
-                                + "&stateDataSource=#pg");
+                            + "&stateDataSource=#pg");
                 from("direct:answer").to("flujo:resume?stateDataSource=#pg");
                 from("direct:approved").setBody(simple("${exchangeProperty.ticket}: ${body}"));
             }

@@ -1,19 +1,5 @@
 package dev.flujo.camel.flow;
 
-import static dev.flujo.camel.flow.FlowAssertions.assertContains;
-import static dev.flujo.camel.flow.FlowAssertions.exceptionOf;
-import static dev.flujo.camel.flow.FlowAssertions.lastResult;
-import static dev.flujo.camel.flow.FlowAssertions.messages;
-import static dev.flujo.camel.flow.FlowAssertions.names;
-import static dev.flujo.camel.flow.FlowAssertions.runOf;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -31,17 +17,16 @@ import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.state.InMemoryStateStore;
 import dev.flujo.core.state.JdbcStateStore;
 import dev.flujo.core.state.PausedRun;
 import dev.flujo.core.state.ResumeRejectedException;
 import dev.flujo.core.state.RunStatus;
-import dev.flujo.core.result.StepResult;
-import dev.flujo.core.result.Usage;
 import dev.flujo.core.state.StateCodec;
 import dev.flujo.core.usage.UsageLimitExceededException;
-
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -53,6 +38,20 @@ import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static dev.flujo.camel.flow.FlowAssertions.assertContains;
+import static dev.flujo.camel.flow.FlowAssertions.exceptionOf;
+import static dev.flujo.camel.flow.FlowAssertions.lastResult;
+import static dev.flujo.camel.flow.FlowAssertions.messages;
+import static dev.flujo.camel.flow.FlowAssertions.names;
+import static dev.flujo.camel.flow.FlowAssertions.runOf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * flujo:human pauses a run in a SQLite state store; flujo:resume continues it at resumeUri with the answer: what it
  * reads as the answer, what it refuses (leaving the run paused), and that no secret of a resumeUri leaks.
@@ -60,7 +59,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FlujoHumanResumeTest extends CamelTestSupport {
 
     static final String SCHEMA = "{\"type\":\"object\",\"required\":[\"approved\"],"
-            + "\"properties\":{\"approved\":{\"type\":\"boolean\"},\"note\":{\"type\":\"string\"}}}";
+                                 + "\"properties\":{\"approved\":{\"type\":\"boolean\"},\"note\":{\"type\":\"string\"}}}";
 
     @TempDir
     Path dir;
@@ -109,7 +108,7 @@ class FlujoHumanResumeTest extends CamelTestSupport {
                         .setProperty("attempt", constant(1))
                         .to("flujo:step:draft?agent=#drafter")
                         .to("flujo:human:approve?message=Approve '${body}' for ${exchangeProperty.customer}?"
-                                + "&answerSchema=RAW(" + SCHEMA + ")&resumeUri=direct:after-approval&" + state)
+                            + "&answerSchema=RAW(" + SCHEMA + ")&resumeUri=direct:after-approval&" + state)
                         .to("mock:not-reached");
                 from("direct:after-approval")
                         .setBody(simple("${exchangeProperty.customer}: approved=${body[approved]}"))
@@ -128,7 +127,7 @@ class FlujoHumanResumeTest extends CamelTestSupport {
                 from("direct:two-stage").to("flujo:human:legal?message=Legal OK?&resumeUri=direct:after-legal&" + state);
                 from("direct:after-legal").setProperty("legal", simple("${body}"))
                         .to("flujo:human:finance?message=Finance OK after legal said ${body}?"
-                                + "&resumeUri=direct:after-finance&" + state);
+                            + "&resumeUri=direct:after-finance&" + state);
                 from("direct:after-finance").setBody(simple("legal=${exchangeProperty.legal}, finance=${body}"))
                         .to("mock:both-approved");
 
@@ -149,7 +148,7 @@ class FlujoHumanResumeTest extends CamelTestSupport {
                 // a human step inside a route that is a step's agent
                 from("direct:asks").to("flujo:step:asks?agent=direct:asking-agent").to("mock:after-asks");
                 from("direct:asking-agent").to("flujo:human:inAgent?message=Really ${body}?"
-                        + "&resumeUri=direct:after-approval&" + state);
+                                               + "&resumeUri=direct:after-approval&" + state);
 
                 // a stream output earlier in the run, then a pause
                 from("direct:stream-then-pause").to("flujo:step:streamDraft?agent=#streamingAgent")
@@ -165,15 +164,15 @@ class FlujoHumanResumeTest extends CamelTestSupport {
 
                 // a pause whose answer has a schema
                 from("direct:schema-pause").to("flujo:human:schemaPause?resumeUri=direct:after-pause&" + state
-                        + "&answerSchema=RAW({\"type\":\"object\",\"required\":[\"approved\"]})");
+                                               + "&answerSchema=RAW({\"type\":\"object\",\"required\":[\"approved\"]})");
 
                 // a resumeUri with a secret that resolves
                 from("direct:secret-pause").to("flujo:human:secretPause?stateStore=#memoryStore"
-                        + "&resumeUri=RAW(vault:after?password=TOPSECRET42)");
+                                               + "&resumeUri=RAW(vault:after?password=TOPSECRET42)");
 
                 // answers as bytes, in the memory store
                 from("direct:ask-in-memory").to("flujo:human:ask?resumeUri=direct:answered&stateStore=memory"
-                        + "&answerSchema=RAW(" + SCHEMA + ")");
+                                                + "&answerSchema=RAW(" + SCHEMA + ")");
                 from("direct:answered").to("mock:answered");
                 from("direct:resume-in-memory").to("flujo:resume?stateStore=memory");
 
@@ -421,7 +420,7 @@ class FlujoHumanResumeTest extends CamelTestSupport {
         Exchange out = template.request("direct:asks", e -> e.getMessage().setBody("q"));
 
         assertTrue(out.getException() != null
-                        || FlujoConstants.STATUS_PAUSED.equals(out.getMessage().getHeader(FlujoConstants.STATUS)),
+                || FlujoConstants.STATUS_PAUSED.equals(out.getMessage().getHeader(FlujoConstants.STATUS)),
                 "either refused, or the caller's exchange is paused too; body was: " + out.getMessage().getBody());
         MockEndpoint.assertIsSatisfied(context);
     }
@@ -431,7 +430,8 @@ class FlujoHumanResumeTest extends CamelTestSupport {
         // a human step checks its resumeUri at start, so a run paused with one nothing resolves comes from elsewhere:
         // another instance whose routes differ, or an older version of this one
         String runId = "paused-elsewhere";
-        new JdbcStateStore(stateUrl()).save(new PausedRun(runId, RunStatus.PAUSED, "approve", "ok?", null,
+        new JdbcStateStore(stateUrl()).save(new PausedRun(
+                runId, RunStatus.PAUSED, "approve", "ok?", null,
                 "nosuchscheme:after", "q", Map.of(), List.of(), Usage.ZERO, null, List.of(), Instant.now()));
 
         Exchange failed = resume(runId, "\"ok\"");
@@ -466,7 +466,8 @@ class FlujoHumanResumeTest extends CamelTestSupport {
     @Test
     void aResumeWhoseDirectRouteIsGoneLeavesTheRunPaused() {
         String runId = "paused-by-another-version";
-        new JdbcStateStore(stateUrl()).save(new PausedRun(runId, RunStatus.PAUSED, "approve", "ok?", null,
+        new JdbcStateStore(stateUrl()).save(new PausedRun(
+                runId, RunStatus.PAUSED, "approve", "ok?", null,
                 "direct:route-of-an-older-version?block=false", "q", Map.of(), List.of(), Usage.ZERO, null, List.of(),
                 Instant.now()));
 
@@ -540,7 +541,7 @@ class FlujoHumanResumeTest extends CamelTestSupport {
             @Override
             public void configure() {
                 from("direct:leaky").to("flujo:human:leaky?stateStore=memory"
-                        + "&resumeUri=RAW(direct:after?apiKey=TOPSECRET42)");
+                                        + "&resumeUri=RAW(direct:after?apiKey=TOPSECRET42)");
             }
         }));
         String all = messages(e);
@@ -562,7 +563,8 @@ class FlujoHumanResumeTest extends CamelTestSupport {
     @Test
     void aSecretInAStoredResumeUriDoesNotLeakIntoTheResumeFailure() {
         String runId = "paused-with-a-key";
-        new JdbcStateStore(stateUrl()).save(new PausedRun(runId, RunStatus.PAUSED, "approve", "ok?", null,
+        new JdbcStateStore(stateUrl()).save(new PausedRun(
+                runId, RunStatus.PAUSED, "approve", "ok?", null,
                 "direct:after?apiKey=TOPSECRET42", "q", Map.of(), List.of(), Usage.ZERO, null, List.of(),
                 Instant.now()));
 
@@ -670,7 +672,7 @@ class FlujoHumanResumeTest extends CamelTestSupport {
         JdbcStateStore store = new JdbcStateStore(stateUrl());
         PausedRun before = store.load(runId).orElseThrow();
 
-        for (Object forged : new Object[] {"forged run", Map.of("runId", runId)}) {
+        for (Object forged : new Object[] { "forged run", Map.of("runId", runId) }) {
             FlujoConfigurationException e = exceptionOf(resumeWithRunProperty(runId, forged),
                     FlujoConfigurationException.class);
             // the message names the run the caller tried to resume (it named none), quoted as a refused resume's
@@ -681,7 +683,7 @@ class FlujoHumanResumeTest extends CamelTestSupport {
                 resumeWithRunProperty(runId + "\nforged log line", "forged run"),
                 FlujoConfigurationException.class);
         assertContains(escaped.getMessage(), "refusing to resume run '" + PausedRun.shown(runId)
-                + "\\u000aforged log line'");
+                                             + "\\u000aforged log line'");
 
         assertNull(resumeWithRunProperty(runId, null).getException());
         assertEquals(RunStatus.RESUMED, store.load(runId).orElseThrow().status());

@@ -3,10 +3,9 @@ package dev.flujo.camel.flow;
 import java.util.List;
 import java.util.Map;
 
+import dev.flujo.camel.FlujoConstants;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.run.FlujoRun;
-import dev.flujo.camel.FlujoConstants;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.test.junit5.CamelTestSupport;
@@ -26,7 +25,8 @@ class FlujoKindsSmokeTest extends CamelTestSupport {
                 from("direct:par").to("flujo:parallel:p?branches=first=direct:a,second=direct:b");
                 from("direct:refine").transform(simple("${body}+"));
                 from("direct:loop").to("flujo:loop:l?body=direct:refine&until=${body.length} >= 4&maxLoops=5");
-                from("direct:cond").to("flujo:conditional:c?condition=${body}&branches=x=direct:a,y=direct:b&default=direct:refine");
+                from("direct:cond")
+                        .to("flujo:conditional:c?condition=${body}&branches=x=direct:a,y=direct:b&default=direct:refine");
                 from("direct:router-agent").setBody(constant("second"));
                 from("direct:router").to("flujo:router:r?agent=direct:router-agent&branches=first=direct:a,second=direct:b");
                 from("direct:map").to("flujo:map:m?body=direct:refine&maxConcurrency=2");
@@ -34,7 +34,7 @@ class FlujoKindsSmokeTest extends CamelTestSupport {
                         .to("flujo:human:h?message=Approve ${body}?&resumeUri=direct:after&stateStore=memory")
                         .setBody(constant("not reached"));
                 from("direct:schema").to("flujo:human:s?message=Send this reply? ${body}&resumeUri=direct:after"
-                        + "&stateStore=memory&answerSchema=RAW({\"type\":\"object\",\"required\":[\"ok\"]})");
+                                         + "&stateStore=memory&answerSchema=RAW({\"type\":\"object\",\"required\":[\"ok\"]})");
                 from("direct:after").setBody(simple("${exchangeProperty.draft} approved=${body[ok]}"));
                 from("direct:resume").to("flujo:resume?stateStore=memory");
             }

@@ -1,5 +1,16 @@
 package dev.flujo.camel.flow;
 
+import java.util.List;
+
+import dev.flujo.camel.FlujoConstants;
+import dev.flujo.core.FlujoStepFailedException;
+import dev.flujo.core.result.StepResult;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.Test;
+
 import static dev.flujo.camel.flow.FlowAssertions.assertContains;
 import static dev.flujo.camel.flow.FlowAssertions.exceptionOf;
 import static dev.flujo.camel.flow.FlowAssertions.lastResult;
@@ -7,18 +18,6 @@ import static dev.flujo.camel.flow.FlowAssertions.messages;
 import static dev.flujo.camel.flow.FlowAssertions.names;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-
-import java.util.List;
-
-import dev.flujo.camel.FlujoConstants;
-import dev.flujo.core.FlujoStepFailedException;
-import dev.flujo.core.result.StepResult;
-
-import org.apache.camel.Exchange;
-import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.test.junit5.CamelTestSupport;
-import org.junit.jupiter.api.Test;
 
 /** flujo:loop with a route as body: exit by condition, maxLoops, a failing body, a condition over properties. */
 class FlujoLoopTest extends CamelTestSupport {
@@ -38,13 +37,13 @@ class FlujoLoopTest extends CamelTestSupport {
                         .when(simple("${body.length} >= 3")).throwException(IllegalStateException.class, "too long: ${body}")
                         .otherwise().transform(simple("${body}+"));
                 from("direct:fragile-loop").to("flujo:loop:fragileLoop?body=direct:fragile&until=${body} == 'never'"
-                        + "&maxLoops=5");
+                                               + "&maxLoops=5");
 
                 from("direct:count").to("mock:count")
                         .process(e -> e.setProperty("count", e.getProperty("count", 0, Integer.class) + 1))
                         .setProperty("lastBranch", header(FlujoConstants.BRANCH));
                 from("direct:count-loop").to("flujo:loop:countLoop?body=direct:count"
-                        + "&until=${exchangeProperty.count} >= 3&maxLoops=10");
+                                             + "&until=${exchangeProperty.count} >= 3&maxLoops=10");
             }
         };
     }

@@ -1,26 +1,17 @@
 package dev.flujo.camel.flow;
 
-import static dev.flujo.camel.flow.FlowAssertions.assertContains;
-import static dev.flujo.camel.flow.FlowAssertions.exceptionOf;
-import static dev.flujo.camel.flow.FlowAssertions.lastResult;
-import static dev.flujo.camel.flow.FlowAssertions.messages;
-import static dev.flujo.camel.flow.FlowAssertions.names;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.flujo.camel.FlujoConstants;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.result.StepResult;
-
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -34,6 +25,14 @@ import org.apache.camel.support.DefaultEndpoint;
 import org.apache.camel.support.DefaultProducer;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
+
+import static dev.flujo.camel.flow.FlowAssertions.assertContains;
+import static dev.flujo.camel.flow.FlowAssertions.exceptionOf;
+import static dev.flujo.camel.flow.FlowAssertions.lastResult;
+import static dev.flujo.camel.flow.FlowAssertions.messages;
+import static dev.flujo.camel.flow.FlowAssertions.names;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** flujo:map: the body route once per item; outputs in item order; failures per item. */
 class FlujoMapTest extends CamelTestSupport {

@@ -1,17 +1,5 @@
 package dev.flujo.camel.flow;
 
-import static dev.flujo.camel.flow.FlowAssertions.assertContains;
-import static dev.flujo.camel.flow.FlowAssertions.exceptionOf;
-import static dev.flujo.camel.flow.FlowAssertions.lastResult;
-import static dev.flujo.camel.flow.FlowAssertions.messages;
-import static dev.flujo.camel.flow.FlowAssertions.names;
-import static dev.flujo.camel.flow.FlowAssertions.runOf;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,11 +21,10 @@ import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.flow.FlujoBranch;
 import dev.flujo.core.flow.MergeConflictException;
 import dev.flujo.core.flow.MergeStrategy;
+import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.FlujoProcessor;
-import dev.flujo.core.result.StepResult;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteBuilder;
@@ -45,6 +32,18 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
+
+import static dev.flujo.camel.flow.FlowAssertions.assertContains;
+import static dev.flujo.camel.flow.FlowAssertions.exceptionOf;
+import static dev.flujo.camel.flow.FlowAssertions.lastResult;
+import static dev.flujo.camel.flow.FlowAssertions.messages;
+import static dev.flujo.camel.flow.FlowAssertions.names;
+import static dev.flujo.camel.flow.FlowAssertions.runOf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** flujo:parallel through real routes: branches, isolation, merge strategies, failure policy, concurrency, reduce. */
 class FlujoParallelTest extends CamelTestSupport {
@@ -117,7 +116,7 @@ class FlujoParallelTest extends CamelTestSupport {
                         "ERROR_ON_CONFLICT", "#joinKs")) {
                     String id = strategy.replace("#", "");
                     from("direct:merge-" + id).to("flujo:parallel:merge" + id
-                            + "?branches=a=direct:w-a,b=direct:w-b&mergeStrategy=" + strategy);
+                                                  + "?branches=a=direct:w-a,b=direct:w-b&mergeStrategy=" + strategy);
                 }
                 // CONTEXT_UPDATE: maps merge, lists append, equal scalars are one value
                 from("direct:deep").to("flujo:parallel:deep?branches=a=direct:deep-a,b=direct:deep-b");
@@ -135,12 +134,13 @@ class FlujoParallelTest extends CamelTestSupport {
                 from("direct:propagate").to("flujo:parallel:propagate?branches=a=direct:a,b=direct:broken")
                         .to("mock:after-propagate");
                 from("direct:ignore").to("flujo:parallel:ignore?branches=a=direct:a,b=direct:broken"
-                        + "&onBranchFailure=IGNORE").to("mock:after-ignore");
+                                         + "&onBranchFailure=IGNORE")
+                        .to("mock:after-ignore");
                 from("direct:all-broken").to("flujo:parallel:allBroken?branches=x=direct:broken,y=direct:broken"
-                        + "&onBranchFailure=IGNORE");
+                                             + "&onBranchFailure=IGNORE");
 
                 from("direct:capped").to("flujo:parallel:capped?branches=b1=direct:slot,b2=direct:slot,b3=direct:slot,"
-                        + "b4=direct:slot&maxConcurrency=2");
+                                         + "b4=direct:slot&maxConcurrency=2");
                 from("direct:slot").process(e -> {
                     int now = inFlight.incrementAndGet();
                     maxInFlight.accumulateAndGet(now, Math::max);
@@ -153,7 +153,7 @@ class FlujoParallelTest extends CamelTestSupport {
 
                 from("direct:reduce").to("flujo:parallel:reduced?branches=first=direct:a,second=direct:b&reduce=#joinOutputs");
                 from("direct:reduce-camel").to("flujo:parallel:reducedCamel?branches=first=direct:a,second=direct:b"
-                        + "&reduce=#countOutputs");
+                                               + "&reduce=#countOutputs");
 
                 from("direct:headers").setHeader("tenant", constant("acme"))
                         .setHeader(FlujoConstants.STEP_NAME, constant("an earlier step"))
@@ -166,7 +166,7 @@ class FlujoParallelTest extends CamelTestSupport {
                 from("direct:set-open").setProperty("status", constant("open"));
                 from("direct:same-value").setProperty("status", constant("open"))
                         .to("flujo:parallel:sameValue?branches=closer=direct:set-closed,opener=direct:set-open"
-                                + "&mergeStrategy=ERROR_ON_CONFLICT");
+                            + "&mergeStrategy=ERROR_ON_CONFLICT");
 
                 // a Java branch writing a Camel-reserved property
                 from("direct:copier").to("flujo:step:before?agent=#worker")

@@ -1,13 +1,5 @@
 package dev.flujo.camel.flow;
 
-import static dev.flujo.camel.flow.FlowAssertions.messages;
-import static dev.flujo.camel.flow.FlowAssertions.names;
-import static dev.flujo.camel.flow.FlowAssertions.runOf;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -18,16 +10,23 @@ import java.util.concurrent.TimeUnit;
 
 import dev.flujo.camel.FlujoConstants;
 import dev.flujo.core.run.FlujoRun;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static dev.flujo.camel.flow.FlowAssertions.messages;
+import static dev.flujo.camel.flow.FlowAssertions.names;
+import static dev.flujo.camel.flow.FlowAssertions.runOf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
- * A run paused in one CamelContext - stopped since, or in a JVM killed since - is resumed by a new CamelContext on
- * the same SQLite file.
+ * A run paused in one CamelContext - stopped since, or in a JVM killed since - is resumed by a new CamelContext on the
+ * same SQLite file.
  */
 class FlujoResumeAcrossRestartTest {
 
@@ -61,7 +60,8 @@ class FlujoResumeAcrossRestartTest {
     @Test
     void aRunPausedInAKilledJvmIsResumedInThisOne() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        Process child = new ProcessBuilder(
+                java, "-cp", System.getProperty("java.class.path"),
                 PauseInForkedJvm.class.getName(), stateUrl(), "order #7")
                 .redirectErrorStream(true)
                 .start();

@@ -1,5 +1,20 @@
 package dev.flujo.camel.flow;
 
+import java.util.List;
+import java.util.Map;
+
+import dev.flujo.camel.FlujoConstants;
+import dev.flujo.camel.TestAgents;
+import dev.flujo.core.FlujoStepFailedException;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.Test;
+
 import static dev.flujo.camel.flow.FlowAssertions.assertContains;
 import static dev.flujo.camel.flow.FlowAssertions.exceptionOf;
 import static dev.flujo.camel.flow.FlowAssertions.lastResult;
@@ -10,22 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-
-import java.util.List;
-import java.util.Map;
-
-import dev.flujo.camel.FlujoConstants;
-import dev.flujo.camel.TestAgents;
-import dev.flujo.core.FlujoStepFailedException;
-import dev.flujo.core.result.StepResult;
-import dev.flujo.core.result.Usage;
-
-import org.apache.camel.Exchange;
-import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.spi.Registry;
-import org.apache.camel.test.junit5.CamelTestSupport;
-import org.junit.jupiter.api.Test;
 
 /** flujo:router: a router agent (a route or a bean) names the branches; unknown names are retried, then fail. */
 class FlujoRouterTest extends CamelTestSupport {
@@ -52,25 +51,26 @@ class FlujoRouterTest extends CamelTestSupport {
 
                 from("direct:router-both").to("mock:router-both").setBody(constant("a, b"));
                 from("direct:route-both").to("flujo:router:both?agent=direct:router-both"
-                        + "&branches=a=direct:a,b=direct:b,c=direct:c");
+                                             + "&branches=a=direct:a,b=direct:b,c=direct:c");
 
                 from("direct:route-bean").to("flujo:router:viaBean?agent=#beanRouter&branches=a=direct:a,b=direct:b");
 
                 from("direct:router-confused").to("mock:router-confused").setBody(constant("a,zzz"));
                 from("direct:route-confused").to("flujo:router:confused?agent=direct:router-confused"
-                        + "&branches=a=direct:a,b=direct:b").to("mock:after-confused");
+                                                 + "&branches=a=direct:a,b=direct:b")
+                        .to("mock:after-confused");
 
                 from("direct:router-learns").to("mock:router-learns").choice()
                         .when(header(FlujoConstants.FEEDBACK).isNull()).setBody(constant("zzz"))
                         .otherwise().setBody(constant("b"));
                 from("direct:route-learns").to("flujo:router:learns?agent=direct:router-learns"
-                        + "&branches=a=direct:a,b=direct:b");
+                                               + "&branches=a=direct:a,b=direct:b");
 
                 // a router whose branch a is an agent step, at top level and nested in a branch of a parallel step
                 from("direct:work").to("flujo:step:work?agent=#worker");
                 from("direct:plain-b").setBody(constant("b"));
                 from("direct:triage").to("flujo:router:triage?agent=#routerAgent"
-                        + "&branches=a=direct:work,b=direct:plain-b");
+                                         + "&branches=a=direct:work,b=direct:plain-b");
                 from("direct:other").setBody(constant("other"));
                 from("direct:outer-router").to("flujo:parallel:outer?branches=triage=direct:triage,other=direct:other");
             }

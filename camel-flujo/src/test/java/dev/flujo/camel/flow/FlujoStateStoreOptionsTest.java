@@ -1,16 +1,11 @@
 package dev.flujo.camel.flow;
 
-import static dev.flujo.camel.flow.FlowAssertions.messages;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-
 import java.nio.file.Path;
 import java.util.List;
 
 import dev.flujo.camel.FlujoConstants;
 import dev.flujo.core.state.InMemoryStateStore;
 import dev.flujo.core.state.RunStatus;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
@@ -19,6 +14,10 @@ import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteDataSource;
+
+import static dev.flujo.camel.flow.FlowAssertions.messages;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** The state store of human and resume endpoints: memory, a DataSource bean, a StateStore bean. */
 class FlujoStateStoreOptionsTest extends CamelTestSupport {

@@ -1,12 +1,5 @@
 package dev.flujo.camel.flow;
 
-import static dev.flujo.camel.flow.FlowAssertions.exceptionOf;
-import static dev.flujo.camel.flow.FlowAssertions.messages;
-import static dev.flujo.camel.flow.FlowAssertions.runOf;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -20,7 +13,6 @@ import dev.flujo.core.state.JdbcStateStore;
 import dev.flujo.core.state.PausedRun;
 import dev.flujo.core.state.ResumeRejectedException;
 import dev.flujo.core.state.RunStatus;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
@@ -28,13 +20,20 @@ import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static dev.flujo.camel.flow.FlowAssertions.exceptionOf;
+import static dev.flujo.camel.flow.FlowAssertions.messages;
+import static dev.flujo.camel.flow.FlowAssertions.runOf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
- * The pause id a human step hands out was the run id, which is the exchange id: with Camel's default generator a
- * prefix per JVM and a counter (found by the resume payload stress test, issue 7). A caller who was given one pause id
- * could count to the other runs paused in that JVM and answer for their people, e.g. approve someone else's refund
- * through an HTTP resume endpoint. A pause id is now the run id (still the exchange id, for the logs), the pause's
- * number after the first, and 128 random bits; the run id alone, a neighbour's run id, or a pause id with its token
- * altered, cut or moved to another run resumes nothing: UNKNOWN_RUN, the stored runs untouched.
+ * The pause id a human step hands out was the run id, which is the exchange id: with Camel's default generator a prefix
+ * per JVM and a counter (found by the resume payload stress test, issue 7). A caller who was given one pause id could
+ * count to the other runs paused in that JVM and answer for their people, e.g. approve someone else's refund through an
+ * HTTP resume endpoint. A pause id is now the run id (still the exchange id, for the logs), the pause's number after
+ * the first, and 128 random bits; the run id alone, a neighbour's run id, or a pause id with its token altered, cut or
+ * moved to another run resumes nothing: UNKNOWN_RUN, the stored runs untouched.
  */
 class PauseIdsAreUnguessableTest extends CamelTestSupport {
 

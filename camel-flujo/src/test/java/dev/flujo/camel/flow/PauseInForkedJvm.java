@@ -1,7 +1,6 @@
 package dev.flujo.camel.flow;
 
 import dev.flujo.camel.FlujoConstants;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 

@@ -1,7 +1,5 @@
 package dev.flujo.camel.option;
 
-import dev.flujo.camel.FlujoKind;
-import dev.flujo.camel.FlujoOption;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+
+import dev.flujo.camel.FlujoKind;
+import dev.flujo.camel.FlujoOption;
 
 /**
  * Renders the kind × option table of docs/configuration.md from the options' declarations ({@link FlujoOption#kinds()},

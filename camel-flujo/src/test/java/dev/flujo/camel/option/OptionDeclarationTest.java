@@ -1,11 +1,5 @@
 package dev.flujo.camel.option;
 
-import dev.flujo.camel.FlujoConfiguration;
-import dev.flujo.camel.FlujoKind;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -16,10 +10,14 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import dev.flujo.camel.FlujoConfiguration;
+import dev.flujo.camel.FlujoKind;
 import dev.flujo.core.config.OptimizationConfig;
-
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * An option is declared once, on its {@link FlujoConfiguration} field: what {@link OptionCatalog} derives from that
@@ -122,7 +120,7 @@ class OptionDeclarationTest {
                 "telemetryBatchSize has no effect without enablePerformanceMonitoring=true",
                 "circuitBreakerFailureThreshold has no effect without enableCircuitBreaker=true",
                 "maxConcurrentExecutionsWait has no effect without maxConcurrentExecutions > 0 or"
-                        + " enableConcurrencyOptimization=true"),
+                                                                                                  + " enableConcurrencyOptimization=true"),
                 OptionCatalog.ineffective(plain, List.of("maxRetries", "cacheCompression", "telemetryBatchSize",
                         "circuitBreakerFailureThreshold", "maxConcurrentExecutionsWait", "agent")));
         assertEquals(List.of("objectPoolMaxSize has no effect without cacheCompression=true"),

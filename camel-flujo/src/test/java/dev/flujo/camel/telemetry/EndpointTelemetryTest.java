@@ -1,19 +1,18 @@
 package dev.flujo.camel.telemetry;
 
-import dev.flujo.camel.FlujoKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import dev.flujo.camel.FlujoKind;
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.result.StepResult;
-import dev.flujo.core.telemetry.StepObserver;
 import dev.flujo.core.result.Usage;
+import dev.flujo.core.telemetry.StepObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
@@ -24,9 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * telemetryFlushIntervalSeconds and optimizationAnalysisIntervalSeconds: the endpoint's telemetry schedules its
- * batch flushes and analyses at those intervals, runs them, and cancels them when replaced or stopped. The
- * scheduler records what it is asked instead of waiting for time to pass.
+ * telemetryFlushIntervalSeconds and optimizationAnalysisIntervalSeconds: the endpoint's telemetry schedules its batch
+ * flushes and analyses at those intervals, runs them, and cancels them when replaced or stopped. The scheduler records
+ * what it is asked instead of waiting for time to pass.
  */
 class EndpointTelemetryTest {
 
@@ -65,7 +64,8 @@ class EndpointTelemetryTest {
     }
 
     private static StepResult success() {
-        return new StepResult("s", "out", true, 1, 1_000_000, Usage.ZERO, List.of(), java.util.Map.of(),
+        return new StepResult(
+                "s", "out", true, 1, 1_000_000, Usage.ZERO, List.of(), java.util.Map.of(),
                 java.util.Map.of(), List.of());
     }
 
@@ -78,7 +78,8 @@ class EndpointTelemetryTest {
     void batchesAreFlushedEveryTelemetryFlushIntervalSeconds() {
         EndpointTelemetry telemetry = telemetry();
         StepObserver observer = telemetry.observer(OptimizationConfig.builder().set("enablePerformanceMonitoring", true)
-                .set("enableOptimizedTelemetry", true).set("telemetryBatchSize", 50).set("telemetryFlushIntervalSeconds", 7).build(), null);
+                .set("enableOptimizedTelemetry", true).set("telemetryBatchSize", 50).set("telemetryFlushIntervalSeconds", 7)
+                .build(), null);
 
         observer.stepEnded(success());
         assertEquals(0, successes());

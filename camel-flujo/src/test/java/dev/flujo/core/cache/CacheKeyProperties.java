@@ -1,9 +1,5 @@
 package dev.flujo.core.cache;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -12,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.flujo.core.context.FlujoContext;
+import dev.flujo.reliability.PropertyFigures;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -23,26 +21,27 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.statistics.Statistics;
 
-import dev.flujo.core.context.FlujoContext;
-import dev.flujo.reliability.PropertyFigures;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
- * What a cache key promises (CacheKey, StepCache.keyFor): a cached output is served for an equal step, input and
- * listed context values, and for nothing else. Inputs are generated as text (with pieces whose String.hashCode
- * collides, "Aa" and "BB"), bytes, numbers of two types, maps, arrays and nested arrays, and each is compared with a
- * fresh copy of itself or with a near miss (one character, one byte, Integer 1 against Long 1, "1" against 1, text
- * against its bytes, null against "null"), so both sides of "equal" are exercised.
+ * What a cache key promises (CacheKey, StepCache.keyFor): a cached output is served for an equal step, input and listed
+ * context values, and for nothing else. Inputs are generated as text (with pieces whose String.hashCode collides, "Aa"
+ * and "BB"), bytes, numbers of two types, maps, arrays and nested arrays, and each is compared with a fresh copy of
+ * itself or with a near miss (one character, one byte, Integer 1 against Long 1, "1" against 1, text against its bytes,
+ * null against "null"), so both sides of "equal" are exercised.
  *
- * <p>Tagged {@code property}: it runs in the test command with jqwik's default tries and in the stress profile with
+ * <p>
+ * Tagged {@code property}: it runs in the test command with jqwik's default tries and in the stress profile with
  * {@code jqwik.tries.default} raised, which records its figure ({@link PropertyFigures}).
  */
 @Tag("property")
 @AddLifecycleHook(PropertyFigures.class)
 @PropertyFigures.What(what = "Cache keys, generated steps, inputs and context values (jqwik): equal ones give equal"
-        + " keys and hashes, any difference gives unequal keys, plain and 128-bit keys alike; a step cache never"
-        + " serves another input's or tenant's output; different fingerprint parts never give one fingerprint",
-        found = "no key bug found; arrays inside a map or list compare by identity (a miss, never a wrong hit):"
-                + " documented")
+                             + " keys and hashes, any difference gives unequal keys, plain and 128-bit keys alike; a step cache never"
+                             + " serves another input's or tenant's output; different fingerprint parts never give one fingerprint",
+                      found = "no key bug found; arrays inside a map or list compare by identity (a miss, never a wrong hit):"
+                              + " documented")
 class CacheKeyProperties {
 
     /** One key's parts. */
@@ -54,24 +53,26 @@ class CacheKeyProperties {
         }
 
         CacheKey key(boolean wide) {
-            return wide ? CacheKey.wide(fingerprint, input, contextValues)
+            return wide
+                    ? CacheKey.wide(fingerprint, input, contextValues)
                     : new CacheKey(fingerprint, input, contextValues);
         }
 
         @Override
         public String toString() {
-            return "Parts[" + fingerprint + ", " + Arrays.deepToString(new Object[] {input}) + ", "
-                    + Arrays.deepToString(contextValues) + "]";
+            return "Parts[" + fingerprint + ", " + Arrays.deepToString(new Object[] { input }) + ", "
+                   + Arrays.deepToString(contextValues) + "]";
         }
     }
 
     /**
-     * Equal step fingerprint, input and context values give equal keys with equal hash codes, whether the parts are
-     * the same objects or equal copies, for plain and for 128-bit (wide) keys.
+     * Equal step fingerprint, input and context values give equal keys with equal hash codes, whether the parts are the
+     * same objects or equal copies, for plain and for 128-bit (wide) keys.
      */
     @Property
     void equalPartsGiveEqualKeysAndHashes(@ForAll("parts") Parts parts, @ForAll boolean wide) {
-        Parts copy = new Parts(new String(parts.fingerprint()), copyOf(parts.input()),
+        Parts copy = new Parts(
+                new String(parts.fingerprint()), copyOf(parts.input()),
                 (Object[]) copyOf(parts.contextValues()));
         CacheKey a = parts.key(wide);
         CacheKey b = copy.key(wide);
@@ -86,8 +87,9 @@ class CacheKeyProperties {
      * difference in one of them gives unequal keys, plain or wide, even when the hash codes collide.
      */
     @Property
-    void keysAreEqualExactlyWhenTheirPartsAre(@ForAll("pairsOfParts") Tuple.Tuple2<Parts, Parts> pair,
-                                              @ForAll boolean wide) {
+    void keysAreEqualExactlyWhenTheirPartsAre(
+            @ForAll("pairsOfParts") Tuple.Tuple2<Parts, Parts> pair,
+            @ForAll boolean wide) {
         Parts a = pair.get1();
         Parts b = pair.get2();
         boolean same = a.sameAs(b);
@@ -107,13 +109,13 @@ class CacheKeyProperties {
 
     /**
      * Plain and wide keys of many inputs, in one map: a lookup with an equal copy of one input's parts finds that
-     * input's value or nothing, never another input's; and a StepCache of either kind serves each input its own
-     * output.
+     * input's value or nothing, never another input's; and a StepCache of either kind serves each input its own output.
      */
     @Property
     void noKeyEverFindsAnotherInputsValue(@ForAll("manyParts") List<Parts> entries, @ForAll boolean wideCache) {
         Map<CacheKey, Integer> both = new HashMap<>();
-        StepCache cache = new StepCache("fp", List.of(), 10_000, null, () -> 0L,
+        StepCache cache = new StepCache(
+                "fp", List.of(), 10_000, null, () -> 0L,
                 new StepCache.Options(wideCache, null, null));
         List<Parts> distinct = new ArrayList<>();
         for (Parts p : entries) {
@@ -152,15 +154,17 @@ class CacheKeyProperties {
     }
 
     /**
-     * StepCache.keyFor with listed context keys (cacheKeyContext=tenant,region): two contexts give the same key
-     * exactly when every listed key holds equal values in both; an absent key and a null value are the same (the
-     * context holds no nulls), the text "null" is not; keys not listed never matter.
+     * StepCache.keyFor with listed context keys (cacheKeyContext=tenant,region): two contexts give the same key exactly
+     * when every listed key holds equal values in both; an absent key and a null value are the same (the context holds
+     * no nulls), the text "null" is not; keys not listed never matter.
      */
     @Property
-    void listedContextValuesTellKeysApart(@ForAll("contexts") Map<String, Object> first,
-                                          @ForAll("contexts") Map<String, Object> second,
-                                          @ForAll boolean wide) {
-        StepCache cache = new StepCache("fp", List.of("tenant", "region"), 100, null, () -> 0L,
+    void listedContextValuesTellKeysApart(
+            @ForAll("contexts") Map<String, Object> first,
+            @ForAll("contexts") Map<String, Object> second,
+            @ForAll boolean wide) {
+        StepCache cache = new StepCache(
+                "fp", List.of("tenant", "region"), 100, null, () -> 0L,
                 new StepCache.Options(wide, null, null));
         boolean same = Objects.equals(first.get("tenant"), second.get("tenant"))
                 && Objects.equals(first.get("region"), second.get("region"));
@@ -179,13 +183,13 @@ class CacheKeyProperties {
     }
 
     /**
-     * CacheKey.fingerprint: two lists of named parts give one fingerprint exactly when they are equal. Values hold
-     * the encoding's own characters ({@code |}, {@code =}, digits, {@code :}, {@code -}); null differs from
-     * {@code "null"}; and the pairs include ones that read the same as {@code name=value|name=value}.
+     * CacheKey.fingerprint: two lists of named parts give one fingerprint exactly when they are equal. Values hold the
+     * encoding's own characters ({@code |}, {@code =}, digits, {@code :}, {@code -}); null differs from {@code "null"};
+     * and the pairs include ones that read the same as {@code name=value|name=value}.
      */
     @Property
-    void fingerprintsAreEqualExactlyWhenTheirPartsAre(@ForAll("fingerprintParts") Tuple.Tuple2<List<String>,
-            List<String>> pair) {
+    void fingerprintsAreEqualExactlyWhenTheirPartsAre(
+            @ForAll("fingerprintParts") Tuple.Tuple2<List<String>, List<String>> pair) {
         List<String> a = pair.get1();
         List<String> b = pair.get2();
         boolean same = a.equals(b);
@@ -226,9 +230,10 @@ class CacheKeyProperties {
         // (n1, x + "|n2=" + y, n2, z) against (n1, x, n2, y + "|n2=" + z): "n1=x|n2=y|n2=z" both ways
         Arbitrary<Tuple.Tuple2<List<String>, List<String>>> resplit = Combinators.combine(
                 Arbitraries.of("step", "agent"), Arbitraries.of("agent", "prompt"), value.map(String::valueOf),
-                value.map(String::valueOf), value.map(String::valueOf)).as((n1, n2, x, y, z) -> Tuple.of(
-                        Arrays.asList(n1, x + "|" + n2 + "=" + y, n2, z),
-                        Arrays.asList(n1, x, n2, y + "|" + n2 + "=" + z)));
+                value.map(String::valueOf), value.map(String::valueOf)).as(
+                        (n1, n2, x, y, z) -> Tuple.of(
+                                Arrays.asList(n1, x + "|" + n2 + "=" + y, n2, z),
+                                Arrays.asList(n1, x, n2, y + "|" + n2 + "=" + z)));
         return Arbitraries.frequencyOf(Tuple.of(2, independent), Tuple.of(1, copy), Tuple.of(1, nullText),
                 Tuple.of(2, resplit));
     }
@@ -243,7 +248,8 @@ class CacheKeyProperties {
     Arbitrary<Tuple.Tuple2<Parts, Parts>> pairsOfParts() {
         Arbitrary<Integer> change = Arbitraries.integers().between(0, 9);
         return Combinators.combine(parts(), change, change, change).as((p, f, i, c) -> Tuple.of(p,
-                new Parts(f < 7 ? new String(p.fingerprint()) : nearMissText(p.fingerprint(), f),
+                new Parts(
+                        f < 7 ? new String(p.fingerprint()) : nearMissText(p.fingerprint(), f),
                         i < 6 ? copyOf(p.input()) : nearMiss(p.input(), i),
                         c < 7 ? (Object[]) copyOf(p.contextValues()) : nearMiss(p.contextValues(), c))));
     }
@@ -252,7 +258,7 @@ class CacheKeyProperties {
     Arbitrary<List<Parts>> manyParts() {
         // few fingerprints and contexts, so that many entries differ by their input only
         Arbitrary<Parts> narrow = Combinators.combine(Arbitraries.of("fp", "fp|x"), inputs(),
-                Arbitraries.of(new Object[0], new Object[] {"acme"})).as(Parts::new);
+                Arbitraries.of(new Object[0], new Object[] { "acme" })).as(Parts::new);
         return narrow.list().ofMinSize(1).ofMaxSize(12);
     }
 
@@ -362,7 +368,7 @@ class CacheKeyProperties {
         }
         if (value instanceof Object[] a) {
             if (a.length == 0) {
-                return new Object[] {null};
+                return new Object[] { null };
             }
             Object[] changed = (Object[]) copyOf(a);
             changed[how % a.length] = nearMiss(a[how % a.length], how);

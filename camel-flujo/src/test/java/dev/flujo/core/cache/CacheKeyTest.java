@@ -1,5 +1,13 @@
 package dev.flujo.core.cache;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.flujo.core.context.FlujoContext;
+import org.junit.jupiter.api.Test;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -7,21 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-
-import org.junit.jupiter.api.Test;
-
-import dev.flujo.core.context.FlujoContext;
-
 class CacheKeyTest {
 
     @Test
     void equalKeysAreEqualWithEqualHashes() {
-        CacheKey a = new CacheKey("step|agent", "input", new Object[] {"acme"});
-        CacheKey b = new CacheKey("step|agent", "input", new Object[] {"acme"});
+        CacheKey a = new CacheKey("step|agent", "input", new Object[] { "acme" });
+        CacheKey b = new CacheKey("step|agent", "input", new Object[] { "acme" });
 
         assertEquals(a, b);
         assertEquals(a.hashCode(), b.hashCode());
@@ -39,8 +38,8 @@ class CacheKeyTest {
 
     @Test
     void collidingContextValuesAreNotEqualKeys() {
-        CacheKey aa = new CacheKey("fp", "same", new Object[] {"Aa"});
-        CacheKey bb = new CacheKey("fp", "same", new Object[] {"BB"});
+        CacheKey aa = new CacheKey("fp", "same", new Object[] { "Aa" });
+        CacheKey bb = new CacheKey("fp", "same", new Object[] { "BB" });
 
         assertEquals(aa.hashCode(), bb.hashCode());
         assertNotEquals(aa, bb);
@@ -48,9 +47,9 @@ class CacheKeyTest {
 
     @Test
     void byteArraysCompareByContent() {
-        CacheKey a = new CacheKey("fp", new byte[] {1, 2, 3}, null);
-        CacheKey b = new CacheKey("fp", new byte[] {1, 2, 3}, null);
-        CacheKey c = new CacheKey("fp", new byte[] {1, 2, 4}, null);
+        CacheKey a = new CacheKey("fp", new byte[] { 1, 2, 3 }, null);
+        CacheKey b = new CacheKey("fp", new byte[] { 1, 2, 3 }, null);
+        CacheKey c = new CacheKey("fp", new byte[] { 1, 2, 4 }, null);
 
         assertEquals(a, b);
         assertEquals(a.hashCode(), b.hashCode());
@@ -59,8 +58,8 @@ class CacheKeyTest {
 
     @Test
     void nestedArraysInContextValuesCompareByContent() {
-        CacheKey a = new CacheKey("fp", "in", new Object[] {new int[] {1, 2}, new String[] {"x"}});
-        CacheKey b = new CacheKey("fp", "in", new Object[] {new int[] {1, 2}, new String[] {"x"}});
+        CacheKey a = new CacheKey("fp", "in", new Object[] { new int[] { 1, 2 }, new String[] { "x" } });
+        CacheKey b = new CacheKey("fp", "in", new Object[] { new int[] { 1, 2 }, new String[] { "x" } });
 
         assertEquals(a, b);
         assertEquals(a.hashCode(), b.hashCode());
@@ -73,11 +72,11 @@ class CacheKeyTest {
 
     @Test
     void nullInputAndAbsentContextValues() {
-        CacheKey a = new CacheKey("fp", null, new Object[] {null});
-        CacheKey b = new CacheKey("fp", null, new Object[] {null});
+        CacheKey a = new CacheKey("fp", null, new Object[] { null });
+        CacheKey b = new CacheKey("fp", null, new Object[] { null });
 
         assertEquals(a, b);
-        assertNotEquals(a, new CacheKey("fp", null, new Object[] {"x"}));
+        assertNotEquals(a, new CacheKey("fp", null, new Object[] { "x" }));
         assertNotEquals(new CacheKey("fp", null, null), a, "no listed keys differs from one absent listed key");
         assertFalse(a.equals(null));
         assertFalse(a.equals("fp"));

@@ -1,10 +1,5 @@
 package dev.flujo.core.cache;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -16,6 +11,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MemoryGuardTest {
 
@@ -76,7 +76,7 @@ class MemoryGuardTest {
 
     @Test
     void pressureEpisodesCountTheTransitionsIntoPressure() {
-        long[] heap = {500, 2000, 3000, 2000, 500, 400, 2000, 500, 2000};
+        long[] heap = { 500, 2000, 3000, 2000, 500, 400, 2000, 500, 2000 };
         for (long used : heap) {
             usedHeap.set(used);
             guard.underPressure();

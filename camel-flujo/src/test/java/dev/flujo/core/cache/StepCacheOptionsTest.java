@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.flujo.core.context.FlujoContext;
-
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -150,7 +149,8 @@ class StepCacheOptionsTest {
         // each plan gets its own guard of the same heap (MemoryGuard.forHeap per plan build)
         MemoryGuard oldGuard = new MemoryGuard(1000, usedHeap::get, nanos::get);
         MemoryGuard newGuard = new MemoryGuard(1000, usedHeap::get, nanos::get);
-        StepCache old = new StepCache("fp", List.of(), 100, null, () -> 0L,
+        StepCache old = new StepCache(
+                "fp", List.of(), 100, null, () -> 0L,
                 new StepCache.Options(false, null, oldGuard));
         StepCache resized = old.reconfigured("fp", List.of(), 1000, null,
                 new StepCache.Options(false, null, newGuard));
@@ -174,7 +174,8 @@ class StepCacheOptionsTest {
     // from the review of issue 5 (a pin: behaviour that is right)
     @Test
     void compressedEntriesComeBackWithTheirTypeAndTheirNonAsciiText() {
-        StepCache cache = new StepCache("fp", List.of(), 100, null, () -> 0L,
+        StepCache cache = new StepCache(
+                "fp", List.of(), 100, null, () -> 0L,
                 new StepCache.Options(false, new CodecPool(2, 100), null));
         String text = "Grüße aus Zürich, 東京, emoji \uD83D\uDE00 - ".repeat(60);
         byte[] bytes = text.getBytes(StandardCharsets.UTF_16);

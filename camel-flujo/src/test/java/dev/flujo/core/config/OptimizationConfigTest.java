@@ -1,5 +1,13 @@
 package dev.flujo.core.config;
 
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.flujo.core.FlujoConfigurationException;
+import org.junit.jupiter.api.Test;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -7,15 +15,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.math.BigDecimal;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
-import dev.flujo.core.FlujoConfigurationException;
 
 class OptimizationConfigTest {
 
@@ -102,9 +101,10 @@ class OptimizationConfigTest {
         List<String> problems = bad.validate();
 
         // concern by concern, in declaration order: the cache's, then telemetry's
-        String[] options = {"memoryPressureThresholdMb", "objectPoolMaxSize", "objectPoolCleanupThreshold",
+        String[] options = {
+                "memoryPressureThresholdMb", "objectPoolMaxSize", "objectPoolCleanupThreshold",
                 "telemetryBatchSize", "telemetryFlushIntervalSeconds", "optimizationAnalysisIntervalSeconds",
-                "performanceDegradationThreshold"};
+                "performanceDegradationThreshold" };
         assertEquals(options.length, problems.size(), String.join("\n", problems));
         for (int i = 0; i < options.length; i++) {
             assertTrue(problems.get(i).startsWith(options[i] + " "), problems.get(i));
@@ -119,14 +119,17 @@ class OptimizationConfigTest {
 
         assertFalse(off.retry().enableOptimizedErrorHandling() || off.telemetry().enableOptimizedTelemetry()
                 || off.protection().enableConcurrencyOptimization() || off.telemetry().enableAutomaticOptimization()
-                || off.caching().enableMemoryOptimization() || off.caching().enableObjectPool() || off.pipeline().enableContextOptimization()
-                || off.pipeline().enableStepOptimization() || off.caching().enableAlgorithmOptimization() || off.caching().enableCacheOptimization()
+                || off.caching().enableMemoryOptimization() || off.caching().enableObjectPool()
+                || off.pipeline().enableContextOptimization()
+                || off.pipeline().enableStepOptimization() || off.caching().enableAlgorithmOptimization()
+                || off.caching().enableCacheOptimization()
                 || off.caching().cacheCompression());
         assertEquals(full().toBuilder().set("enableOptimizedErrorHandling", false).set("enableOptimizedTelemetry", false)
                 .set("enableConcurrencyOptimization", false).set("enableAutomaticOptimization", false)
                 .set("enableMemoryOptimization", false).set("enableObjectPool", false).set("enableStepOptimization", false)
                 .set("enableAlgorithmOptimization", false).set("cacheCompression", false).build(), off);
-        assertTrue(off.caching().cache() && off.protection().enableCircuitBreaker() && off.telemetry().enablePerformanceMonitoring());
+        assertTrue(off.caching().cache() && off.protection().enableCircuitBreaker()
+                && off.telemetry().enablePerformanceMonitoring());
         assertEquals(8, off.protection().maxConcurrentExecutions());
     }
 
@@ -216,9 +219,10 @@ class OptimizationConfigTest {
 
         assertEquals(14, problems.size(), String.join("\n", problems));
         // concern by concern, in declaration order: retry, cache, budget, protection
-        String[] options = {"maxRetries", "timeout", "errorCacheSize", "cacheTtl", "cacheMaxSize", "cacheKeyContext",
+        String[] options = {
+                "maxRetries", "timeout", "errorCacheSize", "cacheTtl", "cacheMaxSize", "cacheKeyContext",
                 "costLimitUsd", "tokenLimit", "expectedCostUsd", "expectedTokens", "costPerInputToken",
-                "costPerOutputToken", "circuitBreakerFailureThreshold", "circuitBreakerRecoveryTimeoutSeconds"};
+                "costPerOutputToken", "circuitBreakerFailureThreshold", "circuitBreakerRecoveryTimeoutSeconds" };
         for (int i = 0; i < options.length; i++) {
             assertTrue(problems.get(i).startsWith(options[i] + " "), problems.get(i));
         }
@@ -288,7 +292,9 @@ class OptimizationConfigTest {
 
         assertEquals(3, c.retry().maxRetries());
         assertEquals(Duration.ofSeconds(30), c.retry().timeout());
-        assertEquals(OptimizationConfig.defaults().toBuilder().set("maxRetries", 3).set("timeout", Duration.ofSeconds(30)).build(), c);
+        assertEquals(
+                OptimizationConfig.defaults().toBuilder().set("maxRetries", 3).set("timeout", Duration.ofSeconds(30)).build(),
+                c);
         assertEquals(OptimizationConfig.defaults(), OptimizationConfig.fromJson("{}"));
     }
 
@@ -371,19 +377,25 @@ class OptimizationConfigTest {
     @Test
     void everyOptimizationFieldSurvivesTheJsonRoundTrip() {
         OptimizationConfig config = OptimizationConfig.builder()
-                .set("maxRetries", 3).set("timeout", Duration.ofSeconds(7)).set("cache", true).set("cacheTtl", Duration.ofMinutes(2))
+                .set("maxRetries", 3).set("timeout", Duration.ofSeconds(7)).set("cache", true)
+                .set("cacheTtl", Duration.ofMinutes(2))
                 .set("cacheMaxSize", 123).set("cacheKeyContext", List.of("tenant")).set("costLimitUsd", new BigDecimal("1.5"))
                 .set("tokenLimit", 999L).set("expectedCostUsd", new BigDecimal("0.01")).set("expectedTokens", 10)
                 .set("costPerInputToken", new BigDecimal("0.000001")).set("costPerOutputToken", new BigDecimal("0.000002"))
-                .set("enableCircuitBreaker", true).set("circuitBreakerFailureThreshold", 4).set("circuitBreakerRecoveryTimeoutSeconds", 9)
+                .set("enableCircuitBreaker", true).set("circuitBreakerFailureThreshold", 4)
+                .set("circuitBreakerRecoveryTimeoutSeconds", 9)
                 .set("enableOptimizedErrorHandling", true).set("errorCacheSize", 17).set("maxConcurrentExecutions", 5)
                 .set("maxConcurrentExecutionsWait", Duration.ofMillis(250)).set("slowExecutionThresholdMs", 100)
-                .set("cpuUsageThresholdPercent", 80).set("enablePerformanceMonitoring", true).set("enableOptimizedTelemetry", true)
-                .set("telemetryBatchSize", 7).set("telemetryFlushIntervalSeconds", 11).set("enableConcurrencyOptimization", true)
+                .set("cpuUsageThresholdPercent", 80).set("enablePerformanceMonitoring", true)
+                .set("enableOptimizedTelemetry", true)
+                .set("telemetryBatchSize", 7).set("telemetryFlushIntervalSeconds", 11)
+                .set("enableConcurrencyOptimization", true)
                 .set("enableAutomaticOptimization", true).set("optimizationAnalysisIntervalSeconds", 13)
-                .set("performanceDegradationThreshold", 0.25).set("enableMemoryOptimization", true).set("memoryPressureThresholdMb", 512)
+                .set("performanceDegradationThreshold", 0.25).set("enableMemoryOptimization", true)
+                .set("memoryPressureThresholdMb", 512)
                 .set("enableObjectPool", true).set("objectPoolMaxSize", 3).set("objectPoolCleanupThreshold", 50)
-                .set("enableContextOptimization", false).set("enableStepOptimization", false).set("enableAlgorithmOptimization", true)
+                .set("enableContextOptimization", false).set("enableStepOptimization", false)
+                .set("enableAlgorithmOptimization", true)
                 .set("enableCacheOptimization", false).set("cacheCompression", true).build();
 
         assertEquals(config, OptimizationConfig.fromJson(config.toJson()));

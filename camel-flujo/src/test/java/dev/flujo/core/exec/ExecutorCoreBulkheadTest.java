@@ -6,7 +6,6 @@ import java.util.concurrent.CompletableFuture;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.resilience.StepRejectedException;
 import dev.flujo.core.result.StepResult;
-
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,8 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ExecutorCoreBulkheadTest extends ExecutorCoreTestSupport {
 
     private StepPlan capped(ScriptedAgent agent, boolean cache) {
-        return plan("s", config().set("maxConcurrentExecutions", 1).set("maxConcurrentExecutionsWait", Duration.ZERO).set("cache", cache)
-                .build(), agent).build();
+        return plan("s",
+                config().set("maxConcurrentExecutions", 1).set("maxConcurrentExecutionsWait", Duration.ZERO).set("cache", cache)
+                        .build(),
+                agent).build();
     }
 
     @Test

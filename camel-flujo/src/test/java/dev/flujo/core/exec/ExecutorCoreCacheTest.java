@@ -1,10 +1,5 @@
 package dev.flujo.core.exec;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
@@ -13,14 +8,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.Test;
-
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.result.StepResult;
-import dev.flujo.core.step.ValidationResult;
 import dev.flujo.core.result.Usage;
+import dev.flujo.core.step.ValidationResult;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExecutorCoreCacheTest extends ExecutorCoreTestSupport {
 
@@ -86,9 +85,9 @@ class ExecutorCoreCacheTest extends ExecutorCoreTestSupport {
         ScriptedAgent agent = echo("writer");
         StepPlan plan = plan("draft", config().set("cache", true).build(), agent).build();
 
-        await(execute(plan, new byte[] {1, 2, 3}));
-        StepResult hit = await(execute(plan, new byte[] {1, 2, 3}));
-        StepResult other = await(execute(plan, new byte[] {1, 2, 4}));
+        await(execute(plan, new byte[] { 1, 2, 3 }));
+        StepResult hit = await(execute(plan, new byte[] { 1, 2, 3 }));
+        StepResult other = await(execute(plan, new byte[] { 1, 2, 4 }));
 
         assertTrue(hit.cacheHit());
         assertFalse(other.cacheHit());
@@ -98,7 +97,8 @@ class ExecutorCoreCacheTest extends ExecutorCoreTestSupport {
     @Test
     void listedContextKeysArePartOfTheKeyAndUnlistedOnesAreNot() {
         ScriptedAgent agent = echo("writer");
-        StepPlan plan = plan("draft", config().set("cache", true).set("cacheKeyContext", List.of("tenant")).build(), agent).build();
+        StepPlan plan
+                = plan("draft", config().set("cache", true).set("cacheKeyContext", List.of("tenant")).build(), agent).build();
 
         StepResult acme = await(execute(plan, "q", FlujoContext.of(Map.of("tenant", "acme", "user", "ann"))));
         StepResult globex = await(execute(plan, "q", FlujoContext.of(Map.of("tenant", "globex", "user", "ann"))));

@@ -10,11 +10,10 @@ import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.resilience.AgentBreakers;
-import dev.flujo.core.resilience.StepProtection;
 import dev.flujo.core.resilience.CircuitOpenException;
+import dev.flujo.core.resilience.StepProtection;
 import dev.flujo.core.result.StepResult;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,9 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A breaker per agent: opens after the threshold of consecutive failed calls, then fails fast without calling the
- * agent (no retries: they cannot help) and goes to the fallback; after the recovery time (an injected clock, no
- * waiting) one probe call is let through, and its success closes the breaker.
+ * A breaker per agent: opens after the threshold of consecutive failed calls, then fails fast without calling the agent
+ * (no retries: they cannot help) and goes to the fallback; after the recovery time (an injected clock, no waiting) one
+ * probe call is let through, and its success closes the breaker.
  */
 class ExecutorCoreCircuitBreakerTest extends ExecutorCoreTestSupport {
 
@@ -60,8 +59,9 @@ class ExecutorCoreCircuitBreakerTest extends ExecutorCoreTestSupport {
     }
 
     private StepPlan.Builder guarded(OptimizationConfig options, ScriptedAgent agent) {
-        return plan("s", options, agent).protection(new StepProtection(new AgentBreakers(
-                name -> CircuitBreaker.of(AgentBreakers.breakerName(name), AgentBreakers.config(options, clock))),
+        return plan("s", options, agent).protection(new StepProtection(
+                new AgentBreakers(
+                        name -> CircuitBreaker.of(AgentBreakers.breakerName(name), AgentBreakers.config(options, clock))),
                 null, null));
     }
 

@@ -1,15 +1,9 @@
 package dev.flujo.core.exec;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import org.junit.jupiter.api.Test;
 
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.OutputRejectedException;
@@ -17,6 +11,11 @@ import dev.flujo.core.context.CopyOnWriteContext;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.ValidationResult;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExecutorCoreContextUpdateTest extends ExecutorCoreTestSupport {
 
@@ -114,7 +113,8 @@ class ExecutorCoreContextUpdateTest extends ExecutorCoreTestSupport {
         ScriptedAgent agent = ScriptedAgent.named("writer").thenReturn("rejected draft").thenReturn("accepted");
         StepPlan plan = plan("summarize", retries(1), agent)
                 .sinkTo("summary")
-                .validators(List.of(validator("v", out -> "accepted".equals(out) ? ValidationResult.ok()
+                .validators(List.of(validator("v", out -> "accepted".equals(out)
+                        ? ValidationResult.ok()
                         : ValidationResult.fail("rejected"))))
                 .build();
 

@@ -8,14 +8,13 @@ import dev.flujo.core.resilience.ErrorClassifier;
 import dev.flujo.core.resilience.ErrorClassifier.ErrorClass;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.ValidationResult;
-
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * enableOptimizedErrorHandling: agent errors a retry cannot fix end the attempts at once (and go to the fallback);
- * the rest are retried as before, and answers the validators reject are always retried with feedback.
+ * enableOptimizedErrorHandling: agent errors a retry cannot fix end the attempts at once (and go to the fallback); the
+ * rest are retried as before, and answers the validators reject are always retried with feedback.
  */
 class ExecutorCoreErrorHandlingTest extends ExecutorCoreTestSupport {
 
@@ -87,8 +86,10 @@ class ExecutorCoreErrorHandlingTest extends ExecutorCoreTestSupport {
     void rejectedAnswersAreStillRetriedWithFeedback() {
         ScriptedAgent agent = ScriptedAgent.named("llm").thenReturn("bad").thenReturn("good");
         StepPlan plan = plan("s", config().set("maxRetries", 3).set("enableOptimizedErrorHandling", true).build(), agent)
-                .validators(java.util.List.of(validator("good", o -> "good".equals(o) ? ValidationResult.ok()
-                        : ValidationResult.fail("say good")))).build();
+                .validators(java.util.List.of(validator("good", o -> "good".equals(o)
+                        ? ValidationResult.ok()
+                        : ValidationResult.fail("say good"))))
+                .build();
 
         assertEquals("good", await(execute(plan, "q")).output());
         assertEquals(2, agent.calls());

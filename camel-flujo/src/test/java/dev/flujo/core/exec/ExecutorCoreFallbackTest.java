@@ -1,17 +1,8 @@
 package dev.flujo.core.exec;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
-
-import org.junit.jupiter.api.Test;
 
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.FlujoStepFailedException;
@@ -22,6 +13,13 @@ import dev.flujo.core.agent.NamedAgent;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.ValidationResult;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExecutorCoreFallbackTest extends ExecutorCoreTestSupport {
 
@@ -147,7 +145,7 @@ class ExecutorCoreFallbackTest extends ExecutorCoreTestSupport {
         AtomicReference<StepPlan> self = new AtomicReference<>();
         ScriptedAgent primary = ScriptedAgent.named("primary").alwaysThrow("down");
         FlujoAgent rerun = request -> core.execute(self.get(), request.input(), request.context(), run,
-                        request.fallbackChain())
+                request.fallbackChain())
                 .thenApply(r -> AgentResponse.of(r.output()));
         StepPlan plan = plan("a", retries(0), primary).fallback(new NamedAgent("flujo:step:a", rerun)).build();
         self.set(plan);
@@ -165,10 +163,10 @@ class ExecutorCoreFallbackTest extends ExecutorCoreTestSupport {
         ScriptedAgent primaryA = ScriptedAgent.named("primaryA").alwaysThrow("A down");
         ScriptedAgent primaryB = ScriptedAgent.named("primaryB").alwaysThrow("B down");
         FlujoAgent runB = request -> core.execute(planB.get(), request.input(), request.context(), run,
-                        request.fallbackChain())
+                request.fallbackChain())
                 .thenApply(r -> AgentResponse.of(r.output()));
         FlujoAgent runA = request -> core.execute(planA.get(), request.input(), request.context(), run,
-                        request.fallbackChain())
+                request.fallbackChain())
                 .thenApply(r -> AgentResponse.of(r.output()));
         planA.set(plan("a", retries(0), primaryA).fallback(new NamedAgent("flujo:step:b", runB)).build());
         planB.set(plan("b", retries(0), primaryB).fallback(new NamedAgent("flujo:step:a", runA)).build());
@@ -183,8 +181,8 @@ class ExecutorCoreFallbackTest extends ExecutorCoreTestSupport {
 
     /**
      * Parallel branches of one exchange share its FlujoRun (FlujoRun is documented as thread-safe for exactly that).
-     * While one branch runs step "s"'s fallback, another branch running step "s" is not a fallback cycle: nothing
-     * in its own call chain is in a fallback.
+     * While one branch runs step "s"'s fallback, another branch running step "s" is not a fallback cycle: nothing in
+     * its own call chain is in a fallback.
      */
     @Test
     void parallelBranchRunningTheSameStepWhileAnotherIsInItsFallbackIsNotACycle() throws Exception {

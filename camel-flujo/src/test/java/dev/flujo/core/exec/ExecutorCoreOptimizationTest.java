@@ -5,20 +5,18 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import com.netflix.concurrency.limits.limit.FixedLimit;
-
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.context.FlujoContext;
-import dev.flujo.core.resilience.StepProtection;
 import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
+import dev.flujo.core.resilience.StepProtection;
 import dev.flujo.core.resilience.StepRejectedException;
+import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.FlujoValidator;
-import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.ValidationResult;
 import dev.flujo.core.usage.UsageLimitExceededException;
-
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -99,7 +97,8 @@ class ExecutorCoreOptimizationTest extends ExecutorCoreTestSupport {
     @Test
     void theAdaptiveLimitRejectsAnExecutionOverItAndReleasesTheSlotWhenTheStepEnds() throws Exception {
         ScriptedAgent agent = ScriptedAgent.named("llm").thenHang().thenReturn("third");
-        AdaptiveConcurrencyLimit limit = new AdaptiveConcurrencyLimit("s", Duration.ZERO, FixedLimit.of(1),
+        AdaptiveConcurrencyLimit limit = new AdaptiveConcurrencyLimit(
+                "s", Duration.ZERO, FixedLimit.of(1),
                 System::nanoTime);
         StepPlan plan = plan("s", config().set("enableConcurrencyOptimization", true).build(), agent)
                 .protection(new StepProtection(null, null, limit)).build();
@@ -131,7 +130,8 @@ class ExecutorCoreOptimizationTest extends ExecutorCoreTestSupport {
     void compressedCacheEntriesAreServedAsTheOriginalText() throws Exception {
         String large = "All work and no play makes Jack a dull boy. ".repeat(200);
         ScriptedAgent agent = ScriptedAgent.named("llm").thenReturn(large);
-        StepPlan plan = plan("s", config().set("cache", true).set("cacheCompression", true).set("enableObjectPool", true).build(), agent)
+        StepPlan plan = plan("s",
+                config().set("cache", true).set("cacheCompression", true).set("enableObjectPool", true).build(), agent)
                 .build();
 
         assertSame(large, await(execute(plan, "q")).output());
@@ -167,7 +167,8 @@ class ExecutorCoreOptimizationTest extends ExecutorCoreTestSupport {
     void aFollowerOfALeaderThatBreachedTheUsageLimitCallsItsOwnAgentAndIsNotServedTheBreachingOutput()
             throws Exception {
         ScriptedAgent agent = ScriptedAgent.named("llm").thenHang().thenReturn("small", Usage.tokens(1, 1));
-        StepPlan plan = plan("s", config().set("cache", true).set("maxRetries", 0).set("tokenLimit", 100L).build(), agent).build();
+        StepPlan plan
+                = plan("s", config().set("cache", true).set("maxRetries", 0).set("tokenLimit", 100L).build(), agent).build();
 
         CompletableFuture<StepResult> leader = execute(plan, "same");
         CompletableFuture<StepResult> follower = core.execute(plan, "same", FlujoContext.empty(), FlujoRun.create());
@@ -183,7 +184,7 @@ class ExecutorCoreOptimizationTest extends ExecutorCoreTestSupport {
     @Test
     void aLeaderWhoseValidatorThrowsAnErrorReleasesItsFollowersAndItsBulkheadSlot() throws Exception {
         ScriptedAgent agent = ScriptedAgent.named("llm").thenHang().thenReturn("fine").thenReturn("fine");
-        int[] validations = {0};
+        int[] validations = { 0 };
         StepPlan plan = plan("s", config().set("cache", true).set("maxRetries", 0).set("maxConcurrentExecutions", 1)
                 .set("maxConcurrentExecutionsWait", Duration.ZERO).build(), agent)
                 .validators(List.of(validator("boom", output -> {

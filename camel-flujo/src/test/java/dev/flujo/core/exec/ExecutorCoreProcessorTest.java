@@ -1,19 +1,18 @@
 package dev.flujo.core.exec;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.Test;
-
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.context.FlujoContext;
-import dev.flujo.core.step.FlujoProcessor;
 import dev.flujo.core.result.StepResult;
+import dev.flujo.core.step.FlujoProcessor;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExecutorCoreProcessorTest extends ExecutorCoreTestSupport {
 

@@ -1,18 +1,17 @@
 package dev.flujo.core.exec;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-
-import org.junit.jupiter.api.Test;
 
 import dev.flujo.core.FlujoCancelledException;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Stopping the executor (the host stops): calls in flight are abandoned and no new call is made. */
 class ExecutorCoreStopTest extends ExecutorCoreTestSupport {
@@ -28,9 +27,11 @@ class ExecutorCoreStopTest extends ExecutorCoreTestSupport {
         ScriptedAgent unbounded = ScriptedAgent.named("unbounded").thenHang();
         ScriptedAgent bounded = ScriptedAgent.named("bounded").thenHangUncancellable();
         ScriptedAgent later = ScriptedAgent.named("later").alwaysReturn("never asked");
-        CompletableFuture<StepResult> waiting = execute(plan("a", config().set("maxRetries", 2).build(), unbounded).build(), "q");
-        CompletableFuture<StepResult> timed = execute(plan("b", config().set("maxRetries", 2).set("timeout", Duration.ofHours(1))
-                .build(), bounded).build(), "q");
+        CompletableFuture<StepResult> waiting
+                = execute(plan("a", config().set("maxRetries", 2).build(), unbounded).build(), "q");
+        CompletableFuture<StepResult> timed
+                = execute(plan("b", config().set("maxRetries", 2).set("timeout", Duration.ofHours(1))
+                        .build(), bounded).build(), "q");
         CompletableFuture<AgentResponse> unboundedCall = unbounded.nextPending();
         CompletableFuture<AgentResponse> boundedCall = bounded.nextPending();
         IllegalStateException why = new IllegalStateException("context stopped");

@@ -1,31 +1,26 @@
 package dev.flujo.core.exec;
 
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 
 import dev.flujo.core.StepFutures;
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.context.FlujoContext;
+import dev.flujo.core.result.StepResult;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.step.FlujoPlugin;
 import dev.flujo.core.step.FlujoValidator;
 import dev.flujo.core.step.PluginInput;
 import dev.flujo.core.step.PluginOutcome;
-import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.ValidationResult;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A real ExecutorCore on a single-thread timer and a single-thread continuation executor, plus helpers. */
 abstract class ExecutorCoreTestSupport {

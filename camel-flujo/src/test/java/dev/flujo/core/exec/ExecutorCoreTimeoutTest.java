@@ -1,13 +1,5 @@
 package dev.flujo.core.exec;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
@@ -18,18 +10,25 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Test;
-
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.AgentTimeoutException;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Time-outs use the real scheduler with a short bound; the agents never answer in time because the test only
- * completes their futures after the outcome is known. Assertions are on outcomes, never on elapsed time.
+ * Time-outs use the real scheduler with a short bound; the agents never answer in time because the test only completes
+ * their futures after the outcome is known. Assertions are on outcomes, never on elapsed time.
  */
 class ExecutorCoreTimeoutTest extends ExecutorCoreTestSupport {
 
@@ -114,7 +113,8 @@ class ExecutorCoreTimeoutTest extends ExecutorCoreTestSupport {
     void agentAnsweringWithinTheTimeoutIsNotMarkedTimedOut() throws Exception {
         ScriptedAgent agent = ScriptedAgent.named("async").thenHang();
         // a generous bound: the test answers right away, so the time-out never fires
-        StepPlan plan = plan("draft", config().set("maxRetries", 0).set("timeout", Duration.ofSeconds(30)).build(), agent).build();
+        StepPlan plan
+                = plan("draft", config().set("maxRetries", 0).set("timeout", Duration.ofSeconds(30)).build(), agent).build();
 
         CompletableFuture<StepResult> future = execute(plan, "q");
         agent.nextPending().complete(AgentResponse.of("on time"));
@@ -168,8 +168,8 @@ class ExecutorCoreTimeoutTest extends ExecutorCoreTestSupport {
     }
 
     /**
-     * The continuation pool refuses work (it is shut down - FlujoComponent.doStop - or saturated with an abort
-     * policy) when a time-out fires. The step must still end: the caller's callback may not be lost.
+     * The continuation pool refuses work (it is shut down - FlujoComponent.doStop - or saturated with an abort policy)
+     * when a time-out fires. The step must still end: the caller's callback may not be lost.
      */
     @Test
     void timeOutStillEndsTheStepWhenTheContinuationExecutorRejects() throws Exception {
@@ -186,9 +186,10 @@ class ExecutorCoreTimeoutTest extends ExecutorCoreTestSupport {
         agent.nextPending();
         assertTrue(rejected.await(SAFETY_SECONDS, TimeUnit.SECONDS), "the time-out fired");
         // the alarm's task has run (and thrown) on the timer thread; a task submitted after it runs after it
-        timer.submit(() -> { }).get(SAFETY_SECONDS, TimeUnit.SECONDS);
+        timer.submit(() -> {
+        }).get(SAFETY_SECONDS, TimeUnit.SECONDS);
 
         assertTrue(future.isDone(), "the step future stays pending forever: the time-out was lost with the rejected"
-                + " continuation, and the agent never answers");
+                                    + " continuation, and the agent never answers");
     }
 }

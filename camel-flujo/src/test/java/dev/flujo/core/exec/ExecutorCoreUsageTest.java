@@ -1,11 +1,5 @@
 package dev.flujo.core.exec;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,14 +10,19 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Test;
-
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.result.StepResult;
-import dev.flujo.core.usage.LimitBreach;
 import dev.flujo.core.result.Usage;
+import dev.flujo.core.usage.LimitBreach;
 import dev.flujo.core.usage.UsageLimitExceededException;
 import dev.flujo.core.usage.UsageLimits;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExecutorCoreUsageTest extends ExecutorCoreTestSupport {
 
@@ -38,8 +37,9 @@ class ExecutorCoreUsageTest extends ExecutorCoreTestSupport {
     @Test
     void tokenOnlyUsageIsPricedFromThePerTokenPrices() {
         ScriptedAgent agent = ScriptedAgent.named("writer").thenReturn("out", Usage.tokens(1000, 200));
-        StepPlan plan = plan("draft", config().set("costPerInputToken", usd("0.00001")).set("costPerOutputToken", usd("0.00003"))
-                .build(), agent).build();
+        StepPlan plan
+                = plan("draft", config().set("costPerInputToken", usd("0.00001")).set("costPerOutputToken", usd("0.00003"))
+                        .build(), agent).build();
 
         StepResult result = await(execute(plan, "q"));
 
@@ -52,8 +52,9 @@ class ExecutorCoreUsageTest extends ExecutorCoreTestSupport {
     @Test
     void reportedCostIsKeptEvenWithPrices() {
         ScriptedAgent agent = ScriptedAgent.named("writer").thenReturn("out", Usage.of(1000, 200, usd("0.5")));
-        StepPlan plan = plan("draft", config().set("costPerInputToken", usd("1")).set("costPerOutputToken", usd("1")).build(), agent)
-                .build();
+        StepPlan plan
+                = plan("draft", config().set("costPerInputToken", usd("1")).set("costPerOutputToken", usd("1")).build(), agent)
+                        .build();
 
         StepResult result = await(execute(plan, "q"));
 
@@ -157,7 +158,9 @@ class ExecutorCoreUsageTest extends ExecutorCoreTestSupport {
     @Test
     void expectedTokensReservationRefusesACallBeforeItRuns() {
         ScriptedAgent agent = ScriptedAgent.named("writer").alwaysReturn("never");
-        StepPlan plan = plan("s", config().set("maxRetries", 3).set("tokenLimit", 100L).set("expectedTokens", 150).build(), agent).build();
+        StepPlan plan
+                = plan("s", config().set("maxRetries", 3).set("tokenLimit", 100L).set("expectedTokens", 150).build(), agent)
+                        .build();
 
         UsageLimitExceededException e = awaitFailure(execute(plan, "q"), UsageLimitExceededException.class);
 
@@ -209,8 +212,10 @@ class ExecutorCoreUsageTest extends ExecutorCoreTestSupport {
     void limitsOfLaterStepsNarrowButNeverWidenTheRunBudget() {
         ScriptedAgent agent = ScriptedAgent.named("writer").alwaysReturn("out");
         await(execute(plan("a", config().set("costLimitUsd", usd("1.0")).build(), agent).build(), "q"));
-        await(execute(plan("b", config().set("costLimitUsd", usd("0.5")).set("tokenLimit", 1000L).build(), agent).build(), "q"));
-        await(execute(plan("c", config().set("costLimitUsd", usd("2.0")).set("tokenLimit", 5000L).build(), agent).build(), "q"));
+        await(execute(plan("b", config().set("costLimitUsd", usd("0.5")).set("tokenLimit", 1000L).build(), agent).build(),
+                "q"));
+        await(execute(plan("c", config().set("costLimitUsd", usd("2.0")).set("tokenLimit", 5000L).build(), agent).build(),
+                "q"));
 
         assertEquals(new UsageLimits(usd("0.5"), 1000L), run.limits());
     }

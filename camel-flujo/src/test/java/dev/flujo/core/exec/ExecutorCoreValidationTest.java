@@ -1,24 +1,22 @@
 package dev.flujo.core.exec;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.Test;
-
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.OutputRejectedException;
 import dev.flujo.core.context.FlujoContext;
-import dev.flujo.core.step.FlujoValidator;
 import dev.flujo.core.result.StepResult;
+import dev.flujo.core.step.FlujoValidator;
 import dev.flujo.core.step.ValidationResult;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExecutorCoreValidationTest extends ExecutorCoreTestSupport {
 
@@ -63,9 +61,11 @@ class ExecutorCoreValidationTest extends ExecutorCoreTestSupport {
         ScriptedAgent agent = ScriptedAgent.named("writer").thenReturn("hi").thenReturn("{\"text\":\"hello world\"}");
         StepPlan plan = plan("draft", retries(1), agent)
                 .validators(List.of(
-                        validator("length", out -> out.toString().length() < 5 ? ValidationResult.fail("too short")
+                        validator("length", out -> out.toString().length() < 5
+                                ? ValidationResult.fail("too short")
                                 : ValidationResult.ok()),
-                        validator("format", out -> out.toString().startsWith("{") ? ValidationResult.ok()
+                        validator("format", out -> out.toString().startsWith("{")
+                                ? ValidationResult.ok()
                                 : ValidationResult.fail("not json"))))
                 .build();
 

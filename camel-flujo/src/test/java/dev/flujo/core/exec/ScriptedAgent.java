@@ -17,9 +17,9 @@ import dev.flujo.core.agent.NamedAgent;
 import dev.flujo.core.result.Usage;
 
 /**
- * A test agent that answers from a script, one entry per call, and records every request. Calls past the end of
- * the script use the {@code otherwise} behaviour, or fail with an AssertionError (which the core sees as an agent
- * failure; tests check the call count).
+ * A test agent that answers from a script, one entry per call, and records every request. Calls past the end of the
+ * script use the {@code otherwise} behaviour, or fail with an AssertionError (which the core sees as an agent failure;
+ * tests check the call count).
  */
 final class ScriptedAgent implements FlujoAgent {
 

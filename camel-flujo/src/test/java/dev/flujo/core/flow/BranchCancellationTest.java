@@ -1,11 +1,5 @@
 package dev.flujo.core.flow;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,19 +9,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.junit.jupiter.api.Test;
-
 import dev.flujo.core.FlujoCancelledException;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.context.FlujoContext;
-import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.step.FlujoValidator;
 import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.result.StepResult;
-import dev.flujo.core.step.ValidationResult;
 import dev.flujo.core.result.Usage;
+import dev.flujo.core.run.FlujoRun;
+import dev.flujo.core.step.FlujoValidator;
+import dev.flujo.core.step.ValidationResult;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A failed branch cancels its siblings: agent calls in flight are abandoned, and no new agent call is made. */
 class BranchCancellationTest extends FlowTestSupport {
@@ -108,9 +107,11 @@ class BranchCancellationTest extends FlowTestSupport {
     @Test
     void agentCallsInsideANestedParallelStepAreAbandonedToo() {
         TestAgent silent = TestAgent.hanging("silent");
-        ParallelPlan inner = new ParallelPlan(step("inner", "parallel"), branches(
-                "x", agentBranch(agentStep("x-step", retries(2), silent)),
-                "y", agentBranch(agentStep("y-step", retries(2), silent))), null, null, 0, null);
+        ParallelPlan inner = new ParallelPlan(
+                step("inner", "parallel"), branches(
+                        "x", agentBranch(agentStep("x-step", retries(2), silent)),
+                        "y", agentBranch(agentStep("y-step", retries(2), silent))),
+                null, null, 0, null);
         FlujoBranch nested = call -> inner.execute(core, call.input(), call.context(), call.run(), List.of())
                 .thenApply(StepResult::output);
         FlujoBranch bad = call -> CompletableFuture.supplyAsync(() -> {
@@ -142,7 +143,8 @@ class BranchCancellationTest extends FlowTestSupport {
             started.incrementAndGet();
             return CompletableFuture.completedFuture("ran");
         };
-        ParallelPlan plan = new ParallelPlan(step("par", "parallel"),
+        ParallelPlan plan = new ParallelPlan(
+                step("par", "parallel"),
                 branches("first", failing("first broke"), "second", counted, "third", counted), null,
                 BranchFailurePolicy.PROPAGATE, 1, null);
 
@@ -162,7 +164,8 @@ class BranchCancellationTest extends FlowTestSupport {
             started.incrementAndGet();
             return CompletableFuture.completedFuture("ran");
         };
-        ParallelPlan plan = new ParallelPlan(step("par", "parallel"),
+        ParallelPlan plan = new ParallelPlan(
+                step("par", "parallel"),
                 branches("first", failing("first broke"), "second", counted, "third", counted), null,
                 BranchFailurePolicy.IGNORE, 1, null);
 
@@ -273,7 +276,8 @@ class BranchCancellationTest extends FlowTestSupport {
                 return CompletableFuture.completedFuture("x");
             });
         }
-        ParallelPlan plan = new ParallelPlan(step("par", "parallel"), all, null, BranchFailurePolicy.PROPAGATE, 2,
+        ParallelPlan plan = new ParallelPlan(
+                step("par", "parallel"), all, null, BranchFailurePolicy.PROPAGATE, 2,
                 null);
 
         CompletableFuture<StepResult> done = execute(plan, "q");

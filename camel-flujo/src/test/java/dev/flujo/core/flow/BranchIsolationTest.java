@@ -1,10 +1,5 @@
 package dev.flujo.core.flow;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -12,11 +7,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Test;
-
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.result.StepResult;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Each branch works on its own copy of the context; what one writes, no sibling and not the parent sees. */
 class BranchIsolationTest extends FlowTestSupport {
@@ -85,7 +84,8 @@ class BranchIsolationTest extends FlowTestSupport {
         // maxConcurrency 1: b runs strictly after a has finished, and still does not see a's write
         FlujoBranch a = writing(Map.of("k", "from a"), "a");
         FlujoBranch b = call -> CompletableFuture.completedFuture(String.valueOf(call.context().get("k")));
-        ParallelPlan plan = new ParallelPlan(step("par", "parallel"), branches("a", a, "b", b),
+        ParallelPlan plan = new ParallelPlan(
+                step("par", "parallel"), branches("a", a, "b", b),
                 MergeStrategies.OVERWRITE, null, 1, null);
 
         StepResult result = await(execute(plan, "in"));

@@ -1,21 +1,20 @@
 package dev.flujo.core.flow;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.Test;
-
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.result.StepResult;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConditionalPlanTest extends FlowTestSupport {
 
@@ -58,7 +57,8 @@ class ConditionalPlanTest extends FlowTestSupport {
 
     @Test
     void theDefaultBranchRunsWhenNoKeyMatches() {
-        ConditionalPlan plan = new ConditionalPlan(step("cond", "conditional"), BY_CATEGORY, categories(),
+        ConditionalPlan plan = new ConditionalPlan(
+                step("cond", "conditional"), BY_CATEGORY, categories(),
                 call -> CompletableFuture.completedFuture("triage " + call.input()));
 
         StepResult result = await(route(plan, "sales"));
@@ -71,7 +71,8 @@ class ConditionalPlanTest extends FlowTestSupport {
 
     @Test
     void aNullKeyTakesTheDefaultBranch() {
-        ConditionalPlan plan = new ConditionalPlan(step("cond", "conditional"), (in, ctx) -> null, categories(),
+        ConditionalPlan plan = new ConditionalPlan(
+                step("cond", "conditional"), (in, ctx) -> null, categories(),
                 value("fallback"));
 
         assertEquals("fallback", await(execute(plan, "x")).output());
@@ -79,7 +80,8 @@ class ConditionalPlanTest extends FlowTestSupport {
 
     @Test
     void theKeyIsComparedAsAString() {
-        ConditionalPlan plan = new ConditionalPlan(step("cond", "conditional"), (in, ctx) -> 2,
+        ConditionalPlan plan = new ConditionalPlan(
+                step("cond", "conditional"), (in, ctx) -> 2,
                 branches("1", value("one"), "2", value("two")), null);
 
         assertEquals("two", await(execute(plan, "x")).output());
@@ -112,7 +114,8 @@ class ConditionalPlanTest extends FlowTestSupport {
 
     @Test
     void aFailingBranchFailsTheStepNamingIt() {
-        ConditionalPlan plan = new ConditionalPlan(step("cond", "conditional"), (in, ctx) -> "bad",
+        ConditionalPlan plan = new ConditionalPlan(
+                step("cond", "conditional"), (in, ctx) -> "bad",
                 branches("bad", failing("broken")), null);
 
         FlujoStepFailedException e = awaitFailure(execute(plan, "x"), FlujoStepFailedException.class);
@@ -126,7 +129,8 @@ class ConditionalPlanTest extends FlowTestSupport {
         assertThrows(FlujoConfigurationException.class,
                 () -> new ConditionalPlan(step("cond", "conditional"), BY_CATEGORY, Map.of(), null));
         // only a default is allowed: every key takes it
-        ConditionalPlan onlyDefault = new ConditionalPlan(step("cond", "conditional"), BY_CATEGORY, null,
+        ConditionalPlan onlyDefault = new ConditionalPlan(
+                step("cond", "conditional"), BY_CATEGORY, null,
                 value("always"));
         assertEquals("always", await(route(onlyDefault, "anything")).output());
     }

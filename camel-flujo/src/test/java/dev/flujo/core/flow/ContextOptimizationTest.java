@@ -8,7 +8,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import dev.flujo.core.context.CopyOnWriteContext;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.usage.UsageLimits;
-
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * enableContextOptimization: branches get copy-on-write copies of the context (sharing its storage until they
- * write); off, eager copies of every entry. Either way the copies are isolated both ways.
+ * enableContextOptimization: branches get copy-on-write copies of the context (sharing its storage until they write);
+ * off, eager copies of every entry. Either way the copies are isolated both ways.
  */
 class ContextOptimizationTest extends FlowTestSupport {
 
@@ -32,7 +31,8 @@ class ContextOptimizationTest extends FlowTestSupport {
 
     private ParallelPlan plan(boolean copyOnWrite) {
         CompositeStep step = new CompositeStep("fan", "parallel", UsageLimits.NONE, null, null, copyOnWrite);
-        return new ParallelPlan(step, Map.of("a", recording, "b", recording), MergeStrategies.NO_MERGE,
+        return new ParallelPlan(
+                step, Map.of("a", recording, "b", recording), MergeStrategies.NO_MERGE,
                 BranchFailurePolicy.PROPAGATE, 0, null);
     }
 

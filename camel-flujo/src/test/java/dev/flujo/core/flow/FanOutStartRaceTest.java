@@ -10,17 +10,16 @@ import java.util.concurrent.TimeUnit;
 
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
-import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.result.StepResult;
-
+import dev.flujo.core.run.FlujoRun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Regression (found by the parallel-vs-multicast benchmark): a branch that ended while the fan-out was still
- * starting the others took the next index itself, so the start loop then launched an index past the end
+ * Regression (found by the parallel-vs-multicast benchmark): a branch that ended while the fan-out was still starting
+ * the others took the next index itself, so the start loop then launched an index past the end
  * (ArrayIndexOutOfBoundsException on a pool thread). A branch executor that runs tasks on the calling thread makes
  * every branch end before the start loop moves on, which reproduces it every time.
  */

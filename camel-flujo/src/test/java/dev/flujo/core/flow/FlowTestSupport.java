@@ -1,36 +1,31 @@
 package dev.flujo.core.flow;
 
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 
 import dev.flujo.core.StepFutures;
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.ExecutorCore;
 import dev.flujo.core.exec.FlujoPlan;
-import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.step.FlujoValidator;
 import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.result.StepResult;
+import dev.flujo.core.run.FlujoRun;
+import dev.flujo.core.step.FlujoValidator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A real ExecutorCore on a single-thread timer and a four-thread continuation pool (so that branches really run side
- * by side), a fresh top-level run per test, and branch helpers.
+ * A real ExecutorCore on a single-thread timer and a four-thread continuation pool (so that branches really run side by
+ * side), a fresh top-level run per test, and branch helpers.
  */
 abstract class FlowTestSupport {
 

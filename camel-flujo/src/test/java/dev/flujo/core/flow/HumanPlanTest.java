@@ -1,11 +1,5 @@
 package dev.flujo.core.flow;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
@@ -13,19 +7,24 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.Test;
-
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.context.FlujoContext;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
 import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.run.HumanInteraction;
 import dev.flujo.core.state.InMemoryStateStore;
 import dev.flujo.core.state.PausedRun;
 import dev.flujo.core.state.RunStatus;
-import dev.flujo.core.result.StepResult;
-import dev.flujo.core.result.Usage;
 import dev.flujo.core.usage.UsageLimits;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HumanPlanTest extends FlowTestSupport {
 
@@ -35,14 +34,16 @@ class HumanPlanTest extends FlowTestSupport {
     private final InMemoryStateStore store = new InMemoryStateStore();
 
     private HumanPlan human(UsageLimits limits) {
-        return new HumanPlan(new CompositeStep("approve", "human", limits, null),
+        return new HumanPlan(
+                new CompositeStep("approve", "human", limits, null),
                 (input, ctx) -> "Approve " + input + " for " + ctx.get("tenant") + "?", SCHEMA, "direct:afterApproval",
                 store, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @Test
     void savesEverythingNeededToContinueAndSucceedsPaused() {
-        StepResult earlier = new StepResult("extract", "refund 40 EUR", true, 1, 0, Usage.tokens(7, 3), null, null,
+        StepResult earlier = new StepResult(
+                "extract", "refund 40 EUR", true, 1, 0, Usage.tokens(7, 3), null, null,
                 null, null);
         run.record(earlier);
         run.ledger().reconcile(0, BigDecimal.ZERO, Usage.of(7, 3, new BigDecimal("0.01")));

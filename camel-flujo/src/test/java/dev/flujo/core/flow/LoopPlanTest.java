@@ -1,12 +1,5 @@
 package dev.flujo.core.flow;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,17 +7,23 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.Test;
-
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.FlujoException;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.context.FlujoContext;
-import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
+import dev.flujo.core.run.FlujoRun;
 import dev.flujo.core.usage.UsageLimitExceededException;
 import dev.flujo.core.usage.UsageLimits;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LoopPlanTest extends FlowTestSupport {
 
@@ -117,7 +116,8 @@ class LoopPlanTest extends FlowTestSupport {
     @Test
     void aUsageBreachEndsTheLoopWithExitReasonLimitExceeded() {
         TestAgent agent = TestAgent.returning("agent", "more", Usage.tokens(5, 5));
-        LoopPlan plan = new LoopPlan(new CompositeStep("loop", "loop", new UsageLimits(null, 25L), null),
+        LoopPlan plan = new LoopPlan(
+                new CompositeStep("loop", "loop", new UsageLimits(null, 25L), null),
                 agentBranch(agentStep("think", agent)), (o, c) -> false, 10);
 
         UsageLimitExceededException e = awaitFailure(execute(plan, "in"), UsageLimitExceededException.class);
@@ -216,7 +216,8 @@ class LoopPlanTest extends FlowTestSupport {
     @Test
     void aLoopIterationInterruptedByTheCancellationOfItsRunIsReportedCancelled() throws Exception {
         TestAgent slow = TestAgent.hanging("slow");
-        LoopPlan loop = new LoopPlan(step("polish", "loop"), agentBranch(agentStep("polishStep", slow)),
+        LoopPlan loop = new LoopPlan(
+                step("polish", "loop"), agentBranch(agentStep("polishStep", slow)),
                 (output, ctx) -> false, 3);
         FlujoRun branchRun = run.branch();
 

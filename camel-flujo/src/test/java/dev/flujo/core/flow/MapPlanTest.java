@@ -1,10 +1,5 @@
 package dev.flujo.core.flow;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,12 +9,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Test;
-
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.result.StepResult;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MapPlanTest extends FlowTestSupport {
 
@@ -90,7 +89,7 @@ class MapPlanTest extends FlowTestSupport {
 
     @Test
     void anArrayIsAListOfItemsToo() {
-        assertEquals(List.of("A", "B"), await(execute(map(UPPER, null, null), new String[] {"a", "b"})).output());
+        assertEquals(List.of("A", "B"), await(execute(map(UPPER, null, null), new String[] { "a", "b" })).output());
     }
 
     @Test

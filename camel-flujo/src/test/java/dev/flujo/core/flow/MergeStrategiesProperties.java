@@ -1,10 +1,5 @@
 package dev.flujo.core.flow;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -22,6 +17,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import dev.flujo.core.FlujoStepFailedException;
+import dev.flujo.core.context.FlujoContext;
+import dev.flujo.core.exec.ExecutorCore;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.run.FlujoRun;
+import dev.flujo.reliability.PropertyFigures;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -35,29 +36,28 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.statistics.Statistics;
 
-import dev.flujo.core.FlujoStepFailedException;
-import dev.flujo.core.context.FlujoContext;
-import dev.flujo.core.exec.ExecutorCore;
-import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.result.StepResult;
-import dev.flujo.reliability.PropertyFigures;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What the built-in merge strategies promise (docs/kinds/parallel.md), checked on generated branch writes: keys from
- * a four-key alphabet so that branches collide, values that are small numbers, short strings, lists and maps of
- * them (nested up to two levels, with the odd {@code null} inside a list or map: the context itself holds no nulls,
- * so top-level values are never null). Each property's javadoc is the promise it checks.
+ * What the built-in merge strategies promise (docs/kinds/parallel.md), checked on generated branch writes: keys from a
+ * four-key alphabet so that branches collide, values that are small numbers, short strings, lists and maps of them
+ * (nested up to two levels, with the odd {@code null} inside a list or map: the context itself holds no nulls, so
+ * top-level values are never null). Each property's javadoc is the promise it checks.
  *
- * <p>Tagged {@code property}: it runs in the test command with jqwik's default tries and in the stress profile with
+ * <p>
+ * Tagged {@code property}: it runs in the test command with jqwik's default tries and in the stress profile with
  * {@code jqwik.tries.default} raised, which records its figure ({@link PropertyFigures}).
  */
 @Tag("property")
 @AddLifecycleHook(PropertyFigures.class)
 @PropertyFigures.What(what = "Context merge strategies, generated branch writes (jqwik): no lost keys, last/first"
-        + " writer wins, associativity, echoes change nothing, list additions in declared order, conflicts named,"
-        + " same outcome whatever order the branches finish in",
-        found = "found: CONTEXT_UPDATE kept two branches' equal list additions once, but twice when a third branch"
-                + " also changed the list (not associative); fixed: every branch's additions are kept")
+                             + " writer wins, associativity, echoes change nothing, list additions in declared order, conflicts named,"
+                             + " same outcome whatever order the branches finish in",
+                      found = "found: CONTEXT_UPDATE kept two branches' equal list additions once, but twice when a third branch"
+                              + " also changed the list (not associative); fixed: every branch's additions are kept")
 class MergeStrategiesProperties {
 
     private static final List<String> KEYS = List.of("k1", "k2", "k3", "k4");
@@ -70,9 +70,10 @@ class MergeStrategiesProperties {
      * key any branch wrote and no key that no branch wrote.
      */
     @Property
-    void everyWrittenKeyIsMergedAndNoOther(@ForAll("mergingStrategies") MergeStrategies strategy,
-                                           @ForAll("parents") FlujoContext parent,
-                                           @ForAll("branchWrites") List<BranchWrites> branches) {
+    void everyWrittenKeyIsMergedAndNoOther(
+            @ForAll("mergingStrategies") MergeStrategies strategy,
+            @ForAll("parents") FlujoContext parent,
+            @ForAll("branchWrites") List<BranchWrites> branches) {
         Map<String, Object> merged;
         try {
             merged = strategy.merge(parent, branches);
@@ -91,12 +92,13 @@ class MergeStrategiesProperties {
     }
 
     /**
-     * CONTEXT_UPDATE keeps every key and sub-key a branch changed or added (at any depth of nested maps); a
-     * sub-key a branch only kept as it was may go when another branch replaced that map without it.
+     * CONTEXT_UPDATE keeps every key and sub-key a branch changed or added (at any depth of nested maps); a sub-key a
+     * branch only kept as it was may go when another branch replaced that map without it.
      */
     @Property
-    void contextUpdateKeepsEveryChangedKeyAndSubKey(@ForAll("parents") FlujoContext parent,
-                                                    @ForAll("branchWrites") List<BranchWrites> branches) {
+    void contextUpdateKeepsEveryChangedKeyAndSubKey(
+            @ForAll("parents") FlujoContext parent,
+            @ForAll("branchWrites") List<BranchWrites> branches) {
         Map<String, Object> merged;
         try {
             merged = MergeStrategies.CONTEXT_UPDATE.merge(parent, branches);
@@ -117,8 +119,9 @@ class MergeStrategiesProperties {
 
     /** NO_MERGE writes nothing, whatever the branches wrote. */
     @Property
-    void noMergeWritesNothing(@ForAll("parents") FlujoContext parent,
-                              @ForAll("branchWrites") List<BranchWrites> branches) {
+    void noMergeWritesNothing(
+            @ForAll("parents") FlujoContext parent,
+            @ForAll("branchWrites") List<BranchWrites> branches) {
         assertEquals(Map.of(), MergeStrategies.NO_MERGE.merge(parent, branches));
     }
 
@@ -126,8 +129,9 @@ class MergeStrategiesProperties {
 
     /** OVERWRITE: each key takes the value of the last declared branch that wrote it; KEEP_FIRST: of the first. */
     @Property
-    void overwriteIsLastWriterWinsAndKeepFirstFirstWriterWins(@ForAll("parents") FlujoContext parent,
-                                                              @ForAll("branchWrites") List<BranchWrites> branches) {
+    void overwriteIsLastWriterWinsAndKeepFirstFirstWriterWins(
+            @ForAll("parents") FlujoContext parent,
+            @ForAll("branchWrites") List<BranchWrites> branches) {
         Map<String, Object> last = new HashMap<>();
         Map<String, Object> first = new HashMap<>();
         for (BranchWrites b : branches) {
@@ -143,8 +147,9 @@ class MergeStrategiesProperties {
      * every branch that wrote it, in declared order. Otherwise it writes each key's one value.
      */
     @Property
-    void errorOnConflictFailsExactlyWhenTwoBranchesDisagree(@ForAll("parents") FlujoContext parent,
-                                                            @ForAll("branchWrites") List<BranchWrites> branches) {
+    void errorOnConflictFailsExactlyWhenTwoBranchesDisagree(
+            @ForAll("parents") FlujoContext parent,
+            @ForAll("branchWrites") List<BranchWrites> branches) {
         Set<String> disagreed = new LinkedHashSet<>();
         Map<String, Object> one = new HashMap<>();
         for (BranchWrites b : branches) {
@@ -171,15 +176,16 @@ class MergeStrategiesProperties {
     // --- associativity --------------------------------------------------------------------------------------------
 
     /**
-     * OVERWRITE and KEEP_FIRST are associative: merging branches a, b, c gives what merging merge(a, b), as one
-     * branch, with c gives, and what merging a with merge(b, c) gives (a parallel step nested in another merges as if
-     * it were flat).
+     * OVERWRITE and KEEP_FIRST are associative: merging branches a, b, c gives what merging merge(a, b), as one branch,
+     * with c gives, and what merging a with merge(b, c) gives (a parallel step nested in another merges as if it were
+     * flat).
      */
     @Property
-    void overwriteAndKeepFirstAreAssociative(@ForAll("whoWins") MergeStrategies strategy,
-                                             @ForAll("parents") FlujoContext parent,
-                                             @ForAll("branch") BranchWrites a, @ForAll("branch") BranchWrites b,
-                                             @ForAll("branch") BranchWrites c) {
+    void overwriteAndKeepFirstAreAssociative(
+            @ForAll("whoWins") MergeStrategies strategy,
+            @ForAll("parents") FlujoContext parent,
+            @ForAll("branch") BranchWrites a, @ForAll("branch") BranchWrites b,
+            @ForAll("branch") BranchWrites c) {
         Map<String, Object> flat = strategy.merge(parent, List.of(a, b, c));
         Map<String, Object> left = strategy.merge(parent,
                 List.of(new BranchWrites("ab", strategy.merge(parent, List.of(a, b))), c));
@@ -192,10 +198,10 @@ class MergeStrategiesProperties {
 
     /**
      * CONTEXT_UPDATE is associative for writes that extend the parent's values (a list the parent's list followed by
-     * additions, a map that keeps the parent map's sub-keys): merging a, b, c, merging merge(a, b) with c and
-     * merging a with merge(b, c) give the same writes, or all fail. Two branches that add the same items to a list
-     * are no exception. Writes that shrink a value (a list that does not start with the parent's, a map without one
-     * of the parent's sub-keys) are not covered: see the strategy's javadoc.
+     * additions, a map that keeps the parent map's sub-keys): merging a, b, c, merging merge(a, b) with c and merging a
+     * with merge(b, c) give the same writes, or all fail. Two branches that add the same items to a list are no
+     * exception. Writes that shrink a value (a list that does not start with the parent's, a map without one of the
+     * parent's sub-keys) are not covered: see the strategy's javadoc.
      */
     @Property
     void contextUpdateIsAssociativeForWritesThatExtendTheParent(
@@ -222,14 +228,15 @@ class MergeStrategiesProperties {
     // --- what CONTEXT_UPDATE promises beyond that ----------------------------------------------------------------
 
     /**
-     * CONTEXT_UPDATE: a branch that writes back values the parent already had changes nothing, wherever it is
-     * declared: the context after the merge is the same as without it, and a merge that failed still fails.
+     * CONTEXT_UPDATE: a branch that writes back values the parent already had changes nothing, wherever it is declared:
+     * the context after the merge is the same as without it, and a merge that failed still fails.
      */
     @Property
-    void contextUpdateIgnoresABranchThatWritesBackTheParentsValues(@ForAll("parents") FlujoContext parent,
-                                                                  @ForAll("branchWrites") List<BranchWrites> branches,
-                                                                  @ForAll("echoKeys") Set<String> echoed,
-                                                                  @ForAll("positions") int position) {
+    void contextUpdateIgnoresABranchThatWritesBackTheParentsValues(
+            @ForAll("parents") FlujoContext parent,
+            @ForAll("branchWrites") List<BranchWrites> branches,
+            @ForAll("echoKeys") Set<String> echoed,
+            @ForAll("positions") int position) {
         Map<String, Object> echo = new LinkedHashMap<>();
         echoed.stream().filter(k -> parent.get(k) != null).forEach(k -> echo.put(k, parent.get(k)));
         List<BranchWrites> withEcho = new ArrayList<>(branches);
@@ -246,8 +253,9 @@ class MergeStrategiesProperties {
      * takes its one writer's value.
      */
     @Property
-    void contextUpdateOfDisjointKeysDoesNotDependOnOrder(@ForAll("parents") FlujoContext parent,
-                                                         @ForAll("disjointBranchWrites") List<BranchWrites> branches) {
+    void contextUpdateOfDisjointKeysDoesNotDependOnOrder(
+            @ForAll("parents") FlujoContext parent,
+            @ForAll("disjointBranchWrites") List<BranchWrites> branches) {
         Map<String, Object> union = new HashMap<>();
         branches.forEach(b -> union.putAll(b.writes()));
         List<BranchWrites> reversed = new ArrayList<>(branches);
@@ -310,7 +318,8 @@ class MergeStrategiesProperties {
     @Property
     void aParallelStepMergesTheSameWhateverOrderItsBranchesFinishIn(
             @ForAll("strategies") MergeStrategies strategy, @ForAll("parents") FlujoContext parent,
-            @ForAll("branchWrites") List<BranchWrites> branches, @ForAll("seeds") long seed) throws Exception {
+            @ForAll("branchWrites") List<BranchWrites> branches, @ForAll("seeds") long seed)
+            throws Exception {
         List<CompletableFuture<Object>> finish = new ArrayList<>();
         CountDownLatch started = new CountDownLatch(branches.size());
         Map<String, FlujoBranch> declared = new LinkedHashMap<>();
@@ -323,7 +332,8 @@ class MergeStrategiesProperties {
                 return done;
             });
         }
-        CompletableFuture<StepResult> step = new ParallelPlan(CompositeStep.of("par", "parallel"), declared, strategy,
+        CompletableFuture<StepResult> step = new ParallelPlan(
+                CompositeStep.of("par", "parallel"), declared, strategy,
                 null, 0, null).execute(core, "in", parent, FlujoRun.create(), List.of());
         assertTrue(started.await(10, TimeUnit.SECONDS), "every branch started");
         List<Integer> order = new ArrayList<>();
@@ -334,7 +344,8 @@ class MergeStrategiesProperties {
         order.forEach(i -> finish.get(i).complete("out" + i));
 
         Object expected = outcome(() -> strategy.merge(parent, changesOf(parent, branches)));
-        Object actual = step.handle((result, failed) -> failed == null ? result.contextUpdates()
+        Object actual = step.handle((result, failed) -> failed == null
+                ? result.contextUpdates()
                 : assertInstanceOf(MergeConflictException.class,
                         assertInstanceOf(FlujoStepFailedException.class, unwrapped(failed)).getCause()))
                 .get(10, TimeUnit.SECONDS);
@@ -423,8 +434,9 @@ class MergeStrategiesProperties {
     Arbitrary<Tuple.Tuple2<FlujoContext, List<BranchWrites>>> extendingWrites() {
         Arbitrary<Map<String, Delta>> branch = Arbitraries.maps(Arbitraries.of(KEYS), delta(2)).ofMaxSize(3);
         return Combinators.combine(Arbitraries.maps(Arbitraries.of(KEYS), value(2)).ofMaxSize(4),
-                branch.list().ofSize(3)).as((parentValues, deltas) -> Tuple.of(FlujoContext.of(parentValues),
-                        named(deltas.stream().map(d -> applied(d, parentValues)).toList())));
+                branch.list().ofSize(3)).as(
+                        (parentValues, deltas) -> Tuple.of(FlujoContext.of(parentValues),
+                                named(deltas.stream().map(d -> applied(d, parentValues)).toList())));
     }
 
     private static Arbitrary<Map<String, Object>> writes() {
@@ -449,9 +461,9 @@ class MergeStrategiesProperties {
     }
 
     /**
-     * How a branch changes one value so that the result extends it: keep it, add items to a list, change some
-     * sub-keys of a map (keeping the others), or put a scalar (two branches setting different scalars is a conflict,
-     * as it should be). Generated independently of the parent, so it shrinks well.
+     * How a branch changes one value so that the result extends it: keep it, add items to a list, change some sub-keys
+     * of a map (keeping the others), or put a scalar (two branches setting different scalars is a conflict, as it
+     * should be). Generated independently of the parent, so it shrinks well.
      */
     private sealed interface Delta {
     }
@@ -604,7 +616,8 @@ class MergeStrategiesProperties {
 
     /** Comparable form of an outcome, a conflict by the key and branches it names. */
     private static Object exactly(Object outcome) {
-        return outcome instanceof MergeConflictException e ? "conflict on " + e.getKey() + " by " + e.getBranches()
+        return outcome instanceof MergeConflictException e
+                ? "conflict on " + e.getKey() + " by " + e.getBranches()
                 : outcome;
     }
 

@@ -1,10 +1,5 @@
 package dev.flujo.core.flow;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,11 +7,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Test;
-
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.result.StepResult;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The built-in merge strategies, on their own and inside a parallel step. */
 class MergeStrategiesTest extends FlowTestSupport {
@@ -116,9 +115,9 @@ class MergeStrategiesTest extends FlowTestSupport {
     }
 
     /**
-     * Was a bug (found by MergeStrategiesProperties): two branches that added the same item to a list kept it once,
-     * but twice as soon as a third branch changed the list too, so nesting a parallel step in another changed the
-     * result ({k1=[x, x, y]} flat, {k1=[x, y]} with the first two nested).
+     * Was a bug (found by MergeStrategiesProperties): two branches that added the same item to a list kept it once, but
+     * twice as soon as a third branch changed the list too, so nesting a parallel step in another changed the result
+     * ({k1=[x, x, y]} flat, {k1=[x, y]} with the first two nested).
      */
     /** Maps with a null key (a HashMap an agent returned) merge like any other key, with or without a parent map. */
     @Test

@@ -1,12 +1,5 @@
 package dev.flujo.core.flow;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,14 +11,20 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.Test;
-
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.context.FlujoContext;
-import dev.flujo.core.step.FlujoProcessor;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
+import dev.flujo.core.step.FlujoProcessor;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ParallelPlanTest extends FlowTestSupport {
 
@@ -89,7 +88,8 @@ class ParallelPlanTest extends FlowTestSupport {
     @Test
     void branchWritesAreMergedIntoTheStepsContextUpdatesAndSinkToAddsTheOutput() {
         FlujoContext context = FlujoContext.of(Map.of("tenant", "acme"));
-        ParallelPlan plan = new ParallelPlan(new CompositeStep("par", "parallel", null, "results"),
+        ParallelPlan plan = new ParallelPlan(
+                new CompositeStep("par", "parallel", null, "results"),
                 branches("a", writing(Map.of("x", 1), "A"), "b", writing(Map.of("y", 2), "B")),
                 null, null, 0, null);
 
@@ -115,7 +115,8 @@ class ParallelPlanTest extends FlowTestSupport {
     void reduceTurnsTheMapOfOutputsIntoOneValue() {
         FlujoProcessor join = (value, ctx) -> String.join("+", ((Map<?, ?>) value).values().stream()
                 .map(String::valueOf).toList());
-        ParallelPlan plan = new ParallelPlan(step("par", "parallel"),
+        ParallelPlan plan = new ParallelPlan(
+                step("par", "parallel"),
                 branches("a", value("x"), "b", value("y"), "c", value("z")), null, null, 0, join);
 
         StepResult result = await(execute(plan, "in"));
@@ -148,8 +149,10 @@ class ParallelPlanTest extends FlowTestSupport {
             open.add(f);
             return f;
         };
-        ParallelPlan plan = new ParallelPlan(step("par", "parallel"), branches("b1", tracked, "b2", tracked,
-                "b3", tracked, "b4", tracked, "b5", tracked, "b6", tracked), null, null, 2, null);
+        ParallelPlan plan = new ParallelPlan(
+                step("par", "parallel"), branches("b1", tracked, "b2", tracked,
+                        "b3", tracked, "b4", tracked, "b5", tracked, "b6", tracked),
+                null, null, 2, null);
 
         CompletableFuture<StepResult> future = execute(plan, "in");
         // hold two branches open before finishing one, so that a third could only start by breaking the limit

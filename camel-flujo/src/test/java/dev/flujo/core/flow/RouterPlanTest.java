@@ -1,10 +1,5 @@
 package dev.flujo.core.flow;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +7,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import org.junit.jupiter.api.Test;
 
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.FlujoStepFailedException;
@@ -24,6 +17,12 @@ import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
 import dev.flujo.core.step.ValidationResult;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RouterPlanTest extends FlowTestSupport {
 
@@ -150,7 +149,8 @@ class RouterPlanTest extends FlowTestSupport {
 
     @Test
     void underIgnoreAFailingChosenBranchIsListedAndTheOthersOutputsKept() {
-        RouterPlan plan = new RouterPlan(step("route", "router"), routerStep(TestAgent.returning("p", "a,b"), 0),
+        RouterPlan plan = new RouterPlan(
+                step("route", "router"), routerStep(TestAgent.returning("p", "a,b"), 0),
                 branches("a", failing("a broke"), "b", value("B"), "c", value("C")), null,
                 BranchFailurePolicy.IGNORE, 0, null);
 
@@ -170,7 +170,8 @@ class RouterPlanTest extends FlowTestSupport {
     // from the review of the composite kinds
     @Test
     void aRouterInsideABranchCountsTheRoutingCallOnce() {
-        RouterPlan router = new RouterPlan(step("triage", "router"),
+        RouterPlan router = new RouterPlan(
+                step("triage", "router"),
                 triageRouterStep(TestAgent.returning("picker", "a", Usage.tokens(7, 3))),
                 branches("a", value("A"), "b", value("B")), null, null, 0, null);
         ParallelPlan outer = parallel(branches("triage", compositeBranch(router), "other", value("O")));

@@ -1,21 +1,20 @@
 package dev.flujo.core.run;
 
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
+import dev.flujo.core.usage.UsageLimits;
+import org.junit.jupiter.api.Test;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.math.BigDecimal;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import org.junit.jupiter.api.Test;
-
-import dev.flujo.core.result.StepResult;
-import dev.flujo.core.result.Usage;
-import dev.flujo.core.usage.UsageLimits;
 
 /** Branch runs: what they share with their run, what they keep apart, and how cancellation flows down. */
 class FlujoRunBranchTest {

@@ -1,25 +1,23 @@
 package dev.flujo.core.state;
 
+import java.time.Duration;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flujo.core.FlujoConfigurationException;
+import org.junit.jupiter.api.Test;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.flujo.core.FlujoConfigurationException;
-
 class AnswerSchemaTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String APPROVAL = "{\"type\":\"object\",\"required\":[\"approved\"],"
-            + "\"properties\":{\"approved\":{\"type\":\"boolean\"}}}";
+                                           + "\"properties\":{\"approved\":{\"type\":\"boolean\"}}}";
 
     private static JsonNode json(String text) throws Exception {
         return JSON.readTree(text);
@@ -79,7 +77,7 @@ class AnswerSchemaTest {
     @Test
     void aLocalRefWithinTheSchemaWorks() throws Exception {
         String local = "{\"$defs\":{\"flag\":{\"type\":\"boolean\"}},\"type\":\"object\","
-                + "\"properties\":{\"approved\":{\"$ref\":\"#/$defs/flag\"}}}";
+                       + "\"properties\":{\"approved\":{\"$ref\":\"#/$defs/flag\"}}}";
         AnswerSchema.check("answerSchema", local);
         assertEquals(List.of(), AnswerSchema.violations(local, json("{\"approved\":false}")));
         assertEquals(1, AnswerSchema.violations(local, json("{\"approved\":1}")).size());

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * The JDBC store on PostgreSQL through a {@code DataSource}, as deployments with several Camel instances use it.
- * Runs where {@code FLUJO_TEST_POSTGRES_URL} names a database: {@code .ci/run} starts a throwaway server and sets
- * it (and fails if it cannot), so CI always runs these.
+ * The JDBC store on PostgreSQL through a {@code DataSource}, as deployments with several Camel instances use it. Runs
+ * where {@code FLUJO_TEST_POSTGRES_URL} names a database: {@code .ci/run} starts a throwaway server and sets it (and
+ * fails if it cannot), so CI always runs these.
  */
 @EnabledIfEnvironmentVariable(named = "FLUJO_TEST_POSTGRES_URL", matches = "jdbc:postgresql:.+")
 class PostgresStateStoreTest extends StateStoreContract {

@@ -1,10 +1,5 @@
 package dev.flujo.core.state;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +11,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.flujo.core.state.ResumeRejectedException.Reason;
 import org.junit.jupiter.api.Test;
 
-import dev.flujo.core.state.ResumeRejectedException.Reason;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Which answers a resume refuses as INVALID_ANSWER, the run staying paused for a proper answer. Found by the resume
@@ -32,15 +31,16 @@ import dev.flujo.core.state.ResumeRejectedException.Reason;
 class ResumeAnswerTest {
 
     private static final String SCHEMA = "{\"type\":\"object\",\"required\":[\"approved\"],\"properties\":{"
-            + "\"approved\":{\"type\":\"boolean\"},\"note\":{\"type\":\"string\"},"
-            + "\"count\":{\"type\":\"integer\",\"maximum\":10},"
-            + "\"amount\":{\"type\":\"number\",\"minimum\":0,\"maximum\":100,\"multipleOf\":0.01}}}";
+                                         + "\"approved\":{\"type\":\"boolean\"},\"note\":{\"type\":\"string\"},"
+                                         + "\"count\":{\"type\":\"integer\",\"maximum\":10},"
+                                         + "\"amount\":{\"type\":\"number\",\"minimum\":0,\"maximum\":100,\"multipleOf\":0.01}}}";
 
     private final InMemoryStateStore store = new InMemoryStateStore();
     private final ResumeService service = new ResumeService(store, Clock.systemUTC());
 
     private static PausedRun paused(String schema) {
-        return new PausedRun("run-1", RunStatus.PAUSED, "approve", "Approve?", schema, "direct:after", "draft",
+        return new PausedRun(
+                "run-1", RunStatus.PAUSED, "approve", "Approve?", schema, "direct:after", "draft",
                 Map.of(), List.of(), null, null, List.of(), Instant.EPOCH);
     }
 
@@ -77,8 +77,8 @@ class ResumeAnswerTest {
         ResumeRejectedException e = rejected(SCHEMA, latin1);
         assertContains(e.getMessage(), "not UTF-8");
         assertContains(e.getMessage(), "byte " + (latin1.length - 3));
-        rejected(null, new byte[] {'o', 'k', (byte) 0xC3}); // a truncated sequence at the end
-        rejected(null, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}); // an encoded surrogate
+        rejected(null, new byte[] { 'o', 'k', (byte) 0xC3 }); // a truncated sequence at the end
+        rejected(null, new byte[] { (byte) 0xED, (byte) 0xA0, (byte) 0x80 }); // an encoded surrogate
 
         store.save(paused(SCHEMA));
         assertEquals(Map.of("approved", true, "note", "caf\u00e9"), service.resume("run-1",
@@ -110,7 +110,7 @@ class ResumeAnswerTest {
 
     @Test
     void nanAndInfinityInAMapAnswerAreRefused() {
-        for (double notANumber : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+        for (double notANumber : new double[] { Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY }) {
             ResumeRejectedException e = rejected(SCHEMA, Map.of("approved", true, "amount", notANumber));
             assertContains(e.getMessage(), "$.amount: " + notANumber + " is not a JSON number");
             rejected(null, List.of(notANumber));
@@ -139,12 +139,13 @@ class ResumeAnswerTest {
     private static final String REQUIRES_APPROVED = "{\"type\":\"object\",\"required\":[\"approved\"]}";
 
     private static PausedRun pausedForAda(String runId, String schema) {
-        return new PausedRun(runId, RunStatus.PAUSED, "approve", "Approve?", schema, "direct:after", "draft",
+        return new PausedRun(
+                runId, RunStatus.PAUSED, "approve", "Approve?", schema, "direct:after", "draft",
                 Map.of("customer", "ada"), List.of(), null, null, List.of(), Instant.EPOCH);
     }
 
     private static void assertRejectedAndStillPaused(Object answer) {
-        for (String schema : new String[] {REQUIRES_APPROVED, null}) {
+        for (String schema : new String[] { REQUIRES_APPROVED, null }) {
             InMemoryStateStore store = new InMemoryStateStore();
             store.save(pausedForAda("run-1", schema));
             ResumeRejectedException e = assertThrows(ResumeRejectedException.class,

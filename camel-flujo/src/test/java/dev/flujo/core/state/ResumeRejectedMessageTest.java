@@ -1,10 +1,5 @@
 package dev.flujo.core.state;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,16 +8,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.flujo.core.state.ResumeRejectedException.Reason;
 import org.junit.jupiter.api.Test;
 
-import dev.flujo.core.state.ResumeRejectedException.Reason;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The run id and the problems of a refused resume come from the caller, and the message quoted them as they were
- * (found by the resume payload stress test, issue 7): a 1 MB id made a 1 MB message (and log line), a newline in an id
- * or in a key of the answer started a forged log line, 5,000 unknown keys made 5,000 problems in one message; and an
- * id with a NUL went to the store, which PostgreSQL answers with an SQL error instead of "no such run". The message
- * now escapes control and format characters and cuts what is long; an id with a control character is unknown at once.
+ * The run id and the problems of a refused resume come from the caller, and the message quoted them as they were (found
+ * by the resume payload stress test, issue 7): a 1 MB id made a 1 MB message (and log line), a newline in an id or in a
+ * key of the answer started a forged log line, 5,000 unknown keys made 5,000 problems in one message; and an id with a
+ * NUL went to the store, which PostgreSQL answers with an SQL error instead of "no such run". The message now escapes
+ * control and format characters and cuts what is long; an id with a control character is unknown at once.
  */
 class ResumeRejectedMessageTest {
 
@@ -71,7 +70,8 @@ class ResumeRejectedMessageTest {
         assertEquals(huge, e.getRunId());
         assertTrue(e.getMessage().length() < 300, () -> e.getMessage().length() + " characters");
         assertTrue(e.getMessage().startsWith("Cannot resume run '" + "x".repeat(ResumeRejectedException.MAX_ID_CHARS)
-                + "... (1048576 characters)': no paused run with this id"), e.getMessage());
+                                             + "... (1048576 characters)': no paused run with this id"),
+                e.getMessage());
     }
 
     @Test
@@ -91,7 +91,8 @@ class ResumeRejectedMessageTest {
 
     @Test
     void problemsAreEscapedAndAtMostTwentyAreInTheMessage() {
-        store.save(new PausedRun("run-1", RunStatus.PAUSED, "approve", "ok?",
+        store.save(new PausedRun(
+                "run-1", RunStatus.PAUSED, "approve", "ok?",
                 "{\"type\":\"object\",\"additionalProperties\":false}", "direct:after", "q", Map.of(), List.of(), null,
                 null, List.of(), Instant.EPOCH));
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -112,18 +113,19 @@ class ResumeRejectedMessageTest {
     }
 
     /**
-     * Found reviewing the pause ids (issue 7): the message quoted the pause id whole, token included, also when the
-     * run stays paused (a bad answer, a store failure). Camel's error handler logs an exhausted exception's message at
+     * Found reviewing the pause ids (issue 7): the message quoted the pause id whole, token included, also when the run
+     * stays paused (a bad answer, a store failure). Camel's error handler logs an exhausted exception's message at
      * ERROR, so every mistyped answer wrote a live capability to answer for the person into the application log. The
      * message shows the run id, the pause number and 4 digits of the token; getRunId() keeps the id whole.
      */
     @Test
     void theTokenOfAPauseIdIsNotInTheMessage() {
         String runId = "D0BB1E0C4241668-0000000000000003";
-        for (int earlier : new int[] {0, 2}) {
+        for (int earlier : new int[] { 0, 2 }) {
             String pauseId = PausedRun.newPauseId(runId, earlier);
             String token = pauseId.substring(pauseId.length() - 32);
-            store.save(new PausedRun(runId, RunStatus.PAUSED, "approve", "ok?", "{\"type\":\"boolean\"}",
+            store.save(new PausedRun(
+                    runId, RunStatus.PAUSED, "approve", "ok?", "{\"type\":\"boolean\"}",
                     "direct:after", "q", Map.of(), List.of(), null, null, List.of(), Instant.EPOCH, pauseId));
 
             ResumeRejectedException e = rejected(pauseId, "maybe");

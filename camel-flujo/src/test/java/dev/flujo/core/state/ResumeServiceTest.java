@@ -1,12 +1,5 @@
 package dev.flujo.core.state;
 
-import dev.flujo.core.run.HumanInteraction;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,20 +17,26 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.flujo.core.context.FlujoContext;
+import dev.flujo.core.exec.ExecutorCore;
+import dev.flujo.core.flow.CompositeStep;
+import dev.flujo.core.flow.HumanPlan;
+import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
+import dev.flujo.core.run.FlujoRun;
+import dev.flujo.core.run.HumanInteraction;
+import dev.flujo.core.state.ResumeRejectedException.Reason;
+import dev.flujo.core.usage.UsageLimits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.flujo.core.context.FlujoContext;
-import dev.flujo.core.exec.ExecutorCore;
-import dev.flujo.core.flow.CompositeStep;
-import dev.flujo.core.flow.HumanPlan;
-import dev.flujo.core.run.FlujoRun;
-import dev.flujo.core.state.ResumeRejectedException.Reason;
-import dev.flujo.core.result.StepResult;
-import dev.flujo.core.result.Usage;
-import dev.flujo.core.usage.UsageLimits;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Pausing with a human step and continuing with {@link ResumeService}. */
 class ResumeServiceTest {
@@ -45,7 +44,7 @@ class ResumeServiceTest {
     private static final Instant PAUSED_AT = Instant.parse("2026-11-23T12:00:00Z");
     private static final Instant ANSWERED_AT = Instant.parse("2026-11-23T12:30:00Z");
     private static final String APPROVAL = "{\"type\":\"object\",\"required\":[\"approved\"],"
-            + "\"properties\":{\"approved\":{\"type\":\"boolean\"}}}";
+                                           + "\"properties\":{\"approved\":{\"type\":\"boolean\"}}}";
 
     @TempDir
     Path dir;
@@ -77,7 +76,8 @@ class ResumeServiceTest {
     /** A run that did one step (10 tokens, 0.01 USD) and then paused at a human step with the given schema. */
     private FlujoRun pausedRun(StateStore store, String stepName, String schema) throws Exception {
         FlujoRun run = FlujoRun.create();
-        run.record(new StepResult("extract", Map.of("amount", 40), true, 1, 0, Usage.of(6, 4, new BigDecimal("0.01")),
+        run.record(new StepResult(
+                "extract", Map.of("amount", 40), true, 1, 0, Usage.of(6, 4, new BigDecimal("0.01")),
                 null, null, null, null));
         run.ledger().reconcile(0, BigDecimal.ZERO, Usage.of(6, 4, new BigDecimal("0.01")));
         pause(store, run, stepName, schema);
@@ -85,8 +85,11 @@ class ResumeServiceTest {
     }
 
     private void pause(StateStore store, FlujoRun run, String stepName, String schema) throws Exception {
-        HumanPlan human = new HumanPlan(new CompositeStep(stepName, "human",
-                new UsageLimits(new BigDecimal("5.00"), 10_000L), null), (in, ctx) -> "Approve " + in + "?", schema,
+        HumanPlan human = new HumanPlan(
+                new CompositeStep(
+                        stepName, "human",
+                        new UsageLimits(new BigDecimal("5.00"), 10_000L), null),
+                (in, ctx) -> "Approve " + in + "?", schema,
                 "direct:after", store, Clock.fixed(PAUSED_AT, ZoneOffset.UTC));
         StepResult paused = human.execute(core, "refund", FlujoContext.of(Map.of("tenant", "acme")), run, List.of())
                 .get(10, TimeUnit.SECONDS);
@@ -235,7 +238,8 @@ class ResumeServiceTest {
     private static final String REQUIRES_APPROVED = "{\"type\":\"object\",\"required\":[\"approved\"]}";
 
     private static PausedRun pausedWith(String runId, String schema, List<StepResult> history) {
-        return new PausedRun(runId, RunStatus.PAUSED, "approve", "ok?", schema, "direct:after", "q",
+        return new PausedRun(
+                runId, RunStatus.PAUSED, "approve", "ok?", schema, "direct:after", "q",
                 Map.of("tenant", "acme"), history, Usage.of(30, 12, new BigDecimal("0.0042")),
                 new UsageLimits(new BigDecimal("0.10"), 5_000L), List.of(), Instant.parse("2026-11-23T10:00:00Z"));
     }
@@ -272,11 +276,14 @@ class ResumeServiceTest {
         FlujoRun before = FlujoRun.create();
         before.record(new StepResult("extract", Map.of("amount", 40), true, 1, 0, Usage.ZERO, null, null, null, null));
         // a composite step's result, with a branch child that has its own step result inside
-        StepResult inner = new StepResult("check", "ok", true, 2, 5, Usage.of(6, 4, new BigDecimal("0.01")),
+        StepResult inner = new StepResult(
+                "check", "ok", true, 2, 5, Usage.of(6, 4, new BigDecimal("0.01")),
                 List.of("first try failed"), Map.of(StepResult.META_CACHE_HIT, false), Map.of("checked", true), null);
-        StepResult branch = new StepResult("b", "ok", true, 1, 5, inner.usage(), null, null, Map.of("checked", true),
+        StepResult branch = new StepResult(
+                "b", "ok", true, 1, 5, inner.usage(), null, null, Map.of("checked", true),
                 List.of(inner));
-        before.record(new StepResult("par", Map.of("b", "ok"), true, 1, 7, inner.usage(), null,
+        before.record(new StepResult(
+                "par", Map.of("b", "ok"), true, 1, 7, inner.usage(), null,
                 Map.of(StepResult.META_KIND, "parallel", StepResult.META_FAILED_BRANCHES, List.of("c")),
                 Map.of("checked", true), List.of(branch)));
         before.ledger().reconcile(0, BigDecimal.ZERO, inner.usage());

@@ -1,8 +1,8 @@
 package dev.flujo.core.state;
 
 /**
- * Run in a forked JVM by {@link SqliteKilledJvmTest}: saves a paused run, says so on stdout, then waits to be
- * killed. Nothing is closed or flushed on purpose: the kill is a {@code kill -9}.
+ * Run in a forked JVM by {@link SqliteKilledJvmTest}: saves a paused run, says so on stdout, then waits to be killed.
+ * Nothing is closed or flushed on purpose: the kill is a {@code kill -9}.
  */
 public final class SaveThenWait {
 

@@ -25,7 +25,8 @@ class SqliteKilledJvmTest {
     void pausedRunSurvivesAKilledJvm() throws Exception {
         String url = "jdbc:sqlite:" + dir.resolve("flujo-state.db");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        Process child = new ProcessBuilder(
+                java, "-cp", System.getProperty("java.class.path"),
                 SaveThenWait.class.getName(), url, "killed-run")
                 .redirectErrorStream(true)
                 .start();

@@ -16,14 +16,13 @@ import java.util.logging.Logger;
 
 import javax.sql.DataSource;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import dev.flujo.core.FlujoException;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
 import dev.flujo.core.usage.UsageLimits;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -64,7 +63,8 @@ class SqliteStateStoreTest extends StateStoreContract {
 
     /** A paused run with the given history and exact costs. */
     private static PausedRun pausedWith(String runId, String schema, List<StepResult> history) {
-        return new PausedRun(runId, RunStatus.PAUSED, "approve", "ok?", schema, "direct:after", "q",
+        return new PausedRun(
+                runId, RunStatus.PAUSED, "approve", "ok?", schema, "direct:after", "q",
                 Map.of("tenant", "acme"), history, Usage.of(30, 12, new BigDecimal("0.0042")),
                 new UsageLimits(new BigDecimal("0.10"), 5_000L), List.of(), Instant.parse("2026-11-23T10:00:00Z"));
     }
@@ -72,15 +72,19 @@ class SqliteStateStoreTest extends StateStoreContract {
     // from the review of the composite kinds (paused-run state round trips)
     @Test
     void nestedCompositeResultsWithExactCostsSurviveTheJdbcStore() {
-        StepResult leaf = new StepResult("research", "facts", true, 2, 10, Usage.of(10, 5, new BigDecimal("0.0010")),
+        StepResult leaf = new StepResult(
+                "research", "facts", true, 2, 10, Usage.of(10, 5, new BigDecimal("0.0010")),
                 List.of("agent x failed: timeout"), Map.of(StepResult.META_TIMED_OUT, true),
                 Map.of("notes", List.of("a")), List.of());
-        StepResult cancelled = new StepResult("critic", null, false, 1, 5, Usage.ZERO,
+        StepResult cancelled = new StepResult(
+                "critic", null, false, 1, 5, Usage.ZERO,
                 List.of("FlujoCancelledException: review"), Map.of(StepResult.META_CANCELLED, true), Map.of(),
                 List.of());
-        StepResult branch = new StepResult("research", "facts", true, 1, 12, Usage.of(10, 5, new BigDecimal("0.0010")),
+        StepResult branch = new StepResult(
+                "research", "facts", true, 1, 12, Usage.of(10, 5, new BigDecimal("0.0010")),
                 List.of(), Map.of(), Map.of("notes", List.of("a")), List.of(leaf));
-        StepResult parallel = new StepResult("review", Map.of("research", "facts"), true, 1, 20,
+        StepResult parallel = new StepResult(
+                "review", Map.of("research", "facts"), true, 1, 20,
                 Usage.of(10, 5, new BigDecimal("0.0010")), List.of(),
                 Map.of(StepResult.META_KIND, "parallel", StepResult.META_FAILED_BRANCHES, List.of("critic")),
                 Map.of("notes", List.of("a")), List.of(branch, cancelled));
@@ -113,7 +117,7 @@ class SqliteStateStoreTest extends StateStoreContract {
     void aStoreFailureDoesNotQuoteTheTokenOfAPauseId() {
         String pauseId = PausedRun.newPauseId("run-1", 1);
         JdbcStateStore store = new JdbcStateStore("jdbc:sqlite:" + dir.resolve("no-such-dir").resolve("s.db"));
-        for (Runnable call : new Runnable[] {() -> store.load(pauseId), () -> store.claim(pauseId)}) {
+        for (Runnable call : new Runnable[] { () -> store.load(pauseId), () -> store.claim(pauseId) }) {
             FlujoException e = assertThrows(FlujoException.class, call::run);
             assertFalse(e.getMessage().contains(pauseId.substring(pauseId.length() - 28)), e.getMessage());
             assertTrue(e.getMessage().contains("run-1.2."), e.getMessage());
@@ -137,7 +141,7 @@ class SqliteStateStoreTest extends StateStoreContract {
             }
             Connection real = DriverManager.getConnection(url);
             return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
-                    new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    new Class<?>[] { Connection.class }, (proxy, method, args) -> {
                         if (method.getName().equals("close")) {
                             open.decrementAndGet();
                         }

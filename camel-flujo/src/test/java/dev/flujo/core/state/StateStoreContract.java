@@ -1,6 +1,5 @@
 package dev.flujo.core.state;
 
-import dev.flujo.core.run.HumanInteraction;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
+import dev.flujo.core.run.HumanInteraction;
 import dev.flujo.core.usage.UsageLimits;
-
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,15 +28,18 @@ abstract class StateStoreContract {
     abstract StateStore store();
 
     static PausedRun paused(String runId) {
-        StepResult earlier = new StepResult("extract", Map.of("customer", "ACME", "score", new BigDecimal("0.75")),
+        StepResult earlier = new StepResult(
+                "extract", Map.of("customer", "ACME", "score", new BigDecimal("0.75")),
                 true, 1, 1234, Usage.of(10, 5, new BigDecimal("0.0012")), List.of(), Map.of("cacheHit", false),
                 Map.of(), List.of());
-        return new PausedRun(runId, RunStatus.PAUSED, "approve", "Approve the refund?",
+        return new PausedRun(
+                runId, RunStatus.PAUSED, "approve", "Approve the refund?",
                 "{\"type\":\"object\",\"required\":[\"approved\"]}", "direct:afterApproval", "refund 40 EUR",
                 Map.of("tenant", "acme", "items", List.of(1, 2, 3), "nested", Map.of("k", "v")),
                 List.of(earlier), Usage.of(10, 5, new BigDecimal("0.0012")),
                 new UsageLimits(new BigDecimal("0.50"), 10_000L),
-                List.of(new HumanInteraction("triage", "Which queue?", Map.of("queue", "billing"),
+                List.of(new HumanInteraction(
+                        "triage", "Which queue?", Map.of("queue", "billing"),
                         Instant.parse("2026-11-23T10:00:00Z"))),
                 Instant.parse("2026-11-23T10:05:00Z"));
     }
@@ -81,7 +83,8 @@ abstract class StateStoreContract {
     void saveReplacesTheStoredRun() {
         store().save(paused("run-2"));
         PausedRun changed = paused("run-2");
-        changed = new PausedRun(changed.runId(), RunStatus.PAUSED, changed.stepName(), "Second question",
+        changed = new PausedRun(
+                changed.runId(), RunStatus.PAUSED, changed.stepName(), "Second question",
                 null, changed.resumeUri(), changed.input(), changed.context(), changed.history(), changed.usage(),
                 changed.limits(), changed.humanHistory(), changed.pausedAt());
         store().save(changed);
@@ -133,7 +136,8 @@ abstract class StateStoreContract {
     void untypedValuesComeBackAsPlainData() {
         // a value shaped like a Jackson type hint stays data: nothing is instantiated from stored state
         PausedRun run = paused("run-5");
-        run = new PausedRun(run.runId(), run.status(), run.stepName(), run.message(), null, run.resumeUri(),
+        run = new PausedRun(
+                run.runId(), run.status(), run.stepName(), run.message(), null, run.resumeUri(),
                 Map.of("@class", "java.net.URL", "val", "http://example.invalid"), run.context(), List.of(),
                 run.usage(), run.limits(), List.of(), run.pausedAt());
         store().save(run);

@@ -1,21 +1,20 @@
 package dev.flujo.core.step;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.result.StepResult;
+import dev.flujo.core.result.Usage;
+import org.junit.jupiter.api.Test;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
-import dev.flujo.core.context.FlujoContext;
-import dev.flujo.core.result.Usage;
 
 /** The phases on their own, without an executor. */
 class OutputPhasesTest {
@@ -47,10 +46,11 @@ class OutputPhasesTest {
     @Test
     void pluginPhaseOrdersByPriorityAndAppliesNewSolutions() {
         List<String> log = new ArrayList<>();
-        PluginPhase phase = new PluginPhase(List.of(
-                plugin(1, log, "last", PluginOutcome.success()),
-                plugin(9, log, "first", PluginOutcome.newSolution("v2")),
-                plugin(5, log, "second", PluginOutcome.newSolution("v3"))));
+        PluginPhase phase = new PluginPhase(
+                List.of(
+                        plugin(1, log, "last", PluginOutcome.success()),
+                        plugin(9, log, "first", PluginOutcome.newSolution("v2")),
+                        plugin(5, log, "second", PluginOutcome.newSolution("v3"))));
 
         PhaseResult result = phase.apply(attempt("v1"));
 
@@ -61,46 +61,51 @@ class OutputPhasesTest {
     @Test
     void pluginPhaseStopsAtFeedbackAndRedirect() {
         List<String> log = new ArrayList<>();
-        PhaseResult feedback = new PluginPhase(List.of(
-                plugin(2, log, "critic", PluginOutcome.feedback("shorter please")),
-                plugin(1, log, "never", PluginOutcome.success()))).apply(attempt("x"));
+        PhaseResult feedback = new PluginPhase(
+                List.of(
+                        plugin(2, log, "critic", PluginOutcome.feedback("shorter please")),
+                        plugin(1, log, "never", PluginOutcome.success())))
+                .apply(attempt("x"));
         PhaseResult.Fail fail = assertInstanceOf(PhaseResult.Fail.class, feedback);
         assertEquals("plugin critic: shorter please", fail.feedback());
         assertEquals(List.of(), fail.validationFailures());
         assertNull(fail.cause());
 
-        PhaseResult redirect = new PluginPhase(List.of(
-                plugin(2, log, "router", PluginOutcome.redirect("#other")),
-                plugin(1, log, "never", PluginOutcome.success()))).apply(attempt("x"));
+        PhaseResult redirect = new PluginPhase(
+                List.of(
+                        plugin(2, log, "router", PluginOutcome.redirect("#other")),
+                        plugin(1, log, "never", PluginOutcome.success())))
+                .apply(attempt("x"));
         assertEquals("#other", assertInstanceOf(PhaseResult.Redirect.class, redirect).agent());
         assertEquals(List.of("critic:x", "router:x"), log);
     }
 
     @Test
     void validationPhaseCollectsEveryFailure() {
-        ValidationPhase phase = new ValidationPhase(List.of(
-                new FlujoValidator() {
-                    @Override
-                    public ValidationResult validate(Object output, FlujoContext context) {
-                        return ValidationResult.fail("a");
-                    }
+        ValidationPhase phase = new ValidationPhase(
+                List.of(
+                        new FlujoValidator() {
+                            @Override
+                            public ValidationResult validate(Object output, FlujoContext context) {
+                                return ValidationResult.fail("a");
+                            }
 
-                    @Override
-                    public String name() {
-                        return "one";
-                    }
-                },
-                new FlujoValidator() {
-                    @Override
-                    public ValidationResult validate(Object output, FlujoContext context) {
-                        throw new IllegalStateException("b");
-                    }
+                            @Override
+                            public String name() {
+                                return "one";
+                            }
+                        },
+                        new FlujoValidator() {
+                            @Override
+                            public ValidationResult validate(Object output, FlujoContext context) {
+                                throw new IllegalStateException("b");
+                            }
 
-                    @Override
-                    public String name() {
-                        return "two";
-                    }
-                }));
+                            @Override
+                            public String name() {
+                                return "two";
+                            }
+                        }));
 
         PhaseResult.Fail fail = assertInstanceOf(PhaseResult.Fail.class, phase.apply(attempt("x")));
 
@@ -157,7 +162,8 @@ class OutputPhasesTest {
         assertThrows(UnsupportedOperationException.class, () -> result.feedback().add("x"));
         assertThrows(UnsupportedOperationException.class, () -> result.metadata().put("x", 1));
         assertTrue(!result.cacheHit() && !result.fallbackUsed());
-        assertTrue(new StepResult("s", null, true, 0, 0, null, null,
+        assertTrue(new StepResult(
+                "s", null, true, 0, 0, null, null,
                 Map.of(StepResult.META_CACHE_HIT, true, StepResult.META_FALLBACK, true), null, null).cacheHit());
     }
 }

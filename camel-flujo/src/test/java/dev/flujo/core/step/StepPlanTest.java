@@ -1,19 +1,8 @@
 package dev.flujo.core.step;
 
-import dev.flujo.core.exec.StepPlan;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
-
-import org.junit.jupiter.api.Test;
 
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.agent.AgentResolver;
@@ -21,7 +10,17 @@ import dev.flujo.core.agent.FlujoAgent;
 import dev.flujo.core.agent.NamedAgent;
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.context.FlujoContext;
+import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.usage.UsageLimits;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StepPlanTest {
 

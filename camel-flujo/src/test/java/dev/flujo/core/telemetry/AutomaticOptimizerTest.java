@@ -5,9 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.flujo.core.result.StepResult;
-import dev.flujo.core.telemetry.AutomaticOptimizer.Action;
 import dev.flujo.core.result.Usage;
-
+import dev.flujo.core.telemetry.AutomaticOptimizer.Action;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,14 +65,16 @@ class AutomaticOptimizerTest {
 
     private void lookups(int hits, int misses) {
         for (int i = 0; i < hits + misses; i++) {
-            stats.stepEnded(new StepResult("s", "x", true, 1, 1_000_000L, Usage.ZERO, List.of(),
+            stats.stepEnded(new StepResult(
+                    "s", "x", true, 1, 1_000_000L, Usage.ZERO, List.of(),
                     Map.of(StepResult.META_CACHE_HIT, i < hits), Map.of(), List.of()));
         }
     }
 
     private void executions(int count, long millis) {
         for (int i = 0; i < count; i++) {
-            stats.stepEnded(new StepResult("s", "x", true, 1, millis * 1_000_000L, Usage.ZERO, List.of(), Map.of(),
+            stats.stepEnded(new StepResult(
+                    "s", "x", true, 1, millis * 1_000_000L, Usage.ZERO, List.of(), Map.of(),
                     Map.of(), List.of()));
         }
     }

@@ -6,18 +6,21 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
-
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** slowExecutionThresholdMs and cpuUsageThresholdPercent: a count (and a log line) per warning; CPU sampled at most once a second. */
+/**
+ * slowExecutionThresholdMs and cpuUsageThresholdPercent: a count (and a log line) per warning; CPU sampled at most once
+ * a second.
+ */
 class PerformanceMonitorTest {
 
     private final AtomicLong now = new AtomicLong();
 
     private static StepResult took(long millis) {
-        return new StepResult("s", "x", true, 1, millis * 1_000_000L, Usage.ZERO, List.of(), Map.of(), Map.of(),
+        return new StepResult(
+                "s", "x", true, 1, millis * 1_000_000L, Usage.ZERO, List.of(), Map.of(), Map.of(),
                 List.of());
     }
 
@@ -35,7 +38,7 @@ class PerformanceMonitorTest {
 
     @Test
     void anOverloadedProcessIsReportedAtMostOnceASecond() {
-        double[] load = {0.95};
+        double[] load = { 0.95 };
         PerformanceMonitor monitor = new PerformanceMonitor("s", 0, 80, () -> load[0], now::get);
 
         monitor.stepEnded(took(1));

@@ -5,7 +5,6 @@ import java.util.Map;
 
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
-
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StepStatisticsTest {
 
     private static StepResult result(boolean success, int attempts, long nanos, Map<String, Object> meta) {
-        return new StepResult("s", success ? "x" : null, success, attempts, nanos, Usage.ZERO, List.of(), meta,
+        return new StepResult(
+                "s", success ? "x" : null, success, attempts, nanos, Usage.ZERO, List.of(), meta,
                 Map.of(), List.of());
     }
 

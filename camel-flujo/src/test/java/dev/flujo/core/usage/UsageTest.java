@@ -1,16 +1,16 @@
 package dev.flujo.core.usage;
 
+import java.math.BigDecimal;
+
 import dev.flujo.core.result.Usage;
+import org.junit.jupiter.api.Test;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.math.BigDecimal;
-
-import org.junit.jupiter.api.Test;
 
 class UsageTest {
 
