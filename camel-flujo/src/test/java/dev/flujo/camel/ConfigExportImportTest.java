@@ -1,10 +1,5 @@
 package dev.flujo.camel;
 
-import dev.flujo.camel.telemetry.FlujoDevConsole;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.lang.management.ManagementFactory;
 import java.util.Map;
 
@@ -12,19 +7,23 @@ import javax.management.MBeanException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
+import dev.flujo.camel.telemetry.FlujoDevConsole;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.exec.StepPlan;
-
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.console.DevConsole;
 import org.apache.camel.console.DevConsoleRegistry;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
- * The effective execution options of an endpoint or of the component go out as OptimizationConfig JSON and come
- * back in - through the endpoint's and the component's JMX beans and the flujo dev console - validated and applied
- * like any runtime change, or refused whole naming the bad option.
+ * The effective execution options of an endpoint or of the component go out as OptimizationConfig JSON and come back in
+ * - through the endpoint's and the component's JMX beans and the flujo dev console - validated and applied like any
+ * runtime change, or refused whole naming the bad option.
  */
 class ConfigExportImportTest extends FlujoRouteTestSupport {
 
@@ -121,22 +120,25 @@ class ConfigExportImportTest extends FlujoRouteTestSupport {
     @Test
     void jmxExportsAndImportsOnTheEndpointAndRefusesABadOne() throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        ObjectName name = server.queryNames(new ObjectName("org.apache.camel:context=" + context.getName()
-                + ",type=endpoints,name=\"flujo://step:summarize*\""), null).iterator().next();
+        ObjectName name = server.queryNames(new ObjectName(
+                "org.apache.camel:context=" + context.getName()
+                                                           + ",type=endpoints,name=\"flujo://step:summarize*\""),
+                null).iterator().next();
         String exported = (String) server.invoke(name, "exportConfig", null, null);
         assertEquals(step().exportConfig(), exported);
 
-        server.invoke(name, "importConfig", new Object[] {"{\"maxRetries\":6,\"cache\":true}"},
-                new String[] {String.class.getName()});
+        server.invoke(name, "importConfig", new Object[] { "{\"maxRetries\":6,\"cache\":true}" },
+                new String[] { String.class.getName() });
         assertEquals(6, planRetries());
 
         MBeanException refused = assertThrows(MBeanException.class, () -> server.invoke(name, "importConfig",
-                new Object[] {"{\"timeout\":\"soon\"}"}, new String[] {String.class.getName()}));
+                new Object[] { "{\"timeout\":\"soon\"}" }, new String[] { String.class.getName() }));
         assertTrue(String.valueOf(refused.getCause()).contains("timeout"), String.valueOf(refused.getCause()));
         assertEquals(6, planRetries());
 
-        ObjectName componentName = new ObjectName("org.apache.camel:context=" + context.getName()
-                + ",type=components,name=\"flujo\"");
+        ObjectName componentName = new ObjectName(
+                "org.apache.camel:context=" + context.getName()
+                                                  + ",type=components,name=\"flujo\"");
         assertTrue(((String) server.invoke(componentName, "exportConfig", null, null)).contains("\"maxRetries\":1"));
     }
 

@@ -8,11 +8,10 @@ import java.util.concurrent.TimeUnit;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.cache.CacheKey;
 import dev.flujo.core.context.FlujoContext;
-import dev.flujo.core.flow.ParallelPlan;
 import dev.flujo.core.exec.StepPlan;
+import dev.flujo.core.flow.ParallelPlan;
 import dev.flujo.core.telemetry.AutomaticOptimizer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
@@ -25,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The optimization options through Camel: each one reaches the plan and changes what an exchange sees, the
- * kill switch and runtime changes apply to the next exchange, and composite kinds are metered too.
+ * The optimization options through Camel: each one reaches the plan and changes what an exchange sees, the kill switch
+ * and runtime changes apply to the next exchange, and composite kinds are metered too.
  */
 class FlujoOptimizationOptionsTest extends FlujoRouteTestSupport {
 
@@ -41,20 +40,20 @@ class FlujoOptimizationOptionsTest extends FlujoRouteTestSupport {
         r.from("direct:shared").to("flujo:step:shared?agent=#slow&cache=true");
         r.from("direct:unshared").to("flujo:step:unshared?agent=#slowTwice&cache=true&enableCacheOptimization=false");
         r.from("direct:batched").to("flujo:step:batched?agent=#echo&enablePerformanceMonitoring=true"
-                + "&enableOptimizedTelemetry=true&telemetryBatchSize=3&telemetryFlushIntervalSeconds=3600");
+                                    + "&enableOptimizedTelemetry=true&telemetryBatchSize=3&telemetryFlushIntervalSeconds=3600");
         r.from("direct:tuned").to("flujo:step:tuned?agent=#echo&cache=true&cacheMaxSize=10"
-                + "&enablePerformanceMonitoring=true&enableAutomaticOptimization=true"
-                + "&optimizationAnalysisIntervalSeconds=3600");
+                                  + "&enablePerformanceMonitoring=true&enableAutomaticOptimization=true"
+                                  + "&optimizationAnalysisIntervalSeconds=3600");
         r.from("direct:retried").to("flujo:step:retried?agent=#failing&maxRetries=0");
         r.from("direct:parallel").to("flujo:parallel:fan?branches=a=direct:a,b=direct:b"
-                + "&enablePerformanceMonitoring=true");
+                                     + "&enablePerformanceMonitoring=true");
         r.from("direct:a").setBody(r.simple("a:${body}"));
         r.from("direct:b").setBody(r.simple("b:${body}"));
         r.from("direct:adaptive").to("flujo:step:adaptive?agent=#echo&enableConcurrencyOptimization=true"
-                + "&enablePerformanceMonitoring=true");
+                                     + "&enablePerformanceMonitoring=true");
         r.from("direct:pointless").to("flujo:step:pointless?agent=#echo&cacheCompression=true&errorCacheSize=5");
         r.from("direct:guarded").to("flujo:step:guarded?agent=#echo&enableCircuitBreaker=true"
-                + "&circuitBreakerFailureThreshold=5");
+                                    + "&circuitBreakerFailureThreshold=5");
         r.from("direct:eager").to("flujo:parallel:eager?branches=direct:a&enableContextOptimization=false");
     }
 

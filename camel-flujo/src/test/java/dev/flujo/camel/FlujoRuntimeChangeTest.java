@@ -1,11 +1,5 @@
 package dev.flujo.camel;
 
-import dev.flujo.camel.agent.CamelAgentResolver;
-import dev.flujo.camel.agent.EndpointAgent;
-import dev.flujo.camel.plan.CompositePlanFactory;
-import dev.flujo.camel.plan.StepPlanFactory;
-import dev.flujo.camel.resilience.CamelResilience;
-import dev.flujo.camel.telemetry.EndpointTelemetry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,13 +17,12 @@ import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.agent.AgentRequest;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
+import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
 import dev.flujo.core.resilience.StepRejectedException;
 import dev.flujo.core.state.InMemoryStateStore;
-import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.telemetry.AutomaticOptimizer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
@@ -38,7 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,21 +62,21 @@ class FlujoRuntimeChangeTest extends FlujoRouteTestSupport {
     @Override
     protected void routes(RouteBuilder r) {
         r.from("direct:bulk").to("flujo:step:bulk?agent=#bulkAgent&maxConcurrentExecutions=1"
-                + "&maxConcurrentExecutionsWait=0");
+                                 + "&maxConcurrentExecutionsWait=0");
         r.from("direct:adaptive").to("flujo:step:adaptive?agent=#echo&enableConcurrencyOptimization=true"
-                + "&maxConcurrentExecutionsWait=0");
+                                     + "&maxConcurrentExecutionsWait=0");
         r.from("direct:headers").to("flujo:step:headers?agent=#echo");
         r.from("direct:llm-usage").setHeader("TokensA", r.constant(5)).setHeader("TokensB", r.constant(7))
                 .setBody(r.constant("ok"));
         r.from("direct:usage").to("flujo:step:usage?agent=direct:llm-usage&inputTokensHeader=TokensA");
         r.from("direct:ctx").to("flujo:step:ctx?agent=#textThenMap&cache=true");
         r.from("direct:batchy").to("flujo:step:batchy?agent=#batchAgent&enablePerformanceMonitoring=true"
-                + "&enableOptimizedTelemetry=true&telemetryBatchSize=100&telemetryFlushIntervalSeconds=3600");
+                                   + "&enableOptimizedTelemetry=true&telemetryBatchSize=100&telemetryFlushIntervalSeconds=3600");
         r.from("direct:ra").transform(r.simple("a:${body}"));
         r.from("direct:routed").to("flujo:router:routed?agent=#routerAgent&cache=true&branches=a=direct:ra");
         r.from("direct:tunedRouter").to("flujo:router:tunedRouter?agent=#tunedRouterAgent&cache=true"
-                + "&cacheMaxSize=10&enablePerformanceMonitoring=true&enableAutomaticOptimization=true"
-                + "&optimizationAnalysisIntervalSeconds=3600&branches=a=direct:ra");
+                                        + "&cacheMaxSize=10&enablePerformanceMonitoring=true&enableAutomaticOptimization=true"
+                                        + "&optimizationAnalysisIntervalSeconds=3600&branches=a=direct:ra");
         r.from("direct:resume").to("flujo:resume?stateStore=memory");
     }
 
@@ -167,7 +159,7 @@ class FlujoRuntimeChangeTest extends FlujoRouteTestSupport {
             held.remove(0).ignored();
             AdaptiveConcurrencyLimit.Permit permit = extra.get(SAFETY_SECONDS, TimeUnit.SECONDS);
             assertNotNull(permit, "with maxConcurrentExecutionsWait=60s the execution over the limit waits for the"
-                    + " freed slot instead of being rejected at once");
+                                  + " freed slot instead of being rejected at once");
             permit.ignored();
         } finally {
             held.forEach(AdaptiveConcurrencyLimit.Permit::ignored);
@@ -372,7 +364,7 @@ class FlujoRuntimeChangeTest extends FlujoRouteTestSupport {
     void aMemoryPressureThresholdThatOverflowsFailsNamingTheOption() {
         // 2^53 + 1 MB: fits a long, but not as a count of bytes
         Exception bad = assertThrows(Exception.class, () -> context.getEndpoint("flujo:step:mem?agent=#memAgent"
-                + "&cache=true&enableMemoryOptimization=true&memoryPressureThresholdMb=9007199254740993"));
+                                                                                + "&cache=true&enableMemoryOptimization=true&memoryPressureThresholdMb=9007199254740993"));
 
         assertTrue(bad.getMessage().contains("memoryPressureThresholdMb"), bad.getMessage());
     }

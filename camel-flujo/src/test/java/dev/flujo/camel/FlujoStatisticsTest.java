@@ -9,7 +9,6 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 import dev.flujo.core.telemetry.StepStatistics;
-
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.console.DevConsole;
 import org.apache.camel.console.DevConsoleRegistry;
@@ -21,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The statistics API (endpoint and component), the recommendations computed from it, and the same figures over JMX
- * and in the flujo dev console, where JConsole and Camel's dev console users see them.
+ * The statistics API (endpoint and component), the recommendations computed from it, and the same figures over JMX and
+ * in the flujo dev console, where JConsole and Camel's dev console users see them.
  */
 class FlujoStatisticsTest extends FlujoRouteTestSupport {
 
@@ -40,10 +39,10 @@ class FlujoStatisticsTest extends FlujoRouteTestSupport {
     @Override
     protected void routes(RouteBuilder r) {
         r.from("direct:watched").to("flujo:step:watched?agent=#echo&cache=true&cacheMaxSize=50"
-                + "&enablePerformanceMonitoring=true");
+                                    + "&enablePerformanceMonitoring=true");
         r.from("direct:plain").to("flujo:step:plain?agent=#echo");
         r.from("direct:slow").to("flujo:step:slow?agent=#slow&enablePerformanceMonitoring=true"
-                + "&slowExecutionThresholdMs=1");
+                                 + "&slowExecutionThresholdMs=1");
     }
 
     private FlujoEndpoint endpoint(String uri) {
@@ -58,7 +57,7 @@ class FlujoStatisticsTest extends FlujoRouteTestSupport {
         template.requestBody("direct:watched", "distinct-0");
 
         FlujoEndpoint watched = endpoint("flujo:step:watched?agent=#echo&cache=true&cacheMaxSize=50"
-                + "&enablePerformanceMonitoring=true");
+                                         + "&enablePerformanceMonitoring=true");
         Map<String, Object> stats = watched.getPerformanceStatistics();
         assertEquals(31L, stats.get("executionCount"));
         assertEquals(1L, stats.get("cacheHits"));
@@ -71,8 +70,10 @@ class FlujoStatisticsTest extends FlujoRouteTestSupport {
 
         FlujoComponent component = context.getComponent("flujo", FlujoComponent.class);
         assertEquals(Set.of("flujo://step:watched?agent=%23echo&cache=true&cacheMaxSize=50"
-                + "&enablePerformanceMonitoring=true", "flujo://step:slow?agent=%23slow&enablePerformanceMonitoring=true"
-                + "&slowExecutionThresholdMs=1"), component.getPerformanceStatistics().keySet(),
+                            + "&enablePerformanceMonitoring=true",
+                "flujo://step:slow?agent=%23slow&enablePerformanceMonitoring=true"
+                                                                   + "&slowExecutionThresholdMs=1"),
+                component.getPerformanceStatistics().keySet(),
                 "every monitored endpoint, not the unmonitored one");
         assertEquals(1, component.getPerformanceRecommendations().size());
     }
@@ -82,7 +83,8 @@ class FlujoStatisticsTest extends FlujoRouteTestSupport {
         template.requestBody("direct:slow", "a");
 
         assertEquals(1L, endpoint("flujo:step:slow?agent=#slow&enablePerformanceMonitoring=true"
-                + "&slowExecutionThresholdMs=1").getPerformanceStatistics().get("slowExecutions"));
+                                  + "&slowExecutionThresholdMs=1")
+                .getPerformanceStatistics().get("slowExecutions"));
     }
 
     @Test
@@ -98,8 +100,10 @@ class FlujoStatisticsTest extends FlujoRouteTestSupport {
         template.requestBody("direct:watched", "a");
 
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        Set<ObjectName> names = server.queryNames(new ObjectName("org.apache.camel:context=" + context.getName()
-                + ",type=endpoints,name=\"flujo://step:watched*\""), null);
+        Set<ObjectName> names = server.queryNames(new ObjectName(
+                "org.apache.camel:context=" + context.getName()
+                                                                 + ",type=endpoints,name=\"flujo://step:watched*\""),
+                null);
         assertEquals(1, names.size(), names.toString());
         ObjectName name = names.iterator().next();
         assertEquals(2L, server.getAttribute(name, "ExecutionCount"));
@@ -112,10 +116,13 @@ class FlujoStatisticsTest extends FlujoRouteTestSupport {
     void theOptimizationsCanBeSwitchedOverJmxOnTheComponentAndOnAnEndpoint() throws Exception {
         template.requestBody("direct:watched", "a");
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        ObjectName component = new ObjectName("org.apache.camel:context=" + context.getName()
-                + ",type=components,name=\"flujo\"");
-        ObjectName watched = server.queryNames(new ObjectName("org.apache.camel:context=" + context.getName()
-                + ",type=endpoints,name=\"flujo://step:watched*\""), null).iterator().next();
+        ObjectName component = new ObjectName(
+                "org.apache.camel:context=" + context.getName()
+                                              + ",type=components,name=\"flujo\"");
+        ObjectName watched = server.queryNames(new ObjectName(
+                "org.apache.camel:context=" + context.getName()
+                                                              + ",type=endpoints,name=\"flujo://step:watched*\""),
+                null).iterator().next();
 
         server.invoke(component, "disableOptimizations", null, null);
         assertEquals(Boolean.FALSE, server.getAttribute(component, "OptimizationsEnabled"));
@@ -123,10 +130,11 @@ class FlujoStatisticsTest extends FlujoRouteTestSupport {
 
         server.invoke(watched, "enableOptimizations", null, null);
         assertEquals(Boolean.TRUE, server.getAttribute(watched, "OptimizationsEnabled"));
-        server.invoke(watched, "updateOption", new Object[] {"cacheMaxSize", "77"},
-                new String[] {String.class.getName(), String.class.getName()});
+        server.invoke(watched, "updateOption", new Object[] { "cacheMaxSize", "77" },
+                new String[] { String.class.getName(), String.class.getName() });
         assertEquals(77L, endpoint("flujo:step:watched?agent=#echo&cache=true&cacheMaxSize=50"
-                + "&enablePerformanceMonitoring=true").getOptimizationStats().get("cacheMaxSize"));
+                                   + "&enablePerformanceMonitoring=true")
+                .getOptimizationStats().get("cacheMaxSize"));
     }
 
     @Test

@@ -1,13 +1,8 @@
 package dev.flujo.camel;
 
-import dev.flujo.camel.option.FlujoUris;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.Map;
 
+import dev.flujo.camel.option.FlujoUris;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.builder.RouteBuilder;
@@ -17,12 +12,17 @@ import org.apache.camel.support.DefaultComponent;
 import org.apache.camel.support.ProcessorEndpoint;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
- * A secret in an agent URI never shows: not in a start failure, not in the component's statistics keys, not in the
- * dev console. An agent URI written without RAW(...) ({@code agent=http://llm.local/v1?apiKey=...}) is
- * percent-encoded in the flujo endpoint's normalized URI ({@code agent=http%3A%2F%2Fllm.local%2Fv1%3FapiKey%3D...}),
- * where Camel's URISupport.sanitizeUri does not see the key: the component's statistics keys, the dev console and the
- * "option ... does not take" start error showed the API key (fixed since).
+ * A secret in an agent URI never shows: not in a start failure, not in the component's statistics keys, not in the dev
+ * console. An agent URI written without RAW(...) ({@code agent=http://llm.local/v1?apiKey=...}) is percent-encoded in
+ * the flujo endpoint's normalized URI ({@code agent=http%3A%2F%2Fllm.local%2Fv1%3FapiKey%3D...}), where Camel's
+ * URISupport.sanitizeUri does not see the key: the component's statistics keys, the dev console and the "option ...
+ * does not take" start error showed the API key (fixed since).
  */
 class FlujoUriSecretsTest extends FlujoRouteTestSupport {
 

@@ -1,17 +1,8 @@
 package dev.flujo.core.flow;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.exec.StepPlan;
@@ -19,6 +10,14 @@ import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
 import dev.flujo.core.usage.UsageLimitExceededException;
 import dev.flujo.core.usage.UsageLimits;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A usage-limit breach in one branch stops the whole composite step, whatever the failure policy. */
 class CompositeUsageLimitTest extends FlowTestSupport {
@@ -43,7 +42,8 @@ class CompositeUsageLimitTest extends FlowTestSupport {
         StepPlan spenderStep = agentStep("spender-step", spender);
         // the spender calls its agent only once the waiter's call is in flight, so that the breach must cancel it
         FlujoBranch spend = onceInFlight(waiter, spenderStep);
-        ParallelPlan plan = new ParallelPlan(new CompositeStep("par", "parallel", new UsageLimits(null, 100L), null),
+        ParallelPlan plan = new ParallelPlan(
+                new CompositeStep("par", "parallel", new UsageLimits(null, 100L), null),
                 branches("waiter", agentBranch(waiterStep), "spender", spend), null, policy, 0, null);
 
         UsageLimitExceededException e = awaitFailure(execute(plan, "in"), UsageLimitExceededException.class);
@@ -81,7 +81,8 @@ class CompositeUsageLimitTest extends FlowTestSupport {
 
     @Test
     void theCompositeStepsLimitsNarrowTheRunsBudgetForLaterSteps() {
-        ParallelPlan plan = new ParallelPlan(new CompositeStep("par", "parallel", new UsageLimits(null, 7L), null),
+        ParallelPlan plan = new ParallelPlan(
+                new CompositeStep("par", "parallel", new UsageLimits(null, 7L), null),
                 branches("a", value(1)), null, null, 0, null);
 
         await(execute(plan, "in"));
@@ -94,13 +95,15 @@ class CompositeUsageLimitTest extends FlowTestSupport {
     void aNestedCompositeCancelledBecauseASiblingBrokeTheBudgetIsReportedCancelled() {
         TestAgent waiter = TestAgent.hanging("waiter");
         TestAgent spender = TestAgent.returning("spender", "spent", Usage.tokens(80, 40));
-        ParallelPlan inner = new ParallelPlan(step("inner", "parallel"),
+        ParallelPlan inner = new ParallelPlan(
+                step("inner", "parallel"),
                 branches("wait", agentBranch(agentStep("waitStep", waiter)), "quick", value("quick")),
                 null, null, 0, null);
         StepPlan spenderStep = agentStep("spendStep", spender);
         // the spender calls its agent once the nested waiter's call is in flight, so the breach must cancel it
         FlujoBranch spend = onceInFlight(waiter, spenderStep);
-        ParallelPlan outer = new ParallelPlan(new CompositeStep("outer", "parallel", new UsageLimits(null, 100L), null),
+        ParallelPlan outer = new ParallelPlan(
+                new CompositeStep("outer", "parallel", new UsageLimits(null, 100L), null),
                 branches("nested", compositeBranch(inner), "spender", spend), null, null, 0, null);
 
         UsageLimitExceededException e = awaitFailure(execute(outer, "q"), UsageLimitExceededException.class);
@@ -122,7 +125,8 @@ class CompositeUsageLimitTest extends FlowTestSupport {
         for (int i = 0; i < 8; i++) {
             eight.put("b" + i, agentBranch(agentStep("step" + i, config, agent)));
         }
-        ParallelPlan plan = new ParallelPlan(new CompositeStep("par", "parallel", new UsageLimits(null, 45L), null),
+        ParallelPlan plan = new ParallelPlan(
+                new CompositeStep("par", "parallel", new UsageLimits(null, 45L), null),
                 eight, null, BranchFailurePolicy.IGNORE, 0, null);
 
         UsageLimitExceededException e = awaitFailure(execute(plan, "q"), UsageLimitExceededException.class);
@@ -133,7 +137,7 @@ class CompositeUsageLimitTest extends FlowTestSupport {
         // a call abandoned by the cancellation after it was made books its usage to the run (it was spent) but not to
         // its step's result, which already ended as cancelled: the results never claim more than the ledger holds
         assertTrue(par.usage().totalTokens() <= run.usage().totalTokens(), "step " + par.usage() + ", ledger "
-                + run.usage());
+                                                                           + run.usage());
         assertTrue(run.usage().totalTokens() - par.usage().totalTokens() <= 10L * (8 - 4), "at most the abandoned calls");
         assertEquals(8, par.children().size());
     }
