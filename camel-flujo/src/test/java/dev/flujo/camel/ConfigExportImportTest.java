@@ -11,12 +11,9 @@ import dev.flujo.camel.telemetry.FlujoDevConsole;
 import dev.flujo.core.FlujoConfigurationException;
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.exec.StepPlan;
-import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.console.DevConsole;
 import org.apache.camel.console.DevConsoleRegistry;
-import org.apache.camel.test.junit5.CamelTestSupport;
-import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,36 +25,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * - through the endpoint's and the component's JMX beans and the flujo dev console - validated and applied like any
  * runtime change, or refused whole naming the bad option.
  */
-class ConfigExportImportTest extends CamelTestSupport {
+class ConfigExportImportTest extends FlujoRouteTestSupport {
 
     private static final String STEP = "flujo:step:summarize?agent=#echo&maxRetries=2&cache=true";
     private static final String PARALLEL = "flujo:parallel:fan?branches=direct:a,direct:b";
 
+    private final TestAgents.CountingAgent echo = bind("echo", TestAgents.answering(r -> "echo:" + r.input()));
+
     @Override
-    public void configureTest(TestExecutionConfiguration configuration) {
-        super.configureTest(configuration);
-        configuration.withEnableJMX();
+    protected boolean jmxAndDevConsole() {
+        return true;
     }
 
     @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext context = super.createCamelContext();
-        context.setDevConsole(true);
-        context.getRegistry().bind("echo", TestAgents.answering(r -> "echo:" + r.input()));
-        return context;
-    }
-
-    @Override
-    protected RouteBuilder createRouteBuilder() {
-        return new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:summarize").to(STEP);
-                from("direct:fan").to(PARALLEL);
-                from("direct:a").setBody(constant("a"));
-                from("direct:b").setBody(constant("b"));
-            }
-        };
+    protected void routes(RouteBuilder r) {
+        r.from("direct:summarize").to(STEP);
+        r.from("direct:fan").to(PARALLEL);
+        r.from("direct:a").setBody(r.constant("a"));
+        r.from("direct:b").setBody(r.constant("b"));
     }
 
     private FlujoEndpoint step() {

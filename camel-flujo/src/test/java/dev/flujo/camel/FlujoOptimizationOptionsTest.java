@@ -11,12 +11,9 @@ import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.exec.StepPlan;
 import dev.flujo.core.flow.ParallelPlan;
 import dev.flujo.core.telemetry.AutomaticOptimizer;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,50 +27,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The optimization options through Camel: each one reaches the plan and changes what an exchange sees, the kill switch
  * and runtime changes apply to the next exchange, and composite kinds are metered too.
  */
-class FlujoOptimizationOptionsTest extends CamelTestSupport {
+class FlujoOptimizationOptionsTest extends FlujoRouteTestSupport {
 
-    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final TestAgents.CountingAgent echo = TestAgents.answering(r -> "echo:" + r.input());
-    private final TestAgents.PendingAgent slow = new TestAgents.PendingAgent(1);
-    private final TestAgents.PendingAgent slowTwice = new TestAgents.PendingAgent(2);
-    private final TestAgents.CountingAgent failing = TestAgents.failing("down");
-
-    @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext context = super.createCamelContext();
-        context.getRegistry().bind("metricsRegistry", MeterRegistry.class, meters);
-        context.getRegistry().bind("echo", echo);
-        context.getRegistry().bind("slow", slow);
-        context.getRegistry().bind("slowTwice", slowTwice);
-        context.getRegistry().bind("failing", failing);
-        return context;
-    }
+    private final SimpleMeterRegistry meters = bind("metricsRegistry", new SimpleMeterRegistry());
+    private final TestAgents.CountingAgent echo = bind("echo", TestAgents.answering(r -> "echo:" + r.input()));
+    private final TestAgents.PendingAgent slow = bind("slow", new TestAgents.PendingAgent(1));
+    private final TestAgents.PendingAgent slowTwice = bind("slowTwice", new TestAgents.PendingAgent(2));
+    private final TestAgents.CountingAgent failing = bind("failing", TestAgents.failing("down"));
 
     @Override
-    protected RouteBuilder createRouteBuilder() {
-        return new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:shared").to("flujo:step:shared?agent=#slow&cache=true");
-                from("direct:unshared").to("flujo:step:unshared?agent=#slowTwice&cache=true&enableCacheOptimization=false");
-                from("direct:batched").to("flujo:step:batched?agent=#echo&enablePerformanceMonitoring=true"
-                                          + "&enableOptimizedTelemetry=true&telemetryBatchSize=3&telemetryFlushIntervalSeconds=3600");
-                from("direct:tuned").to("flujo:step:tuned?agent=#echo&cache=true&cacheMaxSize=10"
-                                        + "&enablePerformanceMonitoring=true&enableAutomaticOptimization=true"
-                                        + "&optimizationAnalysisIntervalSeconds=3600");
-                from("direct:retried").to("flujo:step:retried?agent=#failing&maxRetries=0");
-                from("direct:parallel").to("flujo:parallel:fan?branches=a=direct:a,b=direct:b"
-                                           + "&enablePerformanceMonitoring=true");
-                from("direct:a").setBody(simple("a:${body}"));
-                from("direct:b").setBody(simple("b:${body}"));
-                from("direct:adaptive").to("flujo:step:adaptive?agent=#echo&enableConcurrencyOptimization=true"
-                                           + "&enablePerformanceMonitoring=true");
-                from("direct:pointless").to("flujo:step:pointless?agent=#echo&cacheCompression=true&errorCacheSize=5");
-                from("direct:guarded").to("flujo:step:guarded?agent=#echo&enableCircuitBreaker=true"
-                                          + "&circuitBreakerFailureThreshold=5");
-                from("direct:eager").to("flujo:parallel:eager?branches=direct:a&enableContextOptimization=false");
-            }
-        };
+    protected void routes(RouteBuilder r) {
+        r.from("direct:shared").to("flujo:step:shared?agent=#slow&cache=true");
+        r.from("direct:unshared").to("flujo:step:unshared?agent=#slowTwice&cache=true&enableCacheOptimization=false");
+        r.from("direct:batched").to("flujo:step:batched?agent=#echo&enablePerformanceMonitoring=true"
+                                    + "&enableOptimizedTelemetry=true&telemetryBatchSize=3&telemetryFlushIntervalSeconds=3600");
+        r.from("direct:tuned").to("flujo:step:tuned?agent=#echo&cache=true&cacheMaxSize=10"
+                                  + "&enablePerformanceMonitoring=true&enableAutomaticOptimization=true"
+                                  + "&optimizationAnalysisIntervalSeconds=3600");
+        r.from("direct:retried").to("flujo:step:retried?agent=#failing&maxRetries=0");
+        r.from("direct:parallel").to("flujo:parallel:fan?branches=a=direct:a,b=direct:b"
+                                     + "&enablePerformanceMonitoring=true");
+        r.from("direct:a").setBody(r.simple("a:${body}"));
+        r.from("direct:b").setBody(r.simple("b:${body}"));
+        r.from("direct:adaptive").to("flujo:step:adaptive?agent=#echo&enableConcurrencyOptimization=true"
+                                     + "&enablePerformanceMonitoring=true");
+        r.from("direct:pointless").to("flujo:step:pointless?agent=#echo&cacheCompression=true&errorCacheSize=5");
+        r.from("direct:guarded").to("flujo:step:guarded?agent=#echo&enableCircuitBreaker=true"
+                                    + "&circuitBreakerFailureThreshold=5");
+        r.from("direct:eager").to("flujo:parallel:eager?branches=direct:a&enableContextOptimization=false");
     }
 
     private FlujoEndpoint endpoint(String prefix) {

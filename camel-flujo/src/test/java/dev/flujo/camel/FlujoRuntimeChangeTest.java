@@ -22,12 +22,9 @@ import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
 import dev.flujo.core.resilience.StepRejectedException;
 import dev.flujo.core.state.InMemoryStateStore;
 import dev.flujo.core.telemetry.AutomaticOptimizer;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,62 +41,43 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * store) refused at runtime; a failed change that changes nothing. From the review of issue 5's optimization layer:
  * each test of the first part failed before its fix.
  */
-class FlujoRuntimeChangeTest extends CamelTestSupport {
+class FlujoRuntimeChangeTest extends FlujoRouteTestSupport {
 
     /** Safety net only: no assertion depends on it. */
     private static final long SAFETY_SECONDS = 10;
 
-    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final TestAgents.CountingAgent echo = TestAgents.answering(r -> "echo:" + r.input());
-    private final HangingAgent bulkAgent = new HangingAgent();
-    private final HangingAgent batchAgent = new HangingAgent();
+    private final SimpleMeterRegistry meters = bind("metricsRegistry", new SimpleMeterRegistry());
+    private final TestAgents.CountingAgent echo = bind("echo", TestAgents.answering(r -> "echo:" + r.input()));
+    private final HangingAgent bulkAgent = bind("bulkAgent", new HangingAgent());
+    private final HangingAgent batchAgent = bind("batchAgent", new HangingAgent());
     private final AtomicInteger textThenMapCalls = new AtomicInteger();
-    private final TestAgents.CountingAgent textThenMap = TestAgents.answering(
-            r -> textThenMapCalls.incrementAndGet() == 1 ? "plain text" : Map.of("k", "v"));
-    private final TestAgents.CountingAgent routerAgent = TestAgents.answering(List.of("a"));
-    private final TestAgents.CountingAgent tunedRouterAgent = TestAgents.answering(List.of("a"));
-    private final InMemoryStateStore customStore = new InMemoryStateStore();
-    private final TestAgents.CountingAgent memAgent = TestAgents.answering(r -> "mem:" + r.input());
+    private final TestAgents.CountingAgent textThenMap = bind("textThenMap", TestAgents.answering(
+            r -> textThenMapCalls.incrementAndGet() == 1 ? "plain text" : Map.of("k", "v")));
+    private final TestAgents.CountingAgent routerAgent = bind("routerAgent", TestAgents.answering(List.of("a")));
+    private final TestAgents.CountingAgent tunedRouterAgent = bind("tunedRouterAgent",
+            TestAgents.answering(List.of("a")));
+    private final InMemoryStateStore customStore = bind("customStore", new InMemoryStateStore());
+    private final TestAgents.CountingAgent memAgent = bind("memAgent", TestAgents.answering(r -> "mem:" + r.input()));
 
     @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext context = super.createCamelContext();
-        context.getRegistry().bind("metricsRegistry", MeterRegistry.class, meters);
-        context.getRegistry().bind("echo", echo);
-        context.getRegistry().bind("bulkAgent", bulkAgent);
-        context.getRegistry().bind("batchAgent", batchAgent);
-        context.getRegistry().bind("textThenMap", textThenMap);
-        context.getRegistry().bind("routerAgent", routerAgent);
-        context.getRegistry().bind("tunedRouterAgent", tunedRouterAgent);
-        context.getRegistry().bind("customStore", customStore);
-        context.getRegistry().bind("memAgent", memAgent);
-        return context;
-    }
-
-    @Override
-    protected RouteBuilder createRouteBuilder() {
-        return new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:bulk").to("flujo:step:bulk?agent=#bulkAgent&maxConcurrentExecutions=1"
-                                       + "&maxConcurrentExecutionsWait=0");
-                from("direct:adaptive").to("flujo:step:adaptive?agent=#echo&enableConcurrencyOptimization=true"
-                                           + "&maxConcurrentExecutionsWait=0");
-                from("direct:headers").to("flujo:step:headers?agent=#echo");
-                from("direct:llm-usage").setHeader("TokensA", constant(5)).setHeader("TokensB", constant(7))
-                        .setBody(constant("ok"));
-                from("direct:usage").to("flujo:step:usage?agent=direct:llm-usage&inputTokensHeader=TokensA");
-                from("direct:ctx").to("flujo:step:ctx?agent=#textThenMap&cache=true");
-                from("direct:batchy").to("flujo:step:batchy?agent=#batchAgent&enablePerformanceMonitoring=true"
-                                         + "&enableOptimizedTelemetry=true&telemetryBatchSize=100&telemetryFlushIntervalSeconds=3600");
-                from("direct:ra").transform(simple("a:${body}"));
-                from("direct:routed").to("flujo:router:routed?agent=#routerAgent&cache=true&branches=a=direct:ra");
-                from("direct:tunedRouter").to("flujo:router:tunedRouter?agent=#tunedRouterAgent&cache=true"
-                                              + "&cacheMaxSize=10&enablePerformanceMonitoring=true&enableAutomaticOptimization=true"
-                                              + "&optimizationAnalysisIntervalSeconds=3600&branches=a=direct:ra");
-                from("direct:resume").to("flujo:resume?stateStore=memory");
-            }
-        };
+    protected void routes(RouteBuilder r) {
+        r.from("direct:bulk").to("flujo:step:bulk?agent=#bulkAgent&maxConcurrentExecutions=1"
+                                 + "&maxConcurrentExecutionsWait=0");
+        r.from("direct:adaptive").to("flujo:step:adaptive?agent=#echo&enableConcurrencyOptimization=true"
+                                     + "&maxConcurrentExecutionsWait=0");
+        r.from("direct:headers").to("flujo:step:headers?agent=#echo");
+        r.from("direct:llm-usage").setHeader("TokensA", r.constant(5)).setHeader("TokensB", r.constant(7))
+                .setBody(r.constant("ok"));
+        r.from("direct:usage").to("flujo:step:usage?agent=direct:llm-usage&inputTokensHeader=TokensA");
+        r.from("direct:ctx").to("flujo:step:ctx?agent=#textThenMap&cache=true");
+        r.from("direct:batchy").to("flujo:step:batchy?agent=#batchAgent&enablePerformanceMonitoring=true"
+                                   + "&enableOptimizedTelemetry=true&telemetryBatchSize=100&telemetryFlushIntervalSeconds=3600");
+        r.from("direct:ra").transform(r.simple("a:${body}"));
+        r.from("direct:routed").to("flujo:router:routed?agent=#routerAgent&cache=true&branches=a=direct:ra");
+        r.from("direct:tunedRouter").to("flujo:router:tunedRouter?agent=#tunedRouterAgent&cache=true"
+                                        + "&cacheMaxSize=10&enablePerformanceMonitoring=true&enableAutomaticOptimization=true"
+                                        + "&optimizationAnalysisIntervalSeconds=3600&branches=a=direct:ra");
+        r.from("direct:resume").to("flujo:resume?stateStore=memory");
     }
 
     private FlujoEndpoint endpoint(String prefix) {

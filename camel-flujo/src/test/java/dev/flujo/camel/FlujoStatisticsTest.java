@@ -9,12 +9,9 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 import dev.flujo.core.telemetry.StepStatistics;
-import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.console.DevConsole;
 import org.apache.camel.console.DevConsoleRegistry;
-import org.apache.camel.test.junit5.CamelTestSupport;
-import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,38 +23,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The statistics API (endpoint and component), the recommendations computed from it, and the same figures over JMX and
  * in the flujo dev console, where JConsole and Camel's dev console users see them.
  */
-class FlujoStatisticsTest extends CamelTestSupport {
+class FlujoStatisticsTest extends FlujoRouteTestSupport {
+
+    private final TestAgents.CountingAgent echo = bind("echo", TestAgents.answering(r -> "echo:" + r.input()));
+    // answers 20 ms later, which is certainly over a 1 ms threshold
+    private final dev.flujo.core.agent.FlujoAgent slow = bind("slow", r -> java.util.concurrent.CompletableFuture
+            .supplyAsync(() -> dev.flujo.core.agent.AgentResponse.of("late"), java.util.concurrent.CompletableFuture
+                    .delayedExecutor(20, java.util.concurrent.TimeUnit.MILLISECONDS)));
 
     @Override
-    public void configureTest(TestExecutionConfiguration configuration) {
-        super.configureTest(configuration);
-        configuration.withEnableJMX();
+    protected boolean jmxAndDevConsole() {
+        return true;
     }
 
     @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext context = super.createCamelContext();
-        context.setDevConsole(true);
-        context.getRegistry().bind("echo", TestAgents.answering(r -> "echo:" + r.input()));
-        // answers 20 ms later, which is certainly over a 1 ms threshold
-        context.getRegistry().bind("slow", (dev.flujo.core.agent.FlujoAgent) r -> java.util.concurrent.CompletableFuture
-                .supplyAsync(() -> dev.flujo.core.agent.AgentResponse.of("late"), java.util.concurrent.CompletableFuture
-                        .delayedExecutor(20, java.util.concurrent.TimeUnit.MILLISECONDS)));
-        return context;
-    }
-
-    @Override
-    protected RouteBuilder createRouteBuilder() {
-        return new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:watched").to("flujo:step:watched?agent=#echo&cache=true&cacheMaxSize=50"
-                                          + "&enablePerformanceMonitoring=true");
-                from("direct:plain").to("flujo:step:plain?agent=#echo");
-                from("direct:slow").to("flujo:step:slow?agent=#slow&enablePerformanceMonitoring=true"
-                                       + "&slowExecutionThresholdMs=1");
-            }
-        };
+    protected void routes(RouteBuilder r) {
+        r.from("direct:watched").to("flujo:step:watched?agent=#echo&cache=true&cacheMaxSize=50"
+                                    + "&enablePerformanceMonitoring=true");
+        r.from("direct:plain").to("flujo:step:plain?agent=#echo");
+        r.from("direct:slow").to("flujo:step:slow?agent=#slow&enablePerformanceMonitoring=true"
+                                 + "&slowExecutionThresholdMs=1");
     }
 
     private FlujoEndpoint endpoint(String uri) {

@@ -22,6 +22,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A usage-limit breach in one branch stops the whole composite step, whatever the failure policy. */
 class CompositeUsageLimitTest extends FlowTestSupport {
 
+    /** A branch that runs {@code spender} once {@code waiter}'s call is in flight. */
+    private FlujoBranch onceInFlight(TestAgent waiter, StepPlan spender) {
+        return call -> CompletableFuture.runAsync(() -> {
+            try {
+                waiter.nextPending();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, pool).thenCompose(x -> agentBranch(spender).run(call));
+    }
+
     @ParameterizedTest
     @EnumSource(BranchFailurePolicy.class)
     void aBreachInOneBranchCancelsTheOthersAndKeepsEveryBranchInThePartialHistory(BranchFailurePolicy policy) {
@@ -30,13 +41,7 @@ class CompositeUsageLimitTest extends FlowTestSupport {
         StepPlan waiterStep = agentStep("waiter-step", OptimizationConfig.builder().set("maxRetries", 2).build(), waiter);
         StepPlan spenderStep = agentStep("spender-step", spender);
         // the spender calls its agent only once the waiter's call is in flight, so that the breach must cancel it
-        FlujoBranch spend = call -> CompletableFuture.runAsync(() -> {
-            try {
-                waiter.nextPending();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }, pool).thenCompose(x -> agentBranch(spenderStep).run(call));
+        FlujoBranch spend = onceInFlight(waiter, spenderStep);
         ParallelPlan plan = new ParallelPlan(
                 new CompositeStep("par", "parallel", new UsageLimits(null, 100L), null),
                 branches("waiter", agentBranch(waiterStep), "spender", spend), null, policy, 0, null);
@@ -96,13 +101,7 @@ class CompositeUsageLimitTest extends FlowTestSupport {
                 null, null, 0, null);
         StepPlan spenderStep = agentStep("spendStep", spender);
         // the spender calls its agent once the nested waiter's call is in flight, so the breach must cancel it
-        FlujoBranch spend = call -> CompletableFuture.runAsync(() -> {
-            try {
-                waiter.nextPending();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }, pool).thenCompose(x -> agentBranch(spenderStep).run(call));
+        FlujoBranch spend = onceInFlight(waiter, spenderStep);
         ParallelPlan outer = new ParallelPlan(
                 new CompositeStep("outer", "parallel", new UsageLimits(null, 100L), null),
                 branches("nested", compositeBranch(inner), "spender", spend), null, null, 0, null);
