@@ -133,11 +133,23 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "plugins": getOrCreateConfiguration(target).setPlugins(property(camelContext, java.lang.String.class, value)); return true;
         case "promptprocessors":
         case "promptProcessors": getOrCreateConfiguration(target).setPromptProcessors(property(camelContext, java.lang.String.class, value)); return true;
+        case "ratelimitwait":
+        case "rateLimitWait": getOrCreateConfiguration(target).setRateLimitWait(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "reduce": getOrCreateConfiguration(target).setReduce(property(camelContext, java.lang.String.class, value)); return true;
+        case "requestsperminute":
+        case "requestsPerMinute": getOrCreateConfiguration(target).setRequestsPerMinute(property(camelContext, int.class, value)); return true;
         case "resultheaders":
         case "resultHeaders": getOrCreateConfiguration(target).setResultHeaders(property(camelContext, boolean.class, value)); return true;
         case "resumeuri":
         case "resumeUri": getOrCreateConfiguration(target).setResumeUri(property(camelContext, java.lang.String.class, value)); return true;
+        case "retrybackoffmultiplier":
+        case "retryBackoffMultiplier": getOrCreateConfiguration(target).setRetryBackoffMultiplier(property(camelContext, double.class, value)); return true;
+        case "retrydelay":
+        case "retryDelay": getOrCreateConfiguration(target).setRetryDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "retryjitter":
+        case "retryJitter": getOrCreateConfiguration(target).setRetryJitter(property(camelContext, boolean.class, value)); return true;
+        case "retrymaxdelay":
+        case "retryMaxDelay": getOrCreateConfiguration(target).setRetryMaxDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "sinkto":
         case "sinkTo": getOrCreateConfiguration(target).setSinkTo(property(camelContext, java.lang.String.class, value)); return true;
         case "slowexecutionthresholdms":
@@ -155,6 +167,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "timeout": getOrCreateConfiguration(target).setTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "tokenlimit":
         case "tokenLimit": getOrCreateConfiguration(target).setTokenLimit(property(camelContext, java.lang.Long.class, value)); return true;
+        case "tokensperminute":
+        case "tokensPerMinute": getOrCreateConfiguration(target).setTokensPerMinute(property(camelContext, long.class, value)); return true;
         case "until": getOrCreateConfiguration(target).setUntil(property(camelContext, java.lang.String.class, value)); return true;
         case "updatescontext":
         case "updatesContext": getOrCreateConfiguration(target).setUpdatesContext(property(camelContext, boolean.class, value)); return true;
@@ -270,11 +284,23 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "plugins": return java.lang.String.class;
         case "promptprocessors":
         case "promptProcessors": return java.lang.String.class;
+        case "ratelimitwait":
+        case "rateLimitWait": return long.class;
         case "reduce": return java.lang.String.class;
+        case "requestsperminute":
+        case "requestsPerMinute": return int.class;
         case "resultheaders":
         case "resultHeaders": return boolean.class;
         case "resumeuri":
         case "resumeUri": return java.lang.String.class;
+        case "retrybackoffmultiplier":
+        case "retryBackoffMultiplier": return double.class;
+        case "retrydelay":
+        case "retryDelay": return long.class;
+        case "retryjitter":
+        case "retryJitter": return boolean.class;
+        case "retrymaxdelay":
+        case "retryMaxDelay": return long.class;
         case "sinkto":
         case "sinkTo": return java.lang.String.class;
         case "slowexecutionthresholdms":
@@ -292,6 +318,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "timeout": return long.class;
         case "tokenlimit":
         case "tokenLimit": return java.lang.Long.class;
+        case "tokensperminute":
+        case "tokensPerMinute": return long.class;
         case "until": return java.lang.String.class;
         case "updatescontext":
         case "updatesContext": return boolean.class;
@@ -408,11 +436,23 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "plugins": return getOrCreateConfiguration(target).getPlugins();
         case "promptprocessors":
         case "promptProcessors": return getOrCreateConfiguration(target).getPromptProcessors();
+        case "ratelimitwait":
+        case "rateLimitWait": return getOrCreateConfiguration(target).getRateLimitWait();
         case "reduce": return getOrCreateConfiguration(target).getReduce();
+        case "requestsperminute":
+        case "requestsPerMinute": return getOrCreateConfiguration(target).getRequestsPerMinute();
         case "resultheaders":
         case "resultHeaders": return getOrCreateConfiguration(target).isResultHeaders();
         case "resumeuri":
         case "resumeUri": return getOrCreateConfiguration(target).getResumeUri();
+        case "retrybackoffmultiplier":
+        case "retryBackoffMultiplier": return getOrCreateConfiguration(target).getRetryBackoffMultiplier();
+        case "retrydelay":
+        case "retryDelay": return getOrCreateConfiguration(target).getRetryDelay();
+        case "retryjitter":
+        case "retryJitter": return getOrCreateConfiguration(target).isRetryJitter();
+        case "retrymaxdelay":
+        case "retryMaxDelay": return getOrCreateConfiguration(target).getRetryMaxDelay();
         case "sinkto":
         case "sinkTo": return getOrCreateConfiguration(target).getSinkTo();
         case "slowexecutionthresholdms":
@@ -430,6 +470,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "timeout": return getOrCreateConfiguration(target).getTimeout();
         case "tokenlimit":
         case "tokenLimit": return getOrCreateConfiguration(target).getTokenLimit();
+        case "tokensperminute":
+        case "tokensPerMinute": return getOrCreateConfiguration(target).getTokensPerMinute();
         case "until": return getOrCreateConfiguration(target).getUntil();
         case "updatescontext":
         case "updatesContext": return getOrCreateConfiguration(target).isUpdatesContext();

@@ -121,11 +121,23 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "plugins": target.setPlugins(property(camelContext, java.lang.String.class, value)); return true;
         case "promptprocessors":
         case "promptProcessors": target.setPromptProcessors(property(camelContext, java.lang.String.class, value)); return true;
+        case "ratelimitwait":
+        case "rateLimitWait": target.setRateLimitWait(property(camelContext, long.class, value)); return true;
         case "reduce": target.setReduce(property(camelContext, java.lang.String.class, value)); return true;
+        case "requestsperminute":
+        case "requestsPerMinute": target.setRequestsPerMinute(property(camelContext, int.class, value)); return true;
         case "resultheaders":
         case "resultHeaders": target.setResultHeaders(property(camelContext, boolean.class, value)); return true;
         case "resumeuri":
         case "resumeUri": target.setResumeUri(property(camelContext, java.lang.String.class, value)); return true;
+        case "retrybackoffmultiplier":
+        case "retryBackoffMultiplier": target.setRetryBackoffMultiplier(property(camelContext, double.class, value)); return true;
+        case "retrydelay":
+        case "retryDelay": target.setRetryDelay(property(camelContext, long.class, value)); return true;
+        case "retryjitter":
+        case "retryJitter": target.setRetryJitter(property(camelContext, boolean.class, value)); return true;
+        case "retrymaxdelay":
+        case "retryMaxDelay": target.setRetryMaxDelay(property(camelContext, long.class, value)); return true;
         case "sinkto":
         case "sinkTo": target.setSinkTo(property(camelContext, java.lang.String.class, value)); return true;
         case "slowexecutionthresholdms":
@@ -143,6 +155,8 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "timeout": target.setTimeout(property(camelContext, long.class, value)); return true;
         case "tokenlimit":
         case "tokenLimit": target.setTokenLimit(property(camelContext, java.lang.Long.class, value)); return true;
+        case "tokensperminute":
+        case "tokensPerMinute": target.setTokensPerMinute(property(camelContext, long.class, value)); return true;
         case "until": target.setUntil(property(camelContext, java.lang.String.class, value)); return true;
         case "updatescontext":
         case "updatesContext": target.setUpdatesContext(property(camelContext, boolean.class, value)); return true;
@@ -253,11 +267,23 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "plugins": return java.lang.String.class;
         case "promptprocessors":
         case "promptProcessors": return java.lang.String.class;
+        case "ratelimitwait":
+        case "rateLimitWait": return long.class;
         case "reduce": return java.lang.String.class;
+        case "requestsperminute":
+        case "requestsPerMinute": return int.class;
         case "resultheaders":
         case "resultHeaders": return boolean.class;
         case "resumeuri":
         case "resumeUri": return java.lang.String.class;
+        case "retrybackoffmultiplier":
+        case "retryBackoffMultiplier": return double.class;
+        case "retrydelay":
+        case "retryDelay": return long.class;
+        case "retryjitter":
+        case "retryJitter": return boolean.class;
+        case "retrymaxdelay":
+        case "retryMaxDelay": return long.class;
         case "sinkto":
         case "sinkTo": return java.lang.String.class;
         case "slowexecutionthresholdms":
@@ -275,6 +301,8 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "timeout": return long.class;
         case "tokenlimit":
         case "tokenLimit": return java.lang.Long.class;
+        case "tokensperminute":
+        case "tokensPerMinute": return long.class;
         case "until": return java.lang.String.class;
         case "updatescontext":
         case "updatesContext": return boolean.class;
@@ -386,11 +414,23 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "plugins": return target.getPlugins();
         case "promptprocessors":
         case "promptProcessors": return target.getPromptProcessors();
+        case "ratelimitwait":
+        case "rateLimitWait": return target.getRateLimitWait();
         case "reduce": return target.getReduce();
+        case "requestsperminute":
+        case "requestsPerMinute": return target.getRequestsPerMinute();
         case "resultheaders":
         case "resultHeaders": return target.isResultHeaders();
         case "resumeuri":
         case "resumeUri": return target.getResumeUri();
+        case "retrybackoffmultiplier":
+        case "retryBackoffMultiplier": return target.getRetryBackoffMultiplier();
+        case "retrydelay":
+        case "retryDelay": return target.getRetryDelay();
+        case "retryjitter":
+        case "retryJitter": return target.isRetryJitter();
+        case "retrymaxdelay":
+        case "retryMaxDelay": return target.getRetryMaxDelay();
         case "sinkto":
         case "sinkTo": return target.getSinkTo();
         case "slowexecutionthresholdms":
@@ -408,6 +448,8 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "timeout": return target.getTimeout();
         case "tokenlimit":
         case "tokenLimit": return target.getTokenLimit();
+        case "tokensperminute":
+        case "tokensPerMinute": return target.getTokensPerMinute();
         case "until": return target.getUntil();
         case "updatescontext":
         case "updatesContext": return target.isUpdatesContext();

@@ -123,11 +123,23 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "plugins": target.getConfiguration().setPlugins(property(camelContext, java.lang.String.class, value)); return true;
         case "promptprocessors":
         case "promptProcessors": target.getConfiguration().setPromptProcessors(property(camelContext, java.lang.String.class, value)); return true;
+        case "ratelimitwait":
+        case "rateLimitWait": target.getConfiguration().setRateLimitWait(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "reduce": target.getConfiguration().setReduce(property(camelContext, java.lang.String.class, value)); return true;
+        case "requestsperminute":
+        case "requestsPerMinute": target.getConfiguration().setRequestsPerMinute(property(camelContext, int.class, value)); return true;
         case "resultheaders":
         case "resultHeaders": target.getConfiguration().setResultHeaders(property(camelContext, boolean.class, value)); return true;
         case "resumeuri":
         case "resumeUri": target.getConfiguration().setResumeUri(property(camelContext, java.lang.String.class, value)); return true;
+        case "retrybackoffmultiplier":
+        case "retryBackoffMultiplier": target.getConfiguration().setRetryBackoffMultiplier(property(camelContext, double.class, value)); return true;
+        case "retrydelay":
+        case "retryDelay": target.getConfiguration().setRetryDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "retryjitter":
+        case "retryJitter": target.getConfiguration().setRetryJitter(property(camelContext, boolean.class, value)); return true;
+        case "retrymaxdelay":
+        case "retryMaxDelay": target.getConfiguration().setRetryMaxDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "sinkto":
         case "sinkTo": target.getConfiguration().setSinkTo(property(camelContext, java.lang.String.class, value)); return true;
         case "slowexecutionthresholdms":
@@ -145,6 +157,8 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "timeout": target.getConfiguration().setTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "tokenlimit":
         case "tokenLimit": target.getConfiguration().setTokenLimit(property(camelContext, java.lang.Long.class, value)); return true;
+        case "tokensperminute":
+        case "tokensPerMinute": target.getConfiguration().setTokensPerMinute(property(camelContext, long.class, value)); return true;
         case "until": target.getConfiguration().setUntil(property(camelContext, java.lang.String.class, value)); return true;
         case "updatescontext":
         case "updatesContext": target.getConfiguration().setUpdatesContext(property(camelContext, boolean.class, value)); return true;
@@ -257,11 +271,23 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "plugins": return java.lang.String.class;
         case "promptprocessors":
         case "promptProcessors": return java.lang.String.class;
+        case "ratelimitwait":
+        case "rateLimitWait": return long.class;
         case "reduce": return java.lang.String.class;
+        case "requestsperminute":
+        case "requestsPerMinute": return int.class;
         case "resultheaders":
         case "resultHeaders": return boolean.class;
         case "resumeuri":
         case "resumeUri": return java.lang.String.class;
+        case "retrybackoffmultiplier":
+        case "retryBackoffMultiplier": return double.class;
+        case "retrydelay":
+        case "retryDelay": return long.class;
+        case "retryjitter":
+        case "retryJitter": return boolean.class;
+        case "retrymaxdelay":
+        case "retryMaxDelay": return long.class;
         case "sinkto":
         case "sinkTo": return java.lang.String.class;
         case "slowexecutionthresholdms":
@@ -279,6 +305,8 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "timeout": return long.class;
         case "tokenlimit":
         case "tokenLimit": return java.lang.Long.class;
+        case "tokensperminute":
+        case "tokensPerMinute": return long.class;
         case "until": return java.lang.String.class;
         case "updatescontext":
         case "updatesContext": return boolean.class;
@@ -392,11 +420,23 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "plugins": return target.getConfiguration().getPlugins();
         case "promptprocessors":
         case "promptProcessors": return target.getConfiguration().getPromptProcessors();
+        case "ratelimitwait":
+        case "rateLimitWait": return target.getConfiguration().getRateLimitWait();
         case "reduce": return target.getConfiguration().getReduce();
+        case "requestsperminute":
+        case "requestsPerMinute": return target.getConfiguration().getRequestsPerMinute();
         case "resultheaders":
         case "resultHeaders": return target.getConfiguration().isResultHeaders();
         case "resumeuri":
         case "resumeUri": return target.getConfiguration().getResumeUri();
+        case "retrybackoffmultiplier":
+        case "retryBackoffMultiplier": return target.getConfiguration().getRetryBackoffMultiplier();
+        case "retrydelay":
+        case "retryDelay": return target.getConfiguration().getRetryDelay();
+        case "retryjitter":
+        case "retryJitter": return target.getConfiguration().isRetryJitter();
+        case "retrymaxdelay":
+        case "retryMaxDelay": return target.getConfiguration().getRetryMaxDelay();
         case "sinkto":
         case "sinkTo": return target.getConfiguration().getSinkTo();
         case "slowexecutionthresholdms":
@@ -414,6 +454,8 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "timeout": return target.getConfiguration().getTimeout();
         case "tokenlimit":
         case "tokenLimit": return target.getConfiguration().getTokenLimit();
+        case "tokensperminute":
+        case "tokensPerMinute": return target.getConfiguration().getTokensPerMinute();
         case "until": return target.getConfiguration().getUntil();
         case "updatescontext":
         case "updatesContext": return target.getConfiguration().isUpdatesContext();

@@ -23,7 +23,7 @@ public class FlujoEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(73);
+        Set<String> props = new HashSet<>(80);
         props.add("agent");
         props.add("answerSchema");
         props.add("body");
@@ -81,9 +81,15 @@ public class FlujoEndpointUriFactory extends org.apache.camel.support.component.
         props.add("performanceDegradationThreshold");
         props.add("plugins");
         props.add("promptProcessors");
+        props.add("rateLimitWait");
         props.add("reduce");
+        props.add("requestsPerMinute");
         props.add("resultHeaders");
         props.add("resumeUri");
+        props.add("retryBackoffMultiplier");
+        props.add("retryDelay");
+        props.add("retryJitter");
+        props.add("retryMaxDelay");
         props.add("sinkTo");
         props.add("slowExecutionThresholdMs");
         props.add("stateDataSource");
@@ -93,6 +99,7 @@ public class FlujoEndpointUriFactory extends org.apache.camel.support.component.
         props.add("telemetryFlushIntervalSeconds");
         props.add("timeout");
         props.add("tokenLimit");
+        props.add("tokensPerMinute");
         props.add("until");
         props.add("updatesContext");
         props.add("validate");

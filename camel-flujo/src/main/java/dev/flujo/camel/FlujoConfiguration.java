@@ -103,6 +103,27 @@ public class FlujoConfiguration implements Cloneable {
     @UriParam(label = "retry", javaType = "java.time.Duration", description = "Bound of one agent call (e.g. 30s);"
                                                                               + " a time-out is a failed attempt and the late reply is dropped. 0 means no time-out.")
     private long timeout;
+    @FlujoOption(kinds = { STEP, ROUTER })
+    @UriParam(label = "retry", defaultValue = "500ms", javaType = "java.time.Duration", description = "Wait before the"
+                                                                                                      + " first retry of a failed agent call (an error or a time-out); each further retry waits"
+                                                                                                      + " retryBackoffMultiplier times longer, at most retryMaxDelay. No thread waits. An answer rejected by"
+                                                                                                      + " validators or plugins is retried at once. 0 retries failed calls at once.")
+    private long retryDelay;
+    @FlujoOption(kinds = { STEP, ROUTER })
+    @UriParam(label = "retry", defaultValue = "2.0", description = "Factor by which the wait grows with each further"
+                                                                   + " retry of a failed call (1 for a fixed delay).")
+    private double retryBackoffMultiplier;
+    @FlujoOption(kinds = { STEP, ROUTER })
+    @UriParam(label = "retry", defaultValue = "30s", javaType = "java.time.Duration", description = "The longest wait"
+                                                                                                    + " between two attempts. A failure whose Retry-After (or retry-after-ms, or reply header"
+                                                                                                    + " CamelFlujoRetryAfter) asks for longer is not retried: the fallback answers or the step fails,"
+                                                                                                    + " naming the wait asked for.")
+    private long retryMaxDelay;
+    @FlujoOption(kinds = { STEP, ROUTER })
+    @UriParam(label = "retry", defaultValue = "true", description = "Draw each wait at random between 0 and the"
+                                                                    + " computed delay (full jitter), so callers that failed together do not retry together. A"
+                                                                    + " Retry-After is waited for in full.")
+    private boolean retryJitter;
     @FlujoOption(kinds = { STEP, ROUTER }, stat = true)
     @UriParam(label = "cache", defaultValue = "false", description = "Cache successful outputs by step fingerprint,"
                                                                      + " input and the cacheKeyContext values. A hit costs no tokens and sets CamelFlujoCacheHit=true.")
@@ -193,10 +214,12 @@ public class FlujoConfiguration implements Cloneable {
     private String circuitBreakerRef;
 
     @FlujoOption(kinds = { STEP, ROUTER }, stat = true)
-    @UriParam(label = "resilience", defaultValue = "false", description = "Do not retry agent errors a retry cannot"
-                                                                          + " fix: invalid arguments, configuration errors, *ValidationException, HTTP 4xx other than 408 and 429"
-                                                                          + " (from any exception with getStatusCode(), such as HttpOperationFailedException). Time-outs, I/O errors,"
-                                                                          + " 408, 429 and 5xx are retried; answers rejected by validators are always retried with feedback.")
+    @UriParam(label = "resilience", defaultValue = "true", description = "Do not retry agent errors a retry cannot"
+                                                                         + " fix: invalid arguments, configuration errors, *ValidationException, HTTP 400, 401, 403, 404, 422 and"
+                                                                         + " other 4xx, a 429 whose body says insufficient_quota (from any exception with getStatusCode(), such as"
+                                                                         + " HttpOperationFailedException), LangChain4j's non-retriable exceptions, RateLimitedException. Time-outs,"
+                                                                         + " connection and I/O errors, 408, 409, 429 and 5xx are retried with backoff; answers rejected by"
+                                                                         + " validators are always retried with feedback. false retries every error.")
     private boolean enableOptimizedErrorHandling;
     @FlujoOption(kinds = { STEP, ROUTER }, requires = { "enableOptimizedErrorHandling" })
     @UriParam(label = "resilience", defaultValue = "1000", description = "How many exception types' classifications"
@@ -212,6 +235,24 @@ public class FlujoConfiguration implements Cloneable {
     @UriParam(label = "resilience", defaultValue = "1s", javaType = "java.time.Duration", description = "How long one"
                                                                                                         + " more execution waits (on the calling thread) for a slot before it fails with StepRejectedException.")
     private long maxConcurrentExecutionsWait;
+
+    @FlujoOption(kinds = { STEP, ROUTER }, stat = true)
+    @UriParam(label = "resilience", defaultValue = "0", description = "The most calls a minute to the step's agent,"
+                                                                      + " shared by every step, branch and item calling the same agent (a Resilience4j rate limiter,"
+                                                                      + " flujo-<agent>-requests); spread evenly, one every 60s / requestsPerMinute. A call waits for its"
+                                                                      + " permit without parking a thread. 0 for no limit.")
+    private int requestsPerMinute;
+    @FlujoOption(kinds = { STEP, ROUTER }, stat = true)
+    @UriParam(label = "resilience", defaultValue = "0", description = "The most tokens a minute through the step's"
+                                                                      + " agent, shared like requestsPerMinute (flujo-<agent>-tokens), refilled by a sixth every 10 s. A"
+                                                                      + " call reserves expectedTokens, or about one token per four characters of its prompt, and is"
+                                                                      + " charged the usage it reports beyond that. 0 for no limit.")
+    private long tokensPerMinute;
+    @FlujoOption(kinds = { STEP, ROUTER }, requires = { "requestsPerMinute|tokensPerMinute" })
+    @UriParam(label = "resilience", defaultValue = "60s", javaType = "java.time.Duration", description = "The longest"
+                                                                                                         + " a call waits for its rate-limit permits; one that would wait longer fails its attempt with"
+                                                                                                         + " RateLimitedException (not retried; the fallback may answer).")
+    private long rateLimitWait;
 
     // --- monitoring -----------------------------------------------------------------------------------------------
 
@@ -532,6 +573,62 @@ public class FlujoConfiguration implements Cloneable {
 
     public void setTimeout(long timeout) {
         this.timeout = timeout;
+    }
+
+    public long getRetryDelay() {
+        return retryDelay;
+    }
+
+    public void setRetryDelay(long retryDelay) {
+        this.retryDelay = retryDelay;
+    }
+
+    public double getRetryBackoffMultiplier() {
+        return retryBackoffMultiplier;
+    }
+
+    public void setRetryBackoffMultiplier(double retryBackoffMultiplier) {
+        this.retryBackoffMultiplier = retryBackoffMultiplier;
+    }
+
+    public long getRetryMaxDelay() {
+        return retryMaxDelay;
+    }
+
+    public void setRetryMaxDelay(long retryMaxDelay) {
+        this.retryMaxDelay = retryMaxDelay;
+    }
+
+    public boolean isRetryJitter() {
+        return retryJitter;
+    }
+
+    public void setRetryJitter(boolean retryJitter) {
+        this.retryJitter = retryJitter;
+    }
+
+    public int getRequestsPerMinute() {
+        return requestsPerMinute;
+    }
+
+    public void setRequestsPerMinute(int requestsPerMinute) {
+        this.requestsPerMinute = requestsPerMinute;
+    }
+
+    public long getTokensPerMinute() {
+        return tokensPerMinute;
+    }
+
+    public void setTokensPerMinute(long tokensPerMinute) {
+        this.tokensPerMinute = tokensPerMinute;
+    }
+
+    public long getRateLimitWait() {
+        return rateLimitWait;
+    }
+
+    public void setRateLimitWait(long rateLimitWait) {
+        this.rateLimitWait = rateLimitWait;
     }
 
     public boolean isCache() {

@@ -51,7 +51,8 @@ class FlujoOptimizationOptionsTest extends FlujoRouteTestSupport {
         r.from("direct:b").setBody(r.simple("b:${body}"));
         r.from("direct:adaptive").to("flujo:step:adaptive?agent=#echo&enableConcurrencyOptimization=true"
                                      + "&enablePerformanceMonitoring=true");
-        r.from("direct:pointless").to("flujo:step:pointless?agent=#echo&cacheCompression=true&errorCacheSize=5");
+        r.from("direct:pointless").to(
+                "flujo:step:pointless?agent=#echo&cacheCompression=true&errorCacheSize=5&enableOptimizedErrorHandling=false");
         r.from("direct:guarded").to("flujo:step:guarded?agent=#echo&enableCircuitBreaker=true"
                                     + "&circuitBreakerFailureThreshold=5");
         r.from("direct:eager").to("flujo:parallel:eager?branches=direct:a&enableContextOptimization=false");

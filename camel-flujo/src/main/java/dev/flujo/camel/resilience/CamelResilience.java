@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.resilience.AgentBreakers;
+import dev.flujo.core.resilience.AgentRateLimits;
 import dev.flujo.core.resilience.StepProtection;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
@@ -13,11 +14,14 @@ import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.CamelContextHelper;
 
 /**
- * The component's circuit breakers (one per agent) and bulkheads (one per step), kept in the
+ * The component's circuit breakers and rate limiters (per agent) and bulkheads (one per step), kept in the
  * {@link CircuitBreakerRegistry} and {@link BulkheadRegistry} camel-resilience4j's {@code circuitBreaker()} EIP uses -
  * found the same way: a registry bean, else the context's registry plugin, else a new one registered as that plugin. So
  * flujo's breakers and the EIP's live side by side, and camel-resilience4j-micrometer meters them all
@@ -35,8 +39,10 @@ public final class CamelResilience {
     private final java.util.function.Supplier<CamelContext> camelContext;
     private final Set<String> created = ConcurrentHashMap.newKeySet();
     private final Set<String> createdBulkheads = ConcurrentHashMap.newKeySet();
+    private final Set<String> createdLimiters = ConcurrentHashMap.newKeySet();
     private CircuitBreakerRegistry registry;
     private BulkheadRegistry bulkheads;
+    private RateLimiterRegistry limiters;
 
     /** @param camelContext the component's context, read when first needed (a component gets it after creation) */
     public CamelResilience(java.util.function.Supplier<CamelContext> camelContext) {
@@ -55,6 +61,46 @@ public final class CamelResilience {
             bulkheads = lookup(BulkheadRegistry.class, BulkheadRegistry::ofDefaults);
         }
         return bulkheads;
+    }
+
+    /**
+     * The rate limiters' registry: a {@link RateLimiterRegistry} bean (so the user's own Resilience4j set-up, and its
+     * meters, see flujo's limiters), else the context's plugin, else a new plugin.
+     */
+    private synchronized RateLimiterRegistry rateLimiterRegistry() {
+        if (limiters == null) {
+            limiters = lookup(RateLimiterRegistry.class, RateLimiterRegistry::ofDefaults);
+        }
+        return limiters;
+    }
+
+    /**
+     * The rate limiters of one step's agents: the registry's {@code flujo-<agent>-requests} and
+     * {@code flujo-<agent>-tokens}, shared by every step calling that agent (the first step to create them configures
+     * them; a runtime change of the limits replaces them).
+     */
+    AgentRateLimits rateLimitsForStep(OptimizationConfig options, boolean runtimeChange) {
+        RateLimiterConfig requests = AgentRateLimits.requestsConfig(options.rateLimit());
+        RateLimiterConfig tokens = AgentRateLimits.tokensConfig(options.rateLimit());
+        return new AgentRateLimits(
+                agent -> new AgentRateLimits.Limiters(
+                        agent, limiter(AgentRateLimits.requestsName(agent), requests, runtimeChange),
+                        limiter(AgentRateLimits.tokensName(agent), tokens, runtimeChange), options.rateLimit()));
+    }
+
+    private RateLimiter limiter(String name, RateLimiterConfig config, boolean runtimeChange) {
+        if (config == null) {
+            return null;
+        }
+        createdLimiters.add(name);
+        RateLimiterRegistry registry = rateLimiterRegistry();
+        RateLimiter existing = registry.find(name).orElse(null);
+        if (runtimeChange && existing != null && !AgentRateLimits.sameSettings(existing.getRateLimiterConfig(), config)) {
+            RateLimiter replacement = RateLimiter.of(name, config, TAGS);
+            registry.replace(name, replacement);
+            return replacement;
+        }
+        return registry.rateLimiter(name, config, TAGS);
     }
 
     /** camel-resilience4j's chain: the single bean of the type, else the context's plugin, else a new plugin. */
@@ -111,6 +157,11 @@ public final class CamelResilience {
             public Bulkhead bulkhead(String step, OptimizationConfig config) {
                 return bulkheadForStep(step, config);
             }
+
+            @Override
+            public AgentRateLimits rateLimits(String step, OptimizationConfig config) {
+                return rateLimitsForStep(config, runtimeChange);
+            }
         };
     }
 
@@ -154,9 +205,14 @@ public final class CamelResilience {
         if (bulkheads != null) {
             createdBulkheads.forEach(bulkheads::remove);
         }
+        if (limiters != null) {
+            createdLimiters.forEach(limiters::remove);
+        }
         created.clear();
         createdBulkheads.clear();
+        createdLimiters.clear();
         registry = null;
         bulkheads = null;
+        limiters = null;
     }
 }

@@ -26,9 +26,10 @@ import dev.flujo.core.FlujoConfigurationException;
 /**
  * How a step executes, one immutable record per concern: {@link RetryOptions retries and time-outs},
  * {@link CacheOptions the cache}, {@link BudgetOptions usage budget and pricing}, {@link ProtectionOptions breakers,
- * bulkheads and limits}, {@link TelemetryOptions telemetry} and {@link PipelineOptions the phase layout}. Each record
- * validates itself; this one composes them, builds them ({@link #builder()}), checks them ({@link #validate()}) and
- * moves them around as one flat JSON object ({@link #toJson()} / {@link #fromJson(String)}).
+ * bulkheads and limits}, {@link RateLimitOptions the agents' request and token rates}, {@link TelemetryOptions
+ * telemetry} and {@link PipelineOptions the phase layout}. Each record validates itself; this one composes them, builds
+ * them ({@link #builder()}), checks them ({@link #validate()}) and moves them around as one flat JSON object
+ * ({@link #toJson()} / {@link #fromJson(String)}).
  *
  * <p>
  * Design: an option is a record component, and its name is the name users know everywhere - the URI option and
@@ -42,15 +43,17 @@ import dev.flujo.core.FlujoConfigurationException;
  * @param caching    the step cache and its optimizations
  * @param budget     the run's token and cost budget, reservations, token prices
  * @param protection circuit breakers, bulkhead, adaptive concurrency limit
+ * @param rateLimit  requests and tokens per minute of each agent
  * @param telemetry  statistics, meters, warnings, the automatic optimizer
  * @param pipeline   which phases run, how branch contexts are copied
  */
 public record OptimizationConfig(RetryOptions retry, CacheOptions caching, BudgetOptions budget,
-        ProtectionOptions protection, TelemetryOptions telemetry, PipelineOptions pipeline) {
+        ProtectionOptions protection, RateLimitOptions rateLimit, TelemetryOptions telemetry, PipelineOptions pipeline) {
 
     private static final OptimizationConfig DEFAULTS = new OptimizationConfig(
             RetryOptions.DEFAULTS,
-            CacheOptions.DEFAULTS, BudgetOptions.DEFAULTS, ProtectionOptions.DEFAULTS, TelemetryOptions.DEFAULTS,
+            CacheOptions.DEFAULTS, BudgetOptions.DEFAULTS, ProtectionOptions.DEFAULTS, RateLimitOptions.DEFAULTS,
+            TelemetryOptions.DEFAULTS,
             PipelineOptions.DEFAULTS);
 
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -77,6 +80,7 @@ public record OptimizationConfig(RetryOptions retry, CacheOptions caching, Budge
         caching = Objects.requireNonNull(caching, "caching");
         budget = Objects.requireNonNull(budget, "budget");
         protection = Objects.requireNonNull(protection, "protection");
+        rateLimit = Objects.requireNonNull(rateLimit, "rateLimit");
         telemetry = Objects.requireNonNull(telemetry, "telemetry");
         pipeline = Objects.requireNonNull(pipeline, "pipeline");
     }
@@ -123,6 +127,7 @@ public record OptimizationConfig(RetryOptions retry, CacheOptions caching, Budge
         caching.validate(problems);
         budget.validate(problems);
         protection.validate(problems);
+        rateLimit.validate(problems);
         telemetry.validate(problems);
         pipeline.validate(problems);
         return problems;

@@ -42,8 +42,11 @@ public final class ExecutorCore {
     private final Executor continuationExecutor;
     private final Executor branchExecutor;
     private final LongSupplier nanoClock;
-    /** Agent calls still waiting for their answer, with their step's name: what {@link #stop} abandons. */
-    private final Map<CompletableFuture<AgentResponse>, String> callsInFlight = new ConcurrentHashMap<>();
+    /**
+     * Agent calls still waiting for their answer and retries waiting for their time, with their step's name: what
+     * {@link #stop} abandons.
+     */
+    private final Map<CompletableFuture<?>, String> callsInFlight = new ConcurrentHashMap<>();
     private volatile Throwable stopped;
 
     public ExecutorCore(ScheduledExecutorService timer, Executor continuationExecutor) {
@@ -106,6 +109,38 @@ public final class ExecutorCore {
         stopped = Objects.requireNonNull(reason, "reason");
         callsInFlight.forEach((reply, stepName) -> reply.completeExceptionally(
                 new FlujoCancelledException(stepName, reason)));
+    }
+
+    /**
+     * A wait that parks no thread: completes after {@code nanos} on the continuation executor (a retry's backoff, a
+     * rate-limit wait), or at once exceptionally with a {@link FlujoCancelledException} when the run is cancelled (a
+     * sibling branch failed, the budget is spent) or this core stops first.
+     */
+    CompletableFuture<Void> delay(String stepName, long nanos, FlujoRun run) {
+        CompletableFuture<Void> wait = new CompletableFuture<>();
+        callsInFlight.put(wait, stepName);
+        CancelSignal.Registration cancellation = run.onCancel(
+                reason -> wait.completeExceptionally(new FlujoCancelledException(stepName, reason)));
+        ScheduledFuture<?> alarm = timer.schedule(() -> {
+            Runnable due = () -> wait.complete(null);
+            try {
+                continuationExecutor.execute(due);
+            } catch (RejectedExecutionException e) {
+                due.run(); // a full or stopping pool must not lose the retry: go on on the timer
+            }
+        }, nanos, TimeUnit.NANOSECONDS);
+        wait.whenComplete((r, e) -> {
+            alarm.cancel(false);
+            if (cancellation != null) {
+                cancellation.remove();
+            }
+            callsInFlight.remove(wait);
+        });
+        Throwable stop = stopped;
+        if (stop != null) {
+            wait.completeExceptionally(new FlujoCancelledException(stepName, stop));
+        }
+        return wait;
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.flujo.core.exec;
 
 import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,12 +18,16 @@ import dev.flujo.core.agent.AgentRequest;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.AgentTimeoutException;
 import dev.flujo.core.agent.NamedAgent;
+import dev.flujo.core.agent.RetryAfterException;
 import dev.flujo.core.cache.CacheKey;
 import dev.flujo.core.cache.StepCache;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
+import dev.flujo.core.resilience.AgentRateLimits;
 import dev.flujo.core.resilience.CircuitOpenException;
 import dev.flujo.core.resilience.ErrorClassifier;
+import dev.flujo.core.resilience.RateLimitedException;
+import dev.flujo.core.resilience.RetryAfter;
 import dev.flujo.core.resilience.StepRejectedException;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
@@ -39,10 +45,11 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
  *
  * <pre>
  * start:    fallback-cycle guard (the call path's chain) → apply limits → cache lookup (a hit costs nothing)
- * attempt:  prompt processors → reserve usage → agent (time-out) → reconcile usage
- *           → output phases (processors, validators, plugins; a redirect calls another agent)
+ * attempt:  prompt processors → rate-limit permits (a scheduled wait) → breaker → reserve usage → agent (time-out)
+ *           → reconcile usage → output phases (processors, validators, plugins; a redirect calls another agent)
  * after:    success → context writes, cache, result
- *           failure → retry with feedback | fallback (one more attempt with the fallback agent) | fail
+ *           failure → retry with feedback (a failed call after the backoff / Retry-After, a rejected answer at once)
+ *                     | fallback (one more attempt with the fallback agent) | fail
  *           fatal (usage limit, cycle) → stop now, keep the partial results
  * </pre>
  *
@@ -58,13 +65,20 @@ final class StepExecution {
     private record Ok(Object output) implements Outcome {
     }
 
-    /** @param retryable false when trying the same agent again at once cannot help (its breaker is open) */
-    private record Failed(String feedback, List<String> validationFailures, Throwable cause, boolean retryable)
+    /**
+     * @param retryable  false when trying the same agent again cannot help (its breaker is open, the error is fatal)
+     * @param callFailed the call itself failed (an error, a time-out), so the retry waits for the backoff; false for an
+     *                   answer the phases rejected, retried at once
+     * @param retryAfter the wait the failure asked for (Retry-After), or {@code null}
+     */
+    private record Failed(String feedback, List<String> validationFailures, Throwable cause, boolean retryable,
+            boolean callFailed, Duration retryAfter)
             implements
                 Outcome {
 
+        /** An answer the phases rejected (or a phase that failed): retried at once, with its feedback. */
         Failed(String feedback, List<String> validationFailures, Throwable cause) {
-            this(feedback, validationFailures, cause, true);
+            this(feedback, validationFailures, cause, true, false, null);
         }
     }
 
@@ -88,6 +102,8 @@ final class StepExecution {
     private List<String> redirects;
     private Throwable lastCause;
     private CacheKey cacheKey;
+    private long retryWaitNanos;
+    private long rateLimitWaitNanos;
 
     StepExecution(ExecutorCore core, StepPlan plan, Object input, FlujoContext context, FlujoRun run,
                   List<String> fallbackChain) {
@@ -236,13 +252,37 @@ final class StepExecution {
             Failed failed = (Failed) outcome;
             noteFailure(failed);
             if (n < plan.maxAttempts() && failed.retryable) {
-                attempt(n + 1);
+                retry(failed, n);
             } else if (plan.fallback() != null) {
                 runFallback();
             } else {
                 fail(lastCause);
             }
         }
+    }
+
+    /**
+     * The next attempt: at once after a rejected answer; after the backoff (at least the Retry-After) after a failed
+     * call. The wait is a scheduled continuation, and a cancellation or the core's stop ends it at once.
+     */
+    private void retry(Failed failed, int n) {
+        long waitNanos = failed.callFailed ? plan.backoff().waitNanos(n, failed.retryAfter) : 0;
+        if (waitNanos <= 0) {
+            attempt(n + 1);
+            return;
+        }
+        retryWaitNanos += waitNanos;
+        core.delay(plan.name(), waitNanos, run).whenComplete((ignored, cancelled) -> {
+            try {
+                if (cancelled != null) {
+                    finishFatal(new Fatal(null, null, ExecutorCore.unwrap(cancelled)));
+                } else {
+                    attempt(n + 1);
+                }
+            } catch (Throwable t) {
+                crash(t);
+            }
+        });
     }
 
     /** The fallback is one more attempt, with another agent and the same phases; it runs once. */
@@ -277,21 +317,71 @@ final class StepExecution {
 
     /** @param visited the agents this attempt already called through redirects; null for the attempt's first call */
     private void callAgent(NamedAgent agent, AgentRequest request, List<String> visited, Consumer<Outcome> then) {
-        long expectedTokens = plan.expectedTokens();
-        var expectedCost = plan.expectedCostUsd();
         Throwable cancelled = run.cancellation();
         if (cancelled != null) {
             // a sibling branch failed or spent the budget: no further agent call for this branch
             then.accept(new Fatal(null, null, new FlujoCancelledException(plan.name(), cancelled)));
             return;
         }
+        AgentRateLimits.Limiters limiters = plan.rateLimitsFor(agent);
+        if (limiters == null) {
+            callPermitted(agent, request, visited, null, 0, then);
+            return;
+        }
+        long tokens = plan.expectedTokens() > 0 ? plan.expectedTokens() : estimateTokens(request.input());
+        long wait = limiters.reserve(tokens);
+        if (wait < 0) {
+            RateLimitedException limited = new RateLimitedException(
+                    plan.name(), agent.name(), limiters.describe(wait), limiters.options().rateLimitWait());
+            metadata.put(StepResult.META_RATE_LIMITED, limited.getLimit());
+            then.accept(new Failed(limited.getMessage(), List.of(), limited, false, false, null));
+            return;
+        }
+        if (wait == 0) {
+            callPermitted(agent, request, visited, limiters, tokens, then);
+            return;
+        }
+        // the permits are booked: the call goes out when they are due, and no thread waits meanwhile
+        rateLimitWaitNanos += wait;
+        metadata.put(StepResult.META_RATE_LIMIT_WAIT_MS, rateLimitWaitNanos / 1_000_000);
+        core.delay(plan.name(), wait, run).whenComplete((ignored, stopped) -> {
+            try {
+                if (stopped != null) {
+                    then.accept(new Fatal(null, null, ExecutorCore.unwrap(stopped)));
+                } else {
+                    callPermitted(agent, request, visited, limiters, tokens, then);
+                }
+            } catch (Throwable t) {
+                crash(t);
+            }
+        });
+    }
+
+    /**
+     * What a call reserves against a token rate limit when {@code expectedTokens} is not set: about one token per four
+     * characters of the prompt (the rule of thumb of OpenAI's tokenizers for English), at least one.
+     */
+    private static long estimateTokens(Object prompt) {
+        if (prompt == null) {
+            return 1;
+        }
+        int chars = prompt instanceof CharSequence text ? text.length() : String.valueOf(prompt).length();
+        return Math.max(1, (chars + 3) / 4);
+    }
+
+    /** Past the rate limits: the breaker, the budget reservation, the call. */
+    private void callPermitted(
+            NamedAgent agent, AgentRequest request, List<String> visited,
+            AgentRateLimits.Limiters limiters, long reservedTokens, Consumer<Outcome> then) {
+        long expectedTokens = plan.expectedTokens();
+        var expectedCost = plan.expectedCostUsd();
         CircuitBreaker breaker = plan.breakerFor(agent);
         if (breaker != null && !breaker.tryAcquirePermission()) {
             CircuitOpenException open = new CircuitOpenException(
                     plan.name(), agent.name(), breaker.getName(),
                     breaker.getState().name());
             metadata.put(StepResult.META_CIRCUIT_OPEN, breaker.getName());
-            then.accept(new Failed(open.getMessage(), List.of(), open, false));
+            then.accept(new Failed(open.getMessage(), List.of(), open, false, false, null));
             return;
         }
         LimitBreach refused = run.ledger().reserve(expectedTokens, expectedCost);
@@ -310,6 +400,9 @@ final class StepExecution {
                 }
                 Usage actual = error == null ? plan.pricing().price(response.usage()) : Usage.ZERO;
                 usage = usage.plus(actual);
+                if (limiters != null) {
+                    limiters.charge(reservedTokens, actual.totalTokens());
+                }
                 LimitBreach breach = run.ledger().reconcile(expectedTokens, expectedCost, actual);
                 if (error != null) {
                     then.accept(agentFailure(agent, ExecutorCore.unwrap(error)));
@@ -451,7 +544,26 @@ final class StepExecution {
         if (!retryable) {
             metadata.put(StepResult.META_FATAL_ERROR, true);
         }
-        return new Failed("agent " + agent.name() + " failed: " + describe(error), List.of(), error, retryable);
+        Duration retryAfter = RetryAfter.of(error, Clock.systemUTC());
+        if (retryAfter != null) {
+            metadata.put(StepResult.META_RETRY_AFTER_MS, retryAfter.toMillis());
+            if (retryable && plan.backoff().refuses(retryAfter)) {
+                // waiting that long would hold the run past any sensible bound: the fallback answers, or the step fails
+                // saying how long the provider asked for
+                RetryAfterException refused = new RetryAfterException(
+                        "agent " + agent.name() + " asked to retry after " + retryAfter.toMillis()
+                                                                      + " ms, longer than retryMaxDelay "
+                                                                      + plan.backoff().maxDelay().toMillis()
+                                                                      + " ms: not retried",
+                        retryAfter, error);
+                return new Failed(
+                        refused.getMessage() + " (" + describe(error) + ")", List.of(), refused, false, true,
+                        retryAfter);
+            }
+        }
+        return new Failed(
+                "agent " + agent.name() + " failed: " + describe(error), List.of(), error, retryable, true,
+                retryAfter);
     }
 
     private static Throwable findFatal(Throwable error) {
@@ -523,6 +635,9 @@ final class StepExecution {
     }
 
     private StepResult record(Object output, boolean success, Map<String, Object> writes) {
+        if (retryWaitNanos > 0) {
+            metadata.put(StepResult.META_RETRY_WAIT_MS, retryWaitNanos / 1_000_000);
+        }
         if (redirects != null) {
             metadata.put(StepResult.META_REDIRECTS, List.copyOf(redirects));
         }

@@ -19,7 +19,9 @@ import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.context.FlujoContext;
 import dev.flujo.core.resilience.AdaptiveConcurrencyLimit;
 import dev.flujo.core.resilience.AgentBreakers;
+import dev.flujo.core.resilience.AgentRateLimits;
 import dev.flujo.core.resilience.ErrorClassifier;
+import dev.flujo.core.resilience.RetryBackoff;
 import dev.flujo.core.resilience.StepProtection;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.run.FlujoRun;
@@ -72,6 +74,8 @@ public final class StepPlan implements FlujoPlan {
     private final OptimizationConfig config;
     private final boolean sharesCacheMisses;
     private final AdaptiveConcurrencyLimit concurrencyLimit;
+    private final AgentRateLimits rateLimits;
+    private final RetryBackoff backoff;
 
     private StepPlan(Builder b) {
         this.name = b.name;
@@ -101,6 +105,8 @@ public final class StepPlan implements FlujoPlan {
         this.agentResolver = b.agentResolver;
         this.breakers = b.protection.breakers();
         this.bulkhead = b.protection.bulkhead();
+        this.rateLimits = b.protection.rateLimits();
+        this.backoff = RetryBackoff.of(b.config.retry());
         this.observer = b.observer;
         this.errorClassifier = b.config.retry().enableOptimizedErrorHandling()
                 ? new ErrorClassifier(b.config.retry().errorCacheSize()) : null;
@@ -260,6 +266,16 @@ public final class StepPlan implements FlujoPlan {
     /** Classifies agent errors as retryable or fatal; {@code null} when every error is retried. */
     public ErrorClassifier errorClassifier() {
         return errorClassifier;
+    }
+
+    /** How long to wait before retrying a failed call. */
+    public RetryBackoff backoff() {
+        return backoff;
+    }
+
+    /** The rate limiters of an agent, or {@code null} when no rate limit is set (then nothing is reserved). */
+    public AgentRateLimits.Limiters rateLimitsFor(NamedAgent agent) {
+        return rateLimits == null ? null : rateLimits.forAgent(agent.name());
     }
 
     /** The circuit breaker guarding an agent, or {@code null} when breakers are off (then nothing is checked). */

@@ -15,10 +15,13 @@ import dev.flujo.core.agent.AgentTimeoutException;
  * its retries - and their tokens - on a request that will fail the same way again.
  *
  * <ul>
- * <li>retryable: time-outs, I/O errors, HTTP 408, 429 and 5xx (from any exception with an {@code int
- * getStatusCode()}, as Camel's {@code HttpOperationFailedException} has), and anything not known to be fatal;</li>
+ * <li>retryable: time-outs, I/O errors (a refused or reset connection), HTTP 408, 409, 429 (rate limited) and 5xx (from
+ * any exception with an {@code int getStatusCode()}, as camel-http's {@code HttpOperationFailedException} and
+ * camel-vertx-http's failure have), LangChain4j's {@code RetriableException}s, and anything not known to be fatal;</li>
  * <li>fatal: configuration errors, invalid arguments or unsupported operations, exceptions whose class name ends in
- * {@code ValidationException}, and other HTTP 4xx.</li>
+ * {@code ValidationException}, a {@link RateLimitedException} (flujo's own limit refused the call), LangChain4j's
+ * {@code NonRetriableException}s (authentication, invalid request), a 429 whose body says the quota is exhausted
+ * ({@code insufficient_quota}: no wait brings the money back), and other HTTP 4xx (400, 401, 403, 404, 422, ...).</li>
  * </ul>
  *
  * Only errors an agent call raised are classified: an answer the validators rejected is always retried, with its
@@ -40,6 +43,11 @@ public final class ErrorClassifier {
     private static final Rule RETRYABLE = new Rule(ErrorClass.RETRYABLE, null);
     private static final Rule FATAL = new Rule(ErrorClass.FATAL, null);
     private static final Rule UNDECIDED = new Rule(null, null);
+
+    private static final String LANGCHAIN4J_NON_RETRIABLE = "dev.langchain4j.exception.NonRetriableException";
+    private static final String LANGCHAIN4J_RETRIABLE = "dev.langchain4j.exception.RetriableException";
+    /** OpenAI's error code for an exhausted quota or credit, sent with a 429. */
+    private static final String QUOTA_EXHAUSTED = "insufficient_quota";
 
     private final Cache<Class<?>, Rule> rules;
 
@@ -70,10 +78,20 @@ public final class ErrorClassifier {
             return RETRYABLE;
         }
         if (FlujoConfigurationException.class.isAssignableFrom(type)
+                || RateLimitedException.class.isAssignableFrom(type)
                 || IllegalArgumentException.class.isAssignableFrom(type)
                 || UnsupportedOperationException.class.isAssignableFrom(type)
                 || type.getName().endsWith("ValidationException")) {
             return FATAL;
+        }
+        // LangChain4j's model exceptions say themselves whether a retry can help (by name: no dependency on it)
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            if (c.getName().equals(LANGCHAIN4J_NON_RETRIABLE)) {
+                return FATAL;
+            }
+            if (c.getName().equals(LANGCHAIN4J_RETRIABLE)) {
+                return RETRYABLE;
+            }
         }
         Method status = statusCodeMethod(type);
         return status != null ? new Rule(null, status) : UNDECIDED;
@@ -98,9 +116,25 @@ public final class ErrorClassifier {
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
-        if (status == 408 || status == 429 || status >= 500) {
+        if (status == 429) {
+            return quotaExhausted(t) ? ErrorClass.FATAL : ErrorClass.RETRYABLE;
+        }
+        if (status == 408 || status == 409 || status >= 500) {
             return ErrorClass.RETRYABLE;
         }
         return status >= 400 ? ErrorClass.FATAL : null;
+    }
+
+    /** A 429 that is not a rate limit but a spent quota: its body (or, without one, its message) says so. */
+    private static boolean quotaExhausted(Throwable t) {
+        String body = null;
+        try {
+            Object read = t.getClass().getMethod("getResponseBody").invoke(t);
+            body = read == null ? null : read.toString();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // no body accessor: the message is all there is
+        }
+        String text = body != null ? body : t.getMessage();
+        return text != null && text.contains(QUOTA_EXHAUSTED);
     }
 }

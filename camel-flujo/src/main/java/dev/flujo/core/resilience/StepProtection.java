@@ -8,18 +8,21 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 /**
  * What guards one agent step, decided once per plan by {@link #decide}: the circuit breakers of its agents
- * ({@code enableCircuitBreaker}), its bulkhead ({@code maxConcurrentExecutions > 0}) and its adaptive concurrency limit
- * ({@code enableConcurrencyOptimization}); each {@code null} when its option is off. A plan holds what it is given and
- * checks no option again: this is the one place where the options turn into guards.
+ * ({@code enableCircuitBreaker}), its bulkhead ({@code maxConcurrentExecutions > 0}), its adaptive concurrency limit
+ * ({@code enableConcurrencyOptimization}) and its agents' rate limits ({@code requestsPerMinute},
+ * {@code tokensPerMinute}); each {@code null} when its option is off. A plan holds what it is given and checks no
+ * option again: this is the one place where the options turn into guards.
  *
  * @param breakers         the agents' circuit breakers, or {@code null}
  * @param bulkhead         the step's bulkhead, or {@code null}
  * @param concurrencyLimit the step's adaptive limit, or {@code null}
+ * @param rateLimits       the agents' rate limiters, or {@code null}
  */
-public record StepProtection(AgentBreakers breakers, Bulkhead bulkhead, AdaptiveConcurrencyLimit concurrencyLimit) {
+public record StepProtection(AgentBreakers breakers, Bulkhead bulkhead, AdaptiveConcurrencyLimit concurrencyLimit,
+        AgentRateLimits rateLimits) {
 
     /** Nothing guards the step. */
-    public static final StepProtection NONE = new StepProtection(null, null, null);
+    public static final StepProtection NONE = new StepProtection(null, null, null, null);
 
     /**
      * Where breakers and bulkheads come from. In Camel: the Resilience4j registries the {@code circuitBreaker()} EIP
@@ -32,6 +35,9 @@ public record StepProtection(AgentBreakers breakers, Bulkhead bulkhead, Adaptive
 
         /** The step's bulkhead. */
         Bulkhead bulkhead(String step, OptimizationConfig config);
+
+        /** Rate limiters of each agent, made or found on first use. */
+        AgentRateLimits rateLimits(String step, OptimizationConfig config);
 
         /** Breakers and bulkheads of the plan's own, configured from its options. */
         Sources STANDALONE = new Sources() {
@@ -47,6 +53,11 @@ public record StepProtection(AgentBreakers breakers, Bulkhead bulkhead, Adaptive
                 return Bulkhead.of("flujo-step-" + step, BulkheadConfig.custom()
                         .maxConcurrentCalls(o.maxConcurrentExecutions())
                         .maxWaitDuration(o.maxConcurrentExecutionsWait()).build());
+            }
+
+            @Override
+            public AgentRateLimits rateLimits(String step, OptimizationConfig config) {
+                return AgentRateLimits.standalone(config.rateLimit());
             }
         };
     }
@@ -66,6 +77,7 @@ public record StepProtection(AgentBreakers breakers, Bulkhead bulkhead, Adaptive
                 : kept != null ? kept : new AdaptiveConcurrencyLimit(step, o.maxConcurrentExecutionsWait());
         return new StepProtection(
                 o.enableCircuitBreaker() ? sources.breakers(step, config) : null,
-                o.maxConcurrentExecutions() > 0 ? sources.bulkhead(step, config) : null, limit);
+                o.maxConcurrentExecutions() > 0 ? sources.bulkhead(step, config) : null, limit,
+                config.rateLimit().limited() ? sources.rateLimits(step, config) : null);
     }
 }

@@ -46,6 +46,14 @@ public record StepResult(String name, Object output, boolean success, int attemp
     /** String: a description of the usage limit this step hit. */
     public static final String META_LIMIT_EXCEEDED = "limitExceeded";
     /** Boolean: an agent error a retry cannot fix (enableOptimizedErrorHandling), so no retry was made. */
+    /** Milliseconds the step waited between attempts in all (backoff and Retry-After), when it waited. */
+    public static final String META_RETRY_WAIT_MS = "retryWaitMs";
+    /** Milliseconds the last failed call asked to be waited for (its Retry-After), when it asked. */
+    public static final String META_RETRY_AFTER_MS = "retryAfterMs";
+    /** Milliseconds the step's calls waited for their rate-limit permits in all, when they waited. */
+    public static final String META_RATE_LIMIT_WAIT_MS = "rateLimitWaitMs";
+    /** The rate limit that refused a call ({@code requestsPerMinute=60}), when one did. */
+    public static final String META_RATE_LIMITED = "rateLimited";
     public static final String META_FATAL_ERROR = "fatalError";
     /** String: the name of the circuit breaker that was open, so an agent was not called. */
     public static final String META_CIRCUIT_OPEN = "circuitOpen";

@@ -157,8 +157,15 @@ class OptimizationConfigTest {
         assertFalse(d.protection().enableCircuitBreaker());
         assertEquals(5, d.protection().circuitBreakerFailureThreshold());
         assertEquals(60, d.protection().circuitBreakerRecoveryTimeoutSeconds());
-        assertFalse(d.retry().enableOptimizedErrorHandling());
+        assertTrue(d.retry().enableOptimizedErrorHandling());
         assertEquals(1000, d.retry().errorCacheSize());
+        assertEquals(Duration.ofMillis(500), d.retry().retryDelay());
+        assertEquals(2.0, d.retry().retryBackoffMultiplier());
+        assertEquals(Duration.ofSeconds(30), d.retry().retryMaxDelay());
+        assertTrue(d.retry().retryJitter());
+        assertEquals(0, d.rateLimit().requestsPerMinute());
+        assertEquals(0, d.rateLimit().tokensPerMinute());
+        assertEquals(Duration.ofSeconds(60), d.rateLimit().rateLimitWait());
         assertEquals(List.of(), d.validate());
         assertEquals(d, OptimizationConfig.builder().build());
     }

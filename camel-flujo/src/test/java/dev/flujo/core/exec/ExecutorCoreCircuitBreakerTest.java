@@ -62,7 +62,7 @@ class ExecutorCoreCircuitBreakerTest extends ExecutorCoreTestSupport {
         return plan("s", options, agent).protection(new StepProtection(
                 new AgentBreakers(
                         name -> CircuitBreaker.of(AgentBreakers.breakerName(name), AgentBreakers.config(options, clock))),
-                null, null));
+                null, null, null));
     }
 
     @Test
@@ -150,6 +150,11 @@ class ExecutorCoreCircuitBreakerTest extends ExecutorCoreTestSupport {
             @Override
             public io.github.resilience4j.bulkhead.Bulkhead bulkhead(String step, OptimizationConfig config) {
                 throw new AssertionError("no bulkhead either");
+            }
+
+            @Override
+            public dev.flujo.core.resilience.AgentRateLimits rateLimits(String step, OptimizationConfig config) {
+                throw new AssertionError("no rate limits either");
             }
         };
         StepPlan plan = plan("s", retries(0), ScriptedAgent.named("llm").thenReturn("x"))

@@ -101,7 +101,7 @@ class ExecutorCoreOptimizationTest extends ExecutorCoreTestSupport {
                 "s", Duration.ZERO, FixedLimit.of(1),
                 System::nanoTime);
         StepPlan plan = plan("s", config().set("enableConcurrencyOptimization", true).build(), agent)
-                .protection(new StepProtection(null, null, limit)).build();
+                .protection(new StepProtection(null, null, limit, null)).build();
         assertSame(limit, plan.concurrencyLimit());
 
         CompletableFuture<StepResult> first = execute(plan, "1");
