@@ -39,6 +39,13 @@ public final class FlujoConstants {
                                                 + " failed (validation failures, plugin feedback or the error).",
               javaType = "String")
     public static final String FEEDBACK = "CamelFlujoFeedback";
+    @Metadata(label = "producer", description = "Set by an endpoint agent's route on its reply: the call failed and"
+                                                + " asks to be retried no earlier than this - seconds, an HTTP date (a Retry-After value) or a"
+                                                + " java.time.Duration. The step waits that long before its next attempt; longer than retryMaxDelay, it"
+                                                + " does not retry (the fallback answers or the step fails naming the wait). A reply carrying it is a"
+                                                + " failed call even when the route ended normally.",
+              javaType = "String")
+    public static final String RETRY_AFTER = "CamelFlujoRetryAfter";
     @Metadata(label = "producer", description = "Sent to an endpoint agent: the attempt number, starting at 1.",
               javaType = "Integer")
     public static final String ATTEMPT = "CamelFlujoAttempt";

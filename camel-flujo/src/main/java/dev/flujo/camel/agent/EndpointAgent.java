@@ -1,6 +1,8 @@
 package dev.flujo.camel.agent;
 
 import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -10,6 +12,8 @@ import dev.flujo.camel.context.ExchangeContext;
 import dev.flujo.core.agent.AgentRequest;
 import dev.flujo.core.agent.AgentResponse;
 import dev.flujo.core.agent.FlujoAgent;
+import dev.flujo.core.agent.RetryAfterException;
+import dev.flujo.core.resilience.RetryAfter;
 import dev.flujo.core.result.Usage;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -85,6 +89,11 @@ public final class EndpointAgent implements FlujoAgent {
     }
 
     private void complete(Exchange call, CompletableFuture<AgentResponse> reply) {
+        Object retryAfter = call.getMessage().getHeader(FlujoConstants.RETRY_AFTER);
+        if (retryAfter != null) {
+            reply.completeExceptionally(retryAfter(retryAfter, call.getException()));
+            return;
+        }
         if (call.getException() != null) {
             reply.completeExceptionally(call.getException());
             return;
@@ -94,6 +103,32 @@ public final class EndpointAgent implements FlujoAgent {
             reply.complete(AgentResponse.of(FlujoProducer.readOnce(out), usageOf(out)));
         } catch (RuntimeException e) {
             reply.completeExceptionally(e);
+        }
+    }
+
+    /** The route said when to try again (CamelFlujoRetryAfter): a failed call, with the route's error if it had one. */
+    private static Throwable retryAfter(Object value, Exception routeError) {
+        Duration wait = value instanceof Duration d ? d
+                : value instanceof Number seconds ? Duration.ofMillis(Math.round(seconds.doubleValue() * 1000))
+                : value.toString().trim().toUpperCase(java.util.Locale.ROOT).startsWith("P") ? parseDuration(value.toString())
+                : RetryAfter.parse(value.toString(), Clock.systemUTC());
+        if (wait == null || wait.isNegative()) {
+            return new IllegalArgumentException(
+                    "Reply header " + FlujoConstants.RETRY_AFTER + " is not seconds, an HTTP date or a duration: "
+                                                + value,
+                    routeError);
+        }
+        return new RetryAfterException(
+                "the agent route asked to retry after " + wait.toMillis() + " ms"
+                                       + (routeError != null ? ": " + routeError.getMessage() : ""),
+                wait, routeError);
+    }
+
+    private static Duration parseDuration(String text) {
+        try {
+            return Duration.parse(text.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
         }
     }
 
