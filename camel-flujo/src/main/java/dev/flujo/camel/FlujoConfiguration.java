@@ -244,9 +244,9 @@ public class FlujoConfiguration implements Cloneable {
     private int requestsPerMinute;
     @FlujoOption(kinds = { STEP, ROUTER }, stat = true)
     @UriParam(label = "resilience", defaultValue = "0", description = "The most tokens a minute through the step's"
-                                                                      + " agent, shared like requestsPerMinute (flujo-<agent>-tokens), refilled by a sixth every 10 s. A"
+                                                                      + " agent, shared like requestsPerMinute: a bucket of that many tokens, refilled continuously (Bucket4j). A"
                                                                       + " call reserves expectedTokens, or about one token per four characters of its prompt, and is"
-                                                                      + " charged the usage it reports beyond that. 0 for no limit.")
+                                                                      + " then charged or refunded the difference to the usage it reports. 0 for no limit.")
     private long tokensPerMinute;
     @FlujoOption(kinds = { STEP, ROUTER }, requires = { "requestsPerMinute|tokensPerMinute" })
     @UriParam(label = "resilience", defaultValue = "60s", javaType = "java.time.Duration", description = "The longest"

@@ -5,9 +5,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.flujo.core.config.OptimizationConfig;
+import dev.flujo.core.config.RateLimitOptions;
 import dev.flujo.core.resilience.AgentBreakers;
 import dev.flujo.core.resilience.AgentRateLimits;
 import dev.flujo.core.resilience.StepProtection;
+import io.github.bucket4j.Bucket;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -43,6 +45,7 @@ public final class CamelResilience {
     private CircuitBreakerRegistry registry;
     private BulkheadRegistry bulkheads;
     private RateLimiterRegistry limiters;
+    private final Map<String, TokenBucket> tokenBuckets = new ConcurrentHashMap<>();
 
     /** @param camelContext the component's context, read when first needed (a component gets it after creation) */
     public CamelResilience(java.util.function.Supplier<CamelContext> camelContext) {
@@ -81,11 +84,41 @@ public final class CamelResilience {
      */
     AgentRateLimits rateLimitsForStep(OptimizationConfig options, boolean runtimeChange) {
         RateLimiterConfig requests = AgentRateLimits.requestsConfig(options.rateLimit());
-        RateLimiterConfig tokens = AgentRateLimits.tokensConfig(options.rateLimit());
         return new AgentRateLimits(
                 agent -> new AgentRateLimits.Limiters(
                         agent, limiter(AgentRateLimits.requestsName(agent), requests, runtimeChange),
-                        limiter(AgentRateLimits.tokensName(agent), tokens, runtimeChange), options.rateLimit()));
+                        bucket(AgentRateLimits.tokensName(agent), options.rateLimit().tokensPerMinute(), runtimeChange),
+                        options.rateLimit()));
+    }
+
+    /**
+     * The token bucket of an agent, kept here by name (Resilience4j has no registry of buckets): shared like the
+     * request limiter; a runtime change of tokensPerMinute replaces it.
+     */
+    private Bucket bucket(String name, long tokensPerMinute, boolean runtimeChange) {
+        if (tokensPerMinute <= 0) {
+            return null;
+        }
+        return tokenBuckets.compute(name, (n, existing) -> {
+            if (existing != null && (!runtimeChange || existing.tokensPerMinute() == tokensPerMinute)) {
+                return existing;
+            }
+            return new TokenBucket(
+                    tokensPerMinute,
+                    AgentRateLimits.tokenBucket(new RateLimitOptions(0, tokensPerMinute, null)));
+        }).bucket();
+    }
+
+    /** A bucket with the limit it was made for. */
+    private record TokenBucket(long tokensPerMinute, Bucket bucket) {
+    }
+
+    /**
+     * The tokens left in an agent's bucket ({@code flujo-<agent>-tokens}; negative in debt), or -1 when it has none.
+     */
+    public long availableTokens(String agent) {
+        TokenBucket b = tokenBuckets.get(AgentRateLimits.tokensName(agent));
+        return b == null ? -1 : b.bucket().getAvailableTokens();
     }
 
     private RateLimiter limiter(String name, RateLimiterConfig config, boolean runtimeChange) {
@@ -211,6 +244,7 @@ public final class CamelResilience {
         created.clear();
         createdBulkheads.clear();
         createdLimiters.clear();
+        tokenBuckets.clear();
         registry = null;
         bulkheads = null;
         limiters = null;

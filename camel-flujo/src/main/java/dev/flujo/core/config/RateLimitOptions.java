@@ -8,9 +8,9 @@ import java.util.List;
  * step, branch and item that calls the same agent.
  *
  * @param requestsPerMinute the most calls a minute, spread evenly (one every 60 s / requestsPerMinute); 0 = no limit
- * @param tokensPerMinute   the most tokens a minute, refilled in sixths (tokensPerMinute / 6 every 10 s); a call
- *                          reserves {@code expectedTokens} (or an estimate from its prompt) and is charged what it
- *                          reports beyond that; 0 = no limit
+ * @param tokensPerMinute   the most tokens a minute, a bucket refilled continuously at that rate; a call reserves
+ *                          {@code expectedTokens} (or an estimate from its prompt) and is then charged or refunded the
+ *                          difference to what it reports; 0 = no limit
  * @param rateLimitWait     the longest a call waits for its permits (no thread waits); one that would wait longer fails
  *                          its attempt with a RateLimitedException
  */

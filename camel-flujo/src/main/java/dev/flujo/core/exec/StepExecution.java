@@ -347,6 +347,7 @@ final class StepExecution {
         core.delay(plan.name(), wait, run).whenComplete((ignored, stopped) -> {
             try {
                 if (stopped != null) {
+                    limiters.refund(tokens); // the call is not made
                     then.accept(new Fatal(null, null, ExecutorCore.unwrap(stopped)));
                 } else {
                     callPermitted(agent, request, visited, limiters, tokens, then);

@@ -7,28 +7,33 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import dev.flujo.core.config.RateLimitOptions;
+import io.github.bucket4j.Bucket;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 
 /**
- * The rate limits of one step's agents ({@code requestsPerMinute}, {@code tokensPerMinute}): per agent, a Resilience4j
- * {@link RateLimiter} for requests and one for tokens, obtained from a source once and kept. In Camel the source is a
- * {@code RateLimiterRegistry} (the user's bean, or the context's), so the limiters of an agent are shared by every
- * step, branch and item that calls it, like its circuit breaker.
+ * The rate limits of one step's agents: per agent, a Resilience4j {@link RateLimiter} for {@code requestsPerMinute} and
+ * a Bucket4j token {@link Bucket} for {@code tokensPerMinute}, obtained from a source once and kept. In Camel the
+ * source is the component's registry (the request limiters in a {@code RateLimiterRegistry}, the user's bean or the
+ * context's), so the limits of an agent are shared by every step, branch and item that calls it, like its breaker.
  *
  * <p>
- * Nothing here waits: {@link Limiters#reserve} takes the permits at once and says how long the call must wait for them
- * (Resilience4j's {@code reservePermission}, which books permits of later cycles), and the step schedules the call that
- * much later. Design: requests are spread evenly (one permit every 60 s / requestsPerMinute), so a burst of 500 calls
- * is sent at the rate the provider allows rather than all at once; tokens refill in sixths of the minute (so a sliding
- * minute admits at most 7/6 of the limit, and a call of up to a sixth of it does not wait when the agent is idle).
- * Resilience4j's limiter cannot give permits back: a call that used fewer tokens than it reserved does not return them
- * (the limit errs on the safe side); one that used more is charged the rest.
+ * Nothing here waits: {@link Limiters#reserve} takes the permits at once and says how long the call must wait for them,
+ * and the step schedules the call that much later. Design:
+ * <ul>
+ * <li>requests are spread evenly, one permit every 60 s / requestsPerMinute (Resilience4j's {@code reservePermission}
+ * books the permits of later cycles), so a burst of 500 calls leaves at the rate the provider allows instead of all at
+ * once;</li>
+ * <li>tokens are a bucket of tokensPerMinute refilled continuously, as providers count them: a call may use up to a
+ * minute's budget at once when the agent was idle. A call reserves its estimate before it is made, and is corrected
+ * with the usage it reports - charged what it used beyond the estimate (the bucket may go into debt, so the next calls
+ * wait), refunded what it did not use. Resilience4j's limiter can do neither, hence Bucket4j here.</li>
+ * </ul>
  */
 public final class AgentRateLimits {
 
     /** The limiters of one agent; either may be {@code null} (that limit is off). */
-    public record Limiters(String agent, RateLimiter requests, RateLimiter tokens, RateLimitOptions options) {
+    public record Limiters(String agent, RateLimiter requests, Bucket tokens, RateLimitOptions options) {
 
         /** What {@link #reserve} returns when the request limit refused the call. */
         public static final long REFUSED_BY_REQUESTS = -1;
@@ -39,19 +44,33 @@ public final class AgentRateLimits {
          * Takes the permits of one call of about {@code tokens} tokens.
          *
          * @return nanoseconds the call must wait (0 = at once), or {@link #REFUSED_BY_REQUESTS} /
-         *         {@link #REFUSED_BY_TOKENS} when it would wait longer than {@code rateLimitWait} (the refusing limit
-         *         takes no permit; a request permit taken before the token limit refused is spent)
+         *         {@link #REFUSED_BY_TOKENS} when it would wait longer than {@code rateLimitWait}; a refused call keeps
+         *         no permit
          */
         public long reserve(long tokens) {
+            long maxWait = options.rateLimitWait().toNanos();
+            long tokenWait = 0;
+            if (this.tokens != null) {
+                // the bucket may go below zero: the wait is the time until it is back at zero
+                tokenWait = this.tokens.consumeIgnoringRateLimits(tokens);
+                if (tokenWait > maxWait) {
+                    this.tokens.addTokens(tokens);
+                    return REFUSED_BY_TOKENS;
+                }
+            }
             long requestWait = requests == null ? 0 : requests.reservePermission();
             if (requestWait < 0) {
+                refund(tokens);
                 return REFUSED_BY_REQUESTS;
             }
-            long tokenWait = this.tokens == null ? 0 : this.tokens.reservePermission(permits(tokens));
-            if (tokenWait < 0) {
-                return REFUSED_BY_TOKENS;
-            }
             return Math.max(requestWait, tokenWait);
+        }
+
+        /** Gives back the tokens of a call that was reserved but not made (its run was cancelled while it waited). */
+        public void refund(long tokens) {
+            if (this.tokens != null && tokens > 0) {
+                this.tokens.addTokens(tokens);
+            }
         }
 
         /** The limit behind a refusal of {@link #reserve}, as its option, for the error message. */
@@ -61,21 +80,16 @@ public final class AgentRateLimits {
                     : "tokensPerMinute=" + options.tokensPerMinute();
         }
 
-        /**
-         * Charges what a call used beyond what it reserved. The charge books later permits; when even that would be
-         * beyond {@code rateLimitWait}, the current cycle's permits are drained instead, so the next calls wait.
-         */
+        /** Corrects a call's reservation with what it reported: charges the tokens beyond it, refunds the rest. */
         public void charge(long reserved, long used) {
-            if (tokens == null || used <= reserved) {
+            if (tokens == null || used == reserved) {
                 return;
             }
-            if (tokens.reservePermission(permits(used - reserved)) < 0) {
-                tokens.drainPermissions();
+            if (used > reserved) {
+                tokens.consumeIgnoringRateLimits(used - reserved);
+            } else {
+                tokens.addTokens(reserved - used);
             }
-        }
-
-        private static int permits(long tokens) {
-            return (int) Math.min(Integer.MAX_VALUE, Math.max(1, tokens));
         }
     }
 
@@ -112,19 +126,17 @@ public final class AgentRateLimits {
                 .timeoutDuration(o.rateLimitWait()).build();
     }
 
-    /** tokensPerMinute / 6 permits every 10 s (exactly the rate, in whole permits); {@code null} when off. */
-    public static RateLimiterConfig tokensConfig(RateLimitOptions o) {
+    /** A full bucket of tokensPerMinute, refilled continuously at that rate; {@code null} when the limit is off. */
+    public static Bucket tokenBucket(RateLimitOptions o) {
         if (o.tokensPerMinute() <= 0) {
             return null;
         }
-        long perCycle = Math.max(1, o.tokensPerMinute() / 6);
-        long cycleNanos = Duration.ofMinutes(1).toNanos() / o.tokensPerMinute() * perCycle;
-        return RateLimiterConfig.custom().limitForPeriod((int) perCycle)
-                .limitRefreshPeriod(Duration.ofNanos(Math.max(1, cycleNanos)))
-                .timeoutDuration(o.rateLimitWait()).build();
+        return Bucket.builder()
+                .addLimit(limit -> limit.capacity(o.tokensPerMinute()).refillGreedy(o.tokensPerMinute(), Duration.ofMinutes(1)))
+                .build();
     }
 
-    /** Whether a limiter's settings are the ones a configuration asks for. */
+    /** Whether a request limiter's settings are the ones a configuration asks for. */
     public static boolean sameSettings(RateLimiterConfig a, RateLimiterConfig b) {
         return a.getLimitForPeriod() == b.getLimitForPeriod()
                 && a.getLimitRefreshPeriod().equals(b.getLimitRefreshPeriod())
@@ -134,11 +146,10 @@ public final class AgentRateLimits {
     /** Limiters of the plan's own, not shared (a core used without a host). */
     public static AgentRateLimits standalone(RateLimitOptions options) {
         RateLimiterConfig requests = requestsConfig(options);
-        RateLimiterConfig tokens = tokensConfig(options);
         return new AgentRateLimits(
                 agent -> new Limiters(
                         agent,
-                        requests == null ? null : RateLimiter.of(requestsName(agent), requests),
-                        tokens == null ? null : RateLimiter.of(tokensName(agent), tokens), options));
+                        requests == null ? null : RateLimiter.of(requestsName(agent), requests), tokenBucket(options),
+                        options));
     }
 }
