@@ -303,6 +303,7 @@ final class StepExecution {
             return;
         }
         long callStart = breaker == null ? 0 : breaker.getCurrentTimestamp();
+        UsageLimitExceededException breachBefore = run.breach();
         core.invoke(plan.name(), agent, request, plan.timeout(), run, (response, error) -> {
             try {
                 if (breaker != null) {
@@ -315,6 +316,10 @@ final class StepExecution {
                     then.accept(agentFailure(agent, ExecutorCore.unwrap(error)));
                 } else if (breach != null) {
                     then.accept(new Fatal(breach, response.output(), null));
+                } else if (run.breach() != breachBefore) {
+                    // a flujo step inside the agent (an agent route) breached the run and a handler there swallowed
+                    // it: the run is still breached, so this step ends as if the breach had reached it
+                    then.accept(new Fatal(null, null, run.breach()));
                 } else {
                     checkOutput(agent, request, response.output(), visited, then);
                 }
@@ -513,9 +518,11 @@ final class StepExecution {
         if (fatal.breach != null) {
             metadata.put(StepResult.META_LIMIT_EXCEEDED, fatal.breach.describe());
             record(fatal.output, false, Map.of());
-            result.completeExceptionally(new UsageLimitExceededException(
+            UsageLimitExceededException exceeded = new UsageLimitExceededException(
                     plan.name(), fatal.breach,
-                    run.limits(), run.usage(), run.history()));
+                    run.limits(), run.usage(), run.history());
+            run.recordBreach(exceeded);
+            result.completeExceptionally(exceeded);
         } else {
             record(null, false, Map.of());
             result.completeExceptionally(fatal.error);
