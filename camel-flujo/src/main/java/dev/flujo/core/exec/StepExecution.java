@@ -303,7 +303,6 @@ final class StepExecution {
             return;
         }
         long callStart = breaker == null ? 0 : breaker.getCurrentTimestamp();
-        UsageLimitExceededException breachBefore = run.breach();
         core.invoke(plan.name(), agent, request, plan.timeout(), run, (response, error) -> {
             try {
                 if (breaker != null) {
@@ -316,10 +315,6 @@ final class StepExecution {
                     then.accept(agentFailure(agent, ExecutorCore.unwrap(error)));
                 } else if (breach != null) {
                     then.accept(new Fatal(breach, response.output(), null));
-                } else if (run.breach() != breachBefore) {
-                    // a flujo step inside the agent (an agent route) breached the run and a handler there swallowed
-                    // it: the run is still breached, so this step ends as if the breach had reached it
-                    then.accept(new Fatal(null, null, run.breach()));
                 } else {
                     checkOutput(agent, request, response.output(), visited, then);
                 }
