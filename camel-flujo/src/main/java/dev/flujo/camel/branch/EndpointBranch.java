@@ -8,9 +8,11 @@ import java.util.concurrent.CompletionStage;
 import dev.flujo.camel.FlujoConstants;
 import dev.flujo.camel.agent.EndpointProducers;
 import dev.flujo.camel.context.ExchangeContext;
-import dev.flujo.core.context.CopyOnWriteContext;
+import dev.flujo.core.FlujoCancelledException;
 import dev.flujo.core.flow.BranchCall;
 import dev.flujo.core.flow.FlujoBranch;
+import dev.flujo.core.run.FlujoRun;
+import dev.flujo.core.usage.UsageLimitExceededException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
@@ -28,6 +30,13 @@ import org.apache.camel.support.DefaultExchange;
  * the value it already had changed nothing, and a removed property is not a write (branches cannot delete context
  * keys). Values are copied shallowly, as Camel's own exchange copies are: a mutable value shared with the parent is
  * shared.
+ *
+ * <p>
+ * A route that ends normally has not necessarily succeeded: a Camel handler on it ({@code onException(...)
+ * .handled(true)}, a {@code doCatch}) may have caught a usage-limit breach of a flujo step inside it, or the
+ * cancellation of the branch. The branch run remembers both, so the branch then fails with that breach (or
+ * cancellation), whatever the handler made of it: the composite step that owns the branch ends with
+ * {@link UsageLimitExceededException} (or fails), never with the handler's body as a successful branch.
  */
 final class EndpointBranch implements FlujoBranch {
 
@@ -56,7 +65,7 @@ final class EndpointBranch implements FlujoBranch {
         message.setBody(call.input());
         CompletableFuture<Object> done = new CompletableFuture<>();
         try {
-            producer.send(exchange, doneSync -> complete(exchange, before, call.context(), done));
+            producer.send(exchange, doneSync -> complete(exchange, before, call, done));
         } catch (Throwable t) {
             done.completeExceptionally(t);
         }
@@ -64,22 +73,44 @@ final class EndpointBranch implements FlujoBranch {
     }
 
     private static void complete(
-            Exchange exchange, Map<String, Object> before, CopyOnWriteContext context,
-            CompletableFuture<Object> done) {
+            Exchange exchange, Map<String, Object> before, BranchCall call, CompletableFuture<Object> done) {
         if (exchange.getException() != null) {
             done.completeExceptionally(exchange.getException());
+            return;
+        }
+        Throwable swallowed = swallowedStop(call);
+        if (swallowed != null) {
+            done.completeExceptionally(swallowed);
             return;
         }
         try {
             exchange.getProperties().forEach((key, value) -> {
                 // a property set to the value it had changed nothing, and is no write (as for every branch kind)
                 if (!ExchangeContext.isReserved(key) && value != null && !Objects.equals(before.get(key), value)) {
-                    context.put(key, value);
+                    call.context().put(key, value);
                 }
             });
             done.complete(exchange.getMessage().getBody());
         } catch (RuntimeException e) {
             done.completeExceptionally(e);
         }
+    }
+
+    /**
+     * What stopped the branch although its route ended normally: a usage-limit breach raised inside the branch (the
+     * run's budget is spent), else the branch run's cancellation; {@code null} when neither happened.
+     */
+    private static Throwable swallowedStop(BranchCall call) {
+        FlujoRun run = call.run();
+        UsageLimitExceededException breach = run.breach();
+        if (breach != null) {
+            return new UsageLimitExceededException(
+                    breach.getStepName(), breach.getBreach(), run.limits(), run.usage(), run.history());
+        }
+        Throwable cancelled = run.cancellation();
+        if (cancelled != null) {
+            return new FlujoCancelledException(call.stepName() + "/" + call.branchName(), cancelled);
+        }
+        return null;
     }
 }

@@ -626,9 +626,11 @@ final class StepExecution {
         if (fatal.breach != null) {
             metadata.put(StepResult.META_LIMIT_EXCEEDED, fatal.breach.describe());
             record(fatal.output, false, Map.of());
-            result.completeExceptionally(new UsageLimitExceededException(
+            UsageLimitExceededException exceeded = new UsageLimitExceededException(
                     plan.name(), fatal.breach,
-                    run.limits(), run.usage(), run.history()));
+                    run.limits(), run.usage(), run.history());
+            run.recordBreach(exceeded);
+            result.completeExceptionally(exceeded);
         } else {
             record(null, false, Map.of());
             result.completeExceptionally(fatal.error);

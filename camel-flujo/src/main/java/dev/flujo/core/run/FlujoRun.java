@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.result.Usage;
 import dev.flujo.core.usage.UsageLedger;
+import dev.flujo.core.usage.UsageLimitExceededException;
 import dev.flujo.core.usage.UsageLimits;
 
 /**
@@ -41,6 +42,8 @@ public final class FlujoRun {
      */
     private volatile CancelSignal cancelSignal;
     private CancelSignal.Registration parentLink;
+    /** The last usage-limit breach raised in this run or in one of its branch runs; {@code null} while none was. */
+    private volatile UsageLimitExceededException breach;
     /** Who may pause the run (in Camel, the id of the exchange it belongs to); {@code null} = anyone. */
     private volatile String owner;
 
@@ -127,6 +130,25 @@ public final class FlujoRun {
     public Throwable cancellation() {
         CancelSignal signal = cancelSignal;
         return signal == null ? null : signal.reason();
+    }
+
+    /**
+     * Remembers that a step of this run raised a usage-limit breach: this run, and every run it is a branch of, is
+     * breached from now on, even if the exception itself is later caught (a Camel handler on a branch route, say). The
+     * step that owns a branch asks its branch run ({@link #breach()}) when the branch ends normally.
+     */
+    public void recordBreach(UsageLimitExceededException exceeded) {
+        for (FlujoRun run = this; run != null; run = run.parent) {
+            run.breach = exceeded;
+        }
+    }
+
+    /**
+     * The last usage-limit breach raised in this run or in one of its branch runs, whether or not anyone caught it;
+     * {@code null} while none was.
+     */
+    public UsageLimitExceededException breach() {
+        return breach;
     }
 
     /**
