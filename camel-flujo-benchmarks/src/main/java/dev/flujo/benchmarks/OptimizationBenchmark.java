@@ -121,10 +121,16 @@ public class OptimizationBenchmark {
     }
 
     /**
-     * One option measured: its URI name, the workload, its value on and off, and what else the workload's endpoint
-     * needs for the option to act ({@code with}, URI options, may be empty).
+     * One option measured: its URI name, the workload, its value on and off, what else the workload's endpoint needs
+     * for the option to act ({@code with}, URI options, may be empty), and whether it guards (protects the agents or
+     * the caller: a breaker, a limit, error classes, a backoff) rather than speeds up - a guard on by default is there
+     * for what it prevents, and its row only shows what it costs on the happy path.
      */
-    public record Case(String option, Workload workload, String on, String off, String with) {
+    public record Case(String option, Workload workload, String on, String off, String with, boolean guard) {
+
+        public Case(String option, Workload workload, String on, String off, String with) {
+            this(option, workload, on, off, with, false);
+        }
 
         /** The endpoint URI in a state. */
         String uri(boolean enabled) {
@@ -150,17 +156,22 @@ public class OptimizationBenchmark {
             new Case(
                     "enableAutomaticOptimization", Workload.BARE_STEP, "true", "false",
                     "enablePerformanceMonitoring=true&optimizationAnalysisIntervalSeconds=1"),
-            new Case("enableCircuitBreaker", Workload.BARE_STEP, "true", "false", ""),
-            new Case("maxConcurrentExecutions", Workload.BARE_STEP, "64", "0", ""),
-            new Case("enableConcurrencyOptimization", Workload.BARE_STEP, "true", "false", ""),
-            new Case("enableOptimizedErrorHandling", Workload.BARE_STEP, "true", "false", ""));
+            new Case("enableCircuitBreaker", Workload.BARE_STEP, "true", "false", "", true),
+            new Case("maxConcurrentExecutions", Workload.BARE_STEP, "64", "0", "", true),
+            new Case("enableConcurrencyOptimization", Workload.BARE_STEP, "true", "false", "", true),
+            new Case("enableOptimizedErrorHandling", Workload.BARE_STEP, "true", "false", "", true),
+            // the happy path never waits: a backoff only acts on a failed call
+            new Case("retryDelay", Workload.BARE_STEP, "500", "0", "", true),
+            // limits far above what one thread reaches, so that the row is the cost of taking a permit, not of waiting
+            new Case("requestsPerMinute", Workload.BARE_STEP, "60000000", "0", "", true),
+            new Case("tokensPerMinute", Workload.BARE_STEP, "2000000000", "0", "", true));
 
     @Param({
             "enableStepOptimization", "enableContextOptimization", "enableAlgorithmOptimization",
             "enableCacheOptimization", "cacheCompression", "enableObjectPool", "enableMemoryOptimization",
             "enablePerformanceMonitoring", "enableOptimizedTelemetry", "enableAutomaticOptimization",
             "enableCircuitBreaker", "maxConcurrentExecutions", "enableConcurrencyOptimization",
-            "enableOptimizedErrorHandling" })
+            "enableOptimizedErrorHandling", "retryDelay", "requestsPerMinute", "tokensPerMinute" })
     public String option;
 
     @Param({ "on", "off" })

@@ -225,7 +225,9 @@ record Scenario(String title, String description, List<Part> parts, List<String>
                     List.of(), List.of(),
                     List.of(OptionComparison.defaultsTarget(), OptionComparison.candidatesTarget()),
                     "The resilience options (`enableCircuitBreaker`, `maxConcurrentExecutions`,"
-                                                                                                     + " `enableConcurrencyOptimization`, `enableOptimizedErrorHandling`) and the monitoring"
+                                                                                                     + " `enableConcurrencyOptimization`, `enableOptimizedErrorHandling`, the backoff `retryDelay`,"
+                                                                                                     + " the rate limits `requestsPerMinute` and `tokensPerMinute`, set far above what one thread"
+                                                                                                     + " reaches so that no call waits) and the monitoring"
                                                                                                      + " ones protect or observe rather than speed up: their rows are what they cost per"
                                                                                                      + " exchange on the happy path, where the best they can do is no measurable effect."
                                                                                                      + " `enableAutomaticOptimization` analyses every second here (on the component's"
