@@ -13,6 +13,7 @@ import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.resilience.RateLimitedException;
 import dev.flujo.core.result.StepResult;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.http.HttpComponent;
@@ -44,6 +45,7 @@ class AgentRateLimitTest extends FlujoRouteTestSupport {
     private static WireMockServer server;
 
     private final TestAgents.CountingAgent fallback = bind("fallback", TestAgents.answering("from fallback"));
+    private final SimpleMeterRegistry meters = bind("metricsRegistry", new SimpleMeterRegistry());
     private int meteredCalls;
 
     @BeforeAll
@@ -148,7 +150,8 @@ class AgentRateLimitTest extends FlujoRouteTestSupport {
 
     @Test
     void aRefusedCallGoesToTheFallbackWithoutRetrying() throws Exception {
-        String limits = "agent=direct:metered&tokensPerMinute=1000&rateLimitWait=2s&maxRetries=3&fallback=#fallback";
+        String limits = "agent=direct:metered&tokensPerMinute=1000&rateLimitWait=2s&maxRetries=3&fallback=#fallback"
+                        + "&enablePerformanceMonitoring=true";
         addRoute("direct:third", "flujo:step:third?" + limits);
 
         run("direct:third");
@@ -160,6 +163,24 @@ class AgentRateLimitTest extends FlujoRouteTestSupport {
         StepResult result = runOf(refused).lastResult("third");
         assertEquals("tokensPerMinute=1000", result.metadata().get(StepResult.META_RATE_LIMITED));
         assertEquals(1, result.attempts());
+        assertEquals(1.0, meters.get("flujo.step.outcomes").tag("flujo.step", "third").tag("outcome", "rate_limited")
+                .counter().count());
+    }
+
+    @Test
+    void aCallWaitingForItsPermitIsMeteredAsARateLimitWait() throws Exception {
+        addRoute("direct:paced",
+                "flujo:step:paced?agent=direct:metered&requestsPerMinute=120&enablePerformanceMonitoring=true");
+
+        run("direct:paced");
+        Exchange second = run("direct:paced"); // one permit every 500 ms: the second call waits for its own
+
+        assertEquals("answer", second.getMessage().getBody());
+        Number waitedMs = (Number) runOf(second).lastResult("paced").metadata().get(StepResult.META_RATE_LIMIT_WAIT_MS);
+        assertNotNull(waitedMs, "the second call waited");
+        var timer = meters.get("flujo.step.wait").tag("flujo.step", "paced").tag("flujo.wait", "rate_limit").timer();
+        assertEquals(1, timer.count());
+        assertTrue(timer.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS) > 0);
     }
 
     @Test

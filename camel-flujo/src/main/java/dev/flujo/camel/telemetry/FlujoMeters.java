@@ -30,7 +30,10 @@ import org.apache.camel.spi.Registry;
  * <li>{@code gen_ai.client.token.usage} (distribution), tag {@code gen_ai.token.type} = input | output;</li>
  * <li>{@code flujo.step.cost} (counter, USD);</li>
  * <li>{@code flujo.step.outcomes} (counter), tag {@code outcome} = success, failure, retry, fallback, cache_hit,
- * cache_miss, breaker_open, limit_exceeded, rejected (no slot: bulkhead or adaptive limit);</li>
+ * cache_miss, breaker_open, limit_exceeded, rejected (no slot: bulkhead or adaptive limit), rate_limited (a call
+ * refused by requestsPerMinute / tokensPerMinute);</li>
+ * <li>{@code flujo.step.wait} (timer), tag {@code flujo.wait} = rate_limit (calls waiting for their rate-limit permits)
+ * | retry_backoff (the backoff and Retry-After between attempts): the time a step spent waiting, no thread held;</li>
  * <li>{@code flujo.step.concurrency.limit} (gauge) with {@code enableConcurrencyOptimization}.</li>
  * </ul>
  *
@@ -49,7 +52,8 @@ public final class FlujoMeters implements StepObserver {
         CACHE_MISS,
         BREAKER_OPEN,
         LIMIT_EXCEEDED,
-        REJECTED;
+        REJECTED,
+        RATE_LIMITED;
 
         String tag() {
             return name().toLowerCase(Locale.ROOT);
@@ -67,6 +71,8 @@ public final class FlujoMeters implements StepObserver {
     private final DistributionSummary inputTokens;
     private final DistributionSummary outputTokens;
     private final Counter cost;
+    private final Timer rateLimitWait;
+    private final Timer retryWait;
     private final Map<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
 
     /** @param limit the step's adaptive concurrency limit, metered as a gauge; {@code null} for none */
@@ -90,6 +96,8 @@ public final class FlujoMeters implements StepObserver {
         outputTokens = tokens(registry, tags.and("gen_ai.token.type", "output"));
         cost = Counter.builder("flujo.step.cost").description("Cost of the step's agent calls").baseUnit("usd")
                 .tags(tags).register(registry);
+        rateLimitWait = wait(registry, tags.and("flujo.wait", "rate_limit"));
+        retryWait = wait(registry, tags.and("flujo.wait", "retry_backoff"));
         for (Outcome outcome : Outcome.values()) {
             outcomes.put(outcome, Counter.builder("flujo.step.outcomes").description("Step executions by outcome")
                     .tags(tags.and("outcome", outcome.tag())).register(registry));
@@ -99,6 +107,11 @@ public final class FlujoMeters implements StepObserver {
     private static Timer timer(MeterRegistry registry, Tags tags) {
         return Timer.builder("gen_ai.client.operation.duration").description("Duration of a flujo step")
                 .publishPercentiles(0.5, 0.95, 0.99).tags(tags).register(registry);
+    }
+
+    private static Timer wait(MeterRegistry registry, Tags tags) {
+        return Timer.builder("flujo.step.wait").description("Time a flujo step waited (no thread held)").tags(tags)
+                .register(registry);
     }
 
     private static DistributionSummary tokens(MeterRegistry registry, Tags tags) {
@@ -161,6 +174,15 @@ public final class FlujoMeters implements StepObserver {
         }
         if (meta.containsKey(StepResult.META_REJECTED)) {
             count(Outcome.REJECTED);
+        }
+        if (meta.containsKey(StepResult.META_RATE_LIMITED)) {
+            count(Outcome.RATE_LIMITED);
+        }
+        if (meta.get(StepResult.META_RATE_LIMIT_WAIT_MS) instanceof Number waited) {
+            rateLimitWait.record(waited.longValue(), TimeUnit.MILLISECONDS);
+        }
+        if (meta.get(StepResult.META_RETRY_WAIT_MS) instanceof Number waited) {
+            retryWait.record(waited.longValue(), TimeUnit.MILLISECONDS);
         }
         if (result.usage().inputTokens() > 0) {
             inputTokens.record(result.usage().inputTokens());
