@@ -1,19 +1,27 @@
 package dev.flujo.camel.agent;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.flujo.camel.option.BeanReferences;
 import dev.flujo.core.FlujoConfigurationException;
 import org.apache.camel.AsyncCallback;
+import org.apache.camel.AsyncProcessor;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
+import org.apache.camel.DelegateProcessor;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
 import org.apache.camel.spi.ProducerCache;
+import org.apache.camel.support.LazyStartProducer;
 import org.apache.camel.support.cache.DefaultProducerCache;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.util.StringHelper;
 import org.apache.camel.util.URISupport;
 
 /**
@@ -24,6 +32,13 @@ import org.apache.camel.util.URISupport;
  * An endpoint whose producer is a singleton gets one, shared by every concurrent call; any other endpoint's producers
  * are taken from a producer cache per call, as Camel's own {@code to()} does, so concurrent branches never share a
  * producer that is not thread-safe.
+ *
+ * <p>
+ * Each call says whether it blocks its caller ({@link Call#blocksCaller()}): the producer is synchronous (Camel wraps a
+ * producer that is not an {@link AsyncProducer} in a bridge that processes it on the calling thread, such as
+ * camel-http's or langchain4j's), or the endpoint runs a route on the caller's thread ({@code direct:}, which blocks
+ * whenever its route does; it counts as blocking since that cannot be known in advance). An asynchronous producer
+ * (vertx-http, seda) does not.
  */
 public final class EndpointProducers extends ServiceSupport {
 
@@ -37,10 +52,34 @@ public final class EndpointProducers extends ServiceSupport {
         this.step = step;
     }
 
+    /**
+     * Endpoints that run the route behind them on the caller's thread: a call blocks whenever that route does (a
+     * synchronous model client in it), which cannot be known in advance.
+     */
+    private static final Set<String> CALLER_THREAD_SCHEMES = Set.of("direct", "direct-vm");
+
     /** Sends one exchange to the endpoint, asynchronously; the callback is called once it is done. */
     @FunctionalInterface
     public interface Call {
         void send(Exchange exchange, AsyncCallback callback);
+
+        /** Whether {@link #send} may hold the calling thread until the endpoint answers (a synchronous producer). */
+        default boolean blocksCaller() {
+            return false;
+        }
+    }
+
+    /** A call whose {@link #send} holds the calling thread while the endpoint works. */
+    private record BlockingCall(Call call) implements Call {
+        @Override
+        public void send(Exchange exchange, AsyncCallback callback) {
+            call.send(exchange, callback);
+        }
+
+        @Override
+        public boolean blocksCaller() {
+            return true;
+        }
     }
 
     /** @throws FlujoConfigurationException naming the step, the option and the sanitized URI */
@@ -53,13 +92,15 @@ public final class EndpointProducers extends ServiceSupport {
             }
             if (!endpoint.isSingletonProducer()) {
                 ProducerCache cache = perCall();
-                return (exchange, callback) -> cache.doInAsyncProducer(endpoint, exchange, callback,
+                Call call = (exchange, callback) -> cache.doInAsyncProducer(endpoint, exchange, callback,
                         (producer, ex, done) -> producer.process(ex, done));
+                return blocksCaller(endpoint, null) ? new BlockingCall(call) : call;
             }
             AsyncProducer producer = endpoint.createAsyncProducer();
             ServiceHelper.startService(producer);
             producers.add(producer);
-            return producer::process;
+            Call call = producer::process;
+            return blocksCaller(endpoint, producer) ? new BlockingCall(call) : call;
         } catch (FlujoConfigurationException e) {
             throw e;
         } catch (Exception e) {
@@ -69,6 +110,28 @@ public final class EndpointProducers extends ServiceSupport {
                                                   + URISupport.sanitizeUri(String.valueOf(e.getMessage())),
                     sanitized(e));
         }
+    }
+
+    /**
+     * Whether a call of the endpoint holds the caller's thread: it runs a route on the caller's thread, or its producer
+     * is synchronous (behind Camel's bridge, which is a {@link DelegateProcessor} of a processor that is not an
+     * {@link AsyncProcessor}). When the started producer does not show it (a lazily started one, or one taken from the
+     * producer cache per call), a producer is created to be looked at, and neither started nor used.
+     */
+    static boolean blocksCaller(Endpoint endpoint, AsyncProducer started) throws Exception {
+        String scheme = StringHelper.before(endpoint.getEndpointUri(), ":");
+        if (scheme != null && CALLER_THREAD_SCHEMES.contains(scheme.toLowerCase(Locale.ROOT))) {
+            return true;
+        }
+        Processor processor = started;
+        while (processor instanceof DelegateProcessor delegate && delegate.getProcessor() != null) {
+            processor = delegate.getProcessor();
+        }
+        if (processor == null || processor instanceof LazyStartProducer) {
+            Producer probe = endpoint.createProducer();
+            return !(probe instanceof AsyncProducer);
+        }
+        return !(processor instanceof AsyncProcessor);
     }
 
     private synchronized ProducerCache perCall() {
