@@ -43,8 +43,8 @@ public class FlujoComponent extends DefaultComponent {
 
     @Metadata(label = "advanced", defaultValue = "20",
               description = "Threads of the pool (FlujoBlockingAgents) that makes the calls of blocking endpoint agents"
-                            + " bounded by a timeout: a synchronous producer (camel-http, langchain4j) or a direct:"
-                            + " route. Such a call holds a pool thread while the agent works, so the caller's thread is"
+                            + " bounded by a timeout: a synchronous producer (camel-http, langchain4j), a direct:"
+                            + " route or seda:. Such a call holds a pool thread while the agent works, so the caller's thread is"
                             + " free when the timeout fires. Up to 1000 calls wait in the queue when every thread is busy"
                             + " (a call whose timeout fires while queued is not made); beyond that a call is made on the"
                             + " caller's thread. Asynchronous agents, and calls without a timeout, never use the pool."

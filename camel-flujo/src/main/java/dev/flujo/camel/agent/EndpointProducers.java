@@ -37,8 +37,9 @@ import org.apache.camel.util.URISupport;
  * Each call says whether it blocks its caller ({@link Call#blocksCaller()}): the producer is synchronous (Camel wraps a
  * producer that is not an {@link AsyncProducer} in a bridge that processes it on the calling thread, such as
  * camel-http's or langchain4j's), or the endpoint runs a route on the caller's thread ({@code direct:}, which blocks
- * whenever its route does; it counts as blocking since that cannot be known in advance). An asynchronous producer
- * (vertx-http, seda) does not.
+ * whenever its route does; it counts as blocking since that cannot be known in advance), or waits for the reply on the
+ * caller's thread ({@code seda:} with the InOut exchange of an agent call). An asynchronous producer (vertx-http) does
+ * not.
  */
 public final class EndpointProducers extends ServiceSupport {
 
@@ -53,10 +54,12 @@ public final class EndpointProducers extends ServiceSupport {
     }
 
     /**
-     * Endpoints that run the route behind them on the caller's thread: a call blocks whenever that route does (a
-     * synchronous model client in it), which cannot be known in advance.
+     * Endpoints whose producer is an {@link AsyncProducer} and yet holds the caller: {@code direct:} runs the route
+     * behind it on the caller's thread (a call blocks whenever that route does, which cannot be known in advance), and
+     * {@code seda:} waits on a latch for the reply of an InOut exchange, which an agent call always is. Their legacy
+     * namesakes ({@code direct-vm:}, {@code vm:}) behave alike.
      */
-    private static final Set<String> CALLER_THREAD_SCHEMES = Set.of("direct", "direct-vm");
+    private static final Set<String> CALLER_THREAD_SCHEMES = Set.of("direct", "direct-vm", "seda", "vm");
 
     /** Sends one exchange to the endpoint, asynchronously; the callback is called once it is done. */
     @FunctionalInterface

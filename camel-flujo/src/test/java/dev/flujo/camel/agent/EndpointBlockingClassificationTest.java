@@ -12,7 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Which endpoint agents block their caller, and so are moved to the blocking-agent pool when a time-out bounds them: a
  * synchronous producer (camel-http, behind Camel's bridge) and a {@code direct:} route do; an asynchronous producer
- * (vertx-http, seda) does not, so it pays no thread hop. Nothing is sent: the producers are only created and started.
+ * (vertx-http) does not, so it pays no thread hop; seda waits for the reply on the caller's thread, so it does. Nothing
+ * is sent: the producers are only created and started.
  */
 class EndpointBlockingClassificationTest {
 
@@ -52,10 +53,15 @@ class EndpointBlockingClassificationTest {
         assertTrue(blocks("direct:llm"));
     }
 
+    /** SedaProducer is asynchronous, but waits on a latch for the reply of an InOut exchange (an agent call is one). */
+    @Test
+    void sedaBlocksForTheReply() {
+        assertTrue(blocks("seda:llm"));
+    }
+
     @Test
     void asynchronousProducerDoesNotBlock() {
         assertFalse(blocks("vertx-http:http://localhost:1/llm"));
         assertFalse(blocks("vertx-http:http://localhost:1/lazy?lazyStartProducer=true"));
-        assertFalse(blocks("seda:llm"));
     }
 }
