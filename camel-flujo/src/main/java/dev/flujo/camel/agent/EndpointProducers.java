@@ -15,7 +15,6 @@ import org.apache.camel.DelegateProcessor;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.apache.camel.Producer;
 import org.apache.camel.spi.ProducerCache;
 import org.apache.camel.support.LazyStartProducer;
 import org.apache.camel.support.cache.DefaultProducerCache;
@@ -93,17 +92,20 @@ public final class EndpointProducers extends ServiceSupport {
             if (endpoint == null) {
                 throw BeanReferences.problem(step, option, name, "no such endpoint");
             }
+            boolean callerThread = runsOnTheCaller(endpoint);
             if (!endpoint.isSingletonProducer()) {
-                ProducerCache cache = perCall();
-                Call call = (exchange, callback) -> cache.doInAsyncProducer(endpoint, exchange, callback,
-                        (producer, ex, done) -> producer.process(ex, done));
-                return blocksCaller(endpoint, null) ? new BlockingCall(call) : call;
+                ObservedCall call = new ObservedCall(endpoint, perCall(), null);
+                return callerThread ? new BlockingCall(call) : call;
             }
             AsyncProducer producer = endpoint.createAsyncProducer();
             ServiceHelper.startService(producer);
             producers.add(producer);
+            Boolean synchronous = callerThread ? Boolean.TRUE : synchronous(producer);
+            if (synchronous == null) {
+                return new ObservedCall(endpoint, null, producer); // started lazily: known once it is used
+            }
             Call call = producer::process;
-            return blocksCaller(endpoint, producer) ? new BlockingCall(call) : call;
+            return synchronous ? new BlockingCall(call) : call;
         } catch (FlujoConfigurationException e) {
             throw e;
         } catch (Exception e) {
@@ -115,26 +117,73 @@ public final class EndpointProducers extends ServiceSupport {
         }
     }
 
-    /**
-     * Whether a call of the endpoint holds the caller's thread: it runs a route on the caller's thread, or its producer
-     * is synchronous (behind Camel's bridge, which is a {@link DelegateProcessor} of a processor that is not an
-     * {@link AsyncProcessor}). When the started producer does not show it (a lazily started one, or one taken from the
-     * producer cache per call), a producer is created to be looked at, and neither started nor used.
-     */
-    static boolean blocksCaller(Endpoint endpoint, AsyncProducer started) throws Exception {
+    /** Whether the endpoint is one of {@link #CALLER_THREAD_SCHEMES}. */
+    private static boolean runsOnTheCaller(Endpoint endpoint) {
         String scheme = StringHelper.before(endpoint.getEndpointUri(), ":");
-        if (scheme != null && CALLER_THREAD_SCHEMES.contains(scheme.toLowerCase(Locale.ROOT))) {
-            return true;
-        }
-        Processor processor = started;
+        return scheme != null && CALLER_THREAD_SCHEMES.contains(scheme.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Whether the producer is synchronous: behind Camel's bridge (a {@link DelegateProcessor} of a processor that is
+     * not an {@link AsyncProcessor}) there is a producer that works on the calling thread. {@code null} when it cannot
+     * tell yet: a lazily started producer has no delegate until it is first used.
+     */
+    static Boolean synchronous(Processor producer) {
+        Processor processor = producer;
         while (processor instanceof DelegateProcessor delegate && delegate.getProcessor() != null) {
             processor = delegate.getProcessor();
         }
-        if (processor == null || processor instanceof LazyStartProducer) {
-            Producer probe = endpoint.createProducer();
-            return !(probe instanceof AsyncProducer);
+        if (processor instanceof LazyStartProducer) {
+            return null;
         }
         return !(processor instanceof AsyncProcessor);
+    }
+
+    /**
+     * A call whose producer shows whether it is synchronous only once it is used: one taken from the producer cache per
+     * call, or one started lazily. Until then it counts as blocking - at worst a thread hop too many, never a caller
+     * held - and no producer is created just to be looked at (a producer that is not thread-safe may count its
+     * instances).
+     */
+    private static final class ObservedCall implements Call {
+        private final Endpoint endpoint;
+        private final ProducerCache cache;
+        private final AsyncProducer producer;
+        private volatile Boolean synchronous;
+
+        ObservedCall(Endpoint endpoint, ProducerCache cache, AsyncProducer producer) {
+            this.endpoint = endpoint;
+            this.cache = cache;
+            this.producer = producer;
+        }
+
+        @Override
+        public void send(Exchange exchange, AsyncCallback callback) {
+            if (cache != null) {
+                cache.doInAsyncProducer(endpoint, exchange, callback, (taken, ex, done) -> {
+                    observe(taken);
+                    return taken.process(ex, done);
+                });
+                return;
+            }
+            try {
+                producer.process(exchange, callback);
+            } finally {
+                observe(producer); // a lazy producer has created its delegate by now
+            }
+        }
+
+        private void observe(Processor used) {
+            if (synchronous == null) {
+                synchronous = EndpointProducers.synchronous(used);
+            }
+        }
+
+        @Override
+        public boolean blocksCaller() {
+            Boolean known = synchronous;
+            return known == null || known;
+        }
     }
 
     private synchronized ProducerCache perCall() {

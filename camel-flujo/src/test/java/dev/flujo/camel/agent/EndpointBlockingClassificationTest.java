@@ -1,7 +1,13 @@
 package dev.flujo.camel.agent;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,9 +49,32 @@ class EndpointBlockingClassificationTest {
         assertTrue(blocks("http://localhost:1/llm"));
     }
 
+    /**
+     * A lazily started producer shows what it is only once used: until then it counts as blocking (a thread hop too
+     * many at worst, never a caller held), and no producer is created just to be looked at.
+     */
     @Test
-    void lazilyStartedSynchronousProducerBlocks() {
-        assertTrue(blocks("http://localhost:1/llm?lazyStartProducer=true"));
+    void lazilyStartedProducerCountsAsBlockingUntilItIsUsed() throws Exception {
+        EndpointProducers.Call sync = producers.start("agent", "http://localhost:1/llm?lazyStartProducer=true", "agent");
+        EndpointProducers.Call async = producers.start("agent", "vertx-http:http://localhost:1/lazy?lazyStartProducer=true",
+                "agent");
+        assertTrue(sync.blocksCaller());
+        assertTrue(async.blocksCaller());
+
+        // nothing listens on port 1: each call fails, after its producer was created
+        sendAndWait(sync);
+        sendAndWait(async);
+
+        assertTrue(sync.blocksCaller());
+        assertFalse(async.blocksCaller());
+    }
+
+    private void sendAndWait(EndpointProducers.Call call) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        Exchange exchange = new DefaultExchange(context, ExchangePattern.InOut);
+        exchange.getMessage().setBody("q");
+        call.send(exchange, doneSync -> done.countDown());
+        assertTrue(done.await(20, TimeUnit.SECONDS), "the call never ended");
     }
 
     @Test
@@ -62,6 +91,5 @@ class EndpointBlockingClassificationTest {
     @Test
     void asynchronousProducerDoesNotBlock() {
         assertFalse(blocks("vertx-http:http://localhost:1/llm"));
-        assertFalse(blocks("vertx-http:http://localhost:1/lazy?lazyStartProducer=true"));
     }
 }
