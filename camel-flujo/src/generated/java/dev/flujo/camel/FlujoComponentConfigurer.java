@@ -35,6 +35,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "answerSchema": getOrCreateConfiguration(target).setAnswerSchema(property(camelContext, java.lang.String.class, value)); return true;
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
+        case "blockingagentpoolsize":
+        case "blockingAgentPoolSize": target.setBlockingAgentPoolSize(property(camelContext, int.class, value)); return true;
         case "body": getOrCreateConfiguration(target).setBody(property(camelContext, java.lang.String.class, value)); return true;
         case "branches": getOrCreateConfiguration(target).setBranches(property(camelContext, java.lang.String.class, value)); return true;
         case "cache": getOrCreateConfiguration(target).setCache(property(camelContext, boolean.class, value)); return true;
@@ -186,6 +188,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "answerSchema": return java.lang.String.class;
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
+        case "blockingagentpoolsize":
+        case "blockingAgentPoolSize": return int.class;
         case "body": return java.lang.String.class;
         case "branches": return java.lang.String.class;
         case "cache": return boolean.class;
@@ -338,6 +342,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "answerSchema": return getOrCreateConfiguration(target).getAnswerSchema();
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
+        case "blockingagentpoolsize":
+        case "blockingAgentPoolSize": return target.getBlockingAgentPoolSize();
         case "body": return getOrCreateConfiguration(target).getBody();
         case "branches": return getOrCreateConfiguration(target).getBranches();
         case "cache": return getOrCreateConfiguration(target).isCache();

@@ -19,15 +19,17 @@ import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 
 /**
  * The {@code flujo:} component: {@code flujo:kind:name?options}. Every endpoint option can also be set here as a
  * default for all endpoints, e.g. {@code camel.component.flujo.maxRetries=2}.
  *
  * <p>
- * One {@link ExecutorCore} serves all endpoints. Its time-out scheduler, continuation pool and branch pool (for the
- * branches of composite steps) come from Camel's {@code ExecutorServiceManager}, so they are named, managed and shut
- * down with the context.
+ * One {@link ExecutorCore} serves all endpoints. Its time-out scheduler, continuation pool, branch pool (for the
+ * branches of composite steps) and blocking-agent pool (for the calls of blocking endpoint agents that a time-out
+ * bounds, see {@link #setBlockingAgentPoolSize}) come from Camel's {@code ExecutorServiceManager}, so they are named,
+ * managed and shut down with the context.
  */
 @Component("flujo")
 @org.apache.camel.api.management.ManagedResource(description = "Flujo component")
@@ -36,10 +38,24 @@ public class FlujoComponent extends DefaultComponent {
     @Metadata(description = "Default options for every flujo endpoint of this component.")
     private FlujoConfiguration configuration = new FlujoConfiguration();
 
+    /** Calls queued for the blocking-agent pool when every thread of it is busy; more are made on the caller. */
+    static final int BLOCKING_AGENT_QUEUE_SIZE = 1_000;
+
+    @Metadata(label = "advanced", defaultValue = "20",
+              description = "Threads of the pool (FlujoBlockingAgents) that makes the calls of blocking endpoint agents"
+                            + " bounded by a timeout: a synchronous producer (camel-http, langchain4j), a direct:"
+                            + " route or seda:. Such a call holds a pool thread while the agent works, so the caller's thread is"
+                            + " free when the timeout fires. Up to 1000 calls wait in the queue when every thread is busy"
+                            + " (a call whose timeout fires while queued is not made); beyond that a call is made on the"
+                            + " caller's thread. Asynchronous agents, and calls without a timeout, never use the pool."
+                            + " Read when the first flujo endpoint starts.")
+    private int blockingAgentPoolSize = 20;
+
     private ScheduledExecutorService timeoutScheduler;
     private ScheduledExecutorService telemetryScheduler;
     private ExecutorService continuationPool;
     private ExecutorService branchPool;
+    private ExecutorService blockingAgentPool;
     private volatile ExecutorCore executorCore;
     private volatile boolean defaultsChecked;
     private volatile StateStores stateStores;
@@ -217,6 +233,11 @@ public class FlujoComponent extends DefaultComponent {
             synchronized (this) {
                 core = executorCore;
                 if (core == null) {
+                    if (blockingAgentPoolSize < 1) {
+                        throw new FlujoConfigurationException(
+                                "Invalid options of the flujo component: blockingAgentPoolSize must be at least 1, was "
+                                                              + blockingAgentPoolSize);
+                    }
                     var executors = getCamelContext().getExecutorServiceManager();
                     // one alarm per agent call in flight with a time-out: not Camel's default queue bound (1,000),
                     // which rejected the alarm of the 1,001st call in flight and so failed that call
@@ -233,7 +254,20 @@ public class FlujoComponent extends DefaultComponent {
                     }
                     continuationPool = executors.newDefaultThreadPool(this, "FlujoContinuations");
                     branchPool = executors.newDefaultThreadPool(this, "FlujoBranches");
-                    core = new ExecutorCore(timeoutScheduler, continuationPool, branchPool, System::nanoTime);
+                    // a fixed pool whose idle threads go away, a bounded queue, and a refusal (not Camel's default
+                    // CallerRuns) that the core handles itself: it makes a refused call on the caller's thread
+                    ThreadPoolProfile blocking = new ThreadPoolProfile("FlujoBlockingAgents");
+                    blocking.setPoolSize(blockingAgentPoolSize);
+                    blocking.setMaxPoolSize(blockingAgentPoolSize);
+                    blocking.setKeepAliveTime(60L);
+                    blocking.setTimeUnit(java.util.concurrent.TimeUnit.SECONDS);
+                    blocking.setAllowCoreThreadTimeOut(true);
+                    blocking.setMaxQueueSize(BLOCKING_AGENT_QUEUE_SIZE);
+                    blocking.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
+                    blockingAgentPool = executors.newThreadPool(this, "FlujoBlockingAgents", blocking);
+                    core = new ExecutorCore(
+                            timeoutScheduler, continuationPool, branchPool, blockingAgentPool,
+                            System::nanoTime);
                     executorCore = core;
                 }
             }
@@ -265,6 +299,11 @@ public class FlujoComponent extends DefaultComponent {
         if (branchPool != null) {
             executors.shutdown(branchPool);
             branchPool = null;
+        }
+        if (blockingAgentPool != null) {
+            // not shutdownNow: a call the pool is making goes on (it cannot be taken back), its reply is dropped
+            executors.shutdown(blockingAgentPool);
+            blockingAgentPool = null;
         }
         if (telemetryScheduler != null) {
             executors.shutdown(telemetryScheduler);
@@ -312,5 +351,18 @@ public class FlujoComponent extends DefaultComponent {
     /** Default options for every flujo endpoint of this component. */
     public void setConfiguration(FlujoConfiguration configuration) {
         this.configuration = configuration;
+    }
+
+    public int getBlockingAgentPoolSize() {
+        return blockingAgentPoolSize;
+    }
+
+    /**
+     * Threads of the pool that makes the calls of blocking endpoint agents (a synchronous producer, a {@code direct:}
+     * route) bounded by a {@code timeout}, default 20; queue of {@value #BLOCKING_AGENT_QUEUE_SIZE} calls, beyond which
+     * a call is made on the caller's thread. Read when the first flujo endpoint starts.
+     */
+    public void setBlockingAgentPoolSize(int blockingAgentPoolSize) {
+        this.blockingAgentPoolSize = blockingAgentPoolSize;
     }
 }

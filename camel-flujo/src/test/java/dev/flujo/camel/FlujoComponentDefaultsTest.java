@@ -86,4 +86,25 @@ class FlujoComponentDefaultsTest {
             assertEquals("ok", context.createProducerTemplate().requestBody("direct:in", "q"));
         }
     }
+
+    /** blockingAgentPoolSize is an option of the component alone, not of the endpoints: checked all the same. */
+    @Test
+    void nonNumericBlockingAgentPoolSizeFailsTheStartNamingIt() throws Exception {
+        try (CamelContext context = contextWith("camel.component.flujo.blockingAgentPoolSize", "abc")) {
+            Exception e = assertThrows(Exception.class, context::start);
+            String messages = FlujoAssertions.messages(e);
+            assertTrue(messages.contains("camel.component.flujo.blockingAgentPoolSize must be a whole number, was 'abc'"),
+                    messages);
+        }
+    }
+
+    @Test
+    void blockingAgentPoolOfNoThreadFailsTheStartNamingTheOption() throws Exception {
+        try (CamelContext context = contextWith()) {
+            context.getComponent("flujo", FlujoComponent.class).setBlockingAgentPoolSize(0);
+            Exception e = assertThrows(Exception.class, context::start);
+            String messages = FlujoAssertions.messages(e);
+            assertTrue(messages.contains("blockingAgentPoolSize must be at least 1, was 0"), messages);
+        }
+    }
 }

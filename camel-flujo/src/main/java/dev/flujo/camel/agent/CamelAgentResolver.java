@@ -56,6 +56,8 @@ public final class CamelAgentResolver extends ServiceSupport implements AgentRes
         }
         // URIs may carry secrets (API keys): only the sanitized form is used in results, logs and errors
         EndpointProducers.Call producer = producers.start(option, ref, "agent");
+        // an agent route's HTTP client retrying on its own would multiply this step's retries: say so, once
+        AgentOwnRetries.warnOnce(camelContext);
         return new NamedAgent(URISupport.sanitizeUri(ref), new EndpointAgent(camelContext, producer, usageHeaders));
     }
 

@@ -28,7 +28,8 @@ import org.apache.camel.Message;
  * step's exchange) with the prompt as body and, on retries, the feedback in {@code CamelFlujoFeedback}. The reply body
  * is the output; usage comes from the configured reply headers, unless a flujo step inside the agent route wrote them
  * ({@code CamelFlujoUsageBooked}), in which case it is already in the run. The producer is asynchronous and was created
- * and started with the endpoint, so a truly asynchronous endpoint parks no thread.
+ * and started with the endpoint, so a truly asynchronous endpoint parks no thread; a synchronous one blocks its caller
+ * ({@link #blocksCaller()}).
  */
 public final class EndpointAgent implements FlujoAgent {
 
@@ -44,6 +45,15 @@ public final class EndpointAgent implements FlujoAgent {
         this.camelContext = camelContext;
         this.producer = producer;
         this.usageHeaders = usageHeaders;
+    }
+
+    /**
+     * A synchronous producer (camel-http, langchain4j) or a {@code direct:} route answers on the calling thread: with a
+     * time-out, such a call is made on the component's blocking-agent pool, so the caller is free at the time-out.
+     */
+    @Override
+    public boolean blocksCaller() {
+        return producer.blocksCaller();
     }
 
     @Override

@@ -57,6 +57,9 @@ public final class OptionValues {
     /** Option name (lower case) → the names of its constants, for every enum option. */
     private static final Map<String, List<String>> ENUM_CONSTANTS = enumConstants();
 
+    /** The numeric options of the component alone (not endpoint options), by lower-case name. */
+    private static final Map<String, Kind> COMPONENT_ONLY_OPTIONS = Map.of("blockingagentpoolsize", Kind.INT);
+
     /** Option name as Camel matches it (lower case, no dashes) → the name in URIs, for every endpoint option. */
     private static final Map<String, String> CONFIGURATION_OPTIONS = configurationOptions();
 
@@ -172,7 +175,7 @@ public final class OptionValues {
             // Camel matches option names ignoring case and dashes (max-retries = maxRetries)
             String option = name.substring(name.lastIndexOf('.') + 1);
             String key = option.replace("-", "").toLowerCase(Locale.ROOT);
-            Kind kind = TYPED_OPTIONS.get(key);
+            Kind kind = TYPED_OPTIONS.getOrDefault(key, COMPONENT_ONLY_OPTIONS.get(key));
             // a property placeholder is resolved later by Camel, and its text checked then
             if (kind != null && value instanceof String text && !placeholder(text)) {
                 // Camel reads true and false in any case, but untrimmed; enum constants in any case, trimmed

@@ -35,12 +35,25 @@ import dev.flujo.core.run.FlujoRun;
  * Asynchronous throughout: {@link #execute} returns at once with a future, and no thread waits while an agent works.
  * Time-outs are armed on one shared scheduler; when one fires, the rest of the step continues on the
  * {@code continuationExecutor} so a slow retry never occupies the scheduler thread.
+ *
+ * <p>
+ * Blocking agents ({@link dev.flujo.core.agent.FlujoAgent#blocksCaller()}): a call bounded by a time-out (or in a
+ * branch run, which a cancellation can abandon) is made on the optional {@code blockingExecutor}, so that the caller's
+ * thread is released at once and is free when the time-out fires; the pool thread, not the caller, then waits for the
+ * agent. Why a flag on the agent and a pool given by the host rather than, say, every call on a pool: an asynchronous
+ * agent parks no thread and must not pay a thread hop, and only the host knows which agents block (a synchronous Camel
+ * producer) and how many threads it can spare. A call still queued when its time-out (cancellation, stop) fires is not
+ * made at all. A call the pool refuses (pool and queue full, or the pool stopping) is made on the caller's thread, as
+ * without a pool: it is not lost, the step is still bounded by its time-out, only the caller's thread is held as
+ * before. Without a time-out a blocking agent runs on the caller's thread, which would wait for its answer anyway.
  */
 public final class ExecutorCore {
 
     private final ScheduledExecutorService timer;
     private final Executor continuationExecutor;
     private final Executor branchExecutor;
+    /** Where the bounded calls of blocking agents are made; {@code null}: on the caller's thread. */
+    private final Executor blockingExecutor;
     private final LongSupplier nanoClock;
     /**
      * Agent calls still waiting for their answer and retries waiting for their time, with their step's name: what
@@ -64,9 +77,22 @@ public final class ExecutorCore {
      */
     public ExecutorCore(ScheduledExecutorService timer, Executor continuationExecutor, Executor branchExecutor,
                         LongSupplier nanoClock) {
+        this(timer, continuationExecutor, branchExecutor, null, nanoClock);
+    }
+
+    /**
+     * @param blockingExecutor makes the calls of blocking agents
+     *                         ({@link dev.flujo.core.agent.FlujoAgent#blocksCaller()}) that a time-out bounds, so that
+     *                         the caller's thread is free when the time-out fires; {@code null} makes them on the
+     *                         caller's thread. Should be bounded and reject when full (a refused call is made on the
+     *                         caller's thread)
+     */
+    public ExecutorCore(ScheduledExecutorService timer, Executor continuationExecutor, Executor branchExecutor,
+                        Executor blockingExecutor, LongSupplier nanoClock) {
         this.timer = Objects.requireNonNull(timer, "timer");
         this.continuationExecutor = Objects.requireNonNull(continuationExecutor, "continuationExecutor");
         this.branchExecutor = Objects.requireNonNull(branchExecutor, "branchExecutor");
+        this.blockingExecutor = blockingExecutor;
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     }
 
@@ -195,6 +221,30 @@ public final class ExecutorCore {
                 cancellation.remove();
             }
         };
+        if (blockingExecutor == null || !agent.agent().blocksCaller()) {
+            callAndRace(agent, request, reply, release, lateReply);
+            return;
+        }
+        // a blocking agent: the call is made on the pool, so this thread returns now and the step goes on from the
+        // reply - at the time-out, if the agent is slower
+        reply.whenComplete((r, e) -> release.run());
+        Runnable pooled = () -> {
+            if (reply.isDone()) {
+                return; // timed out, cancelled or stopped while queued: the call is not made at all
+            }
+            callAndRace(agent, request, reply, release, lateReply);
+        };
+        try {
+            blockingExecutor.execute(pooled);
+        } catch (RejectedExecutionException e) {
+            pooled.run(); // pool and queue full, or stopping: not lost, made on the caller's thread as without a pool
+        }
+    }
+
+    /** Makes the call and races its answer against {@code reply}, which a time-out or a cancellation may complete. */
+    private static void callAndRace(
+            NamedAgent agent, AgentRequest request, CompletableFuture<AgentResponse> reply, Runnable release,
+            Consumer<AgentResponse> lateReply) {
         CompletionStage<AgentResponse> stage;
         try {
             stage = call(agent, request);
