@@ -32,9 +32,11 @@ import dev.flujo.core.run.FlujoRun;
  * Runs steps. Stateless apart from the services it is given, so one instance serves every endpoint of a component.
  *
  * <p>
- * Asynchronous throughout: {@link #execute} returns at once with a future, and no thread waits while an agent works.
- * Time-outs are armed on one shared scheduler; when one fires, the rest of the step continues on the
- * {@code continuationExecutor} so a slow retry never occupies the scheduler thread.
+ * Asynchronous throughout: {@link #execute} returns at once with a future, and no thread of the core waits while an
+ * agent works, a retry waits for its backoff or a call for its rate-limit permit. An agent that answers asynchronously
+ * (a bean returning a pending {@code CompletionStage}, an asynchronous producer) holds no thread at all; one that
+ * blocks holds the thread it runs on. Time-outs are armed on one shared scheduler; when one fires, the rest of the step
+ * continues on the {@code continuationExecutor} so a slow retry never occupies the scheduler thread.
  *
  * <p>
  * Blocking agents ({@link dev.flujo.core.agent.FlujoAgent#blocksCaller()}): a call bounded by a time-out (or in a

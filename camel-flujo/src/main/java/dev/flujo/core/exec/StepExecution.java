@@ -41,7 +41,8 @@ import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 /**
- * One execution of one step: the phases in order, as callbacks so that no thread waits on an agent.
+ * One execution of one step: the phases in order, as callbacks so that no thread of the step waits on an asynchronous
+ * agent, a backoff or a rate limit.
  *
  * <pre>
  * start:    fallback-cycle guard (the call path's chain) → apply limits → cache lookup (a hit costs nothing)
