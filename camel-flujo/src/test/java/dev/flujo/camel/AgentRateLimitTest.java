@@ -184,6 +184,25 @@ class AgentRateLimitTest extends FlujoRouteTestSupport {
     }
 
     @Test
+    void aRuntimeChangeOfTheLimitReplacesTheAgentsLimiter() throws Exception {
+        addRoute("direct:changed", "flujo:step:changed?agent=direct:metered&requestsPerMinute=1&rateLimitWait=0");
+        run("direct:changed");
+        exceptionOf(run("direct:changed"), FlujoStepFailedException.class); // one a minute: refused
+
+        context.getEndpoints().stream().filter(e -> e.getEndpointUri().startsWith("flujo://step:changed"))
+                .map(FlujoEndpoint.class::cast).findFirst().orElseThrow()
+                .reconfigure(java.util.Map.of("requestsPerMinute", "600000"));
+        Exchange after = run("direct:changed");
+
+        assertEquals("answer", after.getMessage().getBody());
+        assertEquals(2, meteredCalls);
+        RateLimiterRegistry registry = context.getCamelContextExtension().getContextPlugin(RateLimiterRegistry.class);
+        assertEquals(java.time.Duration.ofNanos(100_000),
+                registry.find("flujo-direct:metered-requests").orElseThrow().getRateLimiterConfig()
+                        .getLimitRefreshPeriod());
+    }
+
+    @Test
     void aCallThatUsedLessThanItReservedGivesTheRestBack() throws Exception {
         addRoute("direct:reserving",
                 "flujo:step:reserving?agent=direct:metered&tokensPerMinute=10000&expectedTokens=5000");
