@@ -70,6 +70,39 @@ class ExecutorCoreErrorHandlingTest extends ExecutorCoreTestSupport {
         assertEquals(4, throttled.calls());
     }
 
+    /** An OpenAI-style 429: the body tells a rate limit from a spent quota. */
+    public static final class BodyFailure extends RuntimeException {
+        private final int status;
+        private final String body;
+
+        public BodyFailure(int status, String body) {
+            super("HTTP " + status);
+            this.status = status;
+            this.body = body;
+        }
+
+        public int getStatusCode() {
+            return status;
+        }
+
+        public String getResponseBody() {
+            return body;
+        }
+    }
+
+    @Test
+    void aSpentQuotaIsNotRetriedButAConflictIs() {
+        ScriptedAgent quota = alwaysThrowing(new BodyFailure(429, "{\"error\":{\"code\":\"insufficient_quota\"}}"));
+        ScriptedAgent conflict = alwaysThrowing(new BodyFailure(409, "{\"error\":\"conflict\"}"));
+
+        FlujoStepFailedException spent = awaitFailure(execute(plan(true, quota), "q"), FlujoStepFailedException.class);
+        awaitFailure(execute(plan(true, conflict), "q"), FlujoStepFailedException.class);
+
+        assertEquals(1, quota.calls());
+        assertEquals(Boolean.TRUE, spent.getResult().metadata().get(StepResult.META_FATAL_ERROR));
+        assertEquals(4, conflict.calls());
+    }
+
     @Test
     void ioErrorsAndUnknownErrorsAreRetried() {
         ScriptedAgent io = alwaysThrowing(new UncheckedIOException(new IOException("connection reset")));
