@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 import dev.flujo.core.FlujoStepFailedException;
+import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.resilience.ErrorClassifier;
 import dev.flujo.core.resilience.ErrorClassifier.ErrorClass;
 import dev.flujo.core.result.StepResult;
@@ -95,8 +96,11 @@ class ExecutorCoreErrorHandlingTest extends ExecutorCoreTestSupport {
         ScriptedAgent quota = alwaysThrowing(new BodyFailure(429, "{\"error\":{\"code\":\"insufficient_quota\"}}"));
         ScriptedAgent conflict = alwaysThrowing(new BodyFailure(409, "{\"error\":\"conflict\"}"));
 
-        FlujoStepFailedException spent = awaitFailure(execute(plan(true, quota), "q"), FlujoStepFailedException.class);
-        awaitFailure(execute(plan(true, conflict), "q"), FlujoStepFailedException.class);
+        OptimizationConfig noBackoff = config().set("maxRetries", 3).set("retryDelay", java.time.Duration.ZERO).build();
+
+        FlujoStepFailedException spent
+                = awaitFailure(execute(plan("s", noBackoff, quota).build(), "q"), FlujoStepFailedException.class);
+        awaitFailure(execute(plan("s", noBackoff, conflict).build(), "q"), FlujoStepFailedException.class);
 
         assertEquals(1, quota.calls());
         assertEquals(Boolean.TRUE, spent.getResult().metadata().get(StepResult.META_FATAL_ERROR));
