@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 import dev.flujo.core.FlujoStepFailedException;
+import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.resilience.ErrorClassifier;
 import dev.flujo.core.resilience.ErrorClassifier.ErrorClass;
 import dev.flujo.core.result.StepResult;
@@ -68,6 +69,42 @@ class ExecutorCoreErrorHandlingTest extends ExecutorCoreTestSupport {
         assertEquals(1, notFound.calls());
         assertEquals(4, overloaded.calls());
         assertEquals(4, throttled.calls());
+    }
+
+    /** An OpenAI-style 429: the body tells a rate limit from a spent quota. */
+    public static final class BodyFailure extends RuntimeException {
+        private final int status;
+        private final String body;
+
+        public BodyFailure(int status, String body) {
+            super("HTTP " + status);
+            this.status = status;
+            this.body = body;
+        }
+
+        public int getStatusCode() {
+            return status;
+        }
+
+        public String getResponseBody() {
+            return body;
+        }
+    }
+
+    @Test
+    void aSpentQuotaIsNotRetriedButAConflictIs() {
+        ScriptedAgent quota = alwaysThrowing(new BodyFailure(429, "{\"error\":{\"code\":\"insufficient_quota\"}}"));
+        ScriptedAgent conflict = alwaysThrowing(new BodyFailure(409, "{\"error\":\"conflict\"}"));
+
+        OptimizationConfig noBackoff = config().set("maxRetries", 3).set("retryDelay", java.time.Duration.ZERO).build();
+
+        FlujoStepFailedException spent
+                = awaitFailure(execute(plan("s", noBackoff, quota).build(), "q"), FlujoStepFailedException.class);
+        awaitFailure(execute(plan("s", noBackoff, conflict).build(), "q"), FlujoStepFailedException.class);
+
+        assertEquals(1, quota.calls());
+        assertEquals(Boolean.TRUE, spent.getResult().metadata().get(StepResult.META_FATAL_ERROR));
+        assertEquals(4, conflict.calls());
     }
 
     @Test
