@@ -383,6 +383,9 @@ final class StepExecution {
                     plan.name(), agent.name(), breaker.getName(),
                     breaker.getState().name());
             metadata.put(StepResult.META_CIRCUIT_OPEN, breaker.getName());
+            if (limiters != null) {
+                limiters.refund(reservedTokens); // not called: its tokens go back to the agent's bucket
+            }
             then.accept(new Failed(open.getMessage(), List.of(), open, false, false, null));
             return;
         }
@@ -390,6 +393,9 @@ final class StepExecution {
         if (refused != null) {
             if (breaker != null) {
                 breaker.releasePermission();
+            }
+            if (limiters != null) {
+                limiters.refund(reservedTokens);
             }
             then.accept(new Fatal(refused, null, null));
             return;

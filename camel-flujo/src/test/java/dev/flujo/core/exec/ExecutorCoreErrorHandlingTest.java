@@ -34,7 +34,8 @@ class ExecutorCoreErrorHandlingTest extends ExecutorCoreTestSupport {
     }
 
     private StepPlan plan(boolean optimized, ScriptedAgent agent) {
-        return plan("s", config().set("maxRetries", 3).set("enableOptimizedErrorHandling", optimized).build(), agent).build();
+        return plan("s", config().set("maxRetries", 3).set("retryDelay", java.time.Duration.ofMillis(1))
+                .set("enableOptimizedErrorHandling", optimized).build(), agent).build();
     }
 
     private static ScriptedAgent alwaysThrowing(RuntimeException error) {
@@ -122,7 +123,10 @@ class ExecutorCoreErrorHandlingTest extends ExecutorCoreTestSupport {
     @Test
     void rejectedAnswersAreStillRetriedWithFeedback() {
         ScriptedAgent agent = ScriptedAgent.named("llm").thenReturn("bad").thenReturn("good");
-        StepPlan plan = plan("s", config().set("maxRetries", 3).set("enableOptimizedErrorHandling", true).build(), agent)
+        StepPlan plan = plan("s",
+                config().set("maxRetries", 3).set("retryDelay", java.time.Duration.ofMillis(1))
+                        .set("enableOptimizedErrorHandling", true).build(),
+                agent)
                 .validators(java.util.List.of(validator("good", o -> "good".equals(o)
                         ? ValidationResult.ok()
                         : ValidationResult.fail("say good"))))
@@ -136,7 +140,10 @@ class ExecutorCoreErrorHandlingTest extends ExecutorCoreTestSupport {
     void aFatalErrorGoesStraightToTheFallback() {
         ScriptedAgent agent = alwaysThrowing(new HttpFailure(400));
         ScriptedAgent cheap = ScriptedAgent.named("cheap").thenReturn("stand-in");
-        StepPlan plan = plan("s", config().set("maxRetries", 3).set("enableOptimizedErrorHandling", true).build(), agent)
+        StepPlan plan = plan("s",
+                config().set("maxRetries", 3).set("retryDelay", java.time.Duration.ofMillis(1))
+                        .set("enableOptimizedErrorHandling", true).build(),
+                agent)
                 .fallback(cheap.asNamed()).build();
 
         StepResult result = await(execute(plan, "q"));
