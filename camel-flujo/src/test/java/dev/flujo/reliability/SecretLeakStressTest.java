@@ -124,6 +124,9 @@ class SecretLeakStressTest {
         try (LogCapture logs = LogCapture.start(Map.of("dev.flujo", "trace", "org.apache.camel", "debug"))) {
             CamelContext context = new DefaultCamelContext();
             context.setDevConsole(true);
+            // the stub takes the name "http" so that the agent URIs look as a user's do; with camel-http itself on the
+            // test classpath, Camel's autowiring would configure the stub with camel-http's configurer
+            context.setAutowiredEnabled(false);
             context.addComponent("http", http);
             context.getRegistry().bind("metricsRegistry", MeterRegistry.class, meters);
             context.addService(new DefaultResilience4jMicrometerFactory());
