@@ -8,6 +8,7 @@ import java.util.function.Function;
 
 import dev.flujo.core.config.RateLimitOptions;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.local.SynchronizationStrategy;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 
@@ -131,8 +132,11 @@ public final class AgentRateLimits {
         if (o.tokensPerMinute() <= 0) {
             return null;
         }
+        // synchronized rather than lock-free: the bucket's state is updated in place under a short lock, where the
+        // lock-free strategy allocates a new state per update (two per call: the reservation and its correction)
         return Bucket.builder()
                 .addLimit(limit -> limit.capacity(o.tokensPerMinute()).refillGreedy(o.tokensPerMinute(), Duration.ofMinutes(1)))
+                .withSynchronizationStrategy(SynchronizationStrategy.SYNCHRONIZED)
                 .build();
     }
 
