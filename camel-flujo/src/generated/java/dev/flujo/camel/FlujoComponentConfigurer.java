@@ -128,8 +128,12 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "optimizationAnalysisIntervalSeconds": getOrCreateConfiguration(target).setOptimizationAnalysisIntervalSeconds(property(camelContext, long.class, value)); return true;
         case "outputprocessors":
         case "outputProcessors": getOrCreateConfiguration(target).setOutputProcessors(property(camelContext, java.lang.String.class, value)); return true;
+        case "outputschema":
+        case "outputSchema": getOrCreateConfiguration(target).setOutputSchema(property(camelContext, java.lang.String.class, value)); return true;
         case "outputtokensheader":
         case "outputTokensHeader": getOrCreateConfiguration(target).setOutputTokensHeader(property(camelContext, java.lang.String.class, value)); return true;
+        case "outputtype":
+        case "outputType": getOrCreateConfiguration(target).setOutputType(property(camelContext, java.lang.String.class, value)); return true;
         case "performancedegradationthreshold":
         case "performanceDegradationThreshold": getOrCreateConfiguration(target).setPerformanceDegradationThreshold(property(camelContext, double.class, value)); return true;
         case "plugins": getOrCreateConfiguration(target).setPlugins(property(camelContext, java.lang.String.class, value)); return true;
@@ -175,6 +179,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "updatescontext":
         case "updatesContext": getOrCreateConfiguration(target).setUpdatesContext(property(camelContext, boolean.class, value)); return true;
         case "validate": getOrCreateConfiguration(target).setValidate(property(camelContext, java.lang.String.class, value)); return true;
+        case "validatemessage":
+        case "validateMessage": getOrCreateConfiguration(target).setValidateMessage(property(camelContext, java.lang.String.class, value)); return true;
         case "validators": getOrCreateConfiguration(target).setValidators(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
@@ -281,8 +287,12 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "optimizationAnalysisIntervalSeconds": return long.class;
         case "outputprocessors":
         case "outputProcessors": return java.lang.String.class;
+        case "outputschema":
+        case "outputSchema": return java.lang.String.class;
         case "outputtokensheader":
         case "outputTokensHeader": return java.lang.String.class;
+        case "outputtype":
+        case "outputType": return java.lang.String.class;
         case "performancedegradationthreshold":
         case "performanceDegradationThreshold": return double.class;
         case "plugins": return java.lang.String.class;
@@ -328,6 +338,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "updatescontext":
         case "updatesContext": return boolean.class;
         case "validate": return java.lang.String.class;
+        case "validatemessage":
+        case "validateMessage": return java.lang.String.class;
         case "validators": return java.lang.String.class;
         default: return null;
         }
@@ -435,8 +447,12 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "optimizationAnalysisIntervalSeconds": return getOrCreateConfiguration(target).getOptimizationAnalysisIntervalSeconds();
         case "outputprocessors":
         case "outputProcessors": return getOrCreateConfiguration(target).getOutputProcessors();
+        case "outputschema":
+        case "outputSchema": return getOrCreateConfiguration(target).getOutputSchema();
         case "outputtokensheader":
         case "outputTokensHeader": return getOrCreateConfiguration(target).getOutputTokensHeader();
+        case "outputtype":
+        case "outputType": return getOrCreateConfiguration(target).getOutputType();
         case "performancedegradationthreshold":
         case "performanceDegradationThreshold": return getOrCreateConfiguration(target).getPerformanceDegradationThreshold();
         case "plugins": return getOrCreateConfiguration(target).getPlugins();
@@ -482,6 +498,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "updatescontext":
         case "updatesContext": return getOrCreateConfiguration(target).isUpdatesContext();
         case "validate": return getOrCreateConfiguration(target).getValidate();
+        case "validatemessage":
+        case "validateMessage": return getOrCreateConfiguration(target).getValidateMessage();
         case "validators": return getOrCreateConfiguration(target).getValidators();
         default: return null;
         }

@@ -114,8 +114,12 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "optimizationAnalysisIntervalSeconds": target.setOptimizationAnalysisIntervalSeconds(property(camelContext, long.class, value)); return true;
         case "outputprocessors":
         case "outputProcessors": target.setOutputProcessors(property(camelContext, java.lang.String.class, value)); return true;
+        case "outputschema":
+        case "outputSchema": target.setOutputSchema(property(camelContext, java.lang.String.class, value)); return true;
         case "outputtokensheader":
         case "outputTokensHeader": target.setOutputTokensHeader(property(camelContext, java.lang.String.class, value)); return true;
+        case "outputtype":
+        case "outputType": target.setOutputType(property(camelContext, java.lang.String.class, value)); return true;
         case "performancedegradationthreshold":
         case "performanceDegradationThreshold": target.setPerformanceDegradationThreshold(property(camelContext, double.class, value)); return true;
         case "plugins": target.setPlugins(property(camelContext, java.lang.String.class, value)); return true;
@@ -161,6 +165,8 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "updatescontext":
         case "updatesContext": target.setUpdatesContext(property(camelContext, boolean.class, value)); return true;
         case "validate": target.setValidate(property(camelContext, java.lang.String.class, value)); return true;
+        case "validatemessage":
+        case "validateMessage": target.setValidateMessage(property(camelContext, java.lang.String.class, value)); return true;
         case "validators": target.setValidators(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
@@ -260,8 +266,12 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "optimizationAnalysisIntervalSeconds": return long.class;
         case "outputprocessors":
         case "outputProcessors": return java.lang.String.class;
+        case "outputschema":
+        case "outputSchema": return java.lang.String.class;
         case "outputtokensheader":
         case "outputTokensHeader": return java.lang.String.class;
+        case "outputtype":
+        case "outputType": return java.lang.String.class;
         case "performancedegradationthreshold":
         case "performanceDegradationThreshold": return double.class;
         case "plugins": return java.lang.String.class;
@@ -307,6 +317,8 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "updatescontext":
         case "updatesContext": return boolean.class;
         case "validate": return java.lang.String.class;
+        case "validatemessage":
+        case "validateMessage": return java.lang.String.class;
         case "validators": return java.lang.String.class;
         default: return null;
         }
@@ -407,8 +419,12 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "optimizationAnalysisIntervalSeconds": return target.getOptimizationAnalysisIntervalSeconds();
         case "outputprocessors":
         case "outputProcessors": return target.getOutputProcessors();
+        case "outputschema":
+        case "outputSchema": return target.getOutputSchema();
         case "outputtokensheader":
         case "outputTokensHeader": return target.getOutputTokensHeader();
+        case "outputtype":
+        case "outputType": return target.getOutputType();
         case "performancedegradationthreshold":
         case "performanceDegradationThreshold": return target.getPerformanceDegradationThreshold();
         case "plugins": return target.getPlugins();
@@ -454,6 +470,8 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "updatescontext":
         case "updatesContext": return target.isUpdatesContext();
         case "validate": return target.getValidate();
+        case "validatemessage":
+        case "validateMessage": return target.getValidateMessage();
         case "validators": return target.getValidators();
         default: return null;
         }

@@ -116,8 +116,12 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "optimizationAnalysisIntervalSeconds": target.getConfiguration().setOptimizationAnalysisIntervalSeconds(property(camelContext, long.class, value)); return true;
         case "outputprocessors":
         case "outputProcessors": target.getConfiguration().setOutputProcessors(property(camelContext, java.lang.String.class, value)); return true;
+        case "outputschema":
+        case "outputSchema": target.getConfiguration().setOutputSchema(property(camelContext, java.lang.String.class, value)); return true;
         case "outputtokensheader":
         case "outputTokensHeader": target.getConfiguration().setOutputTokensHeader(property(camelContext, java.lang.String.class, value)); return true;
+        case "outputtype":
+        case "outputType": target.getConfiguration().setOutputType(property(camelContext, java.lang.String.class, value)); return true;
         case "performancedegradationthreshold":
         case "performanceDegradationThreshold": target.getConfiguration().setPerformanceDegradationThreshold(property(camelContext, double.class, value)); return true;
         case "plugins": target.getConfiguration().setPlugins(property(camelContext, java.lang.String.class, value)); return true;
@@ -163,6 +167,8 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "updatescontext":
         case "updatesContext": target.getConfiguration().setUpdatesContext(property(camelContext, boolean.class, value)); return true;
         case "validate": target.getConfiguration().setValidate(property(camelContext, java.lang.String.class, value)); return true;
+        case "validatemessage":
+        case "validateMessage": target.getConfiguration().setValidateMessage(property(camelContext, java.lang.String.class, value)); return true;
         case "validators": target.getConfiguration().setValidators(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
@@ -264,8 +270,12 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "optimizationAnalysisIntervalSeconds": return long.class;
         case "outputprocessors":
         case "outputProcessors": return java.lang.String.class;
+        case "outputschema":
+        case "outputSchema": return java.lang.String.class;
         case "outputtokensheader":
         case "outputTokensHeader": return java.lang.String.class;
+        case "outputtype":
+        case "outputType": return java.lang.String.class;
         case "performancedegradationthreshold":
         case "performanceDegradationThreshold": return double.class;
         case "plugins": return java.lang.String.class;
@@ -311,6 +321,8 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "updatescontext":
         case "updatesContext": return boolean.class;
         case "validate": return java.lang.String.class;
+        case "validatemessage":
+        case "validateMessage": return java.lang.String.class;
         case "validators": return java.lang.String.class;
         default: return null;
         }
@@ -413,8 +425,12 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "optimizationAnalysisIntervalSeconds": return target.getConfiguration().getOptimizationAnalysisIntervalSeconds();
         case "outputprocessors":
         case "outputProcessors": return target.getConfiguration().getOutputProcessors();
+        case "outputschema":
+        case "outputSchema": return target.getConfiguration().getOutputSchema();
         case "outputtokensheader":
         case "outputTokensHeader": return target.getConfiguration().getOutputTokensHeader();
+        case "outputtype":
+        case "outputType": return target.getConfiguration().getOutputType();
         case "performancedegradationthreshold":
         case "performanceDegradationThreshold": return target.getConfiguration().getPerformanceDegradationThreshold();
         case "plugins": return target.getConfiguration().getPlugins();
@@ -460,6 +476,8 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "updatescontext":
         case "updatesContext": return target.getConfiguration().isUpdatesContext();
         case "validate": return target.getConfiguration().getValidate();
+        case "validatemessage":
+        case "validateMessage": return target.getConfiguration().getValidateMessage();
         case "validators": return target.getConfiguration().getValidators();
         default: return null;
         }

@@ -23,7 +23,7 @@ public class FlujoEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(80);
+        Set<String> props = new HashSet<>(83);
         props.add("agent");
         props.add("answerSchema");
         props.add("body");
@@ -77,7 +77,9 @@ public class FlujoEndpointUriFactory extends org.apache.camel.support.component.
         props.add("onBranchFailure");
         props.add("optimizationAnalysisIntervalSeconds");
         props.add("outputProcessors");
+        props.add("outputSchema");
         props.add("outputTokensHeader");
+        props.add("outputType");
         props.add("performanceDegradationThreshold");
         props.add("plugins");
         props.add("promptProcessors");
@@ -103,6 +105,7 @@ public class FlujoEndpointUriFactory extends org.apache.camel.support.component.
         props.add("until");
         props.add("updatesContext");
         props.add("validate");
+        props.add("validateMessage");
         props.add("validators");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
         SECRET_PROPERTY_NAMES = Collections.emptySet();

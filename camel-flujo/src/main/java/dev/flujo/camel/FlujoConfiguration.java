@@ -84,6 +84,22 @@ public class FlujoConfiguration implements Cloneable {
                                                   + " ${body.length} > 10. Runs with the validators.")
     private String validate;
     @FlujoOption(kinds = { STEP, ROUTER })
+    @UriParam(label = "validation", description = "The feedback a failed validate hands to the next attempt: a Simple"
+                                                  + " template over the output (the body) and the context, written for the model, e.g. 'Answer with one"
+                                                  + " of: billing, outage, other'. Unset, the feedback names the predicate.")
+    private String validateMessage;
+    @FlujoOption(kinds = { STEP, ROUTER })
+    @UriParam(label = "validation", description = "A JSON Schema (2020-12) the answer must satisfy: inline, or"
+                                                  + " resource:classpath:name.schema.json. A text answer (Markdown code fences and a lead-in sentence"
+                                                  + " trimmed off) must parse as JSON; its parse error or schema problems (JSON pointer and message each)"
+                                                  + " are the next attempt's feedback. A passing answer becomes the output as a Map or List, or as"
+                                                  + " outputType. Checked after the output processors, before the validators.")
+    private String outputSchema;
+    @FlujoOption(kinds = { STEP, ROUTER })
+    @UriParam(label = "validation", description = "With outputSchema: the class (fully qualified name) Jackson binds"
+                                                  + " the answer to; an answer that does not bind fails the attempt with feedback.")
+    private String outputType;
+    @FlujoOption(kinds = { STEP, ROUTER })
     @UriParam(label = "plugin", description = "Comma-separated #bean references of dev.flujo.core.step.FlujoPlugin,"
                                               + " run by descending priority after validation: accept, give feedback, replace the output or redirect to"
                                               + " another agent.")
@@ -565,6 +581,30 @@ public class FlujoConfiguration implements Cloneable {
 
     public void setMaxRetries(int maxRetries) {
         this.maxRetries = maxRetries;
+    }
+
+    public String getValidateMessage() {
+        return validateMessage;
+    }
+
+    public void setValidateMessage(String validateMessage) {
+        this.validateMessage = validateMessage;
+    }
+
+    public String getOutputSchema() {
+        return outputSchema;
+    }
+
+    public void setOutputSchema(String outputSchema) {
+        this.outputSchema = outputSchema;
+    }
+
+    public String getOutputType() {
+        return outputType;
+    }
+
+    public void setOutputType(String outputType) {
+        this.outputType = outputType;
     }
 
     public long getTimeout() {

@@ -34,10 +34,12 @@ public class FlujoStepFailedException extends FlujoException {
         if (Boolean.TRUE.equals(result.metadata().get(StepResult.META_FALLBACK))) {
             sb.append(" and its fallback");
         }
-        if (!result.feedback().isEmpty()) {
-            sb.append("; feedback: ").append(result.feedback().get(result.feedback().size() - 1));
+        String feedback = result.feedback().isEmpty() ? null : result.feedback().get(result.feedback().size() - 1);
+        if (feedback != null) {
+            sb.append("; feedback: ").append(feedback);
         }
-        if (cause != null) {
+        // the last feedback usually quotes the cause already: said once, a nested failure's message stays readable
+        if (cause != null && (feedback == null || cause.getMessage() == null || !feedback.contains(cause.getMessage()))) {
             sb.append("; cause: ").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
         }
         return sb.toString();

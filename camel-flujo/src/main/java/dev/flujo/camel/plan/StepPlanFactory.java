@@ -23,6 +23,7 @@ import dev.flujo.core.resilience.StepProtection;
 import dev.flujo.core.step.FlujoPlugin;
 import dev.flujo.core.step.FlujoProcessor;
 import dev.flujo.core.step.FlujoValidator;
+import dev.flujo.core.step.StructuredOutput;
 import dev.flujo.core.telemetry.StepObserver;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.CamelContext;
@@ -70,6 +71,7 @@ public final class StepPlanFactory {
                 .agent(agent)
                 .promptProcessors(processors("promptProcessors", options.getPromptProcessors()))
                 .outputProcessors(processors("outputProcessors", options.getOutputProcessors()))
+                .structuredOutput(structuredOutput())
                 .validators(concat(validators(), extraValidators))
                 .plugins(plugins())
                 .updatesContext(options.isUpdatesContext())
@@ -121,7 +123,9 @@ public final class StepPlanFactory {
                 "prompt", options.getPromptProcessors(), "output", options.getOutputProcessors(),
                 "validators", options.getValidators(), "validate", options.getValidate(),
                 "plugins", options.getPlugins(), "fallback", options.getFallback(),
-                "updatesContext", String.valueOf(options.isUpdatesContext()));
+                "updatesContext", String.valueOf(options.isUpdatesContext()),
+                "outputSchema", options.getOutputSchema(), "outputType", options.getOutputType(),
+                "validateMessage", options.getValidateMessage());
     }
 
     private static List<FlujoValidator> concat(List<FlujoValidator> a, List<FlujoValidator> b) {
@@ -152,6 +156,55 @@ public final class StepPlanFactory {
                                                         + FlujoProcessor.class.getName());
     }
 
+    /**
+     * The output schema: the option's text, or a resource ({@code resource:classpath:invoice.schema.json}, any scheme
+     * Camel's ResourceHelper loads), compiled now, with the class of {@code outputType} resolved by Camel's class
+     * resolver.
+     *
+     * @throws FlujoConfigurationException naming the option when the schema cannot be loaded or is not a JSON Schema,
+     *                                     or the class is not found
+     */
+    private StructuredOutput structuredOutput() {
+        String schema = options.getOutputSchema();
+        String type = options.getOutputType();
+        if (schema == null || schema.isBlank()) {
+            if (type != null && !type.isBlank()) {
+                throw new FlujoConfigurationException(
+                        "Step '" + step + "', option outputType: it binds the answer an outputSchema checked; set"
+                                                      + " outputSchema too");
+            }
+            return null;
+        }
+        String text = schema.strip();
+        if (text.startsWith("resource:")) {
+            String resource = text.substring("resource:".length());
+            try {
+                try (java.io.InputStream in = org.apache.camel.support.ResourceHelper
+                        .resolveMandatoryResourceAsInputStream(camelContext, resource)) {
+                    text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            } catch (Exception e) {
+                throw new FlujoConfigurationException(
+                        "Step '" + step + "', option outputSchema: cannot load " + resource + ": " + e.getMessage(), e);
+            }
+        }
+        Class<?> bound = null;
+        if (type != null && !type.isBlank()) {
+            try {
+                bound = camelContext.getClassResolver().resolveMandatoryClass(type.strip());
+            } catch (ClassNotFoundException e) {
+                throw new FlujoConfigurationException(
+                        "Step '" + step + "', option outputType: no class " + type.strip(), e);
+            }
+        }
+        try {
+            return new StructuredOutput(text, bound);
+        } catch (RuntimeException e) {
+            throw new FlujoConfigurationException(
+                    "Step '" + step + "', option outputSchema: not a valid JSON Schema: " + e.getMessage(), e);
+        }
+    }
+
     private List<FlujoValidator> validators() {
         List<FlujoValidator> result = new ArrayList<>();
         for (String ref : FlujoConfiguration.splitList(options.getValidators())) {
@@ -168,9 +221,13 @@ public final class StepPlanFactory {
         }
         String expression = options.getValidate();
         if (expression != null && !expression.isBlank()) {
+            String message = options.getValidateMessage();
             result.add(new PredicateValidator(
                     camelContext,
-                    SimpleLanguage.predicate(camelContext, step, "validate", expression), "validate", expression));
+                    SimpleLanguage.predicate(camelContext, step, "validate", expression), "validate", expression,
+                    message == null || message.isBlank()
+                            ? null
+                            : SimpleLanguage.expression(camelContext, step, "validateMessage", message)));
         }
         return result;
     }

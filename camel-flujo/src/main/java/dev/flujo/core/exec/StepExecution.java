@@ -669,8 +669,12 @@ final class StepExecution {
         }
     }
 
+    /** Feedback a model reads: the error's type and message, bounded (a cause chain can be pages long). */
     private static String describe(Throwable t) {
-        return t.getClass().getSimpleName() + ": " + t.getMessage();
+        String text = t.getClass().getSimpleName() + ": " + t.getMessage();
+        return text.length() <= MAX_DESCRIPTION ? text : text.substring(0, MAX_DESCRIPTION - 1) + "…";
     }
+
+    private static final int MAX_DESCRIPTION = 500;
 
 }

@@ -30,6 +30,7 @@ import dev.flujo.core.step.FlujoProcessor;
 import dev.flujo.core.step.FlujoValidator;
 import dev.flujo.core.step.OutputPhase;
 import dev.flujo.core.step.OutputPhases;
+import dev.flujo.core.step.StructuredOutput;
 import dev.flujo.core.telemetry.StepObserver;
 import dev.flujo.core.usage.UsageLimits;
 import dev.flujo.core.usage.UsagePricing;
@@ -76,6 +77,7 @@ public final class StepPlan implements FlujoPlan {
     private final AdaptiveConcurrencyLimit concurrencyLimit;
     private final AgentRateLimits rateLimits;
     private final RetryBackoff backoff;
+    private final StructuredOutput structuredOutput;
 
     private StepPlan(Builder b) {
         this.name = b.name;
@@ -89,8 +91,9 @@ public final class StepPlan implements FlujoPlan {
         // off, every phase runs on every call, empty or not (the generic pipeline, kept to measure against)
         boolean lean = b.config.pipeline().enableStepOptimization();
         this.prompt = lean ? composePrompt(b.promptProcessors) : chain(List.copyOf(b.promptProcessors));
-        this.outputPhases = OutputPhases.of(lean, b.outputProcessors, b.validators, b.plugins,
+        this.outputPhases = OutputPhases.of(lean, b.outputProcessors, b.structuredOutput, b.validators, b.plugins,
                 b.updatesContext ? b.reservedContextKey : null);
+        this.structuredOutput = b.structuredOutput;
         this.maxAttempts = b.config.maxAttempts();
         this.timeout = b.config.retry().timeout();
         this.cache = b.config.caching().cache() ? cacheOf(b, fingerprint) : null;
@@ -268,6 +271,11 @@ public final class StepPlan implements FlujoPlan {
         return errorClassifier;
     }
 
+    /** The step's output schema ({@code outputSchema}), or {@code null}: a model agent may send it as its format. */
+    public StructuredOutput structuredOutput() {
+        return structuredOutput;
+    }
+
     /** How long to wait before retrying a failed call. */
     public RetryBackoff backoff() {
         return backoff;
@@ -297,6 +305,7 @@ public final class StepPlan implements FlujoPlan {
         private List<FlujoProcessor> outputProcessors = List.of();
         private List<FlujoValidator> validators = List.of();
         private List<FlujoPlugin> plugins = List.of();
+        private StructuredOutput structuredOutput;
         private boolean updatesContext;
         private String sinkTo;
         private AgentResolver agentResolver = AgentResolver.NONE;
@@ -343,6 +352,12 @@ public final class StepPlan implements FlujoPlan {
 
         public Builder plugins(List<? extends FlujoPlugin> plugins) {
             this.plugins = List.copyOf(plugins);
+            return this;
+        }
+
+        /** The JSON Schema the answer must satisfy ({@code outputSchema}); {@code null} for none. */
+        public Builder structuredOutput(StructuredOutput structuredOutput) {
+            this.structuredOutput = structuredOutput;
             return this;
         }
 
