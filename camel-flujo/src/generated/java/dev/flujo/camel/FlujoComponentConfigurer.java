@@ -166,6 +166,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "stateStore": getOrCreateConfiguration(target).setStateStore(property(camelContext, java.lang.String.class, value)); return true;
         case "stateurl":
         case "stateUrl": getOrCreateConfiguration(target).setStateUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "systemmessage":
+        case "systemMessage": getOrCreateConfiguration(target).setSystemMessage(property(camelContext, java.lang.String.class, value)); return true;
         case "telemetrybatchsize":
         case "telemetryBatchSize": getOrCreateConfiguration(target).setTelemetryBatchSize(property(camelContext, int.class, value)); return true;
         case "telemetryflushintervalseconds":
@@ -325,6 +327,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "stateStore": return java.lang.String.class;
         case "stateurl":
         case "stateUrl": return java.lang.String.class;
+        case "systemmessage":
+        case "systemMessage": return java.lang.String.class;
         case "telemetrybatchsize":
         case "telemetryBatchSize": return int.class;
         case "telemetryflushintervalseconds":
@@ -485,6 +489,8 @@ public class FlujoComponentConfigurer extends PropertyConfigurerSupport implemen
         case "stateStore": return getOrCreateConfiguration(target).getStateStore();
         case "stateurl":
         case "stateUrl": return getOrCreateConfiguration(target).getStateUrl();
+        case "systemmessage":
+        case "systemMessage": return getOrCreateConfiguration(target).getSystemMessage();
         case "telemetrybatchsize":
         case "telemetryBatchSize": return getOrCreateConfiguration(target).getTelemetryBatchSize();
         case "telemetryflushintervalseconds":

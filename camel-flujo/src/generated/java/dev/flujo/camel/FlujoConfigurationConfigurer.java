@@ -152,6 +152,8 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "stateStore": target.setStateStore(property(camelContext, java.lang.String.class, value)); return true;
         case "stateurl":
         case "stateUrl": target.setStateUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "systemmessage":
+        case "systemMessage": target.setSystemMessage(property(camelContext, java.lang.String.class, value)); return true;
         case "telemetrybatchsize":
         case "telemetryBatchSize": target.setTelemetryBatchSize(property(camelContext, int.class, value)); return true;
         case "telemetryflushintervalseconds":
@@ -304,6 +306,8 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "stateStore": return java.lang.String.class;
         case "stateurl":
         case "stateUrl": return java.lang.String.class;
+        case "systemmessage":
+        case "systemMessage": return java.lang.String.class;
         case "telemetrybatchsize":
         case "telemetryBatchSize": return int.class;
         case "telemetryflushintervalseconds":
@@ -457,6 +461,8 @@ public class FlujoConfigurationConfigurer extends org.apache.camel.support.compo
         case "stateStore": return target.getStateStore();
         case "stateurl":
         case "stateUrl": return target.getStateUrl();
+        case "systemmessage":
+        case "systemMessage": return target.getSystemMessage();
         case "telemetrybatchsize":
         case "telemetryBatchSize": return target.getTelemetryBatchSize();
         case "telemetryflushintervalseconds":

@@ -154,6 +154,8 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "stateStore": target.getConfiguration().setStateStore(property(camelContext, java.lang.String.class, value)); return true;
         case "stateurl":
         case "stateUrl": target.getConfiguration().setStateUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "systemmessage":
+        case "systemMessage": target.getConfiguration().setSystemMessage(property(camelContext, java.lang.String.class, value)); return true;
         case "telemetrybatchsize":
         case "telemetryBatchSize": target.getConfiguration().setTelemetryBatchSize(property(camelContext, int.class, value)); return true;
         case "telemetryflushintervalseconds":
@@ -308,6 +310,8 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "stateStore": return java.lang.String.class;
         case "stateurl":
         case "stateUrl": return java.lang.String.class;
+        case "systemmessage":
+        case "systemMessage": return java.lang.String.class;
         case "telemetrybatchsize":
         case "telemetryBatchSize": return int.class;
         case "telemetryflushintervalseconds":
@@ -463,6 +467,8 @@ public class FlujoEndpointConfigurer extends PropertyConfigurerSupport implement
         case "stateStore": return target.getConfiguration().getStateStore();
         case "stateurl":
         case "stateUrl": return target.getConfiguration().getStateUrl();
+        case "systemmessage":
+        case "systemMessage": return target.getConfiguration().getSystemMessage();
         case "telemetrybatchsize":
         case "telemetryBatchSize": return target.getConfiguration().getTelemetryBatchSize();
         case "telemetryflushintervalseconds":

@@ -23,7 +23,7 @@ public class FlujoEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(83);
+        Set<String> props = new HashSet<>(84);
         props.add("agent");
         props.add("answerSchema");
         props.add("body");
@@ -97,6 +97,7 @@ public class FlujoEndpointUriFactory extends org.apache.camel.support.component.
         props.add("stateDataSource");
         props.add("stateStore");
         props.add("stateUrl");
+        props.add("systemMessage");
         props.add("telemetryBatchSize");
         props.add("telemetryFlushIntervalSeconds");
         props.add("timeout");

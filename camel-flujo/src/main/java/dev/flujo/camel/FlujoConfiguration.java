@@ -62,10 +62,15 @@ public class FlujoConfiguration implements Cloneable {
     // --- wiring ---------------------------------------------------------------------------------------------------
 
     @FlujoOption(kinds = { STEP, ROUTER })
-    @UriParam(label = "common", description = "The agent: an endpoint URI (direct:llm, langchain4j-chat:x, any Camel"
-                                              + " endpoint; the body is the prompt, the reply body the output) or #name of a bean implementing"
-                                              + " dev.flujo.core.agent.FlujoAgent.")
+    @UriParam(label = "common", description = "The agent: an endpoint URI (direct:llm, vertx-http:..., any Camel"
+                                              + " endpoint; the body is the prompt, the reply body the output), or #name of a bean: a"
+                                              + " dev.flujo.core.agent.FlujoAgent, or a LangChain4j ChatModel or StreamingChatModel (see docs/models.md).")
     private String agent;
+    @FlujoOption(kinds = { STEP, ROUTER })
+    @UriParam(label = "common", description = "For an agent that is a LangChain4j ChatModel or StreamingChatModel bean:"
+                                              + " the system message of each chat request, a Simple template over the input (the body) and the"
+                                              + " context, e.g. 'You classify support tickets for ${exchangeProperty.tenant}.'")
+    private String systemMessage;
     @FlujoOption(kinds = { STEP, ROUTER })
     @UriParam(label = "common", description = "Comma-separated #bean references run in order on the input before"
                                               + " the agent call: Camel Processors (they see the input as body) or dev.flujo.core.step.FlujoProcessor.")
@@ -581,6 +586,14 @@ public class FlujoConfiguration implements Cloneable {
 
     public void setMaxRetries(int maxRetries) {
         this.maxRetries = maxRetries;
+    }
+
+    public String getSystemMessage() {
+        return systemMessage;
+    }
+
+    public void setSystemMessage(String systemMessage) {
+        this.systemMessage = systemMessage;
     }
 
     public String getValidateMessage() {

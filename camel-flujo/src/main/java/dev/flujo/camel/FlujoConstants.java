@@ -46,6 +46,10 @@ public final class FlujoConstants {
                                                 + " failed call even when the route ended normally.",
               javaType = "String")
     public static final String RETRY_AFTER = "CamelFlujoRetryAfter";
+    @Metadata(label = "producer", description = "After an agent step: the model that answered, as the provider named it"
+                                                + " (a LangChain4j chat model's response); absent when the agent did not say.",
+              javaType = "String")
+    public static final String MODEL = "CamelFlujoModel";
     @Metadata(label = "producer", description = "Sent to an endpoint agent: the attempt number, starting at 1.",
               javaType = "Integer")
     public static final String ATTEMPT = "CamelFlujoAttempt";

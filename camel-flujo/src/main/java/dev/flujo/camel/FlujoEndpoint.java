@@ -105,7 +105,8 @@ public class FlujoEndpoint extends DefaultEndpoint {
         agents = new CamelAgentResolver(
                 getCamelContext(), name, new EndpointAgent.UsageHeaders(
                         configuration.getInputTokensHeader(), configuration.getOutputTokensHeader(),
-                        configuration.getCostHeader()));
+                        configuration.getCostHeader()),
+                configuration.getSystemMessage());
         branches = new CamelBranches(getCamelContext(), name);
         telemetry = new EndpointTelemetry(getCamelContext(), name, kind, getComponent().scheduler());
         ServiceHelper.startService(agents, branches);

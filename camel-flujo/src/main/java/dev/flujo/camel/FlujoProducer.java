@@ -155,6 +155,10 @@ public class FlujoProducer extends DefaultAsyncProducer {
         message.setHeader(FlujoConstants.COST_USD, result.usage().costOrZero());
         message.setHeader(FlujoConstants.USAGE_BOOKED, Boolean.TRUE);
         message.setHeader(FlujoConstants.LATENCY_NANOS, result.latencyNanos());
+        Object model = result.metadata().get(StepResult.META_MODEL);
+        if (model != null) {
+            message.setHeader(FlujoConstants.MODEL, model);
+        }
         Object exitReason = result.metadata().get(StepResult.META_EXIT_REASON);
         if (exitReason != null) {
             message.setHeader(FlujoConstants.EXIT_REASON, exitReason);

@@ -3,6 +3,7 @@ package dev.flujo.camel.agent;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.flujo.camel.agent.model.ModelAgents;
 import dev.flujo.camel.option.BeanReferences;
 import dev.flujo.core.agent.AgentResolver;
 import dev.flujo.core.agent.FlujoAgent;
@@ -13,9 +14,10 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.util.URISupport;
 
 /**
- * Resolves agent references of one step: {@code #bean} references to {@link FlujoAgent} beans, anything else to a Camel
- * endpoint wrapped in an {@link EndpointAgent}. Each reference is resolved once (at endpoint start for the agent and
- * fallback, on first use for a plugin's redirect target) and kept; the producers it starts are stopped with it.
+ * Resolves agent references of one step: {@code #bean} references to {@link FlujoAgent} beans or LangChain4j chat
+ * models ({@link ModelAgents}), anything else to a Camel endpoint wrapped in an {@link EndpointAgent}. Each reference
+ * is resolved once (at endpoint start for the agent and fallback, on first use for a plugin's redirect target) and
+ * kept; the producers it starts are stopped with it.
  */
 public final class CamelAgentResolver extends ServiceSupport implements AgentResolver {
 
@@ -24,12 +26,25 @@ public final class CamelAgentResolver extends ServiceSupport implements AgentRes
     private final EndpointAgent.UsageHeaders usageHeaders;
     private final Map<String, NamedAgent> resolved = new ConcurrentHashMap<>();
     private final EndpointProducers producers;
+    private final org.apache.camel.Expression systemMessage;
 
     public CamelAgentResolver(CamelContext camelContext, String step, EndpointAgent.UsageHeaders usageHeaders) {
+        this(camelContext, step, usageHeaders, null);
+    }
+
+    /**
+     * @param systemMessage the step's {@code systemMessage} template, given to model agents (LangChain4j chat models);
+     *                      {@code null} for none
+     */
+    public CamelAgentResolver(CamelContext camelContext, String step, EndpointAgent.UsageHeaders usageHeaders,
+                              String systemMessage) {
         this.camelContext = camelContext;
         this.step = step;
         this.usageHeaders = usageHeaders;
         this.producers = new EndpointProducers(camelContext, step);
+        this.systemMessage = systemMessage == null || systemMessage.isBlank()
+                ? null
+                : dev.flujo.camel.option.SimpleLanguage.expression(camelContext, step, "systemMessage", systemMessage);
     }
 
     @Override
@@ -48,11 +63,16 @@ public final class CamelAgentResolver extends ServiceSupport implements AgentRes
     private NamedAgent create(String option, String ref) {
         if (BeanReferences.isBeanReference(ref)) {
             Object bean = BeanReferences.lookup(camelContext, step, option, ref);
-            if (!(bean instanceof FlujoAgent agent)) {
-                throw BeanReferences.problem(step, option, ref,
-                        "bean is a " + BeanReferences.typeName(bean) + ", not a " + FlujoAgent.class.getName());
+            if (bean instanceof FlujoAgent agent) {
+                return new NamedAgent(ref, agent);
             }
-            return new NamedAgent(ref, agent);
+            FlujoAgent model = ModelAgents.adapt(camelContext, step, bean, systemMessage);
+            if (model == null) {
+                throw BeanReferences.problem(step, option, ref,
+                        "bean is a " + BeanReferences.typeName(bean) + ", neither a " + FlujoAgent.class.getName()
+                                                                + " nor a LangChain4j ChatModel or StreamingChatModel");
+            }
+            return new NamedAgent(ref, model);
         }
         // URIs may carry secrets (API keys): only the sanitized form is used in results, logs and errors
         EndpointProducers.Call producer = producers.start(option, ref, "agent");

@@ -125,7 +125,7 @@ public final class StepPlanFactory {
                 "plugins", options.getPlugins(), "fallback", options.getFallback(),
                 "updatesContext", String.valueOf(options.isUpdatesContext()),
                 "outputSchema", options.getOutputSchema(), "outputType", options.getOutputType(),
-                "validateMessage", options.getValidateMessage());
+                "validateMessage", options.getValidateMessage(), "systemMessage", options.getSystemMessage());
     }
 
     private static List<FlujoValidator> concat(List<FlujoValidator> a, List<FlujoValidator> b) {

@@ -18,13 +18,23 @@ import dev.flujo.core.context.FlujoContext;
  *                        an ordinary attempt). An agent that itself runs flujo steps passes it on to
  *                        {@code ExecutorCore.execute}, so a fallback chain that comes back to a step is detected;
  *                        endpoint agents carry it in the {@code CamelFlujoFallbackChain} exchange property.
+ * @param rejectedOutput  the previous attempt's answer when the step's phases rejected it (so a chat agent can show the
+ *                        model its own answer before the feedback), or {@code null}
+ * @param outputSchema    the JSON Schema the step checks the answer against ({@code outputSchema}), so that a model
+ *                        agent can ask its provider for that format; {@code null} when the step has none
  */
 public record AgentRequest(String stepName, Object input, FlujoContext context, int attempt, String feedback,
-        List<String> feedbackHistory, List<String> fallbackChain) {
+        List<String> feedbackHistory, List<String> fallbackChain, Object rejectedOutput, String outputSchema) {
 
     public AgentRequest {
         feedbackHistory = feedbackHistory == null ? List.of() : List.copyOf(feedbackHistory);
         fallbackChain = fallbackChain == null ? List.of() : List.copyOf(fallbackChain);
+    }
+
+    /** A request whose previous attempt, if any, did not answer, of a step without an output schema. */
+    public AgentRequest(String stepName, Object input, FlujoContext context, int attempt, String feedback,
+                        List<String> feedbackHistory, List<String> fallbackChain) {
+        this(stepName, input, context, attempt, feedback, feedbackHistory, fallbackChain, null, null);
     }
 
     /** A request outside any fallback chain. */

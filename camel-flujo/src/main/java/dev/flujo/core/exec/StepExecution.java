@@ -104,6 +104,8 @@ final class StepExecution {
     private Throwable lastCause;
     private CacheKey cacheKey;
     private long retryWaitNanos;
+    /** The last answer the phases rejected, handed to the next attempt; null after a failed call. */
+    private Object rejectedOutput;
     private long rateLimitWaitNanos;
 
     StepExecution(ExecutorCore core, StepPlan plan, Object input, FlujoContext context, FlujoRun run,
@@ -312,7 +314,9 @@ final class StepExecution {
             then.accept(new Failed("prompt processor failed: " + describe(e), List.of(), e));
             return;
         }
-        AgentRequest request = new AgentRequest(plan.name(), prompt, context, n, lastFeedback(), feedback, chain);
+        AgentRequest request = new AgentRequest(
+                plan.name(), prompt, context, n, lastFeedback(), feedback, chain,
+                rejectedOutput, plan.structuredOutput() == null ? null : plan.structuredOutput().schema());
         callAgent(agent, request, null, then);
     }
 
@@ -413,10 +417,14 @@ final class StepExecution {
                 }
                 LimitBreach breach = run.ledger().reconcile(expectedTokens, expectedCost, actual);
                 if (error != null) {
+                    rejectedOutput = null;
                     then.accept(agentFailure(agent, ExecutorCore.unwrap(error)));
                 } else if (breach != null) {
                     then.accept(new Fatal(breach, response.output(), null));
                 } else {
+                    if (response.model() != null) {
+                        metadata.put(StepResult.META_MODEL, response.model());
+                    }
                     checkOutput(agent, request, response.output(), visited, then);
                 }
             } catch (Throwable t) {
@@ -493,6 +501,7 @@ final class StepExecution {
                         plan.name(), request.input(), next.output(), context, request.attempt(),
                         agent.name());
             } else if (decided instanceof PhaseResult.Fail failed) {
+                rejectedOutput = output;
                 then.accept(new Failed(failed.feedback(), failed.validationFailures(), failed.cause()));
                 return;
             } else {
@@ -530,7 +539,7 @@ final class StepExecution {
         AgentRequest redirected = new AgentRequest(
                 request.stepName(), request.input(), request.context(),
                 request.attempt(), request.feedback(), request.feedbackHistory(),
-                throughThisStep(request.fallbackChain()));
+                throughThisStep(request.fallbackChain()), request.rejectedOutput(), request.outputSchema());
         callAgent(target, redirected, path, then);
     }
 

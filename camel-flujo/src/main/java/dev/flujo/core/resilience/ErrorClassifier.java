@@ -36,11 +36,18 @@ public final class ErrorClassifier {
         FATAL
     }
 
-    /** The rule of one exception type: a fixed class, or the status code's say. */
-    private record Rule(ErrorClass fixed, Method statusCode) {
+    /**
+     * The rule of one exception type: a fixed class, or the status code's say; {@code quota}: a retryable type whose
+     * message may say the quota is spent (LangChain4j maps a 429 to its RateLimitException, body in the message).
+     */
+    private record Rule(ErrorClass fixed, Method statusCode, boolean quota) {
+        Rule(ErrorClass fixed, Method statusCode) {
+            this(fixed, statusCode, false);
+        }
     }
 
     private static final Rule RETRYABLE = new Rule(ErrorClass.RETRYABLE, null);
+    private static final Rule RETRYABLE_UNLESS_QUOTA = new Rule(ErrorClass.RETRYABLE, null, true);
     private static final Rule FATAL = new Rule(ErrorClass.FATAL, null);
     private static final Rule UNDECIDED = new Rule(null, null);
 
@@ -58,7 +65,8 @@ public final class ErrorClassifier {
     public ErrorClass classify(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             Rule rule = rules.get(t.getClass(), ErrorClassifier::ruleOf);
-            ErrorClass decided = rule.statusCode != null ? byStatus(rule.statusCode, t) : rule.fixed;
+            ErrorClass decided = rule.statusCode != null ? byStatus(rule.statusCode, t)
+                    : rule.quota && quotaExhausted(t) ? ErrorClass.FATAL : rule.fixed;
             if (decided != null) {
                 return decided;
             }
@@ -90,21 +98,26 @@ public final class ErrorClassifier {
                 return FATAL;
             }
             if (c.getName().equals(LANGCHAIN4J_RETRIABLE)) {
-                return RETRYABLE;
+                return RETRYABLE_UNLESS_QUOTA;
             }
         }
         Method status = statusCodeMethod(type);
         return status != null ? new Rule(null, status) : UNDECIDED;
     }
 
+    /**
+     * {@code int getStatusCode()} (Camel's HTTP failures) or {@code int statusCode()} (LangChain4j's HttpException).
+     */
     private static Method statusCodeMethod(Class<?> type) {
-        try {
-            Method m = type.getMethod("getStatusCode");
-            if (m.getReturnType() == int.class && Modifier.isPublic(m.getDeclaringClass().getModifiers())) {
-                return m;
+        for (String name : new String[] { "getStatusCode", "statusCode" }) {
+            try {
+                Method m = type.getMethod(name);
+                if (m.getReturnType() == int.class && Modifier.isPublic(m.getDeclaringClass().getModifiers())) {
+                    return m;
+                }
+            } catch (NoSuchMethodException e) {
+                // try the next name; none: decided by the cause, or retryable
             }
-        } catch (NoSuchMethodException e) {
-            // no status code: decided by the cause, or retryable
         }
         return null;
     }

@@ -54,6 +54,8 @@ public record StepResult(String name, Object output, boolean success, int attemp
     public static final String META_RATE_LIMIT_WAIT_MS = "rateLimitWaitMs";
     /** The rate limit that refused a call ({@code requestsPerMinute=60}), when one did. */
     public static final String META_RATE_LIMITED = "rateLimited";
+    /** The model that gave the step's output, as the provider named it, when the agent said. */
+    public static final String META_MODEL = "model";
     public static final String META_FATAL_ERROR = "fatalError";
     /** String: the name of the circuit breaker that was open, so an agent was not called. */
     public static final String META_CIRCUIT_OPEN = "circuitOpen";
