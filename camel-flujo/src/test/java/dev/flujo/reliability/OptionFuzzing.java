@@ -65,16 +65,17 @@ final class OptionFuzzing {
      * URI.
      */
     static final Set<String> CAMEL_PARSED = Set.of("agent", "fallback", "branches", "body", "default", "resumeUri",
-            "validate", "until", "condition", "message");
+            "validate", "until", "condition", "message", "validateMessage", "systemMessage");
     static final int CAMEL_PARSED_HUGE = 4096;
 
     /** Options a blank value leaves unset: no sink, no fallback, no processors, the default merge strategy... */
     static final Set<String> BLANK_IS_UNSET = Set.of("sinkTo", "items", "cacheKeyContext", "message", "fallback",
             "promptProcessors", "outputProcessors", "validators", "validate", "plugins", "circuitBreakerRef",
-            "mergeStrategy", "reduce", "default", "answerSchema", "stateDataSource");
+            "mergeStrategy", "reduce", "default", "answerSchema", "stateDataSource", "outputSchema", "outputType",
+            "validateMessage", "systemMessage");
     /** Options any non-blank text is a value of: names (a property, a header, context keys) or a Simple template. */
     static final Set<String> FREE_TEXT = Set.of("sinkTo", "items", "cacheKeyContext", "inputTokensHeader",
-            "outputTokensHeader", "costHeader", "message", "condition");
+            "outputTokensHeader", "costHeader", "message", "condition", "validateMessage", "systemMessage");
     /** Simple predicates: the literals true and false are predicates; the other bad values are not. */
     static final Set<String> PREDICATES = Set.of("validate", "until");
 
@@ -195,7 +196,8 @@ final class OptionFuzzing {
                 if (PREDICATES.contains(name) && (value.equals("true") || value.equals("false"))) {
                     return "a Simple predicate literal";
                 }
-                return name.equals("answerSchema") && value.equals("true") ? "the JSON Schema true" : null;
+                return (name.equals("answerSchema") || name.equals("outputSchema")) && value.equals("true")
+                        ? "the JSON Schema true" : null;
             default:
                 return null; // whole numbers, durations, enums: none of the bad values is one
         }
