@@ -19,6 +19,9 @@ class StructuredOutputStepTest extends FlujoRouteTestSupport {
 
     private static final String SCHEMA = "resource:classpath:schemas/triage.schema.json";
 
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path stateDir;
+
     /** The classification a step binds its answer to ({@code outputType}). */
     public record Triage(String category, String reason) {
     }
@@ -74,6 +77,54 @@ class StructuredOutputStepTest extends FlujoRouteTestSupport {
         assertEquals(first, second.getMessage().getBody());
         assertEquals(Boolean.TRUE, resultHeader(second, FlujoConstants.CACHE_HIT));
         assertEquals(1, answers.calls());
+    }
+
+    @Test
+    void aStructuredOutputSurvivesAPauseAndTheResume() throws Exception {
+        addRoutes(r -> {
+            r.from("direct:triage-then-ask")
+                    .to("flujo:step:classifyFirst?agent=#answers&sinkTo=triage&outputSchema=" + SCHEMA)
+                    .to("flujo:human:confirm?stateStore=memory&resumeUri=direct:confirmed");
+            r.from("direct:confirmed").setBody(r.exchangeProperty("triage"));
+            r.from("direct:resume-it").to("flujo:resume?stateStore=memory");
+        });
+        Exchange paused = run("direct:triage-then-ask");
+        String pauseId = paused.getMessage().getHeader(FlujoConstants.RUN_ID, String.class);
+
+        Exchange resumed = template.request("direct:resume-it", e -> {
+            e.getMessage().setHeader(FlujoConstants.RUN_ID, pauseId);
+            e.getMessage().setBody("{\"ok\": true}");
+        });
+
+        Map<String, Object> triage = Map.of("category", "outage", "reason", "site down");
+        assertEquals(triage, resumed.getMessage().getBody(), "the context write, restored");
+        assertEquals(triage, FlujoAssertions.runOf(resumed).lastResult("classifyFirst").output(), "the history");
+    }
+
+    /**
+     * The jdbc store keeps a run as JSON: an output bound to outputType comes back from a pause as its JSON, a Map -
+     * docs/models.md says so; the memory store keeps the object itself.
+     */
+    @Test
+    void aBoundOutputComesBackFromTheJdbcStoreAsItsJson() throws Exception {
+        String store = "stateUrl=jdbc:sqlite:" + stateDir.resolve("state.db");
+        addRoutes(r -> {
+            r.from("direct:typed-then-ask")
+                    .to("flujo:step:typedFirst?agent=#answers&sinkTo=triage&outputSchema=" + SCHEMA + "&outputType="
+                        + Triage.class.getName())
+                    .to("flujo:human:confirmTyped?" + store + "&resumeUri=direct:confirmed-typed");
+            r.from("direct:confirmed-typed").setBody(r.exchangeProperty("triage"));
+            r.from("direct:resume-typed").to("flujo:resume?" + store);
+        });
+        Exchange paused = run("direct:typed-then-ask");
+        assertEquals(new Triage("outage", "site down"), paused.getProperty("triage"), "before the pause: the object");
+
+        Exchange resumed = template.request("direct:resume-typed", e -> {
+            e.getMessage().setHeader(FlujoConstants.RUN_ID, paused.getMessage().getHeader(FlujoConstants.RUN_ID));
+            e.getMessage().setBody("{\"ok\": true}");
+        });
+
+        assertEquals(Map.of("category", "outage", "reason", "site down"), resumed.getMessage().getBody());
     }
 
     @Test
