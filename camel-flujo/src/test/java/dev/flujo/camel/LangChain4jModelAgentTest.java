@@ -137,6 +137,21 @@ class LangChain4jModelAgentTest extends FlujoRouteTestSupport {
     }
 
     @Test
+    void aModelDeclaredInYamlIsAnAgentToo() throws Exception {
+        server.stubFor(post(urlPathEqualTo(PATH)).willReturn(okJson(completion("Brief.", 4, 1))));
+        context.getPropertiesComponent().addInitialProperty("test.model.base-url", server.baseUrl() + "/v1");
+        for (org.apache.camel.RoutesBuilder routes : YamlRoutes.load(context, List.of("model-agent"))) {
+            context.addRoutes(routes);
+        }
+
+        Exchange done = run("direct:yaml-model", "Say something.");
+
+        assertEquals("Brief.", done.getMessage().getBody());
+        assertEquals("gpt-4o-mini-2024-07-18", resultHeader(done, FlujoConstants.MODEL));
+        assertEquals("Answer briefly.", requestBodies().get(0).get("messages").get(0).get("content").asText());
+    }
+
+    @Test
     void theReportedUsageCountsAgainstTheRunsLimits() throws Exception {
         server.stubFor(post(urlPathEqualTo(PATH)).willReturn(okJson(completion("long answer", 40, 30))));
         addRoute("direct:limited", "flujo:step:limited?agent=#gpt&tokenLimit=50");
