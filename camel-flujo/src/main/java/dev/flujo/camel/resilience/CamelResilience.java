@@ -5,7 +5,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.flujo.core.config.OptimizationConfig;
-import dev.flujo.core.config.RateLimitOptions;
 import dev.flujo.core.resilience.AgentBreakers;
 import dev.flujo.core.resilience.AgentRateLimits;
 import dev.flujo.core.resilience.StepProtection;
@@ -103,9 +102,7 @@ public final class CamelResilience {
             if (existing != null && (!runtimeChange || existing.tokensPerMinute() == tokensPerMinute)) {
                 return existing;
             }
-            return new TokenBucket(
-                    tokensPerMinute,
-                    AgentRateLimits.tokenBucket(new RateLimitOptions(0, tokensPerMinute, null)));
+            return new TokenBucket(tokensPerMinute, AgentRateLimits.tokenBucket(tokensPerMinute));
         }).bucket();
     }
 

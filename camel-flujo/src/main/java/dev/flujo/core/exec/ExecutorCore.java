@@ -145,30 +145,34 @@ public final class ExecutorCore {
      * sibling branch failed, the budget is spent) or this core stops first.
      */
     CompletableFuture<Void> delay(String stepName, long nanos, FlujoRun run) {
-        CompletableFuture<Void> wait = new CompletableFuture<>();
-        callsInFlight.put(wait, stepName);
+        CompletableFuture<Void> wait = track(stepName);
+        if (wait.isDone()) {
+            return wait; // the core has stopped
+        }
         CancelSignal.Registration cancellation = run.onCancel(
                 reason -> wait.completeExceptionally(new FlujoCancelledException(stepName, reason)));
-        ScheduledFuture<?> alarm = timer.schedule(() -> {
-            Runnable due = () -> wait.complete(null);
-            try {
-                continuationExecutor.execute(due);
-            } catch (RejectedExecutionException e) {
-                due.run(); // a full or stopping pool must not lose the retry: go on on the timer
-            }
-        }, nanos, TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> alarm = later(nanos, () -> wait.complete(null));
         wait.whenComplete((r, e) -> {
             alarm.cancel(false);
             if (cancellation != null) {
                 cancellation.remove();
             }
-            callsInFlight.remove(wait);
         });
-        Throwable stop = stopped;
-        if (stop != null) {
-            wait.completeExceptionally(new FlujoCancelledException(stepName, stop));
-        }
         return wait;
+    }
+
+    /**
+     * Runs a task on the continuation executor after {@code nanos}, so that what follows never occupies the timer; a
+     * full or stopping pool runs it on the timer rather than lose it (a lost time-out or retry would hang its step).
+     */
+    private ScheduledFuture<?> later(long nanos, Runnable task) {
+        return timer.schedule(() -> {
+            try {
+                continuationExecutor.execute(task);
+            } catch (RejectedExecutionException e) {
+                task.run();
+            }
+        }, nanos, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -207,14 +211,10 @@ public final class ExecutorCore {
         }
         // armed before the call, so an agent that works on the calling thread (a direct: route, a blocking bean)
         // is bounded too: the step moves on without it, and its answer, when it comes, is late
-        ScheduledFuture<?> alarm = timeout == null ? null : timer.schedule(() -> {
-            Runnable timeOut = () -> reply.completeExceptionally(new AgentTimeoutException(stepName, agent.name(), timeout));
-            try {
-                continuationExecutor.execute(timeOut);
-            } catch (RejectedExecutionException e) {
-                timeOut.run(); // a full or stopping pool must not lose the time-out: end the step on the timer
-            }
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> alarm = timeout == null
+                ? null
+                : later(timeout.toNanos(),
+                        () -> reply.completeExceptionally(new AgentTimeoutException(stepName, agent.name(), timeout)));
         Runnable release = () -> {
             if (alarm != null) {
                 alarm.cancel(false);
@@ -306,15 +306,21 @@ public final class ExecutorCore {
      * {@code onReply}, and {@link #stop} knows it until it completes.
      */
     private CompletableFuture<AgentResponse> track(String stepName, BiConsumer<AgentResponse, Throwable> onReply) {
-        CompletableFuture<AgentResponse> reply = new CompletableFuture<>();
+        CompletableFuture<AgentResponse> reply = track(stepName);
         reply.whenComplete(onReply);
-        callsInFlight.put(reply, stepName);
-        reply.whenComplete((r, e) -> callsInFlight.remove(reply));
+        return reply;
+    }
+
+    /** A future {@link #stop} knows until it completes (at once exceptionally when the core has stopped already). */
+    private <T> CompletableFuture<T> track(String stepName) {
+        CompletableFuture<T> pending = new CompletableFuture<>();
+        callsInFlight.put(pending, stepName);
+        pending.whenComplete((r, e) -> callsInFlight.remove(pending));
         Throwable stop = stopped;
         if (stop != null) {
-            reply.completeExceptionally(new FlujoCancelledException(stepName, stop));
+            pending.completeExceptionally(new FlujoCancelledException(stepName, stop));
         }
-        return reply;
+        return pending;
     }
 
     /** Completes the reply with the agent's answer; an answer that comes too late is only booked. */

@@ -348,7 +348,6 @@ final class StepExecution {
         }
         // the permits are booked: the call goes out when they are due, and no thread waits meanwhile
         rateLimitWaitNanos += wait;
-        metadata.put(StepResult.META_RATE_LIMIT_WAIT_MS, rateLimitWaitNanos / 1_000_000);
         core.delay(plan.name(), wait, run).whenComplete((ignored, stopped) -> {
             try {
                 if (stopped != null) {
@@ -656,6 +655,9 @@ final class StepExecution {
     private StepResult record(Object output, boolean success, Map<String, Object> writes) {
         if (retryWaitNanos > 0) {
             metadata.put(StepResult.META_RETRY_WAIT_MS, retryWaitNanos / 1_000_000);
+        }
+        if (rateLimitWaitNanos > 0) {
+            metadata.put(StepResult.META_RATE_LIMIT_WAIT_MS, rateLimitWaitNanos / 1_000_000);
         }
         if (redirects != null) {
             metadata.put(StepResult.META_REDIRECTS, List.copyOf(redirects));

@@ -128,14 +128,14 @@ public final class AgentRateLimits {
     }
 
     /** A full bucket of tokensPerMinute, refilled continuously at that rate; {@code null} when the limit is off. */
-    public static Bucket tokenBucket(RateLimitOptions o) {
-        if (o.tokensPerMinute() <= 0) {
+    public static Bucket tokenBucket(long tokensPerMinute) {
+        if (tokensPerMinute <= 0) {
             return null;
         }
         // synchronized rather than lock-free: the bucket's state is updated in place under a short lock, where the
         // lock-free strategy allocates a new state per update (two per call: the reservation and its correction)
         return Bucket.builder()
-                .addLimit(limit -> limit.capacity(o.tokensPerMinute()).refillGreedy(o.tokensPerMinute(), Duration.ofMinutes(1)))
+                .addLimit(limit -> limit.capacity(tokensPerMinute).refillGreedy(tokensPerMinute, Duration.ofMinutes(1)))
                 .withSynchronizationStrategy(SynchronizationStrategy.SYNCHRONIZED)
                 .build();
     }
@@ -153,7 +153,8 @@ public final class AgentRateLimits {
         return new AgentRateLimits(
                 agent -> new Limiters(
                         agent,
-                        requests == null ? null : RateLimiter.of(requestsName(agent), requests), tokenBucket(options),
+                        requests == null ? null : RateLimiter.of(requestsName(agent), requests),
+                        tokenBucket(options.tokensPerMinute()),
                         options));
     }
 }

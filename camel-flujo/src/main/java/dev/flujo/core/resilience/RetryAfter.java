@@ -3,6 +3,7 @@ package dev.flujo.core.resilience;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
