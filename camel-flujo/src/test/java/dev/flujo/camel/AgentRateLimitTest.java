@@ -7,7 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.resilience.RateLimitedException;
@@ -17,10 +17,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.http.HttpComponent;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -42,33 +41,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AgentRateLimitTest extends FlujoRouteTestSupport {
 
     private static final String PATH = "/v1/chat/completions";
-    private static WireMockServer server;
+    /** A real HTTP model server, its stubs and journal reset before each test. */
+    @RegisterExtension
+    static final WireMockExtension server = WireMockExtension.newInstance().options(options().dynamicPort()).build();
 
     private final TestAgents.CountingAgent fallback = bind("fallback", TestAgents.answering("from fallback"));
     private final SimpleMeterRegistry meters = bind("metricsRegistry", new SimpleMeterRegistry());
     private int meteredCalls;
 
-    @BeforeAll
-    static void startServer() {
-        server = new WireMockServer(options().dynamicPort());
-        server.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.stop();
-    }
-
     @BeforeEach
-    void resetServer() {
-        server.resetAll();
+    void stubServer() {
         server.stubFor(post(urlPathEqualTo(PATH)).willReturn(okJson("{\"choices\":[]}")));
     }
 
     @Override
     protected void routes(RouteBuilder r) {
         r.getContext().getComponent("http", HttpComponent.class).setAutomaticRetriesDisabled(true);
-        r.from("direct:llm").to("http://localhost:" + server.port() + PATH + "?httpMethod=POST");
+        r.from("direct:llm").to("http://localhost:" + server.getPort() + PATH + "?httpMethod=POST");
         r.from("direct:item").to("flujo:step:summarize?agent=direct:llm&requestsPerMinute=600");
         // answers with the usage a model server reports: 900 tokens a call
         r.from("direct:metered").process(e -> {

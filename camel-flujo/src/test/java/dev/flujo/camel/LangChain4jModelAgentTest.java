@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.flujo.core.FlujoStepFailedException;
@@ -21,9 +21,8 @@ import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import org.apache.camel.Exchange;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -45,8 +44,12 @@ class LangChain4jModelAgentTest extends FlujoRouteTestSupport {
     private static final String PATH = "/v1/chat/completions";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SCHEMA = "resource:classpath:schemas/triage.schema.json";
-    private static WireMockServer server;
-    private static ExecutorService httpThreads;
+    /** A real HTTP model server, its stubs and journal reset before each test. */
+    @RegisterExtension
+    static final WireMockExtension server
+            = WireMockExtension.newInstance().options(options().dynamicPort().containerThreads(40)).build();
+    /** The JDK HTTP client's own threads, four for every model of the class. */
+    private static final ExecutorService httpThreads = Executors.newFixedThreadPool(4);
 
     private final TestAgents.CountingAgent fallback = bind("fallback", TestAgents.answering("from fallback"));
     private final OpenAiChatModel gpt = bind("gpt", model(0));
@@ -58,22 +61,9 @@ class LangChain4jModelAgentTest extends FlujoRouteTestSupport {
                             new JdkHttpClientBuilder().httpClientBuilder(HttpClient.newBuilder().executor(httpThreads)))
                     .build());
 
-    @BeforeAll
-    static void startServer() {
-        server = new WireMockServer(options().dynamicPort().containerThreads(40));
-        server.start();
-        httpThreads = Executors.newFixedThreadPool(4);
-    }
-
     @AfterAll
-    static void stopServer() {
-        server.stop();
+    static void stopHttpThreads() {
         httpThreads.shutdownNow();
-    }
-
-    @BeforeEach
-    void resetServer() {
-        server.resetAll();
     }
 
     /** An OpenAI chat model the way the docs tell users to build it: its own retries off (or, here, left on). */

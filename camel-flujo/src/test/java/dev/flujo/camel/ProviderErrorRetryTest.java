@@ -4,7 +4,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.flujo.core.FlujoStepFailedException;
@@ -12,10 +13,8 @@ import dev.flujo.core.agent.RetryAfterException;
 import dev.flujo.core.result.StepResult;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.http.HttpComponent;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -38,31 +37,17 @@ class ProviderErrorRetryTest extends FlujoRouteTestSupport {
 
     private static final String PATH = "/v1/chat/completions";
     private static final String OK = "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"hi\"}}]}";
-    private static WireMockServer server;
+    /** A real HTTP model server, its stubs and journal reset before each test. */
+    @RegisterExtension
+    static final WireMockExtension server = WireMockExtension.newInstance().options(options().dynamicPort()).build();
 
     private final TestAgents.CountingAgent fallback = bind("fallback", TestAgents.answering("from fallback"));
     /** When the agent route of the header test was entered, in nanoseconds. */
     private final List<Long> routeCalls = new CopyOnWriteArrayList<>();
 
-    @BeforeAll
-    static void startServer() {
-        server = new WireMockServer(options().dynamicPort());
-        server.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.stop();
-    }
-
-    @BeforeEach
-    void resetServer() {
-        server.resetAll();
-    }
-
     @Override
     protected void routes(org.apache.camel.builder.RouteBuilder r) {
-        String url = "localhost:" + server.port() + PATH;
+        String url = "localhost:" + server.getPort() + PATH;
         // Apache HttpClient's own retry of a 429 or 503 would hide flujo's: off, as the docs tell users
         r.getContext().getComponent("http", HttpComponent.class).setAutomaticRetriesDisabled(true);
         r.from("direct:llm").to("http://" + url + "?httpMethod=POST");
@@ -77,16 +62,21 @@ class ProviderErrorRetryTest extends FlujoRouteTestSupport {
         });
     }
 
-    /** The server answers the statuses in turn, the last one for every further request. */
+    /** The server answers the statuses in turn (200 with a completion, others with an error body). */
     private static void answers(int... statuses) {
+        answers(java.util.Arrays.stream(statuses).mapToObj(status -> status == 200
+                ? okJson(OK)
+                : aResponse().withStatus(status).withBody("{\"error\":{\"message\":\"busy\"}}"))
+                .toArray(ResponseDefinitionBuilder[]::new));
+    }
+
+    /** The server gives the responses in turn, the last one for every further request. */
+    private static void answers(ResponseDefinitionBuilder... responses) {
         String state = Scenario.STARTED;
-        for (int i = 0; i < statuses.length; i++) {
-            String next = i + 1 < statuses.length ? "answer-" + (i + 1) : state;
-            var response = statuses[i] == 200
-                    ? okJson(OK)
-                    : aResponse().withStatus(statuses[i]).withBody("{\"error\":{\"message\":\"busy\"}}");
+        for (int i = 0; i < responses.length; i++) {
+            String next = i + 1 < responses.length ? "answer-" + (i + 1) : state;
             server.stubFor(post(urlEqualTo(PATH)).inScenario("calls").whenScenarioStateIs(state)
-                    .willReturn(response).willSetStateTo(next));
+                    .willReturn(responses[i]).willSetStateTo(next));
             state = next;
         }
     }
@@ -117,11 +107,8 @@ class ProviderErrorRetryTest extends FlujoRouteTestSupport {
 
     @Test
     void aRetryAfterIsWaitedForBeforeTheNextCall() throws Exception {
-        server.stubFor(post(urlEqualTo(PATH)).inScenario("calls").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")
-                        .withBody("{\"error\":{\"code\":\"rate_limit_exceeded\"}}"))
-                .willSetStateTo("after"));
-        server.stubFor(post(urlEqualTo(PATH)).inScenario("calls").whenScenarioStateIs("after").willReturn(okJson(OK)));
+        answers(aResponse().withStatus(429).withHeader("Retry-After", "1")
+                .withBody("{\"error\":{\"code\":\"rate_limit_exceeded\"}}"), okJson(OK));
         addRoute("direct:s2", "flujo:step:s2?agent=direct:llm&retryDelay=10ms");
 
         Exchange done = run("direct:s2");
@@ -134,9 +121,7 @@ class ProviderErrorRetryTest extends FlujoRouteTestSupport {
 
     @Test
     void aRetryAfterFromVertxHttpIsWaitedForToo() throws Exception {
-        server.stubFor(post(urlEqualTo(PATH)).inScenario("calls").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(aResponse().withStatus(503).withHeader("retry-after-ms", "700")).willSetStateTo("after"));
-        server.stubFor(post(urlEqualTo(PATH)).inScenario("calls").whenScenarioStateIs("after").willReturn(okJson(OK)));
+        answers(aResponse().withStatus(503).withHeader("retry-after-ms", "700"), okJson(OK));
         addRoute("direct:s3", "flujo:step:s3?agent=direct:vertx-llm&retryDelay=10ms");
 
         Exchange done = run("direct:s3");
@@ -225,9 +210,7 @@ class ProviderErrorRetryTest extends FlujoRouteTestSupport {
 
     @Test
     void aRejectedAnswerIsRetriedAtOnceNotAfterTheBackoff() throws Exception {
-        server.stubFor(post(urlEqualTo(PATH)).inScenario("calls").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(okJson("{\"choices\":[]}")).willSetStateTo("after"));
-        server.stubFor(post(urlEqualTo(PATH)).inScenario("calls").whenScenarioStateIs("after").willReturn(okJson(OK)));
+        answers(okJson("{\"choices\":[]}"), okJson(OK));
         addRoute("direct:s10", "flujo:step:s10?agent=direct:llm&retryDelay=20s&retryJitter=false"
                                + "&validate=${body} contains 'assistant'");
 

@@ -2,14 +2,14 @@ package dev.flujo.camel.agent;
 
 import java.util.List;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.test.junit5.CamelTestSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -26,18 +26,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AgentOwnRetriesTest extends CamelTestSupport {
 
-    private static WireMockServer server;
+    /** A real HTTP model server, its stubs and journal reset before each test. */
+    @RegisterExtension
+    static final WireMockExtension server = WireMockExtension.newInstance().options(options().dynamicPort()).build();
 
-    @BeforeAll
-    static void startServer() {
-        server = new WireMockServer(options().dynamicPort());
-        server.start();
+    @BeforeEach
+    void stubServer() {
         server.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(503)));
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.stop();
     }
 
     @Override
@@ -45,7 +40,7 @@ class AgentOwnRetriesTest extends CamelTestSupport {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from("direct:llm").to("http://localhost:" + server.port() + "/v1/chat/completions?httpMethod=POST");
+                from("direct:llm").to("http://localhost:" + server.getPort() + "/v1/chat/completions?httpMethod=POST");
                 from("direct:step").to("flujo:step:s?agent=direct:llm&maxRetries=0");
             }
         };

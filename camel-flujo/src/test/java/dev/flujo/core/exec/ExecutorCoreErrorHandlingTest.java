@@ -7,6 +7,7 @@ import dev.flujo.core.FlujoStepFailedException;
 import dev.flujo.core.config.OptimizationConfig;
 import dev.flujo.core.resilience.ErrorClassifier;
 import dev.flujo.core.resilience.ErrorClassifier.ErrorClass;
+import dev.flujo.core.resilience.HttpFailure;
 import dev.flujo.core.result.StepResult;
 import dev.flujo.core.step.ValidationResult;
 import org.junit.jupiter.api.Test;
@@ -18,20 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * rest are retried as before, and answers the validators reject are always retried with feedback.
  */
 class ExecutorCoreErrorHandlingTest extends ExecutorCoreTestSupport {
-
-    /** Shaped like Camel's HttpOperationFailedException: a public int getStatusCode(). */
-    public static final class HttpFailure extends RuntimeException {
-        private final int status;
-
-        public HttpFailure(int status) {
-            super("HTTP " + status);
-            this.status = status;
-        }
-
-        public int getStatusCode() {
-            return status;
-        }
-    }
 
     private StepPlan plan(boolean optimized, ScriptedAgent agent) {
         return plan("s", config().set("maxRetries", 3).set("retryDelay", java.time.Duration.ofMillis(1))
@@ -72,30 +59,10 @@ class ExecutorCoreErrorHandlingTest extends ExecutorCoreTestSupport {
         assertEquals(4, throttled.calls());
     }
 
-    /** An OpenAI-style 429: the body tells a rate limit from a spent quota. */
-    public static final class BodyFailure extends RuntimeException {
-        private final int status;
-        private final String body;
-
-        public BodyFailure(int status, String body) {
-            super("HTTP " + status);
-            this.status = status;
-            this.body = body;
-        }
-
-        public int getStatusCode() {
-            return status;
-        }
-
-        public String getResponseBody() {
-            return body;
-        }
-    }
-
     @Test
     void aSpentQuotaIsNotRetriedButAConflictIs() {
-        ScriptedAgent quota = alwaysThrowing(new BodyFailure(429, "{\"error\":{\"code\":\"insufficient_quota\"}}"));
-        ScriptedAgent conflict = alwaysThrowing(new BodyFailure(409, "{\"error\":\"conflict\"}"));
+        ScriptedAgent quota = alwaysThrowing(new HttpFailure(429, "{\"error\":{\"code\":\"insufficient_quota\"}}"));
+        ScriptedAgent conflict = alwaysThrowing(new HttpFailure(409, "{\"error\":\"conflict\"}"));
 
         OptimizationConfig noBackoff = config().set("maxRetries", 3).set("retryDelay", java.time.Duration.ZERO).build();
 

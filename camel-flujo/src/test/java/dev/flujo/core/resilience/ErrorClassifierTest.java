@@ -24,27 +24,6 @@ class ErrorClassifierTest {
 
     private final ErrorClassifier classifier = new ErrorClassifier(100);
 
-    /** Shaped like camel-http's HttpOperationFailedException: a status code and the response body. */
-    public static final class HttpFailure extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final int status;
-        private final String body;
-
-        public HttpFailure(int status, String body) {
-            super("HTTP operation failed with statusCode: " + status);
-            this.status = status;
-            this.body = body;
-        }
-
-        public int getStatusCode() {
-            return status;
-        }
-
-        public String getResponseBody() {
-            return body;
-        }
-    }
-
     /** A status code but no body accessor: the message is all there is. */
     public static final class StatusOnlyFailure extends RuntimeException {
         private static final long serialVersionUID = 1L;
